@@ -1,0 +1,379 @@
+//! The look a person chose: plain, validated data with the defaults and
+//! ranges of `DOMAIN.md`. Nothing here knows about pixels of a photo except
+//! through relative coordinates (0..1 of the photo's width and height), so a
+//! design survives rescaling and travels in a share link.
+
+use std::fmt;
+
+/// A point in relative photo coordinates: `x` in 0..1 of the width, `y` in
+/// 0..1 of the height.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RelPoint {
+    /// 0 = left edge, 1 = right edge.
+    pub x: f64,
+    /// 0 = top edge, 1 = bottom edge.
+    pub y: f64,
+}
+
+/// Hairline shape presets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// A flatter, straighter front with gentle corners.
+    Classic,
+    /// One continuous curve, no corners.
+    Rounded,
+    /// Temples receded further back: an age-appropriate line.
+    Mature,
+}
+
+impl Shape {
+    /// Every preset, in menu order.
+    pub const ALL: [Shape; 3] = [Shape::Classic, Shape::Rounded, Shape::Mature];
+    /// Stable name used in links and the UI.
+    pub fn name(self) -> &'static str {
+        match self {
+            Shape::Classic => "classic",
+            Shape::Rounded => "rounded",
+            Shape::Mature => "mature",
+        }
+    }
+    /// Parses [`Shape::name`].
+    pub fn parse(s: &str) -> Result<Shape, DesignError> {
+        Shape::ALL
+            .into_iter()
+            .find(|k| k.name() == s)
+            .ok_or_else(|| {
+                DesignError::new(format!(
+                    "Unknown hairline shape \"{}\": choose classic, rounded or mature.",
+                    short(s)
+                ))
+            })
+    }
+}
+
+/// How the hairline edge ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Edge {
+    /// Soft/broken: sparse single points thickening over a 0.5-1 cm zone,
+    /// with strays ahead of the line. The default, and what reads as natural.
+    Soft,
+    /// Crisp: a narrow transition, a choice some clients make.
+    Defined,
+}
+
+impl Edge {
+    /// Stable name used in links and the UI.
+    pub fn name(self) -> &'static str {
+        match self {
+            Edge::Soft => "soft",
+            Edge::Defined => "defined",
+        }
+    }
+    /// Parses [`Edge::name`].
+    pub fn parse(s: &str) -> Result<Edge, DesignError> {
+        match s {
+            "soft" => Ok(Edge::Soft),
+            "defined" => Ok(Edge::Defined),
+            _ => Err(DesignError::new(format!(
+                "Unknown edge style \"{}\": choose soft or defined.",
+                short(s)
+            ))),
+        }
+    }
+}
+
+/// A design value that was out of range or malformed, with a message a
+/// person can act on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DesignError(pub String);
+
+impl DesignError {
+    /// Wraps a message.
+    pub fn new(message: impl Into<String>) -> Self {
+        DesignError(message.into())
+    }
+}
+
+impl fmt::Display for DesignError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for DesignError {}
+
+/// Shortens untrusted text before it is echoed in a message.
+fn short(s: &str) -> String {
+    s.chars().take(24).collect()
+}
+
+/// A numeric range with a unit and a name, so every check and every error
+/// message says the same thing.
+#[derive(Clone, Copy, Debug)]
+pub struct Range {
+    /// What the value is, as the UI labels it.
+    pub label: &'static str,
+    /// Smallest allowed value.
+    pub min: f64,
+    /// Largest allowed value.
+    pub max: f64,
+    /// The default.
+    pub default: f64,
+    /// Unit shown after the value.
+    pub unit: &'static str,
+}
+
+impl Range {
+    /// Accepts `v` when finite and within range.
+    pub fn check(&self, v: f64) -> Result<f64, DesignError> {
+        if v.is_finite() && v >= self.min && v <= self.max {
+            Ok(v)
+        } else {
+            Err(DesignError::new(format!(
+                "{} must be between {} and {} {}; got {}.",
+                self.label,
+                self.min,
+                self.max,
+                self.unit,
+                if v.is_finite() {
+                    format!("{v}")
+                } else {
+                    "not a number".into()
+                }
+            )))
+        }
+    }
+}
+
+/// Dots per cm² in the full zone. Native hair is 80-100 follicular units per
+/// cm² and about half of that already reads as full; the front edge uses
+/// 35-45.
+pub const DENSITY: Range = Range {
+    label: "Density",
+    min: 20.0,
+    max: 100.0,
+    default: 70.0,
+    unit: "dots/cm²",
+};
+/// Pigment strength: 1 is undiluted carbon black, lower is more water
+/// (same hue). Clients usually start light.
+pub const SHADE: Range = Range {
+    label: "Shade",
+    min: 0.2,
+    max: 1.0,
+    default: 0.7,
+    unit: "(pigment strength)",
+};
+/// Healed dot diameter: 0.18-0.30 mm needles spread a little; every dot
+/// stays under 1 mm.
+pub const DOT_MM: Range = Range {
+    label: "Dot size",
+    min: 0.15,
+    max: 0.9,
+    default: 0.45,
+    unit: "mm",
+};
+/// Mid-frontal point above the glabella, along the skin. 7-11 cm is the
+/// clinical range; 8 cm is one measured method.
+pub const HAIRLINE_CM: Range = Range {
+    label: "Hairline height",
+    min: 6.0,
+    max: 12.0,
+    default: 8.0,
+    unit: "cm",
+};
+/// Photo scale. 32 px/cm is a 1350-px studio portrait; phone close-ups
+/// reach 150+.
+pub const PX_PER_CM: Range = Range {
+    label: "Photo scale",
+    min: 4.0,
+    max: 400.0,
+    default: 32.0,
+    unit: "px/cm",
+};
+/// Treatment sessions (1-4, 3 is the usual plan).
+pub const SESSIONS: Range = Range {
+    label: "Session",
+    min: 1.0,
+    max: 4.0,
+    default: 3.0,
+    unit: "",
+};
+
+/// The hairline: a preset shape through three handles a person can drag:
+/// the left temple point, the mid-frontal point and the right temple point.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Hairline {
+    /// Shape of the curve between and beyond the handles.
+    pub shape: Shape,
+    /// Left temple, mid-frontal, right temple (relative coordinates).
+    pub handles: [RelPoint; 3],
+}
+
+/// Everything that decides the look of a preview.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Design {
+    /// Dots per cm² in the full zone ([`DENSITY`]).
+    pub density: f64,
+    /// Pigment strength ([`SHADE`]).
+    pub shade: f64,
+    /// Healed dot diameter in mm ([`DOT_MM`]).
+    pub dot_mm: f64,
+    /// Hairline shape and handles.
+    pub hairline: Hairline,
+    /// Soft or defined edge.
+    pub edge: Edge,
+    /// Pattern seed: same seed, photo size and design give the same dots.
+    pub seed: u64,
+    /// Photo scale in pixels per cm of the working image ([`PX_PER_CM`]).
+    pub px_per_cm: f64,
+    /// The glabella (between the brows), the reference for hairline height.
+    pub glabella: RelPoint,
+    /// Session shown, 1-4 ([`SESSIONS`]); each is a subset of the next.
+    pub session: u8,
+}
+
+/// How much of the skin distance from glabella to hairline shows as
+/// vertical distance in a frontal photo (the forehead curves back). Fitted
+/// on the London set: 6.75 cm projected for a typical 8 cm hairline.
+pub const FOREHEAD_PROJECTION: f64 = 0.84;
+
+impl Design {
+    /// The default look on a photo of `width` x `height` pixels whose head
+    /// is centred at `head_cx` (relative) with the glabella at `glabella`
+    /// and `px_per_cm` scale.
+    pub fn for_photo(width: u32, height: u32, glabella: RelPoint, px_per_cm: f64) -> Design {
+        let mut d = Design {
+            density: DENSITY.default,
+            shade: SHADE.default,
+            dot_mm: DOT_MM.default,
+            hairline: Hairline {
+                shape: Shape::Classic,
+                handles: [glabella; 3],
+            },
+            edge: Edge::Soft,
+            seed: 1,
+            px_per_cm: PX_PER_CM.check(px_per_cm).unwrap_or(PX_PER_CM.default),
+            glabella,
+            session: SESSIONS.default as u8,
+        };
+        d.place_hairline(width, height, HAIRLINE_CM.default, Shape::Classic);
+        d
+    }
+
+    /// Checks every field; the first problem found is returned.
+    pub fn validate(&self) -> Result<(), DesignError> {
+        DENSITY.check(self.density)?;
+        SHADE.check(self.shade)?;
+        DOT_MM.check(self.dot_mm)?;
+        PX_PER_CM.check(self.px_per_cm)?;
+        SESSIONS.check(self.session as f64)?;
+        let on_photo = |p: RelPoint| {
+            p.x.is_finite()
+                && p.y.is_finite()
+                && (-0.5..=1.5).contains(&p.x)
+                && (-0.5..=1.5).contains(&p.y)
+        };
+        if !self.hairline.handles.iter().all(|p| on_photo(*p)) || !on_photo(self.glabella) {
+            return Err(DesignError::new("A hairline handle is off the photo: drag it back onto the head, or reset the hairline."));
+        }
+        let [l, m, r] = self.hairline.handles;
+        if !(l.x < m.x && m.x < r.x) {
+            return Err(DesignError::new(
+                "The temple handles must sit left and right of the middle handle.",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Hairline height in cm above the glabella, along the skin, read from
+    /// the mid-frontal handle.
+    pub fn hairline_height_cm(&self, height: u32) -> f64 {
+        (self.glabella.y - self.hairline.handles[1].y) * height as f64
+            / (self.px_per_cm * FOREHEAD_PROJECTION)
+    }
+
+    /// Moves all three handles up or down together so the mid-frontal point
+    /// sits `cm` above the glabella; the shape is kept.
+    pub fn set_hairline_height_cm(&mut self, height: u32, cm: f64) -> Result<(), DesignError> {
+        let cm = HAIRLINE_CM.check(cm)?;
+        let dy = (cm - self.hairline_height_cm(height)) * self.px_per_cm * FOREHEAD_PROJECTION
+            / height as f64;
+        for h in self.hairline.handles.iter_mut() {
+            h.y -= dy;
+        }
+        Ok(())
+    }
+
+    /// Puts the handles where a preset places them for a hairline `cm`
+    /// above the glabella: the temples on the lines up from the outer eye
+    /// corners (about 4.6 cm either side of the midline), recessed by the
+    /// preset.
+    pub fn place_hairline(&mut self, width: u32, height: u32, cm: f64, shape: Shape) {
+        let (w, h) = (width as f64, height as f64);
+        let s = self.px_per_cm;
+        let mid_y = self.glabella.y * h - cm * s * FOREHEAD_PROJECTION;
+        // In a frontal photo the temple corner sits a little below the
+        // mid-frontal point (the head curves away); a mature line recedes
+        // the corners up and back.
+        let temple_drop_cm = match shape {
+            Shape::Classic => 0.55,
+            Shape::Rounded => 0.9,
+            Shape::Mature => -0.35,
+        };
+        let half_cm = match shape {
+            Shape::Mature => 4.3,
+            _ => 4.6,
+        };
+        let gx = self.glabella.x * w;
+        let rel = |x: f64, y: f64| RelPoint { x: x / w, y: y / h };
+        self.hairline = Hairline {
+            shape,
+            handles: [
+                rel(gx - half_cm * s, mid_y + temple_drop_cm * s),
+                rel(gx, mid_y),
+                rel(gx + half_cm * s, mid_y + temple_drop_cm * s),
+            ],
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Design {
+        Design::for_photo(1350, 1350, RelPoint { x: 0.5, y: 0.37 }, 32.0)
+    }
+
+    #[test]
+    fn defaults_validate() {
+        sample().validate().unwrap();
+    }
+
+    #[test]
+    fn out_of_range_values_are_rejected_with_a_message() {
+        let mut d = sample();
+        d.density = 500.0;
+        let e = d.validate().unwrap_err();
+        assert!(
+            e.0.contains("Density") && e.0.contains("20") && e.0.contains("100"),
+            "{e}"
+        );
+        d.density = f64::NAN;
+        assert!(d.validate().unwrap_err().0.contains("not a number"));
+        let mut d = sample();
+        d.hairline.handles[0].x = 0.9;
+        assert!(d.validate().is_err());
+        assert!(Shape::parse("<script>").unwrap_err().0.contains("classic"));
+    }
+
+    #[test]
+    fn hairline_height_round_trips() {
+        let mut d = sample();
+        assert!((d.hairline_height_cm(1350) - 8.0).abs() < 1e-9);
+        d.set_hairline_height_cm(1350, 9.5).unwrap();
+        assert!((d.hairline_height_cm(1350) - 9.5).abs() < 1e-9);
+        assert!(d.set_hairline_height_cm(1350, 30.0).is_err());
+    }
+}

@@ -1,0 +1,315 @@
+//! The pipeline: photo + design -> scalp mask -> dot pattern -> pigment
+//! render -> pixels, re-running only what a change makes stale.
+//!
+//! | change                              | re-runs                     |
+//! |-------------------------------------|-----------------------------|
+//! | photo                               | everything                  |
+//! | seed, scale                         | sampling (once), shares     |
+//! | hairline, edge, brush               | per-dot shares              |
+//! | density, shade, dot size, session   | the render only             |
+
+use crate::design::{Design, DesignError, RelPoint, DENSITY};
+use crate::hairline::HairlineField;
+use crate::photo::Rgba;
+use crate::render::{Canvas, Look, Spot};
+use crate::sampling::{nested_pattern, Dot, Spacing};
+use crate::scalp::{skin_luma, Dab, Head, ScalpMask, MAX_FORESHORTENING};
+
+/// Normalized radius the nested sampler reaches at full density (measured:
+/// 0.75); it turns a requested density into a spacing.
+const PACKING_RHO: f64 = 0.75;
+
+/// Share of the planned density each session shows (sessions 1-4). Session 1
+/// is deliberately light, session 2 adds most, later ones fill in and even.
+pub const SESSION_SHARE: [f64; 4] = [0.35, 0.8, 1.0, 1.08];
+
+/// Spacing, in pixels, of a Poisson-disc set of `per_cm2` dots per cm².
+pub fn spacing_px(per_cm2: f64, px_per_cm: f64) -> f64 {
+    PACKING_RHO * (2.0 / (3f64.sqrt() * per_cm2)).sqrt() * px_per_cm
+}
+
+/// The spacing field of the full pattern: the densest the controls allow,
+/// crowding toward the head's rim where the scalp turns away.
+struct HeadSpacing {
+    head: Head,
+    full: f64,
+    origin: (f64, f64),
+}
+
+impl Spacing for HeadSpacing {
+    fn at(&self, x: f64, y: f64) -> f64 {
+        self.full
+            / self
+                .head
+                .foreshortening(x + self.origin.0, y + self.origin.1)
+                .sqrt()
+    }
+    fn min(&self) -> f64 {
+        self.full / MAX_FORESHORTENING.sqrt()
+    }
+    fn max(&self) -> f64 {
+        self.full
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Debug)]
+struct PatternKey {
+    seed: u64,
+    px_per_cm: f64,
+}
+
+/// A photo being previewed, with every cached stage.
+pub struct Preview {
+    photo: Rgba,
+    head: Head,
+    mask: ScalpMask,
+    skin_luma: f32,
+    design: Design,
+    pattern: Option<(PatternKey, Vec<Dot>)>,
+    /// Per dot: share of density allowed by mask and hairline, and how near
+    /// the hairline's front row it is. Empty when stale.
+    shares: Vec<(f32, f32)>,
+    canvas: Canvas,
+    spots: Vec<Spot>,
+    frame: Vec<u8>,
+}
+
+impl Preview {
+    /// Starts a preview of `photo`: finds the head, the scalp and a default
+    /// design (scale from the head's size, hairline 8 cm above the glabella).
+    pub fn new(photo: Rgba) -> Preview {
+        let (mask, head) = ScalpMask::detect(&photo);
+        let skin = skin_luma(&photo, &mask, head);
+        let (gx, gy) = head.glabella();
+        let glabella = RelPoint {
+            x: gx / photo.width as f64,
+            y: gy / photo.height as f64,
+        };
+        let design = Design::for_photo(photo.width, photo.height, glabella, head.px_per_cm());
+        Preview {
+            photo,
+            head,
+            mask,
+            skin_luma: skin,
+            design,
+            pattern: None,
+            shares: Vec::new(),
+            canvas: Canvas::default(),
+            spots: Vec::new(),
+            frame: Vec::new(),
+        }
+    }
+
+    /// The photo being previewed.
+    pub fn photo(&self) -> &Rgba {
+        &self.photo
+    }
+
+    /// The head found in the photo.
+    pub fn head(&self) -> Head {
+        self.head
+    }
+
+    /// The current design.
+    pub fn design(&self) -> &Design {
+        &self.design
+    }
+
+    /// Replaces the design after validating it; only stale stages re-run.
+    pub fn set_design(&mut self, design: Design) -> Result<(), DesignError> {
+        design.validate()?;
+        let old = &self.design;
+        if design.hairline != old.hairline
+            || design.edge != old.edge
+            || design.glabella != old.glabella
+            || design.seed != old.seed
+            || design.px_per_cm != old.px_per_cm
+            || design.density != old.density
+        {
+            // Density sets the front row's share of the full zone.
+            self.shares.clear();
+        }
+        self.design = design;
+        Ok(())
+    }
+
+    /// Applies a brush stroke.
+    pub fn brush(&mut self, dabs: Vec<Dab>) {
+        self.mask.stroke(dabs);
+        self.shares.clear();
+    }
+
+    /// Undoes the last brush stroke; false when there was none.
+    pub fn undo_brush(&mut self) -> bool {
+        let undone = self.mask.undo();
+        if undone {
+            self.shares.clear();
+        }
+        undone
+    }
+
+    /// Brush strokes so far.
+    pub fn strokes(&self) -> &[Vec<Dab>] {
+        self.mask.strokes()
+    }
+
+    /// Removes all brush edits.
+    pub fn clear_brush(&mut self) {
+        self.mask.clear_edits();
+        self.shares.clear();
+    }
+
+    /// The sampled pattern (sampled on first use and when seed or scale
+    /// change; never for density, shade, dot size, hairline or brush).
+    pub fn dots(&mut self) -> &[Dot] {
+        let key = PatternKey {
+            seed: self.design.seed,
+            px_per_cm: self.design.px_per_cm,
+        };
+        if self.pattern.as_ref().map(|p| p.0) != Some(key) {
+            let [x0, y0, x1, y1] = self.pattern_box();
+            let spacing = HeadSpacing {
+                head: self.head,
+                full: spacing_px(DENSITY.max, key.px_per_cm),
+                origin: (x0, y0),
+            };
+            let mut dots = nested_pattern(x1 - x0, y1 - y0, &spacing, key.seed);
+            for d in dots.iter_mut() {
+                d.x += x0 as f32;
+                d.y += y0 as f32;
+            }
+            self.pattern = Some((key, dots));
+            self.shares.clear();
+        }
+        self.pattern.as_ref().map(|p| &p.1[..]).unwrap_or(&[])
+    }
+
+    /// The part of the photo that can hold scalp: the head's box with a
+    /// margin (the whole photo when no head was found).
+    fn pattern_box(&self) -> [f64; 4] {
+        let (w, h) = (self.photo.width as f64, self.photo.height as f64);
+        if !self.head.found {
+            return [0.0, 0.0, w, h];
+        }
+        let Head {
+            cx, top, radius, ..
+        } = self.head;
+        [
+            (cx - 1.5 * radius).max(0.0),
+            (top - 0.15 * radius).max(0.0),
+            (cx + 1.5 * radius).min(w),
+            (top + 1.45 * radius).min(h),
+        ]
+    }
+
+    fn update_shares(&mut self) {
+        self.dots();
+        if !self.shares.is_empty() {
+            return;
+        }
+        let field = HairlineField::new(&self.design, self.photo.width, self.photo.height);
+        let dots = &self.pattern.as_ref().expect("sampled above").1;
+        self.shares = dots
+            .iter()
+            .map(|d| {
+                let (x, y) = (d.x as f64, d.y as f64);
+                match self.mask.at(x, y) {
+                    (_, Some(true)) => (1.0, 0.0),
+                    (_, Some(false)) => (0.0, 0.0),
+                    (m, None) if m > 0.0 => {
+                        let (share, front) = field.share(x, y);
+                        (m * share, front)
+                    }
+                    _ => (0.0, 0.0),
+                }
+            })
+            .collect();
+    }
+
+    /// Fraction of the full pattern shown at full share, from density and
+    /// session.
+    fn fraction(&self) -> f32 {
+        let session = SESSION_SHARE[(self.design.session.clamp(1, 4) - 1) as usize];
+        (self.design.density / DENSITY.max * session).min(1.0) as f32
+    }
+
+    /// The dots shown, as spots in pixels of an image `scale` times the
+    /// working photo's size.
+    fn visible_spots(&mut self, scale: f32) -> Vec<Spot> {
+        self.update_shares();
+        let fraction = self.fraction();
+        let dots = &self.pattern.as_ref().expect("sampled").1;
+        let base_radius = (self.design.dot_mm / 20.0 * self.design.px_per_cm) as f32 * scale;
+        let mut spots = std::mem::take(&mut self.spots);
+        spots.clear();
+        for (d, &(share, front)) in dots.iter().zip(&self.shares) {
+            if d.rank < fraction * share {
+                spots.push(Spot {
+                    x: d.x * scale,
+                    y: d.y * scale,
+                    // Single-needle points at the very front are finer.
+                    radius: base_radius * d.size * (1.0 - 0.25 * front),
+                    ink: d.ink,
+                    axis: d.axis,
+                    roundness: d.roundness,
+                });
+            }
+        }
+        spots
+    }
+
+    fn look(&self) -> Look {
+        Look {
+            shade: self.design.shade as f32,
+            skin_luma: self.skin_luma,
+            redness: 0.0,
+        }
+    }
+
+    /// Renders the working-size preview; the frame stays valid until the
+    /// next call (the browser shows it straight from wasm memory).
+    pub fn render(&mut self) -> &[u8] {
+        let spots = self.visible_spots(1.0);
+        let look = self.look();
+        let mut frame = std::mem::take(&mut self.frame);
+        self.canvas.render(&self.photo, &spots, look, &mut frame);
+        self.frame = frame;
+        self.spots = spots;
+        &self.frame
+    }
+
+    /// Renders the same dots over `full`, a larger (or smaller) copy of the
+    /// photo with the same aspect ratio: the full-resolution export.
+    pub fn render_onto(&mut self, full: &Rgba) -> Result<Vec<u8>, String> {
+        let k = full.width as f64 / self.photo.width as f64;
+        let expected_h = self.photo.height as f64 * k;
+        if (expected_h - full.height as f64).abs() > k.max(1.0) + 1.0 {
+            return Err("The full-size photo does not match the preview's proportions.".into());
+        }
+        let spots = self.visible_spots(k as f32);
+        let mut out = Vec::new();
+        let look = self.look();
+        let mut canvas = Canvas::default();
+        canvas.render(full, &spots, look, &mut out);
+        self.spots = spots;
+        Ok(out)
+    }
+
+    /// Every visible dot as `(x, y, diameter_px, rank)` in working pixels.
+    pub fn visible_dots(&mut self) -> Vec<(f32, f32, f32, f32)> {
+        self.update_shares();
+        let fraction = self.fraction();
+        let spots = self.visible_spots(1.0);
+        let dots = &self.pattern.as_ref().expect("sampled").1;
+        let ranks = dots
+            .iter()
+            .zip(&self.shares)
+            .filter(|(d, s)| d.rank < fraction * s.0)
+            .map(|(d, _)| d.rank);
+        spots
+            .iter()
+            .zip(ranks)
+            .map(|(s, r)| (s.x, s.y, 2.0 * s.radius, r))
+            .collect()
+    }
+}

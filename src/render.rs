@@ -1,0 +1,213 @@
+//! The pigment render: diluted carbon black seen through skin.
+//!
+//! Each dot is a soft, slightly elliptical spot, box-filtered so it is
+//! anti-aliased at any size: a dot smaller than a pixel keeps its ink area
+//! and spreads it over about a pixel, so a dense field of tiny dots darkens
+//! the skin evenly (as a real buzz cut does) with no aliasing or moiré.
+//! Spots accumulate into one coverage value per pixel (as the union of
+//! independent spots), and a last pass darkens the photo multiplicatively:
+//! shadows stay darker, highlights stay highlights, because the pigment
+//! lies under the skin and the skin's own shine is on top of it.
+
+use crate::photo::Rgba;
+
+/// One dot, ready to draw, in pixels of the target image.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Spot {
+    /// Centre.
+    pub x: f32,
+    /// Centre.
+    pub y: f32,
+    /// Radius along the long axis, pixels.
+    pub radius: f32,
+    /// Ink take-up 0..1 (opacity).
+    pub ink: f32,
+    /// Long-axis direction (unit).
+    pub axis: [f32; 2],
+    /// Short/long axis ratio.
+    pub roundness: f32,
+}
+
+/// Light let through by full-strength healed pigment, per channel (RGB).
+/// Carbon black under skin scatters back a little blue: slightly cool and
+/// desaturated, never blue or green (blue is at most 1.3x red).
+pub const PIGMENT_TRANSMISSION: [f32; 3] = [0.17, 0.18, 0.205];
+
+/// Look parameters of one render.
+#[derive(Clone, Copy, Debug)]
+pub struct Look {
+    /// Pigment strength 0.2..1 (dilution).
+    pub shade: f32,
+    /// Typical luminance of the bare scalp, 0..1: darker pixels are hair,
+    /// which dots blend under instead of painting over.
+    pub skin_luma: f32,
+    /// Colour of a fresh dot's surround (redness), 0 when healed.
+    pub redness: f32,
+}
+
+/// Reusable buffers, so a render allocates nothing once warmed up.
+#[derive(Default)]
+pub struct Canvas {
+    coverage: Vec<f32>,
+}
+
+impl Canvas {
+    /// Draws `spots` over `photo` into `out` (RGBA, same size as the photo).
+    pub fn render(&mut self, photo: &Rgba, spots: &[Spot], look: Look, out: &mut Vec<u8>) {
+        let (w, h) = (photo.width as usize, photo.height as usize);
+        out.clear();
+        out.extend_from_slice(&photo.data);
+        if self.coverage.len() != w * h {
+            self.coverage = vec![0.0; w * h];
+        }
+        let mut bbox = [usize::MAX, usize::MAX, 0usize, 0usize];
+        for s in spots {
+            splat(&mut self.coverage, w, h, s, &mut bbox);
+        }
+        if bbox[0] == usize::MAX {
+            return;
+        }
+        let t: [f32; 3] =
+            std::array::from_fn(|c| 1.0 - look.shade * (1.0 - PIGMENT_TRANSMISSION[c]));
+        let skin = look.skin_luma.max(0.05);
+        for y in bbox[1]..=bbox[3] {
+            for x in bbox[0]..=bbox[2] {
+                let i = y * w + x;
+                let cov = self.coverage[i];
+                if cov <= 0.0 {
+                    continue;
+                }
+                self.coverage[i] = 0.0;
+                let p = &mut out[i * 4..i * 4 + 3];
+                let l =
+                    (0.2126 * p[0] as f32 + 0.7152 * p[1] as f32 + 0.0722 * p[2] as f32) / 255.0;
+                // Hair (well below skin tone) takes little extra ink; the
+                // skin's shine (well above it) sits on top of the pigment.
+                let hair = smoothstep(0.35 * skin, 0.8 * skin, l);
+                let shine = smoothstep(skin * 1.12 + 0.05, 0.98, l);
+                let a = cov * (0.2 + 0.8 * hair) * (1.0 - 0.6 * shine);
+                for c in 0..3 {
+                    let mult = 1.0 - a * (1.0 - t[c]);
+                    let tint = if c == 0 {
+                        1.0 + look.redness * a * 0.35
+                    } else {
+                        1.0
+                    };
+                    p[c] = (p[c] as f32 * mult * tint + 0.5).min(255.0) as u8;
+                }
+            }
+        }
+    }
+}
+
+fn smoothstep(e0: f32, e1: f32, x: f32) -> f32 {
+    let t = ((x - e0) / (e1 - e0)).clamp(0.0, 1.0);
+    t * t * (3.0 - 2.0 * t)
+}
+
+/// Smallest drawn radius: a smaller dot is drawn at this size with its ink
+/// scaled down by area, which is what a camera pixel would record.
+const MIN_RADIUS: f32 = 0.7;
+
+fn splat(coverage: &mut [f32], w: usize, h: usize, s: &Spot, bbox: &mut [usize; 4]) {
+    let r = s.radius.max(MIN_RADIUS);
+    let peak = s.ink * (s.radius / r).powi(2).min(1.0);
+    // Edge softness: at least a pixel (anti-aliasing), wider for big dots
+    // (healed pigment spreads and blurs).
+    let soft = (0.3 * r).max(0.9);
+    // Pigment scattered in the dermis leaves a faint halo around the core:
+    // it greys the skin between dots as stubble shadow does.
+    let halo_r = HALO_SCALE * r;
+    let reach = halo_r + soft;
+    let x0 = (s.x - reach).floor().max(0.0) as usize;
+    let y0 = (s.y - reach).floor().max(0.0) as usize;
+    let x1 = ((s.x + reach).ceil().max(0.0) as usize).min(w.saturating_sub(1));
+    let y1 = ((s.y + reach).ceil().max(0.0) as usize).min(h.saturating_sub(1));
+    if x0 > x1 || y0 > y1 || s.x + reach < 0.0 || s.y + reach < 0.0 {
+        return;
+    }
+    bbox[0] = bbox[0].min(x0);
+    bbox[1] = bbox[1].min(y0);
+    bbox[2] = bbox[2].max(x1);
+    bbox[3] = bbox[3].max(y1);
+    let [ux, uy] = s.axis;
+    let inv_round = 1.0 / s.roundness.max(0.3);
+    let halo_peak = HALO_INK * peak;
+    for y in y0..=y1 {
+        let dy = y as f32 + 0.5 - s.y;
+        let row = &mut coverage[y * w..(y + 1) * w];
+        for (x, c) in row.iter_mut().enumerate().take(x1 + 1).skip(x0) {
+            let dx = x as f32 + 0.5 - s.x;
+            let along = dx * ux + dy * uy;
+            let across = (dy * ux - dx * uy) * inv_round;
+            let d = (along * along + across * across).sqrt();
+            let core = ((r - d) / soft + 0.5).clamp(0.0, 1.0) * peak;
+            let halo = (1.0 - d / halo_r).max(0.0) * halo_peak;
+            let a = core.max(halo);
+            if a > 0.0 {
+                *c = 1.0 - (1.0 - *c) * (1.0 - a);
+            }
+        }
+    }
+}
+
+/// Halo radius relative to the dot's core.
+const HALO_SCALE: f32 = 2.6;
+/// Halo ink relative to the core's.
+const HALO_INK: f32 = 0.14;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn look() -> Look {
+        Look {
+            shade: 1.0,
+            skin_luma: 0.6,
+            redness: 0.0,
+        }
+    }
+
+    fn spot(x: f32, y: f32, radius: f32) -> Spot {
+        Spot {
+            x,
+            y,
+            radius,
+            ink: 1.0,
+            axis: [1.0, 0.0],
+            roundness: 1.0,
+        }
+    }
+
+    #[test]
+    fn a_dot_darkens_only_its_footprint_and_stays_cool_not_blue() {
+        let photo = Rgba::filled(16, 16, [200, 160, 140, 255]);
+        let mut out = Vec::new();
+        Canvas::default().render(&photo, &[spot(8.0, 8.0, 2.0)], look(), &mut out);
+        let px = |x: usize, y: usize| {
+            [
+                out[(y * 16 + x) * 4],
+                out[(y * 16 + x) * 4 + 1],
+                out[(y * 16 + x) * 4 + 2],
+            ]
+        };
+        assert_eq!(px(0, 0), [200, 160, 140]);
+        let c = px(8, 8);
+        assert!(c[0] < 60, "{c:?}");
+        // Still warmer than blue: skin tone dominates, pigment only cools it.
+        assert!(c[2] as f32 <= c[0] as f32 * 1.0, "{c:?}");
+    }
+
+    #[test]
+    fn sub_pixel_dots_keep_their_ink_area() {
+        // Ink darkening summed over the image is proportional to dot area.
+        let photo = Rgba::filled(32, 32, [200, 200, 200, 255]);
+        let darkness = |radius: f32| {
+            let mut out = Vec::new();
+            Canvas::default().render(&photo, &[spot(16.3, 16.7, radius)], look(), &mut out);
+            out.chunks(4).map(|p| 200.0 - p[1] as f32).sum::<f32>()
+        };
+        let (a, b) = (darkness(0.2), darkness(0.4));
+        assert!((b / a - 4.0).abs() < 0.6, "{a} {b}");
+    }
+}

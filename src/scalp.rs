@@ -1,0 +1,371 @@
+//! Where dots may go: the head found in the photo, the automatic scalp mask
+//! and the person's brush edits.
+//!
+//! The head is found from its silhouette against the background (studio
+//! and most selfie backgrounds differ from skin far more than skin differs
+//! from itself): border pixels give the background colour, the foreground
+//! region connected to the top of the head is flood-filled, and a circle is
+//! fitted to the crown. The circle gives the head's centre and size, a first
+//! scale in px/cm, and the foreshortening that makes dots crowd toward the
+//! rim of a curved head.
+
+use crate::photo::{luma, Rgba};
+
+/// The head as found in the photo, in working-image pixels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Head {
+    /// Horizontal centre of the crown.
+    pub cx: f64,
+    /// Topmost row of the head.
+    pub top: f64,
+    /// Radius of the circle fitted to the crown (about 7.6 cm on adults).
+    pub radius: f64,
+    /// Whether the silhouette was found; false means a centred default.
+    pub found: bool,
+}
+
+/// Radius of the circle fitted to the crown of an adult head, in cm
+/// (London set: 245 px on average at 32.4 px/cm).
+pub const CROWN_RADIUS_CM: f64 = 7.6;
+/// Glabella depth below the top of the head, in crown radii (London set:
+/// median 1.22).
+pub const GLABELLA_DEPTH: f64 = 1.22;
+
+impl Head {
+    /// Scale estimate from the head's size, px per cm.
+    pub fn px_per_cm(&self) -> f64 {
+        self.radius / CROWN_RADIUS_CM
+    }
+    /// Estimated glabella position, in pixels.
+    pub fn glabella(&self) -> (f64, f64) {
+        (self.cx, self.top + GLABELLA_DEPTH * self.radius)
+    }
+    /// How many times more dots per pixel area a patch shows than it would
+    /// facing the camera: 1 / cos of the surface's tilt on a sphere through
+    /// the crown circle, capped where the head turns edge-on.
+    pub fn foreshortening(&self, x: f64, y: f64) -> f64 {
+        let dx = (x - self.cx) / self.radius;
+        let dy = (y - (self.top + self.radius)) / self.radius;
+        let cos2 = (1.0 - dx * dx - dy * dy).max(0.0);
+        1.0 / cos2.sqrt().max(MAX_FORESHORTENING.recip())
+    }
+}
+
+/// Cap on [`Head::foreshortening`].
+pub const MAX_FORESHORTENING: f64 = 2.5;
+
+/// One brush dab: a disc in relative coordinates that adds or erases scalp.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Dab {
+    /// Centre, 0..1 of the width.
+    pub x: f64,
+    /// Centre, 0..1 of the height.
+    pub y: f64,
+    /// Radius as a fraction of the photo's width.
+    pub radius: f64,
+    /// True adds scalp (dots even below the hairline), false erases.
+    pub add: bool,
+}
+
+/// The scalp mask: the automatic silhouette plus brush strokes.
+#[derive(Clone, Debug)]
+pub struct ScalpMask {
+    width: u32,
+    height: u32,
+    /// Automatic head silhouette, 0..=255 (soft at the outline).
+    auto: Vec<u8>,
+    /// Brush strokes, each a run of dabs; undo removes the last stroke.
+    strokes: Vec<Vec<Dab>>,
+    /// Per pixel: 0 untouched, 1 added, 2 erased (last dab wins).
+    edits: Vec<u8>,
+}
+
+impl ScalpMask {
+    /// The automatic mask of `photo` and the head it found.
+    pub fn detect(photo: &Rgba) -> (ScalpMask, Head) {
+        let (w, h) = (photo.width as usize, photo.height as usize);
+        let fg = foreground(photo);
+        let head = fit_head(&fg, w, h);
+        let sharp = if head.found {
+            silhouette(&fg, w, h, head)
+        } else {
+            vec![255u8; w * h]
+        };
+        // Fade the outline inward only: no dot may land on the background.
+        let mut auto = sharp.clone();
+        soften(&mut auto, w, h, (head.radius * 0.012).max(1.0) as usize);
+        auto.iter_mut()
+            .zip(&sharp)
+            .for_each(|(a, s)| *a = (*a).min(*s));
+        let mask = ScalpMask {
+            width: photo.width,
+            height: photo.height,
+            auto,
+            strokes: Vec::new(),
+            edits: vec![0; w * h],
+        };
+        (mask, head)
+    }
+
+    /// Mask value at a pixel: 0 (no dots) to 1 (scalp), and whether a brush
+    /// forced it (`Some(true)` added, `Some(false)` erased).
+    pub fn at(&self, x: f64, y: f64) -> (f32, Option<bool>) {
+        let xi = (x as usize).min(self.width as usize - 1);
+        let yi = (y as usize).min(self.height as usize - 1);
+        let i = yi * self.width as usize + xi;
+        match self.edits[i] {
+            1 => (1.0, Some(true)),
+            2 => (0.0, Some(false)),
+            _ => (self.auto[i] as f32 / 255.0, None),
+        }
+    }
+
+    /// Adds a stroke (a run of dabs) and applies it.
+    pub fn stroke(&mut self, dabs: Vec<Dab>) {
+        for d in &dabs {
+            self.apply(*d);
+        }
+        self.strokes.push(dabs);
+    }
+
+    /// Removes the last stroke; false when there is nothing to undo.
+    pub fn undo(&mut self) -> bool {
+        if self.strokes.pop().is_none() {
+            return false;
+        }
+        self.edits.iter_mut().for_each(|e| *e = 0);
+        let strokes = std::mem::take(&mut self.strokes);
+        for d in strokes.iter().flatten() {
+            self.apply(*d);
+        }
+        self.strokes = strokes;
+        true
+    }
+
+    /// All strokes so far, oldest first (for share links).
+    pub fn strokes(&self) -> &[Vec<Dab>] {
+        &self.strokes
+    }
+
+    /// Removes every brush edit.
+    pub fn clear_edits(&mut self) {
+        self.strokes.clear();
+        self.edits.iter_mut().for_each(|e| *e = 0);
+    }
+
+    fn apply(&mut self, d: Dab) {
+        let (w, h) = (self.width as f64, self.height as f64);
+        let (cx, cy, r) = (d.x * w, d.y * h, d.radius * w);
+        if !(cx.is_finite() && cy.is_finite() && r.is_finite() && r > 0.0) {
+            return;
+        }
+        let y0 = (cy - r).floor().max(0.0) as usize;
+        let y1 = ((cy + r).ceil().max(0.0) as usize).min(self.height as usize);
+        let x0 = (cx - r).floor().max(0.0) as usize;
+        let x1 = ((cx + r).ceil().max(0.0) as usize).min(self.width as usize);
+        let value = if d.add { 1 } else { 2 };
+        for y in y0..y1 {
+            for x in x0..x1 {
+                let dx = x as f64 + 0.5 - cx;
+                let dy = y as f64 + 0.5 - cy;
+                if dx * dx + dy * dy <= r * r {
+                    self.edits[y * self.width as usize + x] = value;
+                }
+            }
+        }
+    }
+}
+
+/// Foreground: pixels that differ clearly from the background colour taken
+/// from the image border (top row and the upper half of both sides).
+fn foreground(photo: &Rgba) -> Vec<bool> {
+    let (w, h) = (photo.width as i64, photo.height as i64);
+    let mut border: Vec<[u8; 4]> = Vec::new();
+    for x in 0..w {
+        border.push(photo.at(x, 0));
+        border.push(photo.at(x, 1));
+    }
+    for y in 0..h / 2 {
+        for x in [0, 1, w - 2, w - 1] {
+            border.push(photo.at(x, y));
+        }
+    }
+    let median = |c: usize| {
+        let mut v: Vec<u8> = border.iter().map(|p| p[c]).collect();
+        v.sort_unstable();
+        v[v.len() / 2] as f32
+    };
+    let bg = [median(0), median(1), median(2)];
+    let dist = |p: [u8; 4]| {
+        let d = [
+            p[0] as f32 - bg[0],
+            p[1] as f32 - bg[1],
+            p[2] as f32 - bg[2],
+        ];
+        (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).sqrt()
+    };
+    let mut spread: Vec<f32> = border.iter().map(|p| dist(*p)).collect();
+    spread.sort_by(|a, b| a.total_cmp(b));
+    // Threshold above the background's own variation (vignetting, noise).
+    let thr = (spread[spread.len() * 9 / 10] * 1.6).max(24.0);
+    photo
+        .data
+        .chunks_exact(4)
+        .map(|p| dist([p[0], p[1], p[2], 255]) > thr)
+        .collect()
+}
+
+/// Finds the crown: the topmost foreground run near the middle, then a
+/// circle fitted to the silhouette's half-widths below it.
+fn fit_head(fg: &[bool], w: usize, h: usize) -> Head {
+    let fallback = Head {
+        cx: w as f64 / 2.0,
+        top: h as f64 * 0.12,
+        radius: w.min(h) as f64 * 0.3,
+        found: false,
+    };
+    let solid = |x: usize, y: usize| (0..4).all(|k| y + k < h && fg[(y + k) * w + x]);
+    // Top of the head: the highest solid foreground among the central columns.
+    let mut top = None;
+    'rows: for y in 0..h {
+        for x in (w * 3 / 8)..(w * 5 / 8) {
+            if solid(x, y) {
+                top = Some((x, y));
+                break 'rows;
+            }
+        }
+    }
+    let Some((tx, ty)) = top else { return fallback };
+    if ty == 0 {
+        return fallback; // the head is cut off or the background is not plain
+    }
+    // Extent of the silhouette in a row: its leftmost and rightmost
+    // foreground pixels (skin close to the background's colour and
+    // highlights leave holes inside, so runs are not contiguous).
+    let run = |y: usize, _cx: usize| -> Option<(usize, usize)> {
+        if y >= h {
+            return None;
+        }
+        let row = &fg[y * w + w / 20..y * w + w - w / 20];
+        let l = row.iter().position(|&v| v)?;
+        let r = row.iter().rposition(|&v| v)?;
+        Some((l + w / 20, r + w / 20))
+    };
+    // First guess of the radius from a shallow depth, then the median over
+    // depths where the crown is still a circle.
+    let guess_depth = (h / 20).max(4);
+    let Some((l, r)) = run(ty + guess_depth, tx) else {
+        return fallback;
+    };
+    let hw = (r - l) as f64 / 2.0;
+    let d = guess_depth as f64;
+    let r0 = (hw * hw + d * d) / (2.0 * d);
+    let cx0 = (l + r) as f64 / 2.0;
+    let mut radii = Vec::new();
+    let mut centres = Vec::new();
+    let (d_lo, d_hi) = ((0.15 * r0) as usize, (0.6 * r0) as usize);
+    for depth in d_lo.max(2)..=d_hi.max(3) {
+        if let Some((l, r)) = run(ty + depth, (cx0 as usize).min(w - 1)) {
+            let hw = (r - l) as f64 / 2.0;
+            let d = depth as f64;
+            radii.push((hw * hw + d * d) / (2.0 * d));
+            centres.push((l + r) as f64 / 2.0);
+        }
+    }
+    if radii.len() < 3 {
+        return fallback;
+    }
+    radii.sort_by(|a, b| a.total_cmp(b));
+    centres.sort_by(|a, b| a.total_cmp(b));
+    let radius = radii[radii.len() / 2];
+    let min_side = w.min(h) as f64;
+    if !(radius > 0.06 * min_side && radius < 0.75 * min_side) {
+        return fallback;
+    }
+    Head {
+        cx: centres[centres.len() / 2],
+        top: ty as f64,
+        radius,
+        found: true,
+    }
+}
+
+/// The head's silhouette: in each row from the crown down to below the
+/// ears, everything between the leftmost and rightmost foreground pixel
+/// inside the head's box (holes from highlights and pale skin closed), as
+/// 0/255. The shoulders fall outside the box.
+fn silhouette(fg: &[bool], w: usize, h: usize, head: Head) -> Vec<u8> {
+    let mut out = vec![0u8; w * h];
+    let x_lo = (head.cx - 1.3 * head.radius).max(0.0) as usize;
+    let x_hi = ((head.cx + 1.3 * head.radius) as usize).min(w - 1);
+    let y_hi = ((head.top + 1.6 * head.radius) as usize).min(h - 1);
+    for y in head.top as usize..=y_hi {
+        let row = &fg[y * w + x_lo..=y * w + x_hi];
+        if let (Some(l), Some(r)) = (row.iter().position(|&v| v), row.iter().rposition(|&v| v)) {
+            out[y * w + x_lo + l..=y * w + x_lo + r]
+                .iter_mut()
+                .for_each(|v| *v = 255);
+        }
+    }
+    out
+}
+
+/// Box-blurs the mask so the outline fades over a couple of pixels.
+fn soften(mask: &mut [u8], w: usize, h: usize, radius: usize) {
+    let mut tmp = vec![0u8; mask.len()];
+    let k = 2 * radius + 1;
+    for y in 0..h {
+        let row = &mask[y * w..(y + 1) * w];
+        let mut acc: u32 = 0;
+        for x in 0..(w + radius) {
+            if x < w {
+                acc += row[x] as u32;
+            }
+            if x >= k {
+                acc -= row[x - k] as u32;
+            }
+            if x >= radius {
+                tmp[y * w + x - radius] = (acc / k as u32) as u8;
+            }
+        }
+    }
+    for x in 0..w {
+        let mut acc: u32 = 0;
+        for y in 0..(h + radius) {
+            if y < h {
+                acc += tmp[y * w + x] as u32;
+            }
+            if y >= k {
+                acc -= tmp[(y - k) * w + x] as u32;
+            }
+            if y >= radius {
+                mask[(y - radius) * w + x] = (acc / k as u32) as u8;
+            }
+        }
+    }
+}
+
+/// Typical luminance of the bare scalp: the median over the upper crown,
+/// the reference that tells skin from hair when dots are drawn.
+pub fn skin_luma(photo: &Rgba, mask: &ScalpMask, head: Head) -> f32 {
+    let mut v = Vec::new();
+    let y0 = head.top + 0.08 * head.radius;
+    let y1 = head.top + 0.5 * head.radius;
+    let step = (head.radius / 40.0).max(1.0);
+    let mut y = y0;
+    while y < y1 {
+        let mut x = head.cx - 0.5 * head.radius;
+        while x < head.cx + 0.5 * head.radius {
+            if x >= 0.0 && y >= 0.0 && mask.at(x, y).0 > 0.5 {
+                v.push(luma(photo.at(x as i64, y as i64)));
+            }
+            x += step;
+        }
+        y += step;
+    }
+    if v.is_empty() {
+        return 0.6;
+    }
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}

@@ -1,0 +1,256 @@
+//! The wasm binding: the only module with `#[wasm_bindgen]`. It converts
+//! JavaScript values to engine types and back, and nothing else; every
+//! error becomes a JavaScript `Error` whose message a person can act on.
+
+use crate::design::{Edge, RelPoint, Shape, DENSITY, DOT_MM, PX_PER_CM, SESSIONS, SHADE};
+use crate::photo::Rgba;
+use crate::preview::Preview;
+use crate::scalp::Dab;
+use wasm_bindgen::prelude::*;
+
+/// One preview in the page: a photo, its design and its frame.
+#[wasm_bindgen]
+pub struct Engine {
+    preview: Option<Preview>,
+}
+
+fn err(message: impl Into<String>) -> JsError {
+    JsError::new(&message.into())
+}
+
+impl Engine {
+    fn preview(&mut self) -> Result<&mut Preview, JsError> {
+        self.preview
+            .as_mut()
+            .ok_or_else(|| err("No photo is loaded yet."))
+    }
+
+    fn edit(
+        &mut self,
+        change: impl FnOnce(&mut crate::design::Design, u32, u32) -> Result<(), String>,
+    ) -> Result<(), JsError> {
+        let p = self.preview()?;
+        let mut d = p.design().clone();
+        let (w, h) = (p.photo().width, p.photo().height);
+        change(&mut d, w, h).map_err(err)?;
+        p.set_design(d).map_err(|e| err(e.0))
+    }
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// An engine with no photo.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Engine {
+        Engine { preview: None }
+    }
+
+    /// Loads a photo (RGBA bytes of the working-size image, as a canvas
+    /// `ImageData` holds them), finds the head and starts a default design.
+    /// On error the previous photo stays.
+    pub fn load_photo(&mut self, width: u32, height: u32, rgba: Vec<u8>) -> Result<(), JsError> {
+        let photo = Rgba::new(width, height, rgba).map_err(err)?;
+        self.preview = Some(Preview::new(photo));
+        Ok(())
+    }
+
+    /// Width of the working image.
+    pub fn width(&self) -> u32 {
+        self.preview.as_ref().map_or(0, |p| p.photo().width)
+    }
+
+    /// Height of the working image.
+    pub fn height(&self) -> u32 {
+        self.preview.as_ref().map_or(0, |p| p.photo().height)
+    }
+
+    /// Renders the preview and returns the frame's address in wasm memory
+    /// (`width * height * 4` RGBA bytes, valid until the next call).
+    pub fn render(&mut self) -> Result<usize, JsError> {
+        Ok(self.preview()?.render().as_ptr() as usize)
+    }
+
+    /// Renders the same dots over the full-resolution photo (same aspect
+    /// ratio) and returns its RGBA bytes: the export.
+    pub fn render_full(
+        &mut self,
+        width: u32,
+        height: u32,
+        rgba: Vec<u8>,
+    ) -> Result<Vec<u8>, JsError> {
+        let full = Rgba::new(width, height, rgba).map_err(err)?;
+        self.preview()?.render_onto(&full).map_err(err)
+    }
+
+    /// Sets a numeric control: "density" (dots/cm²), "shade" (0.2-1),
+    /// "dot_mm", "hairline_cm", "px_per_cm" or "session".
+    pub fn set(&mut self, name: &str, value: f64) -> Result<(), JsError> {
+        self.edit(|d, _w, h| {
+            match name {
+                "density" => d.density = DENSITY.check(value).map_err(|e| e.0)?,
+                "shade" => d.shade = SHADE.check(value).map_err(|e| e.0)?,
+                "dot_mm" => d.dot_mm = DOT_MM.check(value).map_err(|e| e.0)?,
+                "px_per_cm" => {
+                    // Keep the hairline's height in cm: handles move with scale.
+                    let cm = d.hairline_height_cm(h);
+                    d.px_per_cm = PX_PER_CM.check(value).map_err(|e| e.0)?;
+                    d.set_hairline_height_cm(h, cm.clamp(6.0, 12.0))
+                        .map_err(|e| e.0)?;
+                }
+                "session" => d.session = SESSIONS.check(value.round()).map_err(|e| e.0)? as u8,
+                "hairline_cm" => d.set_hairline_height_cm(h, value).map_err(|e| e.0)?,
+                other => {
+                    return Err(format!(
+                        "Unknown control \"{}\".",
+                        other.chars().take(24).collect::<String>()
+                    ))
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Chooses a hairline preset ("classic", "rounded", "mature"), keeping
+    /// its height.
+    pub fn set_shape(&mut self, name: &str) -> Result<(), JsError> {
+        self.edit(|d, w, h| {
+            let shape = Shape::parse(name).map_err(|e| e.0)?;
+            let cm = d.hairline_height_cm(h).clamp(6.0, 12.0);
+            d.place_hairline(w, h, cm, shape);
+            Ok(())
+        })
+    }
+
+    /// Chooses the edge style ("soft" or "defined").
+    pub fn set_edge(&mut self, name: &str) -> Result<(), JsError> {
+        self.edit(|d, _, _| {
+            d.edge = Edge::parse(name).map_err(|e| e.0)?;
+            Ok(())
+        })
+    }
+
+    /// Sets the pattern seed from decimal text (a u64 does not survive a
+    /// JavaScript number).
+    pub fn set_seed(&mut self, seed: &str) -> Result<(), JsError> {
+        self.edit(|d, _, _| {
+            d.seed = seed
+                .trim()
+                .parse()
+                .map_err(|_| "The pattern number must be a whole number.".to_string())?;
+            Ok(())
+        })
+    }
+
+    /// The seed as decimal text.
+    pub fn seed(&self) -> String {
+        self.preview
+            .as_ref()
+            .map_or(String::new(), |p| p.design().seed.to_string())
+    }
+
+    /// Moves hairline handle `index` (0 left temple, 1 middle, 2 right
+    /// temple) to relative coordinates.
+    pub fn set_handle(&mut self, index: usize, x: f64, y: f64) -> Result<(), JsError> {
+        self.edit(|d, _, _| {
+            let h = d
+                .hairline
+                .handles
+                .get_mut(index)
+                .ok_or("There are three hairline handles: 0, 1 and 2.")?;
+            *h = RelPoint { x, y };
+            Ok(())
+        })
+    }
+
+    /// The three handles as `[x0, y0, x1, y1, x2, y2]` in relative
+    /// coordinates.
+    pub fn handles(&self) -> Vec<f64> {
+        self.preview
+            .as_ref()
+            .map(|p| {
+                p.design()
+                    .hairline
+                    .handles
+                    .iter()
+                    .flat_map(|h| [h.x, h.y])
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The current design as JSON (for analytics events and display).
+    pub fn design_json(&self) -> String {
+        let Some(p) = self.preview.as_ref() else {
+            return "null".into();
+        };
+        let d = p.design();
+        let h = p.photo().height;
+        let handles: Vec<String> = d
+            .hairline
+            .handles
+            .iter()
+            .map(|p| format!("[{:.5},{:.5}]", p.x, p.y))
+            .collect();
+        format!(
+            "{{\"density\":{},\"shade\":{},\"dot_mm\":{},\"hairline_cm\":{:.2},\"shape\":\"{}\",\"edge\":\"{}\",\"session\":{},\"seed\":\"{}\",\"px_per_cm\":{:.3},\"handles\":[{}],\"brush_strokes\":{}}}",
+            d.density,
+            d.shade,
+            d.dot_mm,
+            d.hairline_height_cm(h),
+            d.hairline.shape.name(),
+            d.edge.name(),
+            d.session,
+            d.seed,
+            d.px_per_cm,
+            handles.join(","),
+            p.strokes().len()
+        )
+    }
+
+    /// Applies one brush stroke: `points` is `[x0, y0, x1, y1, ...]` in
+    /// relative coordinates, `radius` a fraction of the photo's width.
+    pub fn brush(&mut self, points: Vec<f64>, radius: f64, add: bool) -> Result<(), JsError> {
+        if !(radius.is_finite() && radius > 0.0 && radius < 0.5) {
+            return Err(err("The brush size is out of range."));
+        }
+        let dabs = points
+            .chunks_exact(2)
+            .filter(|c| c[0].is_finite() && c[1].is_finite())
+            .map(|c| Dab {
+                x: c[0],
+                y: c[1],
+                radius,
+                add,
+            })
+            .collect::<Vec<_>>();
+        if !dabs.is_empty() {
+            self.preview()?.brush(dabs);
+        }
+        Ok(())
+    }
+
+    /// Undoes the last brush stroke; false when there was none.
+    pub fn undo_brush(&mut self) -> Result<bool, JsError> {
+        Ok(self.preview()?.undo_brush())
+    }
+
+    /// Digest of the sampled dot pattern as hex: equal natively and in
+    /// wasm for the same photo size, scale and seed (checked by tests).
+    pub fn pattern_digest(&mut self) -> Result<String, JsError> {
+        Ok(format!(
+            "{:016x}",
+            crate::sampling::digest(self.preview()?.dots())
+        ))
+    }
+
+    /// Number of brush strokes (for enabling the undo button).
+    pub fn brush_strokes(&self) -> usize {
+        self.preview.as_ref().map_or(0, |p| p.strokes().len())
+    }
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Engine::new()
+    }
+}

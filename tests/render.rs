@@ -1,0 +1,255 @@
+//! Golden-image tests of the pigment renderer on small synthetic patches,
+//! and behaviour of the whole pipeline on synthetic heads.
+//!
+//! Golden PNGs live in tests/images/; run with `SMP_BLESS=1` to rewrite
+//! them after an intended change (and look at them before committing).
+
+use smp_preview::design::Edge;
+use smp_preview::photo::Rgba;
+use smp_preview::preview::Preview;
+use smp_preview::render::{Canvas, Look, Spot};
+use smp_preview::sampling::nested_pattern;
+use smp_preview::sampling::Uniform;
+
+fn golden(name: &str, width: u32, height: u32, rgba: &[u8]) {
+    let path = format!("{}/tests/images/{name}.png", env!("CARGO_MANIFEST_DIR"));
+    if std::env::var_os("SMP_BLESS").is_some() {
+        image::RgbaImage::from_raw(width, height, rgba.to_vec())
+            .unwrap()
+            .save(&path)
+            .unwrap();
+    }
+    let want = image::open(&path)
+        .unwrap_or_else(|e| panic!("{path}: {e} (run with SMP_BLESS=1 to create it)"))
+        .to_rgba8();
+    assert_eq!(want.dimensions(), (width, height), "{name}");
+    let diff = want
+        .as_raw()
+        .iter()
+        .zip(rgba)
+        .filter(|(a, b)| a != b)
+        .count();
+    assert_eq!(diff, 0, "{name}: {diff} bytes differ from the golden image");
+}
+
+fn patch_spots(radius: f32) -> Vec<Spot> {
+    nested_pattern(48.0, 48.0, &Uniform(4.0), 9)
+        .iter()
+        .map(|d| Spot {
+            x: d.x,
+            y: d.y,
+            radius: radius * d.size,
+            ink: d.ink,
+            axis: d.axis,
+            roundness: d.roundness,
+        })
+        .collect()
+}
+
+fn skin() -> Rgba {
+    // A skin patch with a lighting gradient: shadow left, light right.
+    let mut p = Rgba::filled(48, 48, [0, 0, 0, 255]);
+    for y in 0..48 {
+        for x in 0..48 {
+            let k = 0.55 + 0.45 * x as f32 / 47.0;
+            let i = (y * 48 + x) * 4;
+            p.data[i] = (225.0 * k) as u8;
+            p.data[i + 1] = (180.0 * k) as u8;
+            p.data[i + 2] = (160.0 * k) as u8;
+        }
+    }
+    p
+}
+
+fn look(shade: f32) -> Look {
+    Look {
+        shade,
+        skin_luma: 0.7,
+        redness: 0.0,
+    }
+}
+
+#[test]
+fn golden_sub_pixel_dots() {
+    let mut out = Vec::new();
+    Canvas::default().render(&skin(), &patch_spots(0.45), look(0.7), &mut out);
+    golden("patch-subpixel", 48, 48, &out);
+}
+
+#[test]
+fn golden_visible_dots() {
+    let mut out = Vec::new();
+    Canvas::default().render(&skin(), &patch_spots(1.6), look(0.7), &mut out);
+    golden("patch-visible", 48, 48, &out);
+}
+
+#[test]
+fn lighting_is_kept_and_hue_stays_skin_not_blue() {
+    let photo = skin();
+    let mut out = Vec::new();
+    Canvas::default().render(&photo, &patch_spots(1.0), look(1.0), &mut out);
+    let mean = |img: &[u8], x0: usize, x1: usize, c: usize| -> f32 {
+        let mut s = 0.0;
+        for y in 0..48 {
+            for x in x0..x1 {
+                s += img[(y * 48 + x) * 4 + c] as f32;
+            }
+        }
+        s / (48 * (x1 - x0)) as f32
+    };
+    // The lit side stays lighter than the shadow side after stippling.
+    assert!(mean(&out, 36, 48, 1) > mean(&out, 0, 12, 1) * 1.3);
+    // Dots darken, and blue never overtakes red (no blue/green cast).
+    for (x0, x1) in [(0, 12), (36, 48)] {
+        let (r, g, b) = (
+            mean(&out, x0, x1, 0),
+            mean(&out, x0, x1, 1),
+            mean(&out, x0, x1, 2),
+        );
+        assert!(g < mean(&photo.data, x0, x1, 1));
+        assert!(b < r && g < r, "{r} {g} {b}");
+    }
+}
+
+#[test]
+fn lighter_shade_darkens_less() {
+    let photo = skin();
+    let darkness = |shade: f32| {
+        let mut out = Vec::new();
+        Canvas::default().render(&photo, &patch_spots(1.0), look(shade), &mut out);
+        photo
+            .data
+            .iter()
+            .zip(&out)
+            .map(|(a, b)| (*a as i32 - *b as i32).max(0))
+            .sum::<i32>()
+    };
+    let (light, dark) = (darkness(0.3), darkness(1.0));
+    assert!(light > 0 && dark > 2 * light, "{light} {dark}");
+}
+
+/// A synthetic studio portrait: grey background, a skin-coloured disc for
+/// the head and a narrower "face" below it.
+fn synthetic_head() -> Rgba {
+    let (w, h) = (400u32, 400u32);
+    let mut p = Rgba::filled(w, h, [190, 192, 190, 255]);
+    for y in 0..h as i64 {
+        for x in 0..w as i64 {
+            let (dx, dy) = (x as f64 - 200.0, y as f64 - 170.0);
+            let inside =
+                dx * dx + dy * dy < 95.0 * 95.0 || (dx.abs() < 80.0 && (170..330).contains(&y));
+            if inside {
+                let i = ((y * w as i64 + x) * 4) as usize;
+                p.data[i..i + 3].copy_from_slice(&[214, 160, 135]);
+            }
+        }
+    }
+    p
+}
+
+#[test]
+fn dots_stay_on_the_scalp_and_never_on_background_or_face() {
+    let photo = synthetic_head();
+    let mut preview = Preview::new(photo.clone());
+    let head = preview.head();
+    assert!(head.found, "{head:?}");
+    let frame = preview.render().to_vec();
+    let changed = |x: usize, y: usize| {
+        let i = (y * 400 + x) * 4;
+        frame[i..i + 3] != photo.data[i..i + 3]
+    };
+    // Background corners and the lower face are untouched.
+    let mut touched_outside = 0;
+    for y in 0..400 {
+        for x in 0..400 {
+            let (dx, dy) = (x as f64 - 200.0, y as f64 - 170.0);
+            // Anti-aliasing and the pigment halo may reach 3 px past the edge.
+            let in_head =
+                dx * dx + dy * dy < 98.0 * 98.0 || (dx.abs() < 83.0 && (167..333).contains(&y));
+            if (!in_head || y > 260) && changed(x, y) {
+                touched_outside += 1;
+            }
+        }
+    }
+    assert_eq!(touched_outside, 0);
+    // The crown is stippled.
+    let crown = (185..215)
+        .flat_map(|x| (85..100).map(move |y| (x, y)))
+        .filter(|&(x, y)| changed(x, y))
+        .count();
+    assert!(crown > 100, "{crown} crown pixels changed");
+}
+
+#[test]
+fn density_hairline_and_edge_changes_do_not_reshuffle() {
+    let mut preview = Preview::new(synthetic_head());
+    let dots = |p: &mut Preview| -> std::collections::HashSet<(u32, u32)> {
+        p.visible_dots()
+            .iter()
+            .map(|d| (d.0.to_bits(), d.1.to_bits()))
+            .collect()
+    };
+    let before = preview.dots().len();
+    let mut design = preview.design().clone();
+    design.density = 40.0;
+    preview.set_design(design.clone()).unwrap();
+    let low = dots(&mut preview);
+    design.density = 90.0;
+    preview.set_design(design.clone()).unwrap();
+    let high = dots(&mut preview);
+    assert!(low.len() < high.len() && low.is_subset(&high));
+    // Raising the hairline keeps every dot that stays behind it.
+    design.set_hairline_height_cm(400, 9.5).unwrap();
+    preview.set_design(design.clone()).unwrap();
+    let raised = dots(&mut preview);
+    assert!(raised.len() < high.len() && raised.is_subset(&high));
+    // A defined edge shows other dots of the same pattern near the line.
+    design.edge = Edge::Defined;
+    preview.set_design(design).unwrap();
+    assert_ne!(dots(&mut preview), raised);
+    assert_eq!(preview.dots().len(), before, "no resampling");
+}
+
+#[test]
+fn sessions_build_up_as_supersets() {
+    let mut preview = Preview::new(synthetic_head());
+    let mut design = preview.design().clone();
+    let mut last: Option<std::collections::HashSet<(u32, u32)>> = None;
+    for session in 1..=4 {
+        design.session = session;
+        preview.set_design(design.clone()).unwrap();
+        let now: std::collections::HashSet<_> = preview
+            .visible_dots()
+            .iter()
+            .map(|d| (d.0.to_bits(), d.1.to_bits()))
+            .collect();
+        if let Some(prev) = last {
+            assert!(
+                prev.len() < now.len() && prev.is_subset(&now),
+                "session {session}"
+            );
+        }
+        last = Some(now);
+    }
+}
+
+#[test]
+fn export_at_double_size_draws_the_same_dots_scaled() {
+    let photo = synthetic_head();
+    let mut preview = Preview::new(photo.clone());
+    let small = preview.visible_dots().len();
+    let mut big = Rgba::filled(800, 800, [0, 0, 0, 255]);
+    for y in 0..800 {
+        for x in 0..800 {
+            let p = photo.at(x / 2, y / 2);
+            big.data[((y * 800 + x) * 4) as usize..((y * 800 + x) * 4 + 4) as usize]
+                .copy_from_slice(&p);
+        }
+    }
+    let out = preview.render_onto(&big).unwrap();
+    assert_eq!(out.len(), 800 * 800 * 4);
+    assert_eq!(preview.visible_dots().len(), small);
+    assert!(preview
+        .render_onto(&Rgba::filled(800, 400, [0, 0, 0, 255]))
+        .is_err());
+}
