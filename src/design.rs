@@ -170,7 +170,7 @@ pub const DOT_MM: Range = Range {
     label: "Dot size",
     min: 0.15,
     max: 0.9,
-    default: 0.45,
+    default: 0.6,
     unit: "mm",
 };
 /// Mid-frontal point above the glabella, along the skin. 7-11 cm is the

@@ -154,7 +154,7 @@ fn splat(coverage: &mut [f32], w: usize, h: usize, s: &Spot, bbox: &mut [usize; 
 /// Halo radius relative to the dot's core.
 const HALO_SCALE: f32 = 2.6;
 /// Halo ink relative to the core's.
-const HALO_INK: f32 = 0.14;
+const HALO_INK: f32 = 0.3;
 
 #[cfg(test)]
 mod tests {

@@ -299,13 +299,38 @@ fn silhouette(fg: &[bool], w: usize, h: usize, head: Head) -> Vec<u8> {
     let x_lo = (head.cx - 1.3 * head.radius).max(0.0) as usize;
     let x_hi = ((head.cx + 1.3 * head.radius) as usize).min(w - 1);
     let y_hi = ((head.top + 1.6 * head.radius) as usize).min(h - 1);
+    // Extents per row; rows where nothing stood out (skin matching the
+    // background) borrow the row above, and a running median over 7 rows
+    // rejects stray background specks.
+    let mut extents: Vec<(usize, usize)> = Vec::new();
     for y in head.top as usize..=y_hi {
         let row = &fg[y * w + x_lo..=y * w + x_hi];
-        if let (Some(l), Some(r)) = (row.iter().position(|&v| v), row.iter().rposition(|&v| v)) {
-            out[y * w + x_lo + l..=y * w + x_lo + r]
-                .iter_mut()
-                .for_each(|v| *v = 255);
+        let found = row
+            .iter()
+            .position(|&v| v)
+            .zip(row.iter().rposition(|&v| v));
+        match (found, extents.last()) {
+            (Some((l, r)), _) => extents.push((x_lo + l, x_lo + r)),
+            (None, Some(&prev)) => extents.push(prev),
+            (None, None) => extents.push((head.cx as usize, head.cx as usize)),
         }
+    }
+    for (k, y) in (head.top as usize..=y_hi).enumerate() {
+        let window = &extents[k.saturating_sub(3)..(k + 4).min(extents.len())];
+        let mut ls: Vec<usize> = window.iter().map(|e| e.0).collect();
+        let mut rs: Vec<usize> = window.iter().map(|e| e.1).collect();
+        ls.sort_unstable();
+        rs.sort_unstable();
+        // Heads are near symmetric: the side that stood out more (the lit
+        // side, or the one with hair) gives the half-width for both; and
+        // the fitted crown circle, slightly shrunk, is always included.
+        let (l, r) = (ls[ls.len() / 2] as f64, rs[rs.len() / 2] as f64);
+        let dy = y as f64 - (head.top + head.radius);
+        let circle = 0.96 * (head.radius * head.radius - dy * dy).max(0.0).sqrt();
+        let half = (head.cx - l).max(r - head.cx).max(circle);
+        let l = (head.cx - half).max(x_lo as f64) as usize;
+        let r = ((head.cx + half) as usize).min(x_hi);
+        out[y * w + l..=y * w + r].iter_mut().for_each(|v| *v = 255);
     }
     out
 }
