@@ -213,13 +213,36 @@ fn calibrate(
     (best.0, best.1, false)
 }
 
-/// PLACEHOLDER for the lead to fill once the renderer API exists: render a
-/// 12-megapixel frame (e.g. 4000x3000) at the default density, timed like the
-/// samplers above (median of `cfg.runs` runs), returning (megapixels, median
-/// ms). Until then it returns None and the report prints "render: n/a".
+/// Renders a 12-megapixel frame (4000x3000, or the quick case's size) of a
+/// synthetic portrait at the default design, after sampling: the cost of
+/// one slider change at full resolution. Returns (megapixels, median ms).
 fn bench_render(cfg: &Config) -> Option<(f64, f64)> {
-    let _ = cfg;
-    None
+    let (w, h) = if cfg.quick {
+        (400u32, 300u32)
+    } else {
+        (4000, 3000)
+    };
+    let mut photo = smp_preview::photo::Rgba::filled(w, h, [190, 192, 190, 255]);
+    let (cx, cy, r) = (w as f64 / 2.0, h as f64 * 0.45, h as f64 * 0.3);
+    for y in 0..h {
+        for x in 0..w {
+            let (dx, dy) = (x as f64 - cx, y as f64 - cy);
+            if dx * dx + dy * dy < r * r || (dx.abs() < 0.8 * r && y as f64 > cy) {
+                let i = ((y * w + x) * 4) as usize;
+                photo.data[i..i + 3].copy_from_slice(&[214, 160, 135]);
+            }
+        }
+    }
+    let mut preview = smp_preview::preview::Preview::new(photo);
+    preview.render(); // sample once
+    let mut times = Vec::new();
+    for _ in 0..cfg.runs.max(1) {
+        let t = Instant::now();
+        black_box(preview.render());
+        times.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    times.sort_by(|a, b| a.total_cmp(b));
+    Some((w as f64 * h as f64 / 1e6, times[times.len() / 2]))
 }
 
 fn json_num(x: f64) -> String {
