@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Build the release wasm package into www/pkg/:
+#   cargo build (wasm32, no default features) -> wasm-bindgen --target web -> wasm-opt -Oz
+# Assumes the tools are installed (ensure_build_tools in scripts/setup.sh);
+# run it through ./serve or ./test on a fresh machine.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/setup.sh
+source scripts/setup.sh
+
+OUT_DIR="www/pkg"
+CRATE_WASM="target/wasm32-unknown-unknown/release/smp_preview.wasm"
+WASM_OPT="node_modules/.bin/wasm-opt"
+# Features rustc >= 1.82 (LLVM's "generic" wasm CPU) enables by default; wasm-opt
+# must accept all of them or it refuses to validate the module.
+WASM_OPT_FEATURES=(
+  --enable-bulk-memory
+  --enable-bulk-memory-opt
+  --enable-nontrapping-float-to-int
+  --enable-sign-ext
+  --enable-mutable-globals
+  --enable-multivalue
+  --enable-reference-types
+  --enable-call-indirect-overlong
+)
+
+log "cargo build --release --target wasm32-unknown-unknown --no-default-features --lib"
+cargo build --release --target wasm32-unknown-unknown --no-default-features --lib
+
+want="$(wasm_bindgen_lock_version)"
+have="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" || true
+[ "$have" = "$want" ] || die "wasm-bindgen $want needed (have '${have:-none}'): run ./serve or ./test, or source scripts/setup.sh && ensure_wasm_bindgen"
+
+log "wasm-bindgen --target web -> $OUT_DIR"
+rm -rf "$OUT_DIR"
+wasm-bindgen --target web --no-typescript --out-dir "$OUT_DIR" "$CRATE_WASM"
+
+[ -x "$WASM_OPT" ] || die "$WASM_OPT missing: run npm ci"
+before=$(stat -c %s "$OUT_DIR/smp_preview_bg.wasm")
+log "wasm-opt -Oz"
+"$WASM_OPT" -Oz "${WASM_OPT_FEATURES[@]}" -o "$OUT_DIR/smp_preview_bg.wasm" "$OUT_DIR/smp_preview_bg.wasm"
+after=$(stat -c %s "$OUT_DIR/smp_preview_bg.wasm")
+log "built $OUT_DIR/smp_preview_bg.wasm: $after bytes (wasm-bindgen output $before bytes)"
