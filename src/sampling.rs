@@ -583,7 +583,7 @@ mod tests {
         for (i, k) in [3.0, 1.0, 4.0, 1.5, 9.0].iter().enumerate() {
             h.push(i as u32, *k);
         }
-        h.set(4, 1.0); // 9 -> 1
+        h.set(4, 0.5); // 9 -> 0.5
         let order: Vec<u32> = std::iter::from_fn(|| h.pop()).collect();
         assert_eq!(order, vec![2, 0, 3, 1, 4]);
     }
