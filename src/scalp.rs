@@ -44,6 +44,9 @@ impl Head {
     /// facing the camera: 1 / cos of the surface's tilt on a sphere through
     /// the crown circle, capped where the head turns edge-on.
     pub fn foreshortening(&self, x: f64, y: f64) -> f64 {
+        if !self.found {
+            return 1.0; // no head shape known: no crowding
+        }
         let dx = (x - self.cx) / self.radius;
         let dy = (y - (self.top + self.radius)) / self.radius;
         let cos2 = (1.0 - dx * dx - dy * dy).max(0.0);
@@ -89,7 +92,7 @@ impl ScalpMask {
         let sharp = if head.found {
             silhouette(&fg, w, h, head)
         } else {
-            vec![255u8; w * h]
+            like_centre(photo)
         };
         // Fade the outline inward only: no dot may land on the background.
         let mut auto = sharp.clone();
@@ -218,10 +221,13 @@ fn foreground(photo: &Rgba) -> Vec<bool> {
 /// Finds the crown: the topmost foreground run near the middle, then a
 /// circle fitted to the silhouette's half-widths below it.
 fn fit_head(fg: &[bool], w: usize, h: usize) -> Head {
+    // A head filling the frame (top view, close-up): the glabella lands
+    // low, so the hairline starts low and the person drags it.
+    let radius = w.min(h) as f64 * 0.3;
     let fallback = Head {
         cx: w as f64 / 2.0,
-        top: h as f64 * 0.12,
-        radius: w.min(h) as f64 * 0.3,
+        top: h as f64 - GLABELLA_DEPTH * radius,
+        radius,
         found: false,
     };
     let solid = |x: usize, y: usize| (0..4).all(|k| y + k < h && fg[(y + k) * w + x]);
@@ -333,6 +339,41 @@ fn silhouette(fg: &[bool], w: usize, h: usize, head: Head) -> Vec<u8> {
         out[y * w + l..=y * w + r].iter_mut().for_each(|v| *v = 255);
     }
     out
+}
+
+/// Without a silhouette (close-ups and top views, where the head fills the
+/// frame), the scalp is what looks like the middle of the photo: pixels
+/// near the median colour of the central patch, in hue more than in
+/// brightness (lighting varies across a scalp, its hue does not).
+fn like_centre(photo: &Rgba) -> Vec<u8> {
+    let (w, h) = (photo.width as i64, photo.height as i64);
+    let mut patch: Vec<[u8; 4]> = Vec::new();
+    for y in (h * 2 / 5)..(h * 3 / 5) {
+        for x in (w * 2 / 5)..(w * 3 / 5) {
+            patch.push(photo.at(x, y));
+        }
+    }
+    let median = |c: usize| {
+        let mut v: Vec<u8> = patch.iter().map(|p| p[c]).collect();
+        v.sort_unstable();
+        v[v.len() / 2] as f32
+    };
+    let m = [median(0), median(1), median(2)];
+    photo
+        .data
+        .chunks_exact(4)
+        .map(|p| {
+            let d = [p[0] as f32 - m[0], p[1] as f32 - m[1], p[2] as f32 - m[2]];
+            let (rg, gb) = (d[0] - d[1], d[1] - d[2]);
+            let lum = (d[0] + d[1] + d[2]) / 3.0;
+            let dist = 2.0 * (rg * rg + gb * gb).sqrt() + 0.5 * lum.abs();
+            if dist < 60.0 {
+                255
+            } else {
+                0
+            }
+        })
+        .collect()
 }
 
 /// Box-blurs the mask so the outline fades over a couple of pixels.

@@ -68,6 +68,7 @@ export async function launchBrowser(options = {}) {
  * Returns { page, context, server, url, origin, consoleErrors, requests,
  *           foreignRequests(), close() }:
  *   consoleErrors  strings from console 'error' messages and uncaught page errors
+ *   consoleWarnings strings from console 'warning' messages
  *   requests       every request URL the page made, in order
  *   foreignRequests() the requests not to the served origin (data:/blob: excluded)
  */
@@ -79,11 +80,14 @@ export async function openApp(
   const context = await browser.newContext({ viewport: viewport ?? { width: 1280, height: 800 }, ...contextOptions });
   const page = await context.newPage();
   const consoleErrors = [];
+  const consoleWarnings = [];
   const requests = [];
   page.on('console', (msg) => {
-    if (msg.type() === 'error') {
+    const type = msg.type();
+    if (type === 'error' || type === 'warning') {
       const loc = msg.location();
-      consoleErrors.push(loc && loc.url ? `${msg.text()} (${loc.url}:${loc.lineNumber})` : msg.text());
+      const text = loc && loc.url ? `${msg.text()} (${loc.url}:${loc.lineNumber})` : msg.text();
+      (type === 'error' ? consoleErrors : consoleWarnings).push(text);
     }
   });
   page.on('pageerror', (err) => consoleErrors.push(`pageerror: ${err.stack || err.message || err}`));
@@ -97,6 +101,7 @@ export async function openApp(
     url: server.url,
     origin,
     consoleErrors,
+    consoleWarnings,
     requests,
     foreignRequests() {
       return requests.filter((u) => {

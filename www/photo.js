@@ -1,0 +1,89 @@
+// Turning a file into the two images the preview needs: a full-resolution
+// bitmap for the export and a smaller working copy (RGBA) for editing.
+// Everything happens on this device; nothing is uploaded.
+
+/** Longest side of the working copy: keeps every edit fast on a phone. */
+export const WORKING_MAX = 1600;
+/** Longest side kept for the export: larger canvases fail or exhaust memory. */
+export const FULL_MAX = 8192;
+
+export const NOT_A_PHOTO = "This file isn't a photo we can read. Try a JPEG or PNG.";
+export const HEIC_PHOTO =
+  "This looks like an iPhone HEIC photo, which this browser can't read. " +
+  'Save or share it as JPEG (on iPhone: Settings > Camera > Formats > Most Compatible) and try again.';
+
+/** An error whose message can be shown to the person as it is. */
+export class PhotoError extends Error {}
+
+/**
+ * Decodes `blob` honouring its EXIF orientation.
+ * Resolves to { full: ImageBitmap, working: ImageData, capped, sourceWidth, sourceHeight }.
+ * Rejects with a PhotoError whose message is meant for people.
+ */
+export async function decodePhoto(blob) {
+  let bitmap;
+  try {
+    // 'from-image' rotates phone photos upright from their EXIF tag.
+    bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image' });
+  } catch {
+    throw new PhotoError((await looksLikeHeic(blob)) ? HEIC_PHOTO : NOT_A_PHOTO);
+  }
+  const sourceWidth = bitmap.width;
+  const sourceHeight = bitmap.height;
+  if (!sourceWidth || !sourceHeight) throw new PhotoError(NOT_A_PHOTO);
+
+  let full = bitmap;
+  const capped = Math.max(sourceWidth, sourceHeight) > FULL_MAX;
+  try {
+    if (capped) full = await resized(bitmap, FULL_MAX);
+    const small = Math.max(full.width, full.height) > WORKING_MAX ? await resized(full, WORKING_MAX) : full;
+    const working = pixelsOf(small);
+    if (small !== full) small.close();
+    if (full !== bitmap) bitmap.close();
+    return { full, working, capped, sourceWidth, sourceHeight };
+  } catch (e) {
+    bitmap.close();
+    if (full !== bitmap) full.close();
+    if (e instanceof PhotoError) throw e;
+    throw new PhotoError('This photo is too large to open on this device. Try a smaller copy of it.');
+  }
+}
+
+/** A copy of `bitmap` whose longest side is `longest` px, same aspect ratio. */
+function resized(bitmap, longest) {
+  const k = longest / Math.max(bitmap.width, bitmap.height);
+  return createImageBitmap(bitmap, {
+    resizeWidth: Math.max(1, Math.round(bitmap.width * k)),
+    resizeHeight: Math.max(1, Math.round(bitmap.height * k)),
+    resizeQuality: 'high',
+  });
+}
+
+/** RGBA pixels of a bitmap. */
+export function pixelsOf(bitmap) {
+  const canvas = makeCanvas(bitmap.width, bitmap.height);
+  // One read-back per canvas, so the default (GPU-friendly) canvas is right.
+  const ctx = canvas.getContext('2d');
+  ctx.drawImage(bitmap, 0, 0);
+  return ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+}
+
+export function makeCanvas(width, height) {
+  if (typeof OffscreenCanvas === 'function') return new OffscreenCanvas(width, height);
+  const c = document.createElement('canvas');
+  c.width = width;
+  c.height = height;
+  return c;
+}
+
+/** True for HEIC/HEIF files, by type, name or the ISO-BMFF brand in the header. */
+async function looksLikeHeic(blob) {
+  if (/image\/hei[cf]/i.test(blob.type || '') || /\.hei[cf]$/i.test(blob.name || '')) return true;
+  try {
+    const head = new Uint8Array(await blob.slice(0, 12).arrayBuffer());
+    const tag = String.fromCharCode(...head.subarray(4, 12));
+    return /^ftyp(heic|heix|hevc|hevx|heim|heis|mif1|msf1)$/.test(tag);
+  } catch {
+    return false;
+  }
+}
