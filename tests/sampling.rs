@@ -158,3 +158,15 @@ fn pattern_is_pinned_by_a_golden_digest() {
 }
 
 const GOLDEN: &str = "ff40fd8a7319d950";
+
+/// The same digest is checked in the browser (tests/browser/
+/// determinism.test.mjs): wasm must sample the same dots bit for bit.
+#[test]
+fn preview_pattern_digest_matches_the_browser_golden() {
+    let photo = smp_preview::photo::Rgba::filled(160, 120, [200, 150, 130, 255]);
+    let mut preview = smp_preview::preview::Preview::new(photo);
+    assert_eq!(format!("{:016x}", digest(preview.dots())), PREVIEW_GOLDEN);
+}
+
+/// Golden digest of a 160x120 flat skin-tone photo's pattern.
+const PREVIEW_GOLDEN: &str = "2e1f5c21b6f37964";
