@@ -1,0 +1,136 @@
+// The markup of <smp-preview> (inside its shadow root) and the numeric
+// controls it offers. No inline styles or scripts: the page runs under
+// a CSP with style-src 'self'; smp-preview.css styles everything.
+
+// Numeric controls: engine name, label, range (the engine's), unit display.
+export const SLIDERS = [
+  { name: 'density', label: 'Density', min: 20, max: 100, step: 1, value: 70, show: (v) => `${v} dots/cm²` },
+  { name: 'shade', label: 'Shade', min: 0.2, max: 1, step: 0.05, value: 0.7, show: (v) => `${Math.round(v * 100)}% pigment` },
+  { name: 'dot_mm', label: 'Dot size', min: 0.15, max: 0.9, step: 0.05, value: 0.45, show: (v) => `${v.toFixed(2)} mm` },
+  { name: 'session', label: 'Session', min: 1, max: 4, step: 1, value: 3, show: (v) => `${v} of 4` },
+  { name: 'hairline_cm', label: 'Hairline height', min: 6, max: 12, step: 0.1, value: 8, show: (v) => `${v.toFixed(1)} cm` },
+];
+export const HAIRLINE = SLIDERS.find((s) => s.name === 'hairline_cm');
+const HINTS = {
+  density: 'Dots per square centimetre once healed. About half of natural hair density already reads as full.',
+  shade: 'How dark the pigment is. Clinics start light and go darker; strong light makes dots look harsher.',
+  session: 'Treatment takes 2 to 4 sessions. Session 1 is deliberately light.',
+  hairline_cm: 'From between the brows up to the middle of the hairline; 7 to 9 cm is usual. Too low looks too young.',
+};
+
+const slider = (s) => `
+  <div class="field">
+    <div class="field-head"><label for="${s.name}">${s.label}</label>
+    <span class="value" id="${s.name}-value" aria-hidden="true"></span></div>
+    <input type="range" id="${s.name}" name="${s.name}" min="${s.min}" max="${s.max}" step="${s.step}" value="${s.value}"
+      ${HINTS[s.name] ? `aria-describedby="${s.name}-hint"` : ''}>
+    ${HINTS[s.name] ? `<p class="hint" id="${s.name}-hint">${HINTS[s.name]}</p>` : ''}
+  </div>`;
+
+export const TEMPLATE = `
+<div class="root">
+<div class="app">
+  <section class="viewer" aria-label="Preview">
+    <div class="frame empty" tabindex="0" role="group"
+      aria-label="Photo preview. Arrow keys pan, plus and minus zoom, 0 fits the photo.">
+      <div class="content">
+        <canvas class="after" role="img" aria-label="Your photo with simulated scalp micropigmentation"></canvas>
+        <canvas class="before" aria-hidden="true"></canvas>
+      </div>
+      <svg class="overlay" aria-hidden="true">
+        <path class="hairline"></path><line class="divider"></line>
+        <path class="trail"></path><circle class="ring" r="0"></circle>
+      </svg>
+      <div class="handles"></div>
+      <div class="message"><div class="spinner" aria-hidden="true"></div><p>Loading the preview engine…</p></div>
+      <div class="busy" hidden><div class="spinner" aria-hidden="true"></div><p>Preparing the preview…</p></div>
+      <div class="drop-hint" hidden><p>Drop your photo to preview it</p></div>
+    </div>
+    <div class="under">
+      <div class="toolbar" role="group" aria-label="Zoom">
+        <button type="button" class="zoom-out" aria-label="Zoom out">−</button>
+        <span class="zoom-level" aria-hidden="true">100%</span>
+        <button type="button" class="zoom-in" aria-label="Zoom in">+</button>
+        <button type="button" class="fit">Fit</button>
+        <button type="button" class="actual" aria-label="Actual size, 100%">100%</button>
+      </div>
+      <div class="field compare">
+        <div class="field-head"><label for="compare">Before / after</label>
+        <span class="value" id="compare-value" aria-hidden="true">After</span></div>
+        <input type="range" id="compare" min="0" max="100" step="1" value="0">
+      </div>
+    </div>
+    <p class="status" role="status" aria-live="polite"></p>
+    <p class="note">Results vary between people (skin, age, healing, practitioner): this is an illustration, not a promise.</p>
+  </section>
+
+  <div class="panel">
+
+    <fieldset class="photo-set">
+      <legend>Your photo</legend>
+      <div class="row">
+        <input type="file" id="file" accept="image/*" class="visually-hidden">
+        <label for="file" class="button">Choose a photo…</label>
+        <input type="file" id="camera" accept="image/*" capture="user" class="visually-hidden">
+        <label for="camera" class="button secondary">Take a selfie</label>
+      </div>
+      <p class="hint">Or drop a photo onto the preview. A front or top view of your head works best.
+        Your photo stays on this device: nothing is uploaded.</p>
+    </fieldset>
+
+    <fieldset class="design" disabled>
+      <legend>Dots</legend>
+      ${SLIDERS.filter((s) => s !== HAIRLINE).map(slider).join('')}
+      <button type="button" class="new-pattern" aria-describedby="seed-value">New pattern</button>
+      <p class="hint" id="seed-value"></p>
+    </fieldset>
+
+    <fieldset class="design" disabled>
+      <legend>Hairline</legend>
+      ${slider(HAIRLINE)}
+      <div class="field">
+        <label for="shape">Hairline shape</label>
+        <select id="shape">
+          <option value="classic">Classic</option>
+          <option value="rounded">Rounded</option>
+          <option value="mature">Mature (recessed temples)</option>
+        </select>
+      </div>
+      <fieldset class="choice">
+        <legend>Edge</legend>
+        <label><input type="radio" name="edge" value="soft" checked> Soft</label>
+        <label><input type="radio" name="edge" value="defined"> Defined</label>
+      </fieldset>
+      <label class="check"><input type="checkbox" id="show-line" checked> Show hairline guide</label>
+      <p class="hint">Drag the round handles on the photo, or focus one and use the arrow keys.</p>
+    </fieldset>
+
+    <fieldset class="design" disabled>
+      <legend>Scalp brush</legend>
+      <fieldset class="choice">
+        <legend>Brush</legend>
+        <label><input type="radio" name="brush" value="off" checked> Off</label>
+        <label><input type="radio" name="brush" value="add"> Add scalp</label>
+        <label><input type="radio" name="brush" value="erase"> Erase</label>
+      </fieldset>
+      <div class="field">
+        <div class="field-head"><label for="brush-size">Brush size</label>
+        <span class="value" id="brush-size-value" aria-hidden="true"></span></div>
+        <input type="range" id="brush-size" min="0.5" max="6" step="0.5" value="2">
+      </div>
+      <button type="button" class="undo" disabled>Undo brush stroke</button>
+      <p class="hint">Paint on the photo to add scalp the preview missed or erase dots from hair, ears or background.
+        Drag with two fingers (or the middle mouse button) to move the photo while painting.</p>
+    </fieldset>
+
+    <fieldset class="design" disabled>
+      <legend>Download</legend>
+      <div class="row">
+        <button type="button" class="download" data-type="image/png">Download PNG</button>
+        <button type="button" class="download" data-type="image/jpeg">Download JPEG</button>
+      </div>
+      <p class="hint export-size"></p>
+    </fieldset>
+  </div>
+</div>
+</div>`;
