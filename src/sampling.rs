@@ -99,6 +99,41 @@ impl Spacing for Uniform {
     }
 }
 
+/// A spacing field given as a grid of values in `0..=1` stretched over the
+/// domain (nearest cell): spacing = `r_min + value * (r_max - r_min)`, the
+/// convention of JavaScript's `poisson-disk-sampling` distance functions.
+pub struct GridSpacing {
+    /// Domain width in pixels.
+    pub width: f64,
+    /// Domain height in pixels.
+    pub height: f64,
+    /// Spacing where the value is 0.
+    pub r_min: f64,
+    /// Spacing where the value is 1.
+    pub r_max: f64,
+    /// Row-major values, `cols * rows` of them.
+    pub values: Vec<f32>,
+    /// Grid columns.
+    pub cols: usize,
+    /// Grid rows.
+    pub rows: usize,
+}
+
+impl Spacing for GridSpacing {
+    fn at(&self, x: f64, y: f64) -> f64 {
+        let c = ((x / self.width * self.cols as f64) as usize).min(self.cols - 1);
+        let r = ((y / self.height * self.rows as f64) as usize).min(self.rows - 1);
+        let v = (self.values[r * self.cols + c] as f64).clamp(0.0, 1.0);
+        self.r_min + v * (self.r_max - self.r_min)
+    }
+    fn min(&self) -> f64 {
+        self.r_min
+    }
+    fn max(&self) -> f64 {
+        self.r_max
+    }
+}
+
 /// A background grid of cells no wider than `r_min / sqrt(2)`, so each cell
 /// holds at most one point of a Poisson set. Cells keep the coordinates
 /// themselves (NaN when empty) so a distance check touches one array.

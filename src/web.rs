@@ -33,7 +33,10 @@ impl Engine {
         let mut d = p.design().clone();
         let (w, h) = (p.photo().width, p.photo().height);
         change(&mut d, w, h).map_err(err)?;
-        p.set_design(d).map_err(|e| err(e.0))
+        // Snap to what a share link carries, so a link reproduces exactly
+        // what the sender sees.
+        p.set_design(crate::share::quantize(&d))
+            .map_err(|e| err(e.0))
     }
 }
 
@@ -224,7 +227,10 @@ impl Engine {
             })
             .collect::<Vec<_>>();
         if !dabs.is_empty() {
-            self.preview()?.brush(dabs);
+            let snapped = crate::share::quantize_strokes(&[dabs])
+                .pop()
+                .unwrap_or_default();
+            self.preview()?.brush(snapped);
         }
         Ok(())
     }
@@ -232,6 +238,37 @@ impl Engine {
     /// Undoes the last brush stroke; false when there was none.
     pub fn undo_brush(&mut self) -> Result<bool, JsError> {
         Ok(self.preview()?.undo_brush())
+    }
+
+    /// The share-link fragment (text after `#`) carrying the whole design
+    /// and brush edits; `photo_jpeg` adds a small JPEG of the photo, only
+    /// when the person explicitly opted in.
+    pub fn share_fragment(&mut self, photo_jpeg: Option<Vec<u8>>) -> Result<String, JsError> {
+        let p = self.preview()?;
+        Ok(crate::share::encode(
+            p.design(),
+            p.strokes(),
+            photo_jpeg.as_deref(),
+        ))
+    }
+
+    /// Checks a share-link fragment and returns the photo it carries, if
+    /// any (load that photo first, then call [`Engine::apply_fragment`]).
+    pub fn fragment_photo(fragment: &str) -> Result<Option<Vec<u8>>, JsError> {
+        Ok(crate::share::decode(fragment).map_err(|e| err(e.0))?.photo)
+    }
+
+    /// Applies a share link's design and brush edits to the loaded photo.
+    /// A bad link changes nothing and says why.
+    pub fn apply_fragment(&mut self, fragment: &str) -> Result<(), JsError> {
+        let shared = crate::share::decode(fragment).map_err(|e| err(e.0))?;
+        let p = self.preview()?;
+        p.set_design(shared.design).map_err(|e| err(e.0))?;
+        p.clear_brush();
+        for stroke in shared.strokes {
+            p.brush(stroke);
+        }
+        Ok(())
     }
 
     /// Digest of the sampled dot pattern as hex: equal natively and in
@@ -247,6 +284,63 @@ impl Engine {
     pub fn brush_strokes(&self) -> usize {
         self.preview.as_ref().map_or(0, |p| p.strokes().len())
     }
+}
+
+/// Samples a uniform Poisson-disc set (benchmarks): `[x0, y0, x1, y1, ...]`.
+#[wasm_bindgen]
+pub fn sample_uniform(width: f64, height: f64, spacing: f64, seed: u32) -> Vec<f64> {
+    if !(spacing >= 0.5 && width * height / (spacing * spacing) < 2e7) {
+        return Vec::new();
+    }
+    let points = crate::sampling::poisson_disc(
+        width,
+        height,
+        &crate::sampling::Uniform(spacing),
+        seed as u64,
+    );
+    points.into_iter().flatten().collect()
+}
+
+/// Samples a variable-density Poisson-disc set (benchmarks) whose spacing
+/// is `r_min + v * (r_max - r_min)` for the grid value `v` in 0..=1 under
+/// each point: `[x0, y0, x1, y1, ...]`. With `nested`, the product's nested
+/// sampler with ranks is used instead of a single pass.
+#[wasm_bindgen]
+#[allow(clippy::too_many_arguments)]
+pub fn sample_variable(
+    width: f64,
+    height: f64,
+    r_min: f64,
+    r_max: f64,
+    field: Vec<f32>,
+    cols: usize,
+    rows: usize,
+    seed: u32,
+    nested: bool,
+) -> Vec<f64> {
+    if !(r_min >= 0.5
+        && r_max >= r_min
+        && cols * rows == field.len()
+        && cols > 0
+        && width * height / (r_min * r_min) < 2e7)
+    {
+        return Vec::new();
+    }
+    let spacing = crate::sampling::GridSpacing {
+        width,
+        height,
+        r_min,
+        r_max,
+        values: field,
+        cols,
+        rows,
+    };
+    let points = if nested {
+        crate::sampling::nested_points(width, height, &spacing, seed as u64).0
+    } else {
+        crate::sampling::poisson_disc(width, height, &spacing, seed as u64)
+    };
+    points.into_iter().flatten().collect()
 }
 
 impl Default for Engine {
