@@ -11,7 +11,7 @@
 use crate::design::{Design, DesignError, RelPoint, DENSITY};
 use crate::hairline::HairlineField;
 use crate::photo::Rgba;
-use crate::render::{Canvas, Look, Spot};
+use crate::render::{Canvas, Clip, Look, Spot};
 use crate::sampling::{nested_pattern, Dot, Spacing};
 use crate::scalp::{skin_luma, Dab, Head, ScalpMask, MAX_FORESHORTENING};
 
@@ -26,6 +26,17 @@ pub const SESSION_SHARE: [f64; 4] = [0.35, 0.8, 1.0, 1.08];
 /// Spacing, in pixels, of a Poisson-disc set of `per_cm2` dots per cm².
 pub fn spacing_px(per_cm2: f64, px_per_cm: f64) -> f64 {
     PACKING_RHO * (2.0 / (3f64.sqrt() * per_cm2)).sqrt() * px_per_cm
+}
+
+/// Closest spacing ever sampled, in pixels. At tiny photo scales the full
+/// density would put more dots than pixels; there each dot stands for
+/// several (drawn with their joint ink), which looks the same and keeps
+/// sampling fast.
+pub const MIN_SPACING_PX: f64 = 1.6;
+
+/// Spacing of the full pattern where the head faces the camera.
+fn full_spacing(px_per_cm: f64) -> f64 {
+    spacing_px(DENSITY.max, px_per_cm).max(MIN_SPACING_PX)
 }
 
 /// The spacing field of the full pattern: the densest the controls allow,
@@ -69,6 +80,8 @@ pub struct Preview {
     /// Per dot: share of density allowed by mask and hairline, and how near
     /// the hairline's front row it is. Empty when stale.
     shares: Vec<(f32, f32)>,
+    /// The mask with brush edits, as pixels; empty when stale.
+    clip: Vec<u8>,
     canvas: Canvas,
     spots: Vec<Spot>,
     frame: Vec<u8>,
@@ -94,6 +107,7 @@ impl Preview {
             design,
             pattern: None,
             shares: Vec::new(),
+            clip: Vec::new(),
             canvas: Canvas::default(),
             spots: Vec::new(),
             frame: Vec::new(),
@@ -137,6 +151,7 @@ impl Preview {
     pub fn brush(&mut self, dabs: Vec<Dab>) {
         self.mask.stroke(dabs);
         self.shares.clear();
+        self.clip.clear();
     }
 
     /// Undoes the last brush stroke; false when there was none.
@@ -144,6 +159,7 @@ impl Preview {
         let undone = self.mask.undo();
         if undone {
             self.shares.clear();
+            self.clip.clear();
         }
         undone
     }
@@ -157,6 +173,7 @@ impl Preview {
     pub fn clear_brush(&mut self) {
         self.mask.clear_edits();
         self.shares.clear();
+        self.clip.clear();
     }
 
     /// The sampled pattern (sampled on first use and when seed or scale
@@ -170,7 +187,7 @@ impl Preview {
             let [x0, y0, x1, y1] = self.pattern_box();
             let spacing = HeadSpacing {
                 head: self.head,
-                full: spacing_px(DENSITY.max, key.px_per_cm),
+                full: full_spacing(key.px_per_cm),
                 origin: (x0, y0),
             };
             let mut dots = nested_pattern(x1 - x0, y1 - y0, &spacing, key.seed);
@@ -227,19 +244,26 @@ impl Preview {
     }
 
     /// Fraction of the full pattern shown at full share, from density and
-    /// session.
-    fn fraction(&self) -> f32 {
+    /// session, and the factor by which each dot's area grows where the
+    /// pattern is coarser than the density asked for (tiny photo scales).
+    fn fraction(&self) -> (f32, f32) {
         let session = SESSION_SHARE[(self.design.session.clamp(1, 4) - 1) as usize];
-        (self.design.density / DENSITY.max * session).min(1.0) as f32
+        let sampled = DENSITY.max
+            * (spacing_px(DENSITY.max, self.design.px_per_cm)
+                / full_spacing(self.design.px_per_cm))
+            .powi(2);
+        let wanted = self.design.density * session / sampled;
+        (wanted.min(1.0) as f32, wanted.max(1.0) as f32)
     }
 
     /// The dots shown, as spots in pixels of an image `scale` times the
     /// working photo's size.
     fn visible_spots(&mut self, scale: f32) -> Vec<Spot> {
         self.update_shares();
-        let fraction = self.fraction();
+        let (fraction, area_boost) = self.fraction();
         let dots = &self.pattern.as_ref().expect("sampled").1;
-        let base_radius = (self.design.dot_mm / 20.0 * self.design.px_per_cm) as f32 * scale;
+        let base_radius =
+            (self.design.dot_mm / 20.0 * self.design.px_per_cm) as f32 * scale * area_boost.sqrt();
         let mut spots = std::mem::take(&mut self.spots);
         spots.clear();
         for (d, &(share, front)) in dots.iter().zip(&self.shares) {
@@ -258,6 +282,16 @@ impl Preview {
         spots
     }
 
+    /// Where ink may show, for a target `scale` times the working size.
+    fn clip(&self, scale: f32) -> Clip<'_> {
+        Clip {
+            mask: &self.clip,
+            width: self.photo.width as usize,
+            height: self.photo.height as usize,
+            scale,
+        }
+    }
+
     fn look(&self) -> Look {
         Look {
             shade: self.design.shade as f32,
@@ -272,7 +306,12 @@ impl Preview {
         let spots = self.visible_spots(1.0);
         let look = self.look();
         let mut frame = std::mem::take(&mut self.frame);
-        self.canvas.render(&self.photo, &spots, look, &mut frame);
+        if self.clip.is_empty() {
+            self.clip = self.mask.combined();
+        }
+        let mut canvas = std::mem::take(&mut self.canvas);
+        canvas.render_clipped(&self.photo, &spots, look, Some(self.clip(1.0)), &mut frame);
+        self.canvas = canvas;
         self.frame = frame;
         self.spots = spots;
         &self.frame
@@ -289,8 +328,11 @@ impl Preview {
         let spots = self.visible_spots(k as f32);
         let mut out = Vec::new();
         let look = self.look();
+        if self.clip.is_empty() {
+            self.clip = self.mask.combined();
+        }
         let mut canvas = Canvas::default();
-        canvas.render(full, &spots, look, &mut out);
+        canvas.render_clipped(full, &spots, look, Some(self.clip(k as f32)), &mut out);
         self.spots = spots;
         Ok(out)
     }
@@ -298,7 +340,7 @@ impl Preview {
     /// Every visible dot as `(x, y, diameter_px, rank)` in working pixels.
     pub fn visible_dots(&mut self) -> Vec<(f32, f32, f32, f32)> {
         self.update_shares();
-        let fraction = self.fraction();
+        let (fraction, _) = self.fraction();
         let spots = self.visible_spots(1.0);
         let dots = &self.pattern.as_ref().expect("sampled").1;
         let ranks = dots

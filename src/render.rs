@@ -49,14 +49,62 @@ pub struct Look {
 #[derive(Default)]
 pub struct Canvas {
     coverage: Vec<f32>,
+    /// The frame this canvas drew last (address, length) and the box it
+    /// touched: the next render into the same frame restores only that box
+    /// from the photo instead of copying the whole photo again.
+    last: Option<(usize, usize, [usize; 4])>,
+}
+
+/// Where ink may show: a mask (0..=255 per pixel) of `width` x `height`,
+/// read at `pixel / scale` so a full-resolution export uses the preview's
+/// mask. Pigment lies only in scalp skin, so a dot's soft edge and halo
+/// stop at the head's outline instead of tinting the background.
+#[derive(Clone, Copy)]
+pub struct Clip<'a> {
+    /// Mask values, row-major.
+    pub mask: &'a [u8],
+    /// Mask width.
+    pub width: usize,
+    /// Mask height.
+    pub height: usize,
+    /// Target pixels per mask pixel.
+    pub scale: f32,
 }
 
 impl Canvas {
     /// Draws `spots` over `photo` into `out` (RGBA, same size as the photo).
+    /// `out` may hold this canvas's previous frame of the same photo; it is
+    /// then updated in place.
     pub fn render(&mut self, photo: &Rgba, spots: &[Spot], look: Look, out: &mut Vec<u8>) {
+        self.render_clipped(photo, spots, look, None, out)
+    }
+
+    /// [`Canvas::render`], with ink limited to `clip`.
+    pub fn render_clipped(
+        &mut self,
+        photo: &Rgba,
+        spots: &[Spot],
+        look: Look,
+        clip: Option<Clip>,
+        out: &mut Vec<u8>,
+    ) {
         let (w, h) = (photo.width as usize, photo.height as usize);
-        out.clear();
-        out.extend_from_slice(&photo.data);
+        match self.last.take() {
+            Some((addr, len, b))
+                if addr == out.as_ptr() as usize && len == out.len() && len == photo.data.len() =>
+            {
+                if b[0] != usize::MAX {
+                    for y in b[1]..=b[3] {
+                        let row = (y * w + b[0]) * 4..(y * w + b[2] + 1) * 4;
+                        out[row.clone()].copy_from_slice(&photo.data[row]);
+                    }
+                }
+            }
+            _ => {
+                out.clear();
+                out.extend_from_slice(&photo.data);
+            }
+        }
         if self.coverage.len() != w * h {
             self.coverage = vec![0.0; w * h];
         }
@@ -64,6 +112,7 @@ impl Canvas {
         for s in spots {
             splat(&mut self.coverage, w, h, s, &mut bbox);
         }
+        self.last = Some((out.as_ptr() as usize, out.len(), bbox));
         if bbox[0] == usize::MAX {
             return;
         }
@@ -78,6 +127,14 @@ impl Canvas {
                     continue;
                 }
                 self.coverage[i] = 0.0;
+                let cov = match clip {
+                    Some(c) => {
+                        let mx = ((x as f32 / c.scale) as usize).min(c.width - 1);
+                        let my = ((y as f32 / c.scale) as usize).min(c.height - 1);
+                        cov * c.mask[my * c.width + mx] as f32 / 255.0
+                    }
+                    None => cov,
+                };
                 let p = &mut out[i * 4..i * 4 + 3];
                 let l =
                     (0.2126 * p[0] as f32 + 0.7152 * p[1] as f32 + 0.0722 * p[2] as f32) / 255.0;

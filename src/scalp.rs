@@ -18,18 +18,18 @@ pub struct Head {
     pub cx: f64,
     /// Topmost row of the head.
     pub top: f64,
-    /// Radius of the circle fitted to the crown (about 7.6 cm on adults).
+    /// Radius of the circle fitted to the crown (about 8.3 cm on adults).
     pub radius: f64,
     /// Whether the silhouette was found; false means a centred default.
     pub found: bool,
 }
 
 /// Radius of the circle fitted to the crown of an adult head, in cm
-/// (London set: 245 px on average at 32.4 px/cm).
-pub const CROWN_RADIUS_CM: f64 = 7.6;
+/// (London set: 268 px on average at 32.4 px/cm).
+pub const CROWN_RADIUS_CM: f64 = 8.3;
 /// Glabella depth below the top of the head, in crown radii (London set:
-/// median 1.22).
-pub const GLABELLA_DEPTH: f64 = 1.22;
+/// median 1.1).
+pub const GLABELLA_DEPTH: f64 = 1.1;
 
 impl Head {
     /// Scale estimate from the head's size, px per cm.
@@ -121,6 +121,20 @@ impl ScalpMask {
             2 => (0.0, Some(false)),
             _ => (self.auto[i] as f32 / 255.0, None),
         }
+    }
+
+    /// The mask with brush edits applied, 0..=255 per pixel: where ink may
+    /// show.
+    pub fn combined(&self) -> Vec<u8> {
+        self.auto
+            .iter()
+            .zip(&self.edits)
+            .map(|(&a, &e)| match e {
+                1 => 255,
+                2 => 0,
+                _ => a,
+            })
+            .collect()
     }
 
     /// Adds a stroke (a run of dabs) and applies it.
@@ -283,13 +297,32 @@ fn fit_head(fg: &[bool], w: usize, h: usize) -> Head {
     }
     radii.sort_by(|a, b| a.total_cmp(b));
     centres.sort_by(|a, b| a.total_cmp(b));
-    let radius = radii[radii.len() / 2];
+    let mut radius = radii[radii.len() / 2];
+    let cx = centres[centres.len() / 2];
+    // Refine: on a round crown the silhouette's half-width one radius
+    // below the top equals the radius, and the width changes little there,
+    // so this fixed point is far steadier than the shallow-depth guess.
+    // Half-widths are the wider side's (the other may fade into the
+    // background), as a median over a band of rows.
+    for _ in 0..4 {
+        let d0 = (ty as f64 + 0.85 * radius) as usize;
+        let d1 = (ty as f64 + 1.0 * radius) as usize;
+        let mut half: Vec<f64> = (d0..=d1.min(h - 1))
+            .filter_map(|y| run(y, cx as usize))
+            .map(|(l, r)| (cx - l as f64).max(r as f64 - cx))
+            .collect();
+        if half.len() < 3 {
+            break;
+        }
+        half.sort_by(|a, b| a.total_cmp(b));
+        radius = half[half.len() / 2];
+    }
     let min_side = w.min(h) as f64;
-    if !(radius > 0.06 * min_side && radius < 0.75 * min_side) {
+    if !(radius > 0.12 * min_side && radius < 0.75 * min_side) {
         return fallback;
     }
     Head {
-        cx: centres[centres.len() / 2],
+        cx,
         top: ty as f64,
         radius,
         found: true,

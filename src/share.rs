@@ -47,8 +47,9 @@
 //! [`MAX_DABS`] dabs in all. A photo is at most [`MAX_PHOTO_BYTES`] and
 //! starts with the JPEG marker `FF D8 FF`.
 //!
-//! A default design makes a 55-character link; brush edits cost about four
-//! bytes (five or six characters) per dab.
+//! A default design makes a 55-character link. Brush edits cost two to six
+//! bytes per dab, depending on how far apart the dabs are: about three
+//! characters per dab for ordinary drags.
 //!
 //! # Checks
 //!
@@ -89,7 +90,7 @@ use crate::scalp::Dab;
 /// The format version this module writes and reads.
 pub const VERSION: u32 = 1;
 /// Longest fragment [`decode`] looks at, in characters. Everything within
-/// the other caps fits (the worst case is about 621,000 characters).
+/// the other caps fits (the worst case is about 620,000 characters).
 pub const MAX_FRAGMENT_CHARS: usize = 655_360;
 /// Most brush strokes a link carries.
 pub const MAX_STROKES: usize = 2000;

@@ -167,6 +167,7 @@ fn dots_stay_on_the_scalp_and_never_on_background_or_face() {
             let in_head =
                 dx * dx + dy * dy < 98.0 * 98.0 || (dx.abs() < 83.0 && (167..333).contains(&y));
             if (!in_head || y > 260) && changed(x, y) {
+                eprintln!("touched outside: {x},{y}");
                 touched_outside += 1;
             }
         }
@@ -180,9 +181,23 @@ fn dots_stay_on_the_scalp_and_never_on_background_or_face() {
     assert!(crown > 100, "{crown} crown pixels changed");
 }
 
+/// The synthetic head at twice the size (about 23 px/cm, where the
+/// pattern is not capped at its coarsest spacing).
+fn big_head() -> Preview {
+    let small = synthetic_head();
+    let mut big = Rgba::filled(800, 800, [0, 0, 0, 255]);
+    for y in 0..800usize {
+        for x in 0..800usize {
+            let p = small.at(x as i64 / 2, y as i64 / 2);
+            big.data[(y * 800 + x) * 4..(y * 800 + x) * 4 + 4].copy_from_slice(&p);
+        }
+    }
+    Preview::new(big)
+}
+
 #[test]
 fn density_hairline_and_edge_changes_do_not_reshuffle() {
-    let mut preview = Preview::new(synthetic_head());
+    let mut preview = big_head();
     let dots = |p: &mut Preview| -> std::collections::HashSet<(u32, u32)> {
         p.visible_dots()
             .iter()
@@ -199,7 +214,7 @@ fn density_hairline_and_edge_changes_do_not_reshuffle() {
     let high = dots(&mut preview);
     assert!(low.len() < high.len() && low.is_subset(&high));
     // Raising the hairline keeps every dot that stays behind it.
-    design.set_hairline_height_cm(400, 9.5).unwrap();
+    design.set_hairline_height_cm(800, 9.5).unwrap();
     preview.set_design(design.clone()).unwrap();
     let raised = dots(&mut preview);
     assert!(raised.len() < high.len() && raised.is_subset(&high));
@@ -212,7 +227,7 @@ fn density_hairline_and_edge_changes_do_not_reshuffle() {
 
 #[test]
 fn sessions_build_up_as_supersets() {
-    let mut preview = Preview::new(synthetic_head());
+    let mut preview = big_head();
     let mut design = preview.design().clone();
     let mut last: Option<std::collections::HashSet<(u32, u32)>> = None;
     for session in 1..=4 {
