@@ -815,6 +815,21 @@ fn truncated_tampered_and_padded_links_are_refused() {
         }
     }
     println!("{count} single-character changes refused");
+    // Non-zero unused bits in the last character (one text per link).
+    for extra in 0..3 {
+        let mut rec = Raw::base().section();
+        section(&mut rec, 0x90, &vec![0; extra]);
+        let link = seal(&rec);
+        decode(&link).unwrap();
+        let body = link.len() - 3;
+        if body.is_multiple_of(4) {
+            continue;
+        }
+        let last = *link.as_bytes().last().unwrap();
+        let v = ALPHABET.iter().position(|&a| a == last).unwrap();
+        let odd = format!("{}{}", &link[..link.len() - 1], ALPHABET[v ^ 1] as char);
+        assert!(err(&odd).contains("damaged"), "{body}");
+    }
     // Trailing garbage and padding.
     for tail in [
         "A",
