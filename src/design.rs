@@ -200,6 +200,25 @@ pub const SESSIONS: Range = Range {
     unit: "",
 };
 
+/// Time since the last session, in months: 0 is fresh (first days), 1 is
+/// healed, up to 72 (six years) of slow fading.
+pub const MONTHS: Range = Range {
+    label: "Time since treatment",
+    min: 0.0,
+    max: 72.0,
+    default: 1.0,
+    unit: "months",
+};
+/// Half the distance between the temple lines (up from the outer eye
+/// corners), cm.
+pub const TEMPLE_HALF_CM: Range = Range {
+    label: "Temple width",
+    min: 3.0,
+    max: 7.0,
+    default: 4.6,
+    unit: "cm",
+};
+
 /// The hairline: a preset shape through three handles a person can drag:
 /// the left temple point, the mid-frontal point and the right temple point.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -231,12 +250,21 @@ pub struct Design {
     pub glabella: RelPoint,
     /// Session shown, 1-4 ([`SESSIONS`]); each is a subset of the next.
     pub session: u8,
+    /// Months since the last session ([`MONTHS`]): fresh, healed, aged.
+    pub months: f64,
+    /// Diffuse thinning: the person keeps their hair, and dots go between
+    /// the hairs as shading under them.
+    pub thinning: bool,
+    /// Half the distance between the temple lines ([`TEMPLE_HALF_CM`]),
+    /// from the eyes when they were found.
+    pub temple_half_cm: f64,
 }
 
 /// How much of the skin distance from glabella to hairline shows as
 /// vertical distance in a frontal photo (the forehead curves back). Fitted
-/// on the London set: 6.75 cm projected for a typical 8 cm hairline.
-pub const FOREHEAD_PROJECTION: f64 = 0.84;
+/// on the London set against the real hairlines of photos 02-05: 6.4 cm
+/// projected for a typical 8 cm hairline.
+pub const FOREHEAD_PROJECTION: f64 = 0.80;
 
 impl Design {
     /// The default look on a photo of `width` x `height` pixels whose head
@@ -256,6 +284,9 @@ impl Design {
             px_per_cm: PX_PER_CM.check(px_per_cm).unwrap_or(PX_PER_CM.default),
             glabella,
             session: SESSIONS.default as u8,
+            months: MONTHS.default,
+            thinning: false,
+            temple_half_cm: TEMPLE_HALF_CM.default,
         };
         d.place_hairline(width, height, HAIRLINE_CM.default, Shape::Classic);
         d
@@ -268,6 +299,8 @@ impl Design {
         DOT_MM.check(self.dot_mm)?;
         PX_PER_CM.check(self.px_per_cm)?;
         SESSIONS.check(self.session as f64)?;
+        MONTHS.check(self.months)?;
+        TEMPLE_HALF_CM.check(self.temple_half_cm)?;
         let on_photo = |p: RelPoint| {
             p.x.is_finite()
                 && p.y.is_finite()
@@ -317,13 +350,15 @@ impl Design {
         // mid-frontal point (the head curves away); a mature line recedes
         // the corners up and back.
         let temple_drop_cm = match shape {
-            Shape::Classic => 0.55,
-            Shape::Rounded => 0.9,
-            Shape::Mature => -0.35,
+            Shape::Classic => 1.0,
+            Shape::Rounded => 1.35,
+            Shape::Mature => 0.1,
         };
+        // Temples on the lines up from the outer eye corners; a mature line
+        // recedes them a little toward the midline too.
         let half_cm = match shape {
-            Shape::Mature => 4.3,
-            _ => 4.6,
+            Shape::Mature => 0.93 * self.temple_half_cm,
+            _ => self.temple_half_cm,
         };
         let gx = self.glabella.x * w;
         let rel = |x: f64, y: f64| RelPoint { x: x / w, y: y / h };

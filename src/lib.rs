@@ -12,6 +12,7 @@
 #![warn(missing_docs)]
 
 pub mod design;
+pub mod face;
 pub mod hairline;
 pub mod metrics;
 pub mod photo;

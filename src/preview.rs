@@ -8,12 +8,13 @@
 //! | hairline, edge, brush               | per-dot shares              |
 //! | density, shade, dot size, session   | the render only             |
 
-use crate::design::{Design, DesignError, RelPoint, DENSITY};
+use crate::design::{Design, DesignError, RelPoint, DENSITY, TEMPLE_HALF_CM};
+use crate::face::{find_eyes, Eyes};
 use crate::hairline::HairlineField;
 use crate::photo::Rgba;
 use crate::render::{Canvas, Clip, Look, Spot};
 use crate::sampling::{nested_pattern, Dot, Spacing};
-use crate::scalp::{skin_luma, Dab, Head, ScalpMask, MAX_FORESHORTENING};
+use crate::scalp::{skin_luma, soften, Dab, Head, ScalpMask, MAX_FORESHORTENING};
 
 /// Normalized radius the nested sampler reaches at full density (measured:
 /// 0.75); it turns a requested density into a spacing.
@@ -73,6 +74,10 @@ struct PatternKey {
 pub struct Preview {
     photo: Rgba,
     head: Head,
+    eyes: Option<Eyes>,
+    /// Per pixel, for diffuse thinning: share of bare skin around it
+    /// (0..=255; 0 on hair). Empty until thinning is first shown.
+    skin_share: Vec<u8>,
     mask: ScalpMask,
     skin_luma: f32,
     design: Design,
@@ -93,21 +98,36 @@ impl Preview {
     pub fn new(photo: Rgba) -> Preview {
         let (mask, head) = ScalpMask::detect(&photo);
         let skin = skin_luma(&photo, &mask, head);
-        let (gx, gy) = head.glabella();
+        let eyes = find_eyes(&photo, head);
+        // From the eyes when they were found (scale from their distance,
+        // temples up from their outer corners); else from the head's size.
+        let ((gx, gy), px_per_cm) = match eyes {
+            Some(e) => (e.glabella(), e.px_per_cm()),
+            None => (head.glabella(), head.px_per_cm()),
+        };
         let glabella = RelPoint {
             x: gx / photo.width as f64,
             y: gy / photo.height as f64,
         };
-        let design = Design::for_photo(photo.width, photo.height, glabella, head.px_per_cm());
+        let mut design = Design::for_photo(photo.width, photo.height, glabella, px_per_cm);
+        if let Some(e) = eyes {
+            design.temple_half_cm = TEMPLE_HALF_CM
+                .check(e.temple_half_width() / design.px_per_cm)
+                .unwrap_or(TEMPLE_HALF_CM.default);
+            let cm = design.hairline_height_cm(photo.height);
+            design.place_hairline(photo.width, photo.height, cm, design.hairline.shape);
+        }
         Preview {
             photo,
             head,
+            eyes,
             mask,
             skin_luma: skin,
             design,
             pattern: None,
             shares: Vec::new(),
             clip: Vec::new(),
+            skin_share: Vec::new(),
             canvas: Canvas::default(),
             spots: Vec::new(),
             frame: Vec::new(),
@@ -139,6 +159,7 @@ impl Preview {
             || design.seed != old.seed
             || design.px_per_cm != old.px_per_cm
             || design.density != old.density
+            || design.thinning != old.thinning
         {
             // Density sets the front row's share of the full zone.
             self.shares.clear();
@@ -164,9 +185,32 @@ impl Preview {
         undone
     }
 
-    /// Brush strokes so far.
-    pub fn strokes(&self) -> &[Vec<Dab>] {
+    /// Brush strokes so far (scars are kept apart).
+    pub fn strokes(&self) -> Vec<Vec<Dab>> {
         self.mask.strokes()
+    }
+
+    /// Number of strokes and scars that undo can take back.
+    pub fn edit_count(&self) -> usize {
+        self.mask.edit_count()
+    }
+
+    /// Marks a scar to camouflage (a strip as a stroke, FUE dots as single
+    /// dabs).
+    pub fn scar(&mut self, dabs: Vec<Dab>) {
+        self.mask.scar(dabs);
+        self.shares.clear();
+        self.clip.clear();
+    }
+
+    /// Whether eyes were found, so the hairline started from the face.
+    pub fn face_found(&self) -> bool {
+        self.eyes.is_some()
+    }
+
+    /// The eyes found, in pixels.
+    pub fn eyes(&self) -> Option<Eyes> {
+        self.eyes
     }
 
     /// Removes all brush edits.
@@ -224,7 +268,12 @@ impl Preview {
         if !self.shares.is_empty() {
             return;
         }
+        if self.design.thinning && self.skin_share.is_empty() {
+            self.skin_share = skin_share(&self.photo, &self.mask.combined(), self.design.px_per_cm);
+        }
         let field = HairlineField::new(&self.design, self.photo.width, self.photo.height);
+        let thinning = self.design.thinning.then_some(&self.skin_share[..]);
+        let width = self.photo.width as usize;
         let dots = &self.pattern.as_ref().expect("sampled above").1;
         self.shares = dots
             .iter()
@@ -235,7 +284,11 @@ impl Preview {
                     (_, Some(false)) => (0.0, 0.0),
                     (m, None) if m > 0.0 => {
                         let (share, front) = field.share(x, y);
-                        (m * share, front)
+                        // Diffuse thinning: as many dots as skin shows,
+                        // none on a hair.
+                        let skin = thinning
+                            .map_or(1.0, |t| t[y as usize * width + x as usize] as f32 / 255.0);
+                        (m * share * skin, front)
                     }
                     _ => (0.0, 0.0),
                 }
@@ -262,8 +315,12 @@ impl Preview {
         self.update_shares();
         let (fraction, area_boost) = self.fraction();
         let dots = &self.pattern.as_ref().expect("sampled").1;
-        let base_radius =
-            (self.design.dot_mm / 20.0 * self.design.px_per_cm) as f32 * scale * area_boost.sqrt();
+        let age = Ageing::at(self.design.months);
+        let base_radius = (self.design.dot_mm / 20.0 * self.design.px_per_cm) as f32
+            * scale
+            * area_boost.sqrt()
+            * age.spread;
+        let mask = &self.mask;
         let mut spots = std::mem::take(&mut self.spots);
         spots.clear();
         for (d, &(share, front)) in dots.iter().zip(&self.shares) {
@@ -273,7 +330,12 @@ impl Preview {
                     y: d.y * scale,
                     // Single-needle points at the very front are finer.
                     radius: base_radius * d.size * (1.0 - 0.25 * front),
-                    ink: d.ink,
+                    // Scar tissue takes pigment unevenly.
+                    ink: if mask.is_scar(d.x as f64, d.y as f64) {
+                        d.ink * scar_take_up(d)
+                    } else {
+                        d.ink
+                    },
                     axis: d.axis,
                     roundness: d.roundness,
                 });
@@ -293,10 +355,13 @@ impl Preview {
     }
 
     fn look(&self) -> Look {
+        let age = Ageing::at(self.design.months);
         Look {
-            shade: self.design.shade as f32,
+            shade: (self.design.shade as f32 * age.strength).min(1.0),
             skin_luma: self.skin_luma,
-            redness: 0.0,
+            redness: age.redness,
+            hair_ink: if self.design.thinning { 0.0 } else { 0.2 },
+            softness: age.softness,
         }
     }
 
@@ -354,4 +419,81 @@ impl Preview {
             .map(|(s, r)| (s.x, s.y, 2.0 * s.radius, r))
             .collect()
     }
+}
+
+/// How dots look some time after the last session.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Ageing {
+    /// Pigment strength multiplier (fresh dots are darker, old ones lighter).
+    pub strength: f32,
+    /// Dot size multiplier (healed dots spread a little).
+    pub spread: f32,
+    /// Edge softness multiplier.
+    pub softness: f32,
+    /// Redness around fresh dots.
+    pub redness: f32,
+}
+
+impl Ageing {
+    /// The look `months` after the last session: fresh (0: darker, crisper,
+    /// faint redness), healed (1: the design's own tone), then fading over
+    /// years (lighter and softer, same hue; a touch-up restores month 1).
+    pub fn at(months: f64) -> Ageing {
+        let m = months.clamp(0.0, 72.0) as f32;
+        if m < 1.0 {
+            let fresh = 1.0 - m;
+            Ageing {
+                strength: 1.0 + 0.35 * fresh,
+                spread: 1.0 - 0.1 * fresh,
+                softness: 1.0 - 0.4 * fresh,
+                redness: 0.8 * fresh,
+            }
+        } else {
+            let years = (m - 1.0) / 12.0;
+            Ageing {
+                strength: 1.0 - 0.075 * years,
+                spread: 1.0 + 0.03 * years,
+                softness: 1.0 + 0.12 * years,
+                redness: 0.0,
+            }
+        }
+    }
+}
+
+/// Take-up of a dot in scar tissue: 45-100%, varying from dot to dot.
+fn scar_take_up(d: &Dot) -> f32 {
+    let h = (d.x.to_bits() ^ d.y.to_bits().rotate_left(16)).wrapping_mul(0x9E37_79B9);
+    0.45 + 0.55 * (h >> 8) as f32 / (1u32 << 24) as f32
+}
+
+/// Share of bare skin around each pixel (0..=255), for diffuse thinning:
+/// hair is what is clearly darker than the skin between the hairs (the
+/// brighter quarter of the scalp area); the share is averaged over about
+/// 4 mm, and is 0 on a hair itself.
+fn skin_share(photo: &Rgba, mask: &[u8], px_per_cm: f64) -> Vec<u8> {
+    let (w, h) = (photo.width as usize, photo.height as usize);
+    let luma: Vec<f32> = photo
+        .data
+        .chunks_exact(4)
+        .map(|p| crate::photo::luma([p[0], p[1], p[2], 255]))
+        .collect();
+    let mut scalp: Vec<f32> = luma
+        .iter()
+        .zip(mask)
+        .filter(|(_, &m)| m > 127)
+        .map(|(&l, _)| l)
+        .collect();
+    scalp.sort_by(|a, b| a.total_cmp(b));
+    let skin = scalp.get(scalp.len() * 3 / 4).copied().unwrap_or(0.6);
+    let bare: Vec<u8> = luma
+        .iter()
+        .map(|&l| if l > 0.65 * skin { 255 } else { 0 })
+        .collect();
+    let mut share = bare.clone();
+    soften(&mut share, w, h, ((0.2 * px_per_cm) as usize).max(1));
+    share
+        .iter_mut()
+        .zip(&bare)
+        .for_each(|(v, &s)| *v = if s == 0 { 0 } else { *v });
+    share
 }

@@ -43,6 +43,11 @@ pub struct Look {
     pub skin_luma: f32,
     /// Colour of a fresh dot's surround (redness), 0 when healed.
     pub redness: f32,
+    /// Ink kept on hair-dark pixels (0.2 on a shaved head, where stubble
+    /// and dots mix; 0 for diffuse thinning, where dots sit under hair).
+    pub hair_ink: f32,
+    /// Edge softness multiplier: under 1 fresh and crisp, over 1 aged.
+    pub softness: f32,
 }
 
 /// Reusable buffers, so a render allocates nothing once warmed up.
@@ -110,7 +115,7 @@ impl Canvas {
         }
         let mut bbox = [usize::MAX, usize::MAX, 0usize, 0usize];
         for s in spots {
-            splat(&mut self.coverage, w, h, s, &mut bbox);
+            splat(&mut self.coverage, w, h, s, look.softness, &mut bbox);
         }
         self.last = Some((out.as_ptr() as usize, out.len(), bbox));
         if bbox[0] == usize::MAX {
@@ -142,7 +147,7 @@ impl Canvas {
                 // skin's shine (well above it) sits on top of the pigment.
                 let hair = smoothstep(0.35 * skin, 0.8 * skin, l);
                 let shine = smoothstep(skin * 1.12 + 0.05, 0.98, l);
-                let a = cov * (0.2 + 0.8 * hair) * (1.0 - 0.6 * shine);
+                let a = cov * (look.hair_ink + (1.0 - look.hair_ink) * hair) * (1.0 - 0.6 * shine);
                 for c in 0..3 {
                     let mult = 1.0 - a * (1.0 - t[c]);
                     let tint = if c == 0 {
@@ -166,12 +171,12 @@ fn smoothstep(e0: f32, e1: f32, x: f32) -> f32 {
 /// scaled down by area, which is what a camera pixel would record.
 const MIN_RADIUS: f32 = 0.7;
 
-fn splat(coverage: &mut [f32], w: usize, h: usize, s: &Spot, bbox: &mut [usize; 4]) {
+fn splat(coverage: &mut [f32], w: usize, h: usize, s: &Spot, softness: f32, bbox: &mut [usize; 4]) {
     let r = s.radius.max(MIN_RADIUS);
     let peak = s.ink * (s.radius / r).powi(2).min(1.0);
     // Edge softness: at least a pixel (anti-aliasing), wider for big dots
     // (healed pigment spreads and blurs).
-    let soft = (0.3 * r).max(0.9);
+    let soft = (0.3 * r * softness).max(0.9);
     // Pigment scattered in the dermis leaves a faint halo around the core:
     // it greys the skin between dots as stubble shadow does.
     let halo_r = HALO_SCALE * r;
@@ -222,6 +227,8 @@ mod tests {
             shade: 1.0,
             skin_luma: 0.6,
             redness: 0.0,
+            hair_ink: 0.2,
+            softness: 1.0,
         }
     }
 

@@ -70,6 +70,16 @@ pub struct Dab {
     pub add: bool,
 }
 
+/// What a stroke does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Edit {
+    /// The brush: add or erase scalp (by each dab's `add`).
+    Brush,
+    /// A scar to camouflage: forced to full density, with the uneven
+    /// pigment take-up of scar tissue.
+    Scar,
+}
+
 /// The scalp mask: the automatic silhouette plus brush strokes.
 #[derive(Clone, Debug)]
 pub struct ScalpMask {
@@ -77,9 +87,10 @@ pub struct ScalpMask {
     height: u32,
     /// Automatic head silhouette, 0..=255 (soft at the outline).
     auto: Vec<u8>,
-    /// Brush strokes, each a run of dabs; undo removes the last stroke.
-    strokes: Vec<Vec<Dab>>,
-    /// Per pixel: 0 untouched, 1 added, 2 erased (last dab wins).
+    /// Brush strokes (each a run of dabs) and scar marks, in the order they
+    /// were made; undo removes the last.
+    history: Vec<(Edit, Vec<Dab>)>,
+    /// Per pixel: 0 untouched, 1 added, 2 erased, 3 scar (last dab wins).
     edits: Vec<u8>,
 }
 
@@ -104,7 +115,7 @@ impl ScalpMask {
             width: photo.width,
             height: photo.height,
             auto,
-            strokes: Vec::new(),
+            history: Vec::new(),
             edits: vec![0; w * h],
         };
         (mask, head)
@@ -113,11 +124,9 @@ impl ScalpMask {
     /// Mask value at a pixel: 0 (no dots) to 1 (scalp), and whether a brush
     /// forced it (`Some(true)` added, `Some(false)` erased).
     pub fn at(&self, x: f64, y: f64) -> (f32, Option<bool>) {
-        let xi = (x as usize).min(self.width as usize - 1);
-        let yi = (y as usize).min(self.height as usize - 1);
-        let i = yi * self.width as usize + xi;
+        let i = self.index(x, y);
         match self.edits[i] {
-            1 => (1.0, Some(true)),
+            1 | 3 => (1.0, Some(true)),
             2 => (0.0, Some(false)),
             _ => (self.auto[i] as f32 / 255.0, None),
         }
@@ -130,47 +139,88 @@ impl ScalpMask {
             .iter()
             .zip(&self.edits)
             .map(|(&a, &e)| match e {
-                1 => 255,
+                1 | 3 => 255,
                 2 => 0,
                 _ => a,
             })
             .collect()
     }
 
-    /// Adds a stroke (a run of dabs) and applies it.
-    pub fn stroke(&mut self, dabs: Vec<Dab>) {
-        for d in &dabs {
-            self.apply(*d);
-        }
-        self.strokes.push(dabs);
+    fn index(&self, x: f64, y: f64) -> usize {
+        let xi = (x as usize).min(self.width as usize - 1);
+        let yi = (y as usize).min(self.height as usize - 1);
+        yi * self.width as usize + xi
     }
 
-    /// Removes the last stroke; false when there is nothing to undo.
+    /// True where a scar was marked.
+    pub fn is_scar(&self, x: f64, y: f64) -> bool {
+        self.edits[self.index(x, y)] == 3
+    }
+
+    /// Adds a brush stroke (a run of dabs) and applies it.
+    pub fn stroke(&mut self, dabs: Vec<Dab>) {
+        for d in &dabs {
+            self.apply(*d, if d.add { 1 } else { 2 });
+        }
+        self.history.push((Edit::Brush, dabs));
+    }
+
+    /// Marks a scar to camouflage: a linear strip (FUT) is a stroke of
+    /// dabs, pale dot scars (FUE) are single dabs. The dab's `add` is unused.
+    pub fn scar(&mut self, dabs: Vec<Dab>) {
+        for d in &dabs {
+            self.apply(*d, 3);
+        }
+        self.history.push((Edit::Scar, dabs));
+    }
+
+    /// Removes the last stroke or scar; false when there is nothing to undo.
     pub fn undo(&mut self) -> bool {
-        if self.strokes.pop().is_none() {
+        if self.history.pop().is_none() {
             return false;
         }
         self.edits.iter_mut().for_each(|e| *e = 0);
-        let strokes = std::mem::take(&mut self.strokes);
-        for d in strokes.iter().flatten() {
-            self.apply(*d);
+        let history = std::mem::take(&mut self.history);
+        for (edit, dabs) in &history {
+            for d in dabs {
+                self.apply(
+                    *d,
+                    if *edit == Edit::Scar {
+                        3
+                    } else if d.add {
+                        1
+                    } else {
+                        2
+                    },
+                );
+            }
         }
-        self.strokes = strokes;
+        self.history = history;
         true
     }
 
-    /// All strokes so far, oldest first (for share links).
-    pub fn strokes(&self) -> &[Vec<Dab>] {
-        &self.strokes
+    /// Brush strokes so far, oldest first (for share links; scars are not
+    /// in links yet).
+    pub fn strokes(&self) -> Vec<Vec<Dab>> {
+        self.history
+            .iter()
+            .filter(|(e, _)| *e == Edit::Brush)
+            .map(|(_, d)| d.clone())
+            .collect()
     }
 
-    /// Removes every brush edit.
+    /// Number of strokes and scars that undo can take back.
+    pub fn edit_count(&self) -> usize {
+        self.history.len()
+    }
+
+    /// Removes every brush edit and scar.
     pub fn clear_edits(&mut self) {
-        self.strokes.clear();
+        self.history.clear();
         self.edits.iter_mut().for_each(|e| *e = 0);
     }
 
-    fn apply(&mut self, d: Dab) {
+    fn apply(&mut self, d: Dab, value: u8) {
         let (w, h) = (self.width as f64, self.height as f64);
         let (cx, cy, r) = (d.x * w, d.y * h, d.radius * w);
         if !(cx.is_finite() && cy.is_finite() && r.is_finite() && r > 0.0) {
@@ -180,7 +230,6 @@ impl ScalpMask {
         let y1 = ((cy + r).ceil().max(0.0) as usize).min(self.height as usize);
         let x0 = (cx - r).floor().max(0.0) as usize;
         let x1 = ((cx + r).ceil().max(0.0) as usize).min(self.width as usize);
-        let value = if d.add { 1 } else { 2 };
         for y in y0..y1 {
             for x in x0..x1 {
                 let dx = x as f64 + 0.5 - cx;
@@ -410,7 +459,7 @@ fn like_centre(photo: &Rgba) -> Vec<u8> {
 }
 
 /// Box-blurs the mask so the outline fades over a couple of pixels.
-fn soften(mask: &mut [u8], w: usize, h: usize, radius: usize) {
+pub(crate) fn soften(mask: &mut [u8], w: usize, h: usize, radius: usize) {
     let mut tmp = vec![0u8; mask.len()];
     let k = 2 * radius + 1;
     for y in 0..h {

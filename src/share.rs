@@ -21,6 +21,9 @@
 //! | `0x01` | design, 35 bytes (below)        | required                     |
 //! | `0x02` | brush strokes                   | only when there are strokes  |
 //! | `0x03` | photo: the JPEG bytes as-is     | only when the person opted in|
+//! | `0x04` | journey: months since treatment | only when any differs from   |
+//! |        | u8, thinning u8, temple half-   | its default (1 month, no     |
+//! |        | width u16 in 0.01 cm            | thinning, 4.6 cm)            |
 //!
 //! The design section, each value a whole number of grid steps:
 //!
@@ -102,6 +105,57 @@ pub const MAX_PHOTO_BYTES: usize = 150 * 1024;
 const TAG_DESIGN: u8 = 0x01;
 const TAG_STROKES: u8 = 0x02;
 const TAG_PHOTO: u8 = 0x03;
+const TAG_JOURNEY: u8 = 0x04;
+
+/// The treatment-journey fields (section `0x04`, 4 bytes, only when any
+/// differs from its default): months since treatment (`u8`), thinning
+/// (`u8`, 0 or 1), temple half-width in 0.01 cm (`u16`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct Journey {
+    months: u8,
+    thinning: u8,
+    temple: u16,
+}
+
+impl Default for Journey {
+    fn default() -> Self {
+        Journey {
+            months: crate::design::MONTHS.default as u8,
+            thinning: 0,
+            temple: (crate::design::TEMPLE_HALF_CM.default * 100.0).round() as u16,
+        }
+    }
+}
+
+impl Journey {
+    fn from_design(d: &Design) -> Journey {
+        // Out-of-range values saturate here and are refused by validation.
+        Journey {
+            months: d.months.round().clamp(0.0, 255.0) as u8,
+            thinning: d.thinning as u8,
+            temple: (d.temple_half_cm * 100.0).round().clamp(0.0, 65535.0) as u16,
+        }
+    }
+    fn bytes(&self) -> [u8; 4] {
+        let t = self.temple.to_le_bytes();
+        [self.months, self.thinning, t[0], t[1]]
+    }
+    fn read(payload: &[u8]) -> Result<Journey, ShareError> {
+        match payload {
+            [months, thinning @ (0 | 1), a, b] => Ok(Journey {
+                months: *months,
+                thinning: *thinning,
+                temple: u16::from_le_bytes([*a, *b]),
+            }),
+            _ => Err(ShareError::new(DAMAGED)),
+        }
+    }
+    fn apply(&self, d: &mut Design) {
+        d.months = self.months as f64;
+        d.thinning = self.thinning == 1;
+        d.temple_half_cm = self.temple as f64 / 100.0;
+    }
+}
 /// Tags from here up are optional: skipped when unknown.
 const FIRST_OPTIONAL_TAG: u8 = 0x80;
 const DESIGN_LEN: usize = 35;
@@ -178,6 +232,10 @@ pub fn encode(design: &Design, strokes: &[Vec<Dab>], photo: Option<&[u8]>) -> St
     if let Some(photo) = photo.filter(|p| photo_fits(p)) {
         put_section(&mut record, TAG_PHOTO, photo);
     }
+    let journey = Journey::from_design(design);
+    if journey != Journey::default() {
+        put_section(&mut record, TAG_JOURNEY, &journey.bytes());
+    }
     let crc = crc16(&record);
     record.extend_from_slice(&crc.to_be_bytes());
 
@@ -220,7 +278,9 @@ pub fn decode(fragment: &str) -> Result<Shared, ShareError> {
 /// gives this design back. Idempotent; a valid design stays valid and an
 /// invalid one stays invalid. Seed, session, shape and edge are unchanged.
 pub fn quantize(design: &Design) -> Design {
-    Fields::from_design(design).to_design()
+    let mut q = Fields::from_design(design).to_design();
+    Journey::from_design(design).apply(&mut q);
+    q
 }
 
 /// The brush strokes exactly as a link carries them (the `strokes` of
@@ -403,6 +463,9 @@ impl Fields {
             px_per_cm: PX_GRID.value(self.px_per_cm),
             glabella: point(3),
             session: self.session,
+            months: crate::design::MONTHS.default,
+            thinning: false,
+            temple_half_cm: crate::design::TEMPLE_HALF_CM.default,
         }
     }
 
@@ -651,6 +714,7 @@ fn parse_sections(bytes: &[u8]) -> Result<Shared, ShareError> {
     let mut r = Reader::new(bytes);
     let mut last_tag: Option<u8> = None;
     let mut design = None;
+    let mut journey = Journey::default();
     let mut strokes = Vec::new();
     let mut photo = None;
     while r.remaining() > 0 {
@@ -664,6 +728,7 @@ fn parse_sections(bytes: &[u8]) -> Result<Shared, ShareError> {
         match tag {
             TAG_DESIGN => design = Some(Fields::read(payload)?.to_design()),
             TAG_STROKES => strokes = read_strokes(payload)?,
+            TAG_JOURNEY => journey = Journey::read(payload)?,
             TAG_PHOTO => {
                 if payload.len() > MAX_PHOTO_BYTES {
                     return Err(ShareError::new(format!(
@@ -682,7 +747,8 @@ fn parse_sections(bytes: &[u8]) -> Result<Shared, ShareError> {
             _ => return Err(ShareError::new(NEWER)),
         }
     }
-    let design = design.ok_or_else(|| ShareError::new(DAMAGED))?;
+    let mut design = design.ok_or_else(|| ShareError::new(DAMAGED))?;
+    journey.apply(&mut design);
     design.validate().map_err(|e| {
         ShareError::new(format!(
             "This link holds a setting the simulator does not accept: {e} Ask the sender for a new link."

@@ -2,7 +2,7 @@
 //! JavaScript values to engine types and back, and nothing else; every
 //! error becomes a JavaScript `Error` whose message a person can act on.
 
-use crate::design::{Edge, RelPoint, Shape, DENSITY, DOT_MM, PX_PER_CM, SESSIONS, SHADE};
+use crate::design::{Edge, RelPoint, Shape, DENSITY, DOT_MM, MONTHS, PX_PER_CM, SESSIONS, SHADE};
 use crate::photo::Rgba;
 use crate::preview::Preview;
 use crate::scalp::Dab;
@@ -101,6 +101,7 @@ impl Engine {
                         .map_err(|e| e.0)?;
                 }
                 "session" => d.session = SESSIONS.check(value.round()).map_err(|e| e.0)? as u8,
+                "months" => d.months = MONTHS.check(value).map_err(|e| e.0)?,
                 "hairline_cm" => d.set_hairline_height_cm(h, value).map_err(|e| e.0)?,
                 other => {
                     return Err(format!(
@@ -122,6 +123,43 @@ impl Engine {
             d.place_hairline(w, h, cm, shape);
             Ok(())
         })
+    }
+
+    /// Diffuse thinning on or off: with it, dots go between the existing
+    /// hairs as shading under them, as many as skin shows.
+    pub fn set_thinning(&mut self, on: bool) -> Result<(), JsError> {
+        self.edit(|d, _, _| {
+            d.thinning = on;
+            Ok(())
+        })
+    }
+
+    /// Marks a scar to camouflage: `points` as in [`Engine::brush`]; a
+    /// drag marks a strip scar (FUT), a tap a dot scar (FUE).
+    pub fn scar(&mut self, points: Vec<f64>, radius: f64) -> Result<(), JsError> {
+        if !(radius.is_finite() && radius > 0.0 && radius < 0.5) {
+            return Err(err("The scar brush size is out of range."));
+        }
+        let dabs: Vec<Dab> = points
+            .chunks_exact(2)
+            .filter(|c| c[0].is_finite() && c[1].is_finite())
+            .map(|c| Dab {
+                x: c[0],
+                y: c[1],
+                radius,
+                add: true,
+            })
+            .collect();
+        if !dabs.is_empty() {
+            self.preview()?.scar(dabs);
+        }
+        Ok(())
+    }
+
+    /// Whether the eyes were found, so the hairline, scale and temples
+    /// started from the face (false: a default the person should drag).
+    pub fn face_found(&self) -> bool {
+        self.preview.as_ref().is_some_and(|p| p.face_found())
     }
 
     /// Chooses the edge style ("soft" or "defined").
@@ -195,7 +233,7 @@ impl Engine {
             .map(|p| format!("[{:.5},{:.5}]", p.x, p.y))
             .collect();
         format!(
-            "{{\"density\":{},\"shade\":{},\"dot_mm\":{},\"hairline_cm\":{:.2},\"shape\":\"{}\",\"edge\":\"{}\",\"session\":{},\"seed\":\"{}\",\"px_per_cm\":{:.3},\"handles\":[{}],\"brush_strokes\":{}}}",
+            "{{\"density\":{},\"shade\":{},\"dot_mm\":{},\"hairline_cm\":{:.2},\"shape\":\"{}\",\"edge\":\"{}\",\"session\":{},\"months\":{},\"thinning\":{},\"seed\":\"{}\",\"px_per_cm\":{:.3},\"handles\":[{}],\"brush_strokes\":{}}}",
             d.density,
             d.shade,
             d.dot_mm,
@@ -203,6 +241,8 @@ impl Engine {
             d.hairline.shape.name(),
             d.edge.name(),
             d.session,
+            d.months,
+            d.thinning,
             d.seed,
             d.px_per_cm,
             handles.join(","),
@@ -247,7 +287,7 @@ impl Engine {
         let p = self.preview()?;
         Ok(crate::share::encode(
             p.design(),
-            p.strokes(),
+            &p.strokes(),
             photo_jpeg.as_deref(),
         ))
     }
@@ -280,9 +320,10 @@ impl Engine {
         ))
     }
 
-    /// Number of brush strokes (for enabling the undo button).
+    /// Number of brush strokes and scars undo can take back (for enabling
+    /// the undo button).
     pub fn brush_strokes(&self) -> usize {
-        self.preview.as_ref().map_or(0, |p| p.strokes().len())
+        self.preview.as_ref().map_or(0, |p| p.edit_count())
     }
 }
 

@@ -1210,3 +1210,28 @@ fn fuzz_decode_never_panics() {
     // The checksummed kinds must reach the parser and sometimes pass it.
     assert!(accepted[3] > 0 && accepted[4] > 0, "{accepted:?}");
 }
+
+#[test]
+fn journey_fields_round_trip_and_stay_out_of_default_links() {
+    let plain = encode(&base(), &[], None);
+    let mut d = base();
+    d.months = 37.0;
+    d.thinning = true;
+    d.temple_half_cm = 5.12;
+    let link = encode(&d, &[], None);
+    assert!(
+        link.len() > plain.len() && link.len() < 300,
+        "{} vs {}",
+        link.len(),
+        plain.len()
+    );
+    let back = decode(&link).unwrap().design;
+    assert_eq!(back, quantize(&d));
+    assert_eq!(
+        (back.months, back.thinning, back.temple_half_cm),
+        (37.0, true, 5.12)
+    );
+    // Out of range is refused, not clamped.
+    d.months = 200.0;
+    assert!(decode(&encode(&d, &[], None)).is_err());
+}

@@ -4,7 +4,8 @@
 //! ```text
 //! smp-render PHOTO -o OUT.png [--density N] [--shade S] [--dot-mm D]
 //!            [--hairline-cm H] [--shape classic|rounded|mature]
-//!            [--edge soft|defined] [--session 1-4] [--seed N]
+//!            [--edge soft|defined] [--session 1-4] [--months 0-72]
+//!            [--thinning on|off] [--seed N]
 //!            [--scale PX_PER_CM] [--dots FILE.csv]
 //! ```
 use smp_preview::design::{Edge, Shape};
@@ -12,7 +13,7 @@ use smp_preview::photo::Rgba;
 use smp_preview::preview::Preview;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: smp-render PHOTO -o OUT.png [--density DOTS_PER_CM2] [--shade 0.2-1] [--dot-mm MM] [--hairline-cm CM] [--shape classic|rounded|mature] [--edge soft|defined] [--session 1-4] [--seed N] [--scale PX_PER_CM] [--dots FILE.csv]";
+const USAGE: &str = "usage: smp-render PHOTO -o OUT.png [--density DOTS_PER_CM2] [--shade 0.2-1] [--dot-mm MM] [--hairline-cm CM] [--shape classic|rounded|mature] [--edge soft|defined] [--session 1-4] [--months 0-72] [--thinning on|off] [--seed N] [--scale PX_PER_CM] [--dots FILE.csv]";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -82,6 +83,8 @@ fn run(args: Vec<String>) -> Result<(), String> {
             }
             "--edge" => design.edge = Edge::parse(v).map_err(|e| e.0)?,
             "--session" => design.session = num()? as u8,
+            "--months" => design.months = num()?,
+            "--thinning" => design.thinning = matches!(v.as_str(), "1" | "yes" | "on" | "true"),
             "--seed" => {
                 design.seed = v
                     .parse()

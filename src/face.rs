@@ -1,0 +1,172 @@
+//! The automatic hairline start: find the eyes in a frontal photo, and from
+//! them the scale (adult interpupillary distance is about 6.3 cm), the
+//! glabella, and the temple lines (up from the outer eye corners).
+//!
+//! No model is shipped: eyes are the darkest compact blobs in the band where
+//! a head of the found size has them, scored by a centre-surround contrast
+//! at iris scale, and paired by the geometry of a face (level, symmetric
+//! about the head's midline, a plausible distance apart).
+
+use crate::photo::{luma, Rgba};
+use crate::scalp::Head;
+
+/// Adult interpupillary distance, cm.
+pub const IPD_CM: f64 = 6.3;
+/// Glabella above the pupils' line, cm.
+pub const GLABELLA_ABOVE_PUPILS_CM: f64 = 0.6;
+/// Outer eye corner beyond the pupil, cm (outer canthal distance ~9 cm).
+pub const OUTER_CORNER_CM: f64 = 1.35;
+
+/// Eyes found in a photo, in pixels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Eyes {
+    /// Left pupil (image left).
+    pub left: (f64, f64),
+    /// Right pupil (image right).
+    pub right: (f64, f64),
+}
+
+impl Eyes {
+    /// Scale from the pupils' distance.
+    pub fn px_per_cm(&self) -> f64 {
+        let (dx, dy) = (self.right.0 - self.left.0, self.right.1 - self.left.1);
+        (dx * dx + dy * dy).sqrt() / IPD_CM
+    }
+    /// The glabella: between the brows, above the pupils' midpoint.
+    pub fn glabella(&self) -> (f64, f64) {
+        let s = self.px_per_cm();
+        (
+            (self.left.0 + self.right.0) / 2.0,
+            (self.left.1 + self.right.1) / 2.0 - GLABELLA_ABOVE_PUPILS_CM * s,
+        )
+    }
+    /// Half the distance between the outer eye corners: where the temple
+    /// points go either side of the midline, in pixels.
+    pub fn temple_half_width(&self) -> f64 {
+        (self.right.0 - self.left.0) / 2.0 + OUTER_CORNER_CM * self.px_per_cm()
+    }
+}
+
+/// Summed-area table of luminance for constant-time box means.
+struct Integral {
+    w: usize,
+    sums: Vec<f64>,
+}
+
+impl Integral {
+    fn new(photo: &Rgba) -> Integral {
+        let (w, h) = (photo.width as usize, photo.height as usize);
+        let mut sums = vec![0.0; (w + 1) * (h + 1)];
+        for y in 0..h {
+            let mut row = 0.0;
+            for x in 0..w {
+                let i = (y * w + x) * 4;
+                row += luma([photo.data[i], photo.data[i + 1], photo.data[i + 2], 255]) as f64;
+                sums[(y + 1) * (w + 1) + x + 1] = sums[y * (w + 1) + x + 1] + row;
+            }
+        }
+        Integral { w, sums }
+    }
+    /// Mean over the box [x0, x1) x [y0, y1), clamped by the caller.
+    fn mean(&self, x0: usize, y0: usize, x1: usize, y1: usize) -> f64 {
+        let s = |x: usize, y: usize| self.sums[y * (self.w + 1) + x];
+        let area = ((x1 - x0) * (y1 - y0)).max(1) as f64;
+        (s(x1, y1) - s(x0, y1) - s(x1, y0) + s(x0, y0)) / area
+    }
+}
+
+/// Finds the eyes of a frontal face under the `head`, or `None` (no
+/// silhouette, a profile or top view, eyes closed or hidden).
+pub fn find_eyes(photo: &Rgba, head: Head) -> Option<Eyes> {
+    if !head.found {
+        return None;
+    }
+    let (w, h) = (photo.width as usize, photo.height as usize);
+    let r = head.radius;
+    let integral = Integral::new(photo);
+    // Iris scale from the head's size (crown radius about 8.3 cm).
+    let cm = r / 8.3;
+    let inner = (0.35 * cm).max(1.0) as usize;
+    let outer = (1.0 * cm).max(3.0) as usize;
+    let band = (head.top + 0.85 * r, head.top + 1.5 * r);
+    let step = ((0.08 * cm) as usize).max(1);
+    let response = |x: usize, y: usize| -> f64 {
+        if x < outer || y < outer || x + outer >= w || y + outer >= h {
+            return f64::NEG_INFINITY;
+        }
+        let centre = integral.mean(x - inner, y - inner, x + inner, y + inner);
+        let around = integral.mean(x - outer, y - outer, x + outer, y + outer);
+        around - centre
+    };
+    // Strongest local candidates on each side of the midline.
+    let mut sides: [Vec<(f64, usize, usize)>; 2] = [Vec::new(), Vec::new()];
+    let mut y = band.0.max(0.0) as usize;
+    while y < (band.1 as usize).min(h) {
+        let mut x = (head.cx - 0.7 * r).max(0.0) as usize;
+        while x < ((head.cx + 0.7 * r) as usize).min(w) {
+            let dx = x as f64 - head.cx;
+            if dx.abs() > 0.2 * r {
+                let v = response(x, y);
+                sides[(dx > 0.0) as usize].push((v, x, y));
+            }
+            x += step;
+        }
+        y += step;
+    }
+    for side in sides.iter_mut() {
+        side.sort_by(|a, b| b.0.total_cmp(&a.0));
+        // Keep distinct peaks only.
+        let mut peaks: Vec<(f64, usize, usize)> = Vec::new();
+        for &c in side.iter() {
+            if peaks
+                .iter()
+                .all(|p| (p.1 as f64 - c.1 as f64).hypot(p.2 as f64 - c.2 as f64) > 0.8 * cm)
+            {
+                peaks.push(c);
+            }
+            if peaks.len() == 6 {
+                break;
+            }
+        }
+        *side = peaks;
+    }
+    // Face-shaped pairs: level, symmetric, a plausible distance apart.
+    let mut pairs: Vec<(f64, Eyes)> = Vec::new();
+    for l in &sides[0] {
+        for rr in &sides[1] {
+            let (lx, ly, rx, ry) = (l.1 as f64, l.2 as f64, rr.1 as f64, rr.2 as f64);
+            let sep = rx - lx;
+            let level = (ry - ly).abs() / r;
+            let asym = ((lx + rx) / 2.0 - head.cx).abs() / r;
+            if !(0.55 * r..=1.0 * r).contains(&sep) || level > 0.08 || asym > 0.12 {
+                continue;
+            }
+            let score = l.0 + rr.0 - 0.3 * (level + asym);
+            pairs.push((
+                score,
+                Eyes {
+                    left: (lx, ly),
+                    right: (rx, ry),
+                },
+            ));
+        }
+    }
+    // A real eye pair stands out from the skin around it. Brows score as
+    // well as eyes on some faces; eyes are the lower of two strong pairs.
+    let top = pairs.iter().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max);
+    if top <= 0.04 {
+        return None;
+    }
+    let level = |e: &Eyes| (e.left.1 + e.right.1) / 2.0;
+    let lowest = pairs
+        .iter()
+        .filter(|p| p.0 >= 0.5 * top)
+        .map(|p| level(&p.1))
+        .fold(f64::NEG_INFINITY, f64::max);
+    // At that level, the strongest pair (the pupils rather than a corner).
+    pairs
+        .into_iter()
+        .filter(|p| (level(&p.1) - lowest).abs() < 0.7 * cm)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|p| p.1)
+}
