@@ -66,6 +66,8 @@ fn look(shade: f32) -> Look {
         shade,
         skin_luma: 0.7,
         redness: 0.0,
+        hair_ink: 0.2,
+        softness: 1.0,
     }
 }
 
