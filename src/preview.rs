@@ -17,8 +17,8 @@ use crate::sampling::{nested_pattern, Dot, Spacing};
 use crate::scalp::{skin_luma, soften, Dab, Head, ScalpMask, MAX_FORESHORTENING};
 
 /// Normalized radius the nested sampler reaches at full density (measured:
-/// 0.75); it turns a requested density into a spacing.
-const PACKING_RHO: f64 = 0.75;
+/// 0.78); it turns a requested density into a spacing.
+const PACKING_RHO: f64 = 0.78;
 
 /// Share of the planned density each session shows (sessions 1-4). Session 1
 /// is deliberately light, session 2 adds most, later ones fill in and even.
@@ -255,11 +255,12 @@ impl Preview {
         let Head {
             cx, top, radius, ..
         } = self.head;
+        // The side hairline reaches ear level about 1.1 radii down.
         [
-            (cx - 1.5 * radius).max(0.0),
-            (top - 0.15 * radius).max(0.0),
-            (cx + 1.5 * radius).min(w),
-            (top + 1.45 * radius).min(h),
+            (cx - 1.3 * radius).max(0.0),
+            (top - 0.1 * radius).max(0.0),
+            (cx + 1.3 * radius).min(w),
+            (top + 1.25 * radius).min(h),
         ]
     }
 

@@ -163,46 +163,44 @@ impl Grid {
     fn is_free(&self, slot: usize) -> bool {
         self.slots[slot][0].is_nan()
     }
-    /// True when no stored point is closer than `r` to `c`, looking
-    /// `reach` cells around it. The 3x3 block is checked first because
-    /// nearly every rejection is decided there.
-    fn fits(&self, c: [f64; 2], r: f64, reach: isize) -> bool {
+    /// Cell offsets within `reach`, nearest first, each with the smallest
+    /// possible distance (in cells, squared) from a point in the centre cell
+    /// to a point in it: a search stops at the first offset farther than r.
+    fn offsets(reach: isize) -> Vec<(isize, isize, f64)> {
+        let mut v = Vec::new();
+        for dr in -reach..=reach {
+            for dc in -reach..=reach {
+                let ex = (dc.abs() - 1).max(0) as f64;
+                let ey = (dr.abs() - 1).max(0) as f64;
+                v.push((dr, dc, ex * ex + ey * ey));
+            }
+        }
+        v.sort_by(|a, b| a.2.total_cmp(&b.2));
+        v
+    }
+
+    /// True when no stored point is closer than `r` to `c`, checking cells
+    /// nearest first (nearly every rejection is decided in the 3x3 block).
+    fn fits(&self, c: [f64; 2], r: f64, offsets: &[(isize, isize, f64)]) -> bool {
         let gc = (c[0] / self.cell) as isize;
         let gr = (c[1] / self.cell) as isize;
         let r2 = r * r - 1e-9;
+        let lim = (r / self.cell) * (r / self.cell);
         let cols = self.cols as isize;
         let rows = self.rows as isize;
-        let near = |row: isize, col: isize| -> bool {
+        for &(dr, dc, min2) in offsets {
+            if min2 >= lim {
+                break; // this cell and all after it are at least r away
+            }
+            let (row, col) = (gr + dr, gc + dc);
             if row < 0 || col < 0 || row >= rows || col >= cols {
-                return false;
+                continue;
             }
             let q = self.slots[(row * cols + col) as usize];
             let dx = q[0] - c[0];
             let dy = q[1] - c[1];
-            dx * dx + dy * dy < r2 // false for NaN (empty)
-        };
-        for dr in -1..=1 {
-            for dc in -1..=1 {
-                if near(gr + dr, gc + dc) {
-                    return false;
-                }
-            }
-        }
-        // Cells whose nearest corner is at least `r` away cannot reject.
-        let lim = (r / self.cell) * (r / self.cell);
-        for dr in -reach..=reach {
-            for dc in -reach..=reach {
-                if dr.abs() <= 1 && dc.abs() <= 1 {
-                    continue;
-                }
-                let ex = (dc.abs() - 1).max(0) as f64;
-                let ey = (dr.abs() - 1).max(0) as f64;
-                if ex * ex + ey * ey >= lim {
-                    continue;
-                }
-                if near(gr + dr, gc + dc) {
-                    return false;
-                }
+            if dx * dx + dy * dy < r2 {
+                return false; // NaN (empty) compares false
             }
         }
         true
@@ -255,7 +253,7 @@ fn fill(
     // Points laid down earlier are at least `r_lo` apart too, so every cell
     // still holds at most one point.
     let mut grid = Grid::new(width, height, r_lo / std::f64::consts::SQRT_2);
-    let reach = (r_hi / grid.cell).ceil() as isize;
+    let offsets = Grid::offsets((r_hi / grid.cell).ceil() as isize);
     for p in points.iter() {
         let slot = grid.index(p[0], p[1]);
         grid.slots[slot] = *p;
@@ -279,13 +277,20 @@ fn fill(
             // Rotated direction; a little radial jitter avoids crystals.
             let dx = d[0] * rot[0] - d[1] * rot[1];
             let dy = d[0] * rot[1] + d[1] * rot[0];
-            let dist = r_p * (1.0 + 1e-9 + 0.04 * rng.random::<f64>());
-            let c = [p[0] + dx * dist, p[1] + dy * dist];
+            let jitter = 1.0 + 1e-9 + 0.04 * rng.random::<f64>();
+            let mut c = [p[0] + dx * r_p * jitter, p[1] + dy * r_p * jitter];
+            let mut r_c = spacing.at(c[0], c[1]);
+            if r_c > r_p {
+                // Where the spacing grows away from p, step out to the
+                // spacing at the landing point, or the growth front could
+                // never cross into sparser areas.
+                c = [p[0] + dx * r_c * jitter, p[1] + dy * r_c * jitter];
+                r_c = spacing.at(c[0], c[1]);
+            }
             if !(c[0] >= 0.0 && c[0] < width && c[1] >= 0.0 && c[1] < height) {
                 continue;
             }
-            let r_c = spacing.at(c[0], c[1]);
-            if grid.fits(c, r_c, reach) {
+            if grid.fits(c, r_c, &offsets) {
                 let slot = grid.index(c[0], c[1]);
                 if !grid.is_free(slot) {
                     continue; // only possible where r_c < r_lo by rounding
@@ -298,14 +303,14 @@ fn fill(
     }
 }
 
-/// Number of nesting levels; each has 1/sqrt(2) the density of the next,
-/// so the sparsest complete level holds 1/64 of the dots.
-pub const LEVELS: usize = 13;
+/// Number of nesting levels; each has half the density of the next, so
+/// the sparsest complete level holds 1/64 of the dots.
+pub const LEVELS: usize = 7;
 
 /// Samples nested Poisson-disc levels and ranks every point.
 ///
 /// Level 0 is a maximal set at 8x the spacing (1/64 of the density); each
-/// next level shrinks the spacing by 2^(1/4) and fills the holes between
+/// next level shrinks the spacing by sqrt(2) and fills the holes between
 /// all earlier points, and the last one is at `spacing` itself. Within a
 /// level the new points are ordered farthest-first (greedy elimination of
 /// the most crowded), so any prefix of the ranking is an evenly spread
@@ -320,7 +325,7 @@ pub fn nested_points(
     let mut rng = Pcg64Mcg::seed_from_u64(seed);
     let mut points: Vec<[f64; 2]> = Vec::new();
     let mut order: Vec<u32> = Vec::new();
-    let factor = |level: usize| 2f64.powf((LEVELS - 1 - level) as f64 / 4.0);
+    let factor = |level: usize| 2f64.powf((LEVELS - 1 - level) as f64 / 2.0);
     for level in 0..LEVELS {
         let start = points.len();
         let level_spacing = Scaled(spacing, factor(level));

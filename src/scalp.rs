@@ -55,7 +55,7 @@ impl Head {
 }
 
 /// Cap on [`Head::foreshortening`].
-pub const MAX_FORESHORTENING: f64 = 2.5;
+pub const MAX_FORESHORTENING: f64 = 2.0;
 
 /// One brush dab: a disc in relative coordinates that adds or erases scalp.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -409,15 +409,21 @@ fn silhouette(fg: &[bool], w: usize, h: usize, head: Head) -> Vec<u8> {
         let mut rs: Vec<usize> = window.iter().map(|e| e.1).collect();
         ls.sort_unstable();
         rs.sort_unstable();
-        // Heads are near symmetric: the side that stood out more (the lit
-        // side, or the one with hair) gives the half-width for both; and
-        // the fitted crown circle, slightly shrunk, is always included.
+        // Heads are near symmetric: a side that came out much narrower
+        // than the other faded into the background (pale skin, the lit
+        // side) and takes the other's half-width; otherwise each side keeps
+        // its own. The fitted crown circle, slightly shrunk, is always in.
         let (l, r) = (ls[ls.len() / 2] as f64, rs[rs.len() / 2] as f64);
         let dy = y as f64 - (head.top + head.radius);
         let circle = 0.96 * (head.radius * head.radius - dy * dy).max(0.0).sqrt();
-        let half = (head.cx - l).max(r - head.cx).max(circle);
-        let l = (head.cx - half).max(x_lo as f64) as usize;
-        let r = ((head.cx + half) as usize).min(x_hi);
+        let (mut half_l, mut half_r) = (head.cx - l, r - head.cx);
+        if half_l < 0.85 * half_r {
+            half_l = half_r;
+        } else if half_r < 0.85 * half_l {
+            half_r = half_l;
+        }
+        let l = (head.cx - half_l.max(circle)).max(x_lo as f64) as usize;
+        let r = ((head.cx + half_r.max(circle)) as usize).min(x_hi);
         out[y * w + l..=y * w + r].iter_mut().for_each(|v| *v = 255);
     }
     out

@@ -45,7 +45,7 @@ fn every_nested_level_is_well_spread() {
         let k = (n * pct as f64 / 100.0) as usize;
         let rho = normalized_radius(&prefix(&points, &order, k), W, H, W * H);
         println!("{pct}%: rho {rho:.3}");
-        assert!(rho >= 0.62, "{pct}% rho {rho}");
+        assert!(rho >= 0.60, "{pct}% rho {rho}");
     }
 }
 
@@ -157,7 +157,7 @@ fn pattern_is_pinned_by_a_golden_digest() {
     );
 }
 
-const GOLDEN: &str = "ff40fd8a7319d950";
+const GOLDEN: &str = "b72de51a341b11e0";
 
 /// The same digest is checked in the browser (tests/browser/
 /// determinism.test.mjs): wasm must sample the same dots bit for bit.
@@ -169,4 +169,4 @@ fn preview_pattern_digest_matches_the_browser_golden() {
 }
 
 /// Golden digest of a 160x120 flat skin-tone photo's pattern.
-const PREVIEW_GOLDEN: &str = "ab7745c61f31740f";
+const PREVIEW_GOLDEN: &str = "aca23cee4df19866";
