@@ -4,15 +4,27 @@
 // Works under CSP `script-src 'self' 'wasm-unsafe-eval'; style-src 'self'`:
 // no inline styles or scripts, styles come from smp-preview.css.
 //
-// Events (bubble, composed): smp-photo {width, height, name} after a photo
-// loads; smp-render {ms, design} after each repaint.
+// Attributes (all optional, all live): sample (photo URL), density, shade,
+// hairline (cm): the starting design; controls (comma list of the groups in
+// CONTROL_GROUPS to show); cta-label, cta-href, cta-target (a call-to-action
+// button); ignore-link (do not open share links from the page's #fragment).
+// Themed with CSS custom properties (--smp-brand, --smp-font, --smp-radius,
+// ...; see README).
+//
+// Events (bubble, composed; the photo is never in one): smp-design-change,
+// smp-export, smp-share, smp-cta-click, each with { design, ... } in detail
+// (design: the engine's design_json, parsed); smp-photo {width, height,
+// name} after a photo loads; smp-render {ms, design} after each repaint.
+//
+// The wasm is fetched once per page, when the first widget comes into view.
 
 import { decodePhoto, PhotoError, FULL_MAX, WORKING_MAX } from './photo.js';
 import { Viewport } from './viewport.js';
 import { Handles } from './handles.js';
 import { Brush } from './brush.js';
-import { SLIDERS, HAIRLINE, TEMPLATE } from './template.js';
+import { SLIDERS, HAIRLINE, TEMPLATE, CONTROL_GROUPS } from './template.js';
 import { exportImage, saveBlob } from './export.js';
+import { linkPhoto, workingSize, shareOrDownload, copyText, kb } from './share.js';
 
 const HERE = new URL('./', import.meta.url);
 const DEFAULT_SAMPLE = new URL('assets/sample-01.jpg', HERE).href;
@@ -28,8 +40,12 @@ function loadEngine() {
   return enginePromise;
 }
 
+// Attributes that set a starting value, and the slider each one sets.
+const DEFAULT_ATTRS = { density: 'density', shade: 'shade', hairline: 'hairline_cm' };
+const DESIGN_CHANGE_DELAY = 300; // ms of quiet before smp-design-change
+
 class SmpPreview extends HTMLElement {
-  static observedAttributes = ['sample'];
+  static observedAttributes = ['sample', 'density', 'shade', 'hairline', 'controls', 'cta-label', 'cta-href', 'cta-target'];
 
   #els = {};
   #engine = null;
@@ -43,14 +59,33 @@ class SmpPreview extends HTMLElement {
   #exporting = false;
   #seed = ''; // set by "New pattern"; kept for later photos
   #design = null; // the engine's design as last rendered
+  #Engine = null; // the engine class (for its static fragment_photo)
+  #shared = null; // the share link being opened: { fragment, photo?, design? }
+  #linkProblem = ''; // why the page's link could not be opened
+  #sentDesign = ''; // design_json of the last smp-design-change (or of the loaded photo)
+  #changeTimer = 0;
+  #linkPhoto = null; // the small JPEG copy made for links, per photo
+  #readyImage = null; // an image prepared for sharing that is waiting for a fresh tap
+  #busyShare = false;
+  #sharedNote = ''; // what to say after a shared design moved onto the person's photo
+  #showHairline = true;
+  #started = false;
+  #onHash = () => this.#hashChanged();
   #viewport;
   #handles;
   #brush;
-  /** Counters for tests and integrations: renders, last render time (ms), photos loaded. */
-  stats = { renders: 0, lastRenderMs: 0, photos: 0 };
+  /**
+   * Counters for tests and integrations: renders, last render time (ms),
+   * photos loaded, brush dabs painted, and the last share link's lengths.
+   */
+  stats = { renders: 0, lastRenderMs: 0, photos: 0, dabs: 0, lastShare: null };
 
   connectedCallback() {
-    if (this.shadowRoot) return;
+    if (this.shadowRoot) {
+      // Moved within the page: listen for links again.
+      if (this.#engine) window.addEventListener('hashchange', this.#onHash);
+      return;
+    }
     const root = this.attachShadow({ mode: 'open' });
     const link = document.createElement('link');
     link.rel = 'stylesheet';
@@ -64,12 +99,25 @@ class SmpPreview extends HTMLElement {
     link.addEventListener('load', reveal);
     link.addEventListener('error', reveal);
     this.#wire(root);
+    for (const name of Object.keys(DEFAULT_ATTRS)) this.#applyDefault(name, false);
+    this.#applyGroups();
+    this.#applyCta();
     this.setAttribute('state', 'loading');
-    this.#start();
+    this.#whenVisible(() => this.#start());
+  }
+
+  disconnectedCallback() {
+    window.removeEventListener('hashchange', this.#onHash);
   }
 
   attributeChangedCallback(name, old, value) {
-    if (name === 'sample' && old !== value && this.#engine && !this.#ownPhoto) this.#loadSample();
+    // Before connectedCallback there is nothing to update: it reads every attribute.
+    if (!this.shadowRoot || old === value) return;
+    if (name === 'sample') {
+      if (this.#engine && !this.#ownPhoto) this.#loadSample();
+    } else if (name in DEFAULT_ATTRS) this.#applyDefault(name, true);
+    else if (name === 'controls') this.#applyGroups();
+    else this.#applyCta();
   }
 
   /** The current design (the engine's design_json), or null before a photo. */
@@ -83,9 +131,26 @@ class SmpPreview extends HTMLElement {
     return this.#load(blob, blob.name || 'photo');
   }
 
+  /** Runs `start` once the element is in (or near) view, so a widget further down the page costs nothing until then. */
+  #whenVisible(start) {
+    if (typeof IntersectionObserver !== 'function') return start();
+    const io = new IntersectionObserver(
+      (entries) => {
+        if (!entries.some((e) => e.isIntersecting)) return;
+        io.disconnect();
+        start();
+      },
+      { rootMargin: '200px' },
+    );
+    io.observe(this);
+  }
+
   async #start() {
+    if (this.#started) return;
+    this.#started = true;
     try {
       const { Engine, memory } = await loadEngine();
+      this.#Engine = Engine;
       this.#engine = new Engine();
       this.#memory = memory;
     } catch (e) {
@@ -96,7 +161,377 @@ class SmpPreview extends HTMLElement {
       return;
     }
     this.#showMessage('Loading the sample photo…');
-    if (!this.#photo) await this.#loadSample();
+    if (this.isConnected) window.addEventListener('hashchange', this.#onHash);
+    if (this.#photo) return;
+    const fragment = this.#readLink();
+    if (fragment && (await this.#openLink(fragment))) return;
+    await this.#loadSample();
+  }
+
+  // ---- Share links -------------------------------------------------------
+
+  /**
+   * The share link in the page's address (the text after #), or null. An
+   * ordinary in-page anchor (#book, #contact: an element's id) is not one.
+   */
+  #readLink() {
+    if (this.hasAttribute('ignore-link')) return null;
+    const raw = location.hash.slice(1);
+    if (!raw) return null;
+    let text = raw;
+    try {
+      text = decodeURIComponent(raw);
+    } catch {
+      // keep it as it is: the engine says what is wrong with it
+    }
+    if (text === 'top' || (text.length <= 256 && document.getElementById(text))) return null;
+    return text;
+  }
+
+  /**
+   * Opens a share link. A link with a photo loads that photo and applies the
+   * design (true when done). Otherwise the design waits for the next photo
+   * (the sample, or the person's own) and this returns false. A broken link
+   * is remembered as #linkProblem and changes nothing.
+   */
+  async #openLink(fragment) {
+    this.#linkProblem = '';
+    let photo;
+    try {
+      photo = this.#Engine.fragment_photo(fragment);
+    } catch (e) {
+      this.#shared = null;
+      this.#linkProblem = `${e.message} The preview shows the default design instead.`;
+      return false;
+    }
+    let design;
+    try {
+      design = this.#peek(fragment);
+    } catch (e) {
+      this.#shared = null;
+      this.#linkProblem = `${e.message} The preview shows the default design instead.`;
+      return false;
+    }
+    this.#shared = { fragment, photo, design };
+    if (!photo) return false;
+    this.#ownPhoto = true;
+    const ok = await this.#load(new Blob([photo], { type: 'image/jpeg' }), 'shared-photo', { fromLink: true });
+    if (ok) return true;
+    this.#ownPhoto = false; // the photo in the link did not open: show the design on the sample
+    return false;
+  }
+
+  /** The design a link carries, read with a throwaway engine on a blank photo. */
+  #peek(fragment) {
+    const scratch = new this.#Engine();
+    try {
+      scratch.load_photo(64, 64, new Uint8Array(64 * 64 * 4).fill(200));
+      scratch.apply_fragment(fragment);
+      return JSON.parse(scratch.design_json());
+    } finally {
+      scratch.free();
+    }
+  }
+
+  async #hashChanged() {
+    if (!this.#engine) return;
+    const fragment = this.#readLink();
+    if (!fragment) return;
+    if (await this.#openLink(fragment)) return;
+    if (this.#linkProblem) {
+      this.#say(`${this.#linkProblem.replace(/ The preview shows the default design instead\.$/, '')} The current preview stays.`, true);
+      return;
+    }
+    if (this.#ownPhoto && this.#photo) {
+      // The person has their own photo: the design moves onto it.
+      try {
+        this.#applyShared();
+        this.#say(this.#sharedNote);
+      } catch (e) {
+        this.#shared = null;
+        this.#say(`${e.message} The current preview stays.`, true);
+      }
+      this.#render();
+      this.#baseline();
+    } else {
+      this.#ownPhoto = false;
+      await this.#loadSample();
+    }
+  }
+
+  /**
+   * Sets the engine's design for a photo just loaded: the share link being
+   * opened (if any), else the person's current choices. Returns what to tell
+   * the person, or null for the usual message.
+   */
+  #designForNewPhoto(isSample, fromLink, working) {
+    const shared = this.#shared;
+    const e = this.#engine;
+    if (!shared) {
+      this.#applyControls();
+      return null;
+    }
+    if (fromLink) {
+      // The photo the sender chose to include: the link's design, exactly.
+      e.apply_fragment(shared.fragment);
+      const size = workingSize(shared.photo);
+      // The copy is smaller than the sender's photo: scale px/cm with it (the handles are relative already).
+      if (size && size.width !== working.width && size.width > 0) {
+        const k = working.width / size.width;
+        const px = JSON.parse(e.design_json()).px_per_cm * k;
+        const handles = e.handles();
+        if (k > 0.05 && k < 20) {
+          try {
+            e.set('px_per_cm', px);
+            // The engine keeps the hairline's height in cm, measured at the old scale;
+            // the link's handles (relative to the photo) are already right.
+            this.#setHandles(handles);
+          } catch {
+            // out of range: keep the link's scale
+          }
+        }
+      }
+      this.#shared = null;
+      this.#hideInvite();
+      return 'Opened a shared design, on the photo the link carries.';
+    }
+    if (isSample) {
+      e.apply_fragment(shared.fragment);
+      this.#els.invite.hidden = false;
+      return 'Showing a shared design on the sample photo. Load a photo of your own head to see the design on you.';
+    }
+    // The person's own photo, after a link without one.
+    this.#applyShared();
+    return this.#sharedNote;
+  }
+
+  /**
+   * Carries the shared design over to the person's own photo. When the
+   * photo is the one the link was made on (the same scale is detected), the
+   * link applies exactly, brush edits included. Otherwise every control's
+   * value and the hairline handles (relative to the photo) carry over, and
+   * the photo keeps its own scale; brush edits, painted for another photo,
+   * do not.
+   */
+  #applyShared() {
+    const shared = this.#shared;
+    const e = this.#engine;
+    const d = shared.design;
+    const detected = JSON.parse(e.design_json()).px_per_cm;
+    if (Math.abs(detected - d.px_per_cm) < 0.006) {
+      e.apply_fragment(shared.fragment);
+      this.#sharedNote = 'Your photo is shown with the shared design.';
+    } else {
+      for (const name of ['density', 'shade', 'dot_mm', 'session', 'months']) if (name in d) e.set(name, d[name]);
+      if ('thinning' in d) e.set_thinning(!!d.thinning);
+      e.set_edge(d.edge);
+      e.set_seed(d.seed);
+      e.set_shape(d.shape);
+      this.#setHandles(d.handles.flat());
+      this.#sharedNote =
+        'Your photo is shown with the shared design.' +
+        (d.brush_strokes ? ' Brush edits were made on another photo, so they are not carried over.' : '');
+    }
+    this.#shared = null;
+    this.#hideInvite();
+    this.#pending.clear();
+    this.#pendingHandle = null;
+  }
+
+  /** Moves the three hairline handles to `rel` ([x0, y0, x1, y1, x2, y2], relative). */
+  #setHandles(rel) {
+    // Two passes: a handle may only pass another once that one has moved.
+    for (let pass = 0; pass < 2; pass++) {
+      for (const i of [1, 0, 2]) {
+        try {
+          this.#engine.set_handle(i, rel[2 * i], rel[2 * i + 1]);
+        } catch {
+          // retried in the second pass
+        }
+      }
+    }
+  }
+
+  #hideInvite() {
+    this.#els.invite.hidden = true;
+  }
+
+  async #shareLink() {
+    if (!this.#photo || this.#busyShare) return;
+    const els = this.#els;
+    this.#busyShare = true;
+    els.shareLink.disabled = true;
+    try {
+      let photo = null;
+      if (els.sharePhoto.checked) {
+        this.#say('Making a small copy of your photo for the link…');
+        this.#linkPhoto ??= await linkPhoto(els.before);
+        photo = this.#linkPhoto;
+      }
+      const fragment = this.#engine.share_fragment(photo ? photo.bytes : undefined);
+      const link = `${location.origin}${location.pathname}#${fragment}`;
+      els.shareUrl.value = link;
+      els.shareOut.hidden = false;
+      els.shareSize.textContent =
+        `${link.length.toLocaleString('en')} characters` +
+        (photo
+          ? `, including a ${photo.width} × ${photo.height} copy of your photo (${kb(photo.bytes.length)}). Long links can be cut off by some email and chat apps.`
+          : ' (the design only: no photo).');
+      this.stats.lastShare = { linkLength: link.length, fragmentLength: fragment.length, photoBytes: photo ? photo.bytes.length : 0 };
+      const copied = await copyText(link);
+      this.#say(copied ? 'Link copied: paste it into an email or a message.' : 'Here is the link: select it below and copy it.');
+      this.#emit('smp-share', { method: 'link', photoIncluded: !!photo, linkLength: link.length });
+    } catch (e) {
+      this.#say(`The link couldn't be made (${e.message}).`, true);
+    } finally {
+      this.#busyShare = false;
+      els.shareLink.disabled = false;
+    }
+  }
+
+  async #copyLink() {
+    const { shareUrl } = this.#els;
+    shareUrl.select();
+    const copied = await copyText(shareUrl.value);
+    this.#say(copied ? 'Link copied.' : 'Copying is not allowed here: the link is selected, copy it with your keyboard or menu.');
+  }
+
+  /** Marks a shown link as out of date once the design changes. */
+  #shareStale() {
+    const { shareOut, shareSize } = this.#els;
+    if (!shareOut.hidden) shareSize.textContent = 'The design has changed since this link was made: press Share link for a new one.';
+  }
+
+  async #shareImage() {
+    if (!this.#photo || this.#busyShare) return;
+    const els = this.#els;
+    this.#busyShare = true;
+    els.shareImage.disabled = true;
+    const { full, name } = this.#photo;
+    const key = this.#engine.design_json();
+    try {
+      let ready = this.#readyImage?.key === key ? this.#readyImage : null;
+      if (!ready) {
+        this.#say('Preparing the image…');
+        await new Promise((r) => requestAnimationFrame(() => setTimeout(r)));
+        const blob = await exportImage(this.#engine, full, 'image/jpeg');
+        ready = { key, blob, file: `${name}-smp-preview.jpg` };
+      }
+      this.#readyImage = null;
+      let how;
+      try {
+        how = await shareOrDownload(ready.blob, ready.file, els.root, 'My scalp micropigmentation preview');
+      } catch (e) {
+        // The browser wants the share to follow a tap closely: keep the image for the next one.
+        this.#readyImage = ready;
+        this.#say('The image is ready: press Share image again to share it.');
+        return;
+      }
+      if (how === 'cancelled') {
+        this.#say('Sharing cancelled.');
+        return;
+      }
+      this.#say(how === 'shared' ? 'Image shared.' : `This browser can't share files, so the image was downloaded (${ready.file}).`);
+      this.#emit('smp-share', { method: how === 'shared' ? 'web-share' : 'download' });
+    } catch (e) {
+      this.#say(`The image couldn't be made (${e.message}). Try a smaller photo.`, true);
+    } finally {
+      this.#busyShare = false;
+      els.shareImage.disabled = false;
+    }
+  }
+
+  // ---- Attributes ----------------------------------------------------------
+
+  /** A starting value from an attribute (density, shade, hairline), on its slider's grid; `live` also changes the preview. */
+  #applyDefault(attr, live) {
+    const name = DEFAULT_ATTRS[attr];
+    const v = this.#attrValue(attr);
+    if (v == null) return;
+    this.#els[name].value = String(v);
+    this.#showValue(name, SLIDERS.find((s) => s.name === name).show(v));
+    if (live && this.#photo) this.#queue(name, v);
+  }
+
+  #attrValue(attr) {
+    const s = SLIDERS.find((x) => x.name === DEFAULT_ATTRS[attr]);
+    const raw = this.getAttribute(attr);
+    const v = raw == null || raw.trim() === '' ? NaN : Number(raw);
+    if (!Number.isFinite(v)) return null;
+    const snapped = s.min + Math.round((Math.min(s.max, Math.max(s.min, v)) - s.min) / s.step) * s.step;
+    return Number(Math.min(s.max, snapped).toFixed(4));
+  }
+
+  /** Shows the control groups the `controls` attribute lists (all without it). */
+  #applyGroups() {
+    const list = this.getAttribute('controls');
+    const shown = list == null ? null : new Set(list.split(',').map((g) => g.trim().toLowerCase()));
+    const root = this.#els.root;
+    for (const g of CONTROL_GROUPS) {
+      for (const el of root.querySelectorAll(`.group-${g}`)) el.hidden = shown ? !shown.has(g) : false;
+    }
+    // Without the hairline group the handles go too; without the brush, it stays off.
+    this.#showHairline = !shown || shown.has('hairline');
+    root.querySelector('.handles').hidden = !this.#showHairline;
+    if (shown && !shown.has('brush')) {
+      const off = root.querySelector('input[name=brush][value=off]');
+      if (!off.checked) {
+        off.checked = true;
+        off.dispatchEvent(new Event('change'));
+      }
+    }
+    this.#drawOverlay();
+  }
+
+  /** The call-to-action button from cta-label, cta-href and cta-target. */
+  #applyCta() {
+    const { ctaRow, ctaLink, ctaButton } = this.#els;
+    const label = (this.getAttribute('cta-label') ?? '').trim();
+    const href = safeHref(this.getAttribute('cta-href'));
+    ctaRow.hidden = !label;
+    ctaLink.hidden = !(label && href);
+    ctaButton.hidden = !(label && !href);
+    if (label) {
+      ctaLink.textContent = label;
+      ctaButton.textContent = label;
+    }
+    if (href) ctaLink.href = href;
+    else ctaLink.removeAttribute('href');
+    const target = this.getAttribute('cta-target');
+    if (target && /^_(blank|top|parent|self)$/.test(target)) {
+      ctaLink.target = target;
+      ctaLink.rel = target === '_blank' ? 'noopener' : '';
+    } else {
+      ctaLink.removeAttribute('target');
+      ctaLink.removeAttribute('rel');
+    }
+  }
+
+  // ---- Events ------------------------------------------------------------
+
+  /** Dispatches `type` with the design (never the photo) and `extra` in detail. */
+  #emit(type, extra = {}) {
+    this.dispatchEvent(new CustomEvent(type, { bubbles: true, composed: true, detail: { design: this.design, ...extra } }));
+  }
+
+  /** After a repaint: smp-design-change once the design has been still for a moment. */
+  #designMaybeChanged() {
+    clearTimeout(this.#changeTimer);
+    this.#changeTimer = setTimeout(() => {
+      if (!this.#photo) return;
+      const json = this.#engine.design_json();
+      if (json === this.#sentDesign) return;
+      this.#sentDesign = json;
+      this.#readyImage = null;
+      this.#shareStale();
+      this.#emit('smp-design-change');
+    }, DESIGN_CHANGE_DELAY);
+  }
+
+  /** A newly loaded photo's design is where changes are counted from. */
+  #baseline() {
+    clearTimeout(this.#changeTimer);
+    this.#sentDesign = this.#engine.design_json();
   }
 
   async #loadSample() {
@@ -114,45 +549,46 @@ class SmpPreview extends HTMLElement {
       this.#say("The sample photo couldn't be loaded.", true);
       return;
     }
-    if (!this.#ownPhoto) await this.#load(blob, 'sample', true);
+    if (!this.#ownPhoto) await this.#load(blob, 'sample', { isSample: true });
   }
 
-  async #load(blob, name, isSample = false) {
+  /** Loads a photo; resolves to true once it is shown. */
+  async #load(blob, name, { isSample = false, fromLink = false } = {}) {
     if (!this.#engine) {
       this.#say('The preview engine is still loading. Try again in a moment.', true);
-      return;
+      return false;
     }
     const token = ++this.#loadToken;
-    this.#say(isSample ? 'Opening the sample photo…' : 'Opening your photo…');
+    this.#say(isSample ? 'Opening the sample photo…' : fromLink ? 'Opening the photo in the link…' : 'Opening your photo…');
     this.#els.busy.hidden = !this.#photo; // over the current preview; the first load has its own message
     try {
-      await this.#loadNow(blob, name, isSample, token);
+      return await this.#loadNow(blob, name, isSample, fromLink, token);
     } finally {
       if (token === this.#loadToken) this.#els.busy.hidden = true;
     }
   }
 
-  async #loadNow(blob, name, isSample, token) {
+  async #loadNow(blob, name, isSample, fromLink, token) {
     let decoded;
     try {
       decoded = await decodePhoto(blob);
     } catch (e) {
-      if (token !== this.#loadToken) return;
+      if (token !== this.#loadToken) return false;
       const message = e instanceof PhotoError ? e.message : "This file isn't a photo we can read. Try a JPEG or PNG.";
-      this.#failLoad(message);
-      return;
+      this.#failLoad(fromLink ? `The photo in this link can't be opened: ${message}` : message);
+      return false;
     }
-    if (token !== this.#loadToken) return decoded.full.close();
+    if (token !== this.#loadToken) return decoded.full.close(), false;
     // Let the status paint: sampling the dot pattern takes a few hundred ms.
     await new Promise((r) => requestAnimationFrame(() => setTimeout(r)));
-    if (token !== this.#loadToken) return decoded.full.close();
+    if (token !== this.#loadToken) return decoded.full.close(), false;
     const { working } = decoded;
     try {
       this.#engine.load_photo(working.width, working.height, new Uint8Array(working.data.buffer));
     } catch (e) {
       decoded.full.close();
       this.#failLoad(`This photo can't be previewed: ${e.message}`);
-      return;
+      return false;
     }
     this.#photo?.full.close();
     // The working pixels now live in the engine and the 'before' canvas; keep only the full bitmap.
@@ -165,24 +601,45 @@ class SmpPreview extends HTMLElement {
     this.#els.frame.classList.remove('empty');
     this.#hideMessage();
     this.#viewport.setImageSize(working.width, working.height);
+    // A new photo: links and prepared images of the old one are out of date.
+    this.#linkPhoto = null;
+    this.#readyImage = null;
+    this.#els.shareOut.hidden = true;
+    let note = null;
+    let problem = null;
     try {
-      this.#applyControls();
+      note = this.#designForNewPhoto(isSample, fromLink, working);
     } catch (e) {
-      this.#say(e.message, true);
+      // A link that decodes but does not apply: say why and keep the defaults.
+      problem = `${e.message} The preview shows the default design instead.`;
+      this.#shared = null;
+      this.#hideInvite();
+      try {
+        this.#applyControls();
+      } catch (e2) {
+        problem = e2.message;
+      }
     }
     this.#render();
+    this.#baseline();
     for (const f of this.#els.designSets) f.disabled = false;
     this.#updateExportNote();
     this.stats.photos++;
     this.setAttribute('state', 'ready');
     const { sourceWidth: sw, sourceHeight: sh } = decoded;
-    this.#say(
-      isSample
-        ? 'Showing the sample photo. Choose or drop your own photo to see yourself.'
-        : `Photo loaded (${sw} × ${sh} pixels).` +
-            (decoded.capped ? ` It is larger than ${FULL_MAX} pixels, so downloads are scaled down to ${decoded.full.width} × ${decoded.full.height}.` : ''),
-    );
+    problem ??= this.#linkProblem;
+    this.#linkProblem = '';
+    if (problem) this.#say(problem, true);
+    else
+      this.#say(
+        note ??
+          (isSample
+            ? 'Showing the sample photo. Choose or drop your own photo to see yourself.'
+            : `Photo loaded (${sw} × ${sh} pixels).` +
+              (decoded.capped ? ` It is larger than ${FULL_MAX} pixels, so downloads are scaled down to ${decoded.full.width} × ${decoded.full.height}.` : '')),
+      );
     this.dispatchEvent(new CustomEvent('smp-photo', { bubbles: true, composed: true, detail: { width: sw, height: sh, name } }));
+    return true;
   }
 
   #failLoad(message) {
@@ -200,6 +657,9 @@ class SmpPreview extends HTMLElement {
     e.set_shape(this.#els.shape.value);
     e.set_edge(this.#els.root.querySelector('input[name=edge]:checked').value);
     if (this.#seed) e.set_seed(this.#seed);
+    // The clinic's starting hairline height, if it set one.
+    const cm = this.#attrValue('hairline');
+    if (cm != null) e.set('hairline_cm', cm);
     this.#pending.clear();
     this.#pendingHandle = null;
   }
@@ -257,15 +717,26 @@ class SmpPreview extends HTMLElement {
     const design = JSON.parse(e.design_json());
     this.#syncFromDesign(design);
     this.dispatchEvent(new CustomEvent('smp-render', { bubbles: true, composed: true, detail: { ms, design } }));
+    this.#designMaybeChanged();
   }
 
-  // Controls the engine can change by itself (hairline height after a handle
-  // drag or preset, brush history) follow the design.
+  // The controls follow the design: the engine changes some values by itself
+  // (hairline height after a handle drag or preset, brush history), and a
+  // share link sets all of them.
   #syncFromDesign(d) {
     const els = this.#els;
     this.#design = d;
-    if (!this.#pending.has('hairline_cm')) els.hairline_cm.value = String(d.hairline_cm);
-    this.#showValue('hairline_cm', HAIRLINE.show(d.hairline_cm));
+    for (const s of SLIDERS) {
+      if (this.#pending.has(s.name)) continue;
+      if (Number(els[s.name].value) !== d[s.name]) els[s.name].value = String(d[s.name]);
+      this.#showValue(s.name, s.show(d[s.name]));
+    }
+    if (!this.#pending.has('shape')) els.shape.value = d.shape;
+    if (!this.#pending.has('edge')) {
+      const edge = els.root.querySelector(`input[name=edge][value=${d.edge === 'defined' ? 'defined' : 'soft'}]`);
+      if (!edge.checked) edge.checked = true;
+    }
+    if (!this.#pending.has('seed')) this.#seed = d.seed;
     els.seedValue.textContent = `Pattern number ${d.seed}`;
     els.undo.disabled = d.brush_strokes === 0;
     this.#brush.pxPerCm = d.px_per_cm;
@@ -275,7 +746,11 @@ class SmpPreview extends HTMLElement {
   #drawOverlay() {
     const d = this.#design;
     if (!d || !this.#photo) return;
-    this.#handles.update(this.#engine.handles(), { shape: d.shape, pxPerCm: d.px_per_cm, showLine: this.#els.showLine.checked });
+    this.#handles.update(this.#engine.handles(), {
+      shape: d.shape,
+      pxPerCm: d.px_per_cm,
+      showLine: this.#els.showLine.checked && this.#showHairline,
+    });
     const v = Number(this.#els.compare.value);
     const line = this.#els.divider;
     const top = this.#viewport.toFrame(v / 100, 0);
@@ -315,6 +790,16 @@ class SmpPreview extends HTMLElement {
       seedValue: q('#seed-value'),
       zoomLevel: q('.zoom-level'),
       exportSize: q('.export-size'),
+      invite: q('.invite'),
+      ctaRow: q('.cta-row'),
+      ctaLink: q('.cta-link'),
+      ctaButton: q('.cta-button'),
+      sharePhoto: q('#share-photo'),
+      shareLink: q('.share-link'),
+      shareImage: q('.share-image'),
+      shareOut: q('.share-out'),
+      shareUrl: q('#share-url'),
+      shareSize: q('.share-size'),
     });
     // Only putImageData goes to these canvases; tests read them back.
     els.afterCtx = els.after.getContext('2d');
@@ -337,6 +822,7 @@ class SmpPreview extends HTMLElement {
     this.#brush = new Brush(q('path.trail'), q('circle.ring'), this.#viewport, (points, radius, add) => {
       try {
         this.#engine.brush(points, radius, add);
+        this.stats.dabs += points.length / 2;
         this.#render();
       } catch (e) {
         this.#say(e.message, true);
@@ -413,6 +899,18 @@ class SmpPreview extends HTMLElement {
 
     // Export.
     for (const b of root.querySelectorAll('.download')) b.addEventListener('click', () => this.#download(b.dataset.type));
+
+    // Share.
+    els.shareLink.addEventListener('click', () => this.#shareLink());
+    els.shareImage.addEventListener('click', () => this.#shareImage());
+    q('.copy-link').addEventListener('click', () => this.#copyLink());
+    els.shareUrl.addEventListener('focus', () => els.shareUrl.select());
+    els.sharePhoto.addEventListener('change', () => this.#shareStale());
+
+    // Call to action: the link navigates as links do; the event goes out first.
+    for (const b of [els.ctaLink, els.ctaButton]) {
+      b.addEventListener('click', () => this.#emit('smp-cta-click', { label: b.textContent, href: b.getAttribute('href') }));
+    }
   }
 
   #compare() {
@@ -449,6 +947,7 @@ class SmpPreview extends HTMLElement {
       const file = `${name}-smp-preview.${ext}`;
       saveBlob(blob, file, this.#els.root);
       this.#say(`Downloaded ${file} (${full.width} × ${full.height}).`);
+      this.#emit('smp-export', { format: ext === 'png' ? 'png' : 'jpeg', width: full.width, height: full.height });
     } catch (e) {
       this.#say(`The full-size image couldn't be made (${e.message}). Try a smaller photo.`, true);
     } finally {
@@ -479,6 +978,17 @@ class SmpPreview extends HTMLElement {
 
   #hideMessage() {
     this.#els.message.hidden = true;
+  }
+}
+
+/** An http(s), mailto or tel URL (absolute), or null: a call to action never runs script. */
+function safeHref(value) {
+  if (!value || !value.trim()) return null;
+  try {
+    const u = new URL(value.trim(), document.baseURI);
+    return ['http:', 'https:', 'mailto:', 'tel:'].includes(u.protocol) ? u.href : null;
+  } catch {
+    return null;
   }
 }
 

@@ -47,26 +47,35 @@ export const TEMPLATE = `
       <div class="drop-hint" hidden><p>Drop your photo to preview it</p></div>
     </div>
     <div class="under">
-      <div class="toolbar" role="group" aria-label="Zoom">
+      <div class="toolbar group-zoom" role="group" aria-label="Zoom">
         <button type="button" class="zoom-out" aria-label="Zoom out">−</button>
         <span class="zoom-level" aria-hidden="true">100%</span>
         <button type="button" class="zoom-in" aria-label="Zoom in">+</button>
         <button type="button" class="fit">Fit</button>
         <button type="button" class="actual" aria-label="Actual size, 100%">100%</button>
       </div>
-      <div class="field compare">
+      <div class="field compare group-compare">
         <div class="field-head"><label for="compare">Before / after</label>
         <span class="value" id="compare-value" aria-hidden="true">After</span></div>
         <input type="range" id="compare" min="0" max="100" step="1" value="0">
       </div>
     </div>
     <p class="status" role="status" aria-live="polite"></p>
+    <div class="invite" hidden>
+      <p>This shared design is shown on a sample photo. Load a photo of your own head to see it on you: the design carries over.</p>
+      <label for="file" class="button">Choose your photo…</label>
+    </div>
     <p class="note">Results vary between people (skin, age, healing, practitioner): this is an illustration, not a promise.</p>
   </section>
 
   <div class="panel">
 
-    <fieldset class="photo-set">
+    <div class="cta-row" hidden>
+      <a class="button cta cta-link" hidden>Contact the clinic</a>
+      <button type="button" class="cta cta-button" hidden>Contact the clinic</button>
+    </div>
+
+    <fieldset class="photo-set group-photo">
       <legend>Your photo</legend>
       <div class="row">
         <input type="file" id="file" accept="image/*" class="visually-hidden">
@@ -78,14 +87,14 @@ export const TEMPLATE = `
         Your photo stays on this device: nothing is uploaded.</p>
     </fieldset>
 
-    <fieldset class="design" disabled>
+    <fieldset class="design group-dots" disabled>
       <legend>Dots</legend>
       ${SLIDERS.filter((s) => s !== HAIRLINE).map(slider).join('')}
       <button type="button" class="new-pattern" aria-describedby="seed-value">New pattern</button>
       <p class="hint" id="seed-value"></p>
     </fieldset>
 
-    <fieldset class="design" disabled>
+    <fieldset class="design group-hairline" disabled>
       <legend>Hairline</legend>
       ${slider(HAIRLINE)}
       <div class="field">
@@ -105,7 +114,7 @@ export const TEMPLATE = `
       <p class="hint">Drag the round handles on the photo, or focus one and use the arrow keys.</p>
     </fieldset>
 
-    <fieldset class="design" disabled>
+    <fieldset class="design group-brush" disabled>
       <legend>Scalp brush</legend>
       <fieldset class="choice">
         <legend>Brush</legend>
@@ -123,7 +132,7 @@ export const TEMPLATE = `
         Drag with two fingers (or the middle mouse button) to move the photo while painting.</p>
     </fieldset>
 
-    <fieldset class="design" disabled>
+    <fieldset class="design group-download" disabled>
       <legend>Download</legend>
       <div class="row">
         <button type="button" class="download" data-type="image/png">Download PNG</button>
@@ -131,6 +140,29 @@ export const TEMPLATE = `
       </div>
       <p class="hint export-size"></p>
     </fieldset>
+
+    <fieldset class="design group-share" disabled>
+      <legend>Share</legend>
+      <p class="hint">A share link carries the design (every setting, the hairline and brush edits), not your photo.</p>
+      <label class="check"><input type="checkbox" id="share-photo" aria-describedby="share-photo-hint">
+        Include a small copy of my photo in the link</label>
+      <p class="hint" id="share-photo-hint">Off unless you tick it. Anyone who gets the link can then see the photo.</p>
+      <div class="row">
+        <button type="button" class="share-link">Share link</button>
+        <button type="button" class="share-image">Share image</button>
+      </div>
+      <div class="field share-out" hidden>
+        <div class="field-head"><label for="share-url">Link to this design</label></div>
+        <div class="row nowrap">
+          <input type="text" id="share-url" readonly spellcheck="false" autocomplete="off" aria-describedby="share-size">
+          <button type="button" class="copy-link secondary">Copy</button>
+        </div>
+        <p class="hint share-size" id="share-size"></p>
+      </div>
+    </fieldset>
   </div>
 </div>
 </div>`;
+
+/** Control groups the `controls` attribute can list (all are shown without it). */
+export const CONTROL_GROUPS = ['photo', 'dots', 'hairline', 'brush', 'download', 'share', 'compare', 'zoom'];

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# scripts/dist.sh — write dist/: the self-contained folder a clinic uploads to
+# any static web host (see dist/README.txt, written here).
+#
+#   1. builds the wasm (scripts/build-wasm.sh) when www/pkg/ is missing or
+#      older than the Rust sources;
+#   2. copies www/ into a fresh dist/, leaving out test-only and editor files;
+#   3. writes dist/README.txt (upload, .wasm content type, both embeds).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+WASM=www/pkg/smp_preview_bg.wasm
+GLUE=www/pkg/smp_preview.js
+if [ ! -s "$WASM" ] || [ ! -s "$GLUE" ] ||
+  [ -n "$(find src Cargo.toml Cargo.lock -newer "$WASM" -print -quit 2>/dev/null)" ]; then
+  echo "==> www/pkg/ is missing or older than src/: building the wasm"
+  bash scripts/build-wasm.sh
+fi
+
+rm -rf dist
+mkdir -p dist
+# Test-only files (none ship today; these names are kept out if they appear),
+# dotfiles, editor backups and source maps stay behind.
+(cd www && find . -type f ! -name '.*' ! -name '*~' ! -name '*.orig' ! -name '*.map' \
+  ! -name '*.test.*' ! -name '*.spec.*' ! -name 'test-*' ! -path '*/fixtures/*' -print0) |
+  tar -C www --null -T - -cf - | tar -C dist -xf -
+
+for f in index.html embed.html smp-preview.js smp-preview.css pkg/smp_preview.js pkg/smp_preview_bg.wasm assets/sample-01.jpg; do
+  [ -s "dist/$f" ] || { echo "dist.sh: dist/$f is missing" >&2; exit 1; }
+done
+
+cat > dist/README.txt <<'TXT'
+smp-preview: the files for your web server
+==========================================
+
+Upload this whole folder to any static web host, for example as /smp/ on
+your site or on a subdomain such as https://smp.yourclinic.example/. There
+is nothing to run on the server: everything happens in the visitor's
+browser, and photos never leave their device.
+
+CONTENT TYPE: serve .wasm files as application/wasm
+---------------------------------------------------
+pkg/smp_preview_bg.wasm must be sent with the header
+    Content-Type: application/wasm
+Most hosts do this already. If the preview says "The preview engine
+couldn't start", check this first:
+  - Apache (.htaccess):  AddType application/wasm .wasm
+  - nginx:               types { application/wasm wasm; }  (in mime.types since 1.21.x)
+  - IIS (web.config):    <mimeMap fileExtension=".wasm" mimeType="application/wasm" />
+  - S3 / CloudFront, Netlify, other buckets: set the object's Content-Type
+    to application/wasm when uploading.
+
+EMBED 1: directly in your page (two lines)
+------------------------------------------
+    <script type="module" src="/smp/smp-preview.js"></script>
+    <smp-preview cta-label="Book a consultation" cta-href="/contact"></smp-preview>
+
+The widget finds its engine next to smp-preview.js. If your page sends a
+Content-Security-Policy, it needs script-src 'wasm-unsafe-eval' (and the
+folder's origin in script-src/connect-src if it is on another domain).
+If you cannot allow that, use embed 2.
+
+EMBED 2: in an iframe (two lines)
+---------------------------------
+    <iframe src="https://smp.yourclinic.example/embed.html?parent-origin=https://www.yourclinic.example" title="Scalp micropigmentation preview" width="100%" height="980" loading="lazy" allow="clipboard-write; web-share"></iframe>
+    <script src="/js/smp-events.js"></script>   <!-- optional: your own listener, see below -->
+
+The iframe page sends the widget's events to your page with postMessage,
+only to the origin given as parent-origin (write it exactly: scheme, host
+and port, no path). In your own script:
+
+    window.addEventListener('message', (e) => {
+      if (e.origin !== 'https://smp.yourclinic.example' || e.data?.source !== 'smp-preview') return;
+      console.log(e.data.type, e.data.detail.design); // smp-design-change, smp-export, smp-share, smp-cta-click
+    });
+
+More settings go in the iframe's address: density, shade, hairline,
+controls, cta-label, cta-href, brand (a colour, %23 for #), radius, font.
+
+WHAT IS IN HERE
+---------------
+  smp-preview.js, *.js, smp-preview.css   the widget
+  pkg/                                     the engine (WebAssembly)
+  assets/                                  the sample photo (CC BY 4.0, see ATTRIBUTION.txt)
+  index.html                               the simulator as a page of its own
+  embed.html, embed.js, embed.css          the iframe page (embed 2)
+  clinic-example.html/.css/.js             an example clinic page: two widgets, one
+                                           themed, and a script that lists their events
+
+Suggested response headers for this folder (optional):
+    Content-Security-Policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' blob: data:; style-src 'self'; frame-ancestors https://www.yourclinic.example
+TXT
+
+files=$(find dist -type f | wc -l)
+size=$(du -sh dist | cut -f1)
+echo "==> dist/: $files files, $size (upload the folder; serve .wasm as application/wasm)"
