@@ -2,11 +2,13 @@
 // controls it offers. No inline styles or scripts: the page runs under
 // a CSP with style-src 'self'; smp-preview.css styles everything.
 
+import { JOURNEY_FIELDSET } from './journey.js';
+
 // Numeric controls: engine name, label, range (the engine's), unit display.
 export const SLIDERS = [
   { name: 'density', label: 'Density', min: 20, max: 100, step: 1, value: 70, show: (v) => `${v} dots/cm²` },
   { name: 'shade', label: 'Shade', min: 0.2, max: 1, step: 0.05, value: 0.7, show: (v) => `${Math.round(v * 100)}% pigment` },
-  { name: 'dot_mm', label: 'Dot size', min: 0.15, max: 0.9, step: 0.05, value: 0.45, show: (v) => `${v.toFixed(2)} mm` },
+  { name: 'dot_mm', label: 'Dot size', min: 0.15, max: 0.9, step: 0.05, value: 0.6, show: (v) => `${v.toFixed(2)} mm` },
   { name: 'session', label: 'Session', min: 1, max: 4, step: 1, value: 3, show: (v) => `${v} of 4` },
   { name: 'hairline_cm', label: 'Hairline height', min: 6, max: 12, step: 0.1, value: 8, show: (v) => `${v.toFixed(1)} cm` },
 ];
@@ -93,6 +95,7 @@ export const TEMPLATE = `
       <button type="button" class="new-pattern" aria-describedby="seed-value">New pattern</button>
       <p class="hint" id="seed-value"></p>
     </fieldset>
+${JOURNEY_FIELDSET}
 
     <fieldset class="design group-hairline" disabled>
       <legend>Hairline</legend>
@@ -121,6 +124,7 @@ export const TEMPLATE = `
         <label><input type="radio" name="brush" value="off" checked> Off</label>
         <label><input type="radio" name="brush" value="add"> Add scalp</label>
         <label><input type="radio" name="brush" value="erase"> Erase</label>
+        <label><input type="radio" name="brush" value="scar" aria-describedby="scar-hint"> Scar</label>
       </fieldset>
       <div class="field">
         <div class="field-head"><label for="brush-size">Brush size</label>
@@ -130,6 +134,8 @@ export const TEMPLATE = `
       <button type="button" class="undo" disabled>Undo brush stroke</button>
       <p class="hint">Paint on the photo to add scalp the preview missed or erase dots from hair, ears or background.
         Drag with two fingers (or the middle mouse button) to move the photo while painting.</p>
+      <p class="hint" id="scar-hint">Scar: drag along a strip scar, or tap each small dot scar, to blend it in with dots.
+        Undo takes back scars too.</p>
     </fieldset>
 
     <fieldset class="design group-download" disabled>

@@ -87,13 +87,13 @@ test('the sample opens already stippled at default settings', async () => {
   const d = await design(page);
   assert.equal(d.density, 70);
   assert.equal(d.shade, 0.7);
-  assert.equal(d.dot_mm, 0.45);
+  assert.equal(d.dot_mm, 0.6);
   assert.equal(d.session, 3);
   assert.equal(d.edge, 'soft');
   assert.equal(d.shape, 'classic');
   // Values are shown with their units.
   assert.equal(await page.locator('#density-value').textContent(), '70 dots/cm²');
-  assert.equal(await page.locator('#dot_mm-value').textContent(), '0.45 mm');
+  assert.equal(await page.locator('#dot_mm-value').textContent(), '0.60 mm');
   assert.match(await page.locator('#hairline_cm-value').textContent(), /^\d+\.\d cm$/);
   assert.equal(await page.locator('.frame .message').isVisible(), false, 'loading message still shown');
 });
