@@ -47,28 +47,34 @@ impl Eyes {
     }
 }
 
-/// Summed-area table of luminance for constant-time box means.
+/// Summed-area table of luminance over a window of the photo, for
+/// constant-time box means (only the window: a whole 12-MP table would
+/// cost 100 MB).
 struct Integral {
+    x0: usize,
+    y0: usize,
     w: usize,
     sums: Vec<f64>,
 }
 
 impl Integral {
-    fn new(photo: &Rgba) -> Integral {
-        let (w, h) = (photo.width as usize, photo.height as usize);
+    fn new(photo: &Rgba, x0: usize, y0: usize, x1: usize, y1: usize) -> Integral {
+        let (w, h) = (x1 - x0, y1 - y0);
         let mut sums = vec![0.0; (w + 1) * (h + 1)];
         for y in 0..h {
             let mut row = 0.0;
             for x in 0..w {
-                let i = (y * w + x) * 4;
+                let i = ((y + y0) * photo.width as usize + x + x0) * 4;
                 row += luma([photo.data[i], photo.data[i + 1], photo.data[i + 2], 255]) as f64;
                 sums[(y + 1) * (w + 1) + x + 1] = sums[y * (w + 1) + x + 1] + row;
             }
         }
-        Integral { w, sums }
+        Integral { x0, y0, w, sums }
     }
-    /// Mean over the box [x0, x1) x [y0, y1), clamped by the caller.
+    /// Mean over the box [x0, x1) x [y0, y1) in photo pixels, which the
+    /// caller keeps inside the window.
     fn mean(&self, x0: usize, y0: usize, x1: usize, y1: usize) -> f64 {
+        let (x0, x1, y0, y1) = (x0 - self.x0, x1 - self.x0, y0 - self.y0, y1 - self.y0);
         let s = |x: usize, y: usize| self.sums[y * (self.w + 1) + x];
         let area = ((x1 - x0) * (y1 - y0)).max(1) as f64;
         (s(x1, y1) - s(x0, y1) - s(x1, y0) + s(x0, y0)) / area
@@ -83,15 +89,23 @@ pub fn find_eyes(photo: &Rgba, head: Head) -> Option<Eyes> {
     }
     let (w, h) = (photo.width as usize, photo.height as usize);
     let r = head.radius;
-    let integral = Integral::new(photo);
     // Iris scale from the head's size (crown radius about 8.3 cm).
     let cm = r / 8.3;
     let inner = (0.35 * cm).max(1.0) as usize;
     let outer = (1.0 * cm).max(3.0) as usize;
     let band = (head.top + 0.85 * r, head.top + 1.5 * r);
     let step = ((0.08 * cm) as usize).max(1);
+    // The window every box below can touch.
+    let wx0 = ((head.cx - 0.7 * r).max(0.0) as usize).saturating_sub(outer);
+    let wx1 = (((head.cx + 0.7 * r) as usize) + outer + 1).min(w);
+    let wy0 = (band.0.max(0.0) as usize).saturating_sub(outer);
+    let wy1 = ((band.1 as usize) + outer + 1).min(h);
+    if wx1 <= wx0 + 2 * outer || wy1 <= wy0 + 2 * outer {
+        return None;
+    }
+    let integral = Integral::new(photo, wx0, wy0, wx1, wy1);
     let response = |x: usize, y: usize| -> f64 {
-        if x < outer || y < outer || x + outer >= w || y + outer >= h {
+        if x < wx0 + outer || y < wy0 + outer || x + outer >= wx1 || y + outer >= wy1 {
             return f64::NEG_INFINITY;
         }
         let centre = integral.mean(x - inner, y - inner, x + inner, y + inner);

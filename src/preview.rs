@@ -85,8 +85,6 @@ pub struct Preview {
     /// Per dot: share of density allowed by mask and hairline, and how near
     /// the hairline's front row it is. Empty when stale.
     shares: Vec<(f32, f32)>,
-    /// The mask with brush edits, as pixels; empty when stale.
-    clip: Vec<u8>,
     canvas: Canvas,
     spots: Vec<Spot>,
     frame: Vec<u8>,
@@ -126,7 +124,6 @@ impl Preview {
             design,
             pattern: None,
             shares: Vec::new(),
-            clip: Vec::new(),
             skin_share: Vec::new(),
             canvas: Canvas::default(),
             spots: Vec::new(),
@@ -172,7 +169,6 @@ impl Preview {
     pub fn brush(&mut self, dabs: Vec<Dab>) {
         self.mask.stroke(dabs);
         self.shares.clear();
-        self.clip.clear();
     }
 
     /// Undoes the last brush stroke; false when there was none.
@@ -180,7 +176,6 @@ impl Preview {
         let undone = self.mask.undo();
         if undone {
             self.shares.clear();
-            self.clip.clear();
         }
         undone
     }
@@ -200,7 +195,6 @@ impl Preview {
     pub fn scar(&mut self, dabs: Vec<Dab>) {
         self.mask.scar(dabs);
         self.shares.clear();
-        self.clip.clear();
     }
 
     /// Whether eyes were found, so the hairline started from the face.
@@ -217,7 +211,6 @@ impl Preview {
     pub fn clear_brush(&mut self) {
         self.mask.clear_edits();
         self.shares.clear();
-        self.clip.clear();
     }
 
     /// The sampled pattern (sampled on first use and when seed or scale
@@ -345,16 +338,6 @@ impl Preview {
         spots
     }
 
-    /// Where ink may show, for a target `scale` times the working size.
-    fn clip(&self, scale: f32) -> Clip<'_> {
-        Clip {
-            mask: &self.clip,
-            width: self.photo.width as usize,
-            height: self.photo.height as usize,
-            scale,
-        }
-    }
-
     fn look(&self) -> Look {
         let age = Ageing::at(self.design.months);
         Look {
@@ -372,11 +355,13 @@ impl Preview {
         let spots = self.visible_spots(1.0);
         let look = self.look();
         let mut frame = std::mem::take(&mut self.frame);
-        if self.clip.is_empty() {
-            self.clip = self.mask.combined();
-        }
         let mut canvas = std::mem::take(&mut self.canvas);
-        canvas.render_clipped(&self.photo, &spots, look, Some(self.clip(1.0)), &mut frame);
+        let ink = |x: f64, y: f64| self.mask.at(x, y).0;
+        let clip = Clip {
+            ink: &ink,
+            scale: 1.0,
+        };
+        canvas.render_clipped(&self.photo, &spots, look, Some(clip), &mut frame);
         self.canvas = canvas;
         self.frame = frame;
         self.spots = spots;
@@ -394,11 +379,13 @@ impl Preview {
         let spots = self.visible_spots(k as f32);
         let mut out = Vec::new();
         let look = self.look();
-        if self.clip.is_empty() {
-            self.clip = self.mask.combined();
-        }
         let mut canvas = Canvas::default();
-        canvas.render_clipped(full, &spots, look, Some(self.clip(k as f32)), &mut out);
+        let ink = |x: f64, y: f64| self.mask.at(x, y).0;
+        let clip = Clip {
+            ink: &ink,
+            scale: k as f32,
+        };
+        canvas.render_clipped(full, &spots, look, Some(clip), &mut out);
         self.spots = spots;
         Ok(out)
     }

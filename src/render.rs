@@ -60,19 +60,15 @@ pub struct Canvas {
     last: Option<(usize, usize, [usize; 4])>,
 }
 
-/// Where ink may show: a mask (0..=255 per pixel) of `width` x `height`,
-/// read at `pixel / scale` so a full-resolution export uses the preview's
-/// mask. Pigment lies only in scalp skin, so a dot's soft edge and halo
-/// stop at the head's outline instead of tinting the background.
+/// Where ink may show: `ink(x, y)` in 0..=1 at working-image pixel
+/// `(x, y)`, read at target `pixel / scale` so a full-resolution export uses
+/// the preview's mask. Pigment lies only in scalp skin, so a dot's soft edge
+/// and halo stop at the head's outline instead of tinting the background.
 #[derive(Clone, Copy)]
 pub struct Clip<'a> {
-    /// Mask values, row-major.
-    pub mask: &'a [u8],
-    /// Mask width.
-    pub width: usize,
-    /// Mask height.
-    pub height: usize,
-    /// Target pixels per mask pixel.
+    /// The mask, as a function of working-image pixel coordinates.
+    pub ink: &'a dyn Fn(f64, f64) -> f32,
+    /// Target pixels per working-image pixel.
     pub scale: f32,
 }
 
@@ -134,9 +130,7 @@ impl Canvas {
                 self.coverage[i] = 0.0;
                 let cov = match clip {
                     Some(c) => {
-                        let mx = ((x as f32 / c.scale) as usize).min(c.width - 1);
-                        let my = ((y as f32 / c.scale) as usize).min(c.height - 1);
-                        cov * c.mask[my * c.width + mx] as f32 / 255.0
+                        cov * (c.ink)((x as f32 / c.scale) as f64, (y as f32 / c.scale) as f64)
                     }
                     None => cov,
                 };
