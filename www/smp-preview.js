@@ -22,6 +22,7 @@ import { decodePhoto, PhotoError, FULL_MAX, WORKING_MAX } from './photo.js';
 import { Viewport } from './viewport.js';
 import { Handles } from './handles.js';
 import { Brush } from './brush.js';
+import { Journey, NO_FACE } from './journey.js';
 import { SLIDERS, HAIRLINE, TEMPLATE, CONTROL_GROUPS } from './template.js';
 import { exportImage, saveBlob } from './export.js';
 import { linkPhoto, workingSize, shareOrDownload, copyText, kb } from './share.js';
@@ -74,6 +75,7 @@ class SmpPreview extends HTMLElement {
   #viewport;
   #handles;
   #brush;
+  #journey; // time since treatment, touch-up, diffuse thinning (journey.js)
   /**
    * Counters for tests and integrations: renders, last render time (ms),
    * photos loaded, brush dabs painted, and the last share link's lengths.
@@ -638,6 +640,8 @@ class SmpPreview extends HTMLElement {
             : `Photo loaded (${sw} × ${sh} pixels).` +
               (decoded.capped ? ` It is larger than ${FULL_MAX} pixels, so downloads are scaled down to ${decoded.full.width} × ${decoded.full.height}.` : '')),
       );
+    // No eyes found: the hairline sits at a default (a link's own handles need no note).
+    if (!problem && note == null && !this.#engine.face_found()) this.#say(`${this.#els.status.textContent} ${NO_FACE}`);
     this.dispatchEvent(new CustomEvent('smp-photo', { bubbles: true, composed: true, detail: { width: sw, height: sh, name } }));
     return true;
   }
@@ -657,6 +661,7 @@ class SmpPreview extends HTMLElement {
     e.set_shape(this.#els.shape.value);
     e.set_edge(this.#els.root.querySelector('input[name=edge]:checked').value);
     if (this.#seed) e.set_seed(this.#seed);
+    this.#journey.apply(e);
     // The clinic's starting hairline height, if it set one.
     const cm = this.#attrValue('hairline');
     if (cm != null) e.set('hairline_cm', cm);
@@ -684,6 +689,7 @@ class SmpPreview extends HTMLElement {
         if (name === 'shape') e.set_shape(value);
         else if (name === 'edge') e.set_edge(value);
         else if (name === 'seed') e.set_seed(value);
+        else if (name === 'thinning') e.set_thinning(value);
         else e.set(name, value);
       } catch (err) {
         this.#say(err.message, true);
@@ -702,7 +708,54 @@ class SmpPreview extends HTMLElement {
     this.#render();
   }
 
+  /** Repaints; an error inside the engine (a wasm panic or trap) restarts it instead of freezing the widget. */
   #render() {
+    try {
+      this.#renderNow();
+    } catch (err) {
+      this.#engineFailed(err);
+    }
+  }
+
+  /**
+   * The engine threw while rendering: say so, start a fresh engine on the
+   * current photo with the design as it was (from the old engine's share
+   * fragment when it still answers, else from the controls) and repaint.
+   * When even that fails, the next action tries again.
+   */
+  #engineFailed(err) {
+    const old = this.#engine;
+    let fragment = null;
+    try {
+      fragment = old.share_fragment(undefined);
+    } catch {
+      // the old engine is beyond asking
+    }
+    try {
+      const fresh = new this.#Engine();
+      const { before, beforeCtx } = this.#els;
+      const px = beforeCtx.getImageData(0, 0, before.width, before.height);
+      fresh.load_photo(px.width, px.height, new Uint8Array(px.data.buffer));
+      this.#engine = fresh;
+      try {
+        old.free();
+      } catch {
+        // already gone
+      }
+      if (fragment) fresh.apply_fragment(fragment);
+      else {
+        this.#applyControls();
+        if (this.#design) this.#setHandles(this.#design.handles.flat());
+      }
+      this.#renderNow();
+      this.stats.restarts = (this.stats.restarts ?? 0) + 1;
+      this.#say(`The preview hit an internal error (${err?.message || err}) and was restarted; your photo and design are kept.`, true);
+    } catch (err2) {
+      this.#say(`The preview hit an internal error (${err2?.message || err2}). Try again, or reload the page if it keeps happening.`, true);
+    }
+  }
+
+  #renderNow() {
     const e = this.#engine;
     const t0 = performance.now();
     const ptr = e.render();
@@ -738,7 +791,8 @@ class SmpPreview extends HTMLElement {
     }
     if (!this.#pending.has('seed')) this.#seed = d.seed;
     els.seedValue.textContent = `Pattern number ${d.seed}`;
-    els.undo.disabled = d.brush_strokes === 0;
+    els.undo.disabled = this.#engine.brush_strokes() === 0; // strokes and scars (design.brush_strokes counts strokes only)
+    this.#journey.sync(d, this.#pending);
     this.#brush.pxPerCm = d.px_per_cm;
     this.#drawOverlay();
   }
@@ -814,6 +868,7 @@ class SmpPreview extends HTMLElement {
       });
     }
 
+    this.#journey = new Journey(root, (name, value) => this.#queue(name, value), (text) => this.#say(text));
     this.#viewport = new Viewport(els.frame, els.content, () => this.#drawOverlay());
     this.#handles = new Handles(q('.handles'), q('path.hairline'), this.#viewport, (i, x, y) => {
       this.#pendingHandle = { i, x, y };
@@ -821,7 +876,8 @@ class SmpPreview extends HTMLElement {
     });
     this.#brush = new Brush(q('path.trail'), q('circle.ring'), this.#viewport, (points, radius, add) => {
       try {
-        this.#engine.brush(points, radius, add);
+        if (this.#brush.mode === 'scar') this.#engine.scar(points, radius);
+        else this.#engine.brush(points, radius, add);
         this.stats.dabs += points.length / 2;
         this.#render();
       } catch (e) {

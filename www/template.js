@@ -94,8 +94,8 @@ export const TEMPLATE = `
       ${SLIDERS.filter((s) => s !== HAIRLINE).map(slider).join('')}
       <button type="button" class="new-pattern" aria-describedby="seed-value">New pattern</button>
       <p class="hint" id="seed-value"></p>
+      ${JOURNEY_FIELDSET}
     </fieldset>
-${JOURNEY_FIELDSET}
 
     <fieldset class="design group-hairline" disabled>
       <legend>Hairline</legend>
