@@ -2,12 +2,24 @@
 // bitmap for the export and a smaller working copy (RGBA) for editing.
 // Everything happens on this device; nothing is uploaded.
 
+import { probeSize } from './photo-probe.js';
+
 /** Longest side of the working copy: keeps every edit fast on a phone. */
 export const WORKING_MAX = 1600;
 /** Longest side kept for the export: larger canvases fail or exhaust memory. */
 export const FULL_MAX = 8192;
 
+/** Largest image (width x height) opened at all: 100 megapixels, 400 MB once decoded. */
+export const MAX_PIXELS = 100_000_000;
+
 export const NOT_A_PHOTO = "This file isn't a photo we can read. Try a JPEG or PNG.";
+export const DAMAGED_PHOTO =
+  'This photo looks damaged or incomplete (perhaps it had not finished copying or downloading). Copy or save it again, or try another photo.';
+export const EMPTY_FILE = 'This file is empty (0 bytes). Choose the photo again, or another JPEG or PNG.';
+/** The message for an image over MAX_PIXELS. */
+export const tooLarge = (w, h) =>
+  `This image is ${w.toLocaleString('en')} × ${h.toLocaleString('en')} pixels, too large to open on this device ` +
+  `(the limit is ${MAX_PIXELS / 1e6} megapixels). Save a smaller copy, for example 4000 pixels wide, and try again.`;
 export const HEIC_PHOTO =
   "This looks like an iPhone HEIC photo, which this browser can't read. " +
   'Save or share it as JPEG (on iPhone: Settings > Camera > Formats > Most Compatible) and try again.';
@@ -21,16 +33,30 @@ export class PhotoError extends Error {}
  * Rejects with a PhotoError whose message is meant for people.
  */
 export async function decodePhoto(blob) {
+  if (!blob || !blob.size) throw new PhotoError(EMPTY_FILE);
+  // The header's size first: a small file may claim a huge image (a decompression bomb).
+  const probed = await probeSize(blob);
+  if (probed && (!probed.width || !probed.height)) throw new PhotoError(NOT_A_PHOTO);
+  if (probed && probed.width * probed.height > MAX_PIXELS) throw new PhotoError(tooLarge(probed.width, probed.height));
   let bitmap;
   try {
     // 'from-image' rotates phone photos upright from their EXIF tag.
     bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image' });
   } catch {
-    throw new PhotoError((await looksLikeHeic(blob)) ? HEIC_PHOTO : NOT_A_PHOTO);
+    if (await looksLikeHeic(blob)) throw new PhotoError(HEIC_PHOTO);
+    // A JPEG/PNG/... header with data the decoder can't finish: cut short or damaged.
+    throw new PhotoError(probed ? DAMAGED_PHOTO : NOT_A_PHOTO);
   }
   const sourceWidth = bitmap.width;
   const sourceHeight = bitmap.height;
-  if (!sourceWidth || !sourceHeight) throw new PhotoError(NOT_A_PHOTO);
+  if (!sourceWidth || !sourceHeight) {
+    bitmap.close();
+    throw new PhotoError(NOT_A_PHOTO);
+  }
+  if (sourceWidth * sourceHeight > MAX_PIXELS) {
+    bitmap.close();
+    throw new PhotoError(tooLarge(sourceWidth, sourceHeight));
+  }
 
   let full = bitmap;
   const capped = Math.max(sourceWidth, sourceHeight) > FULL_MAX;
