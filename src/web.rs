@@ -18,6 +18,25 @@ fn err(message: impl Into<String>) -> JsError {
     JsError::new(&message.into())
 }
 
+/// Dabs from `[x0, y0, x1, y1, ...]` (relative coordinates) and a radius
+/// (fraction of the photo's width); points that are not numbers are
+/// skipped.
+fn dabs(points: &[f64], radius: f64, add: bool) -> Result<Vec<Dab>, JsError> {
+    if !(radius.is_finite() && radius > 0.0 && radius < 0.5) {
+        return Err(err("The brush size is out of range."));
+    }
+    Ok(points
+        .chunks_exact(2)
+        .filter(|c| c[0].is_finite() && c[1].is_finite())
+        .map(|c| Dab {
+            x: c[0],
+            y: c[1],
+            radius,
+            add,
+        })
+        .collect())
+}
+
 impl Engine {
     fn preview(&mut self) -> Result<&mut Preview, JsError> {
         self.preview
@@ -137,19 +156,7 @@ impl Engine {
     /// Marks a scar to camouflage: `points` as in [`Engine::brush`]; a
     /// drag marks a strip scar (FUT), a tap a dot scar (FUE).
     pub fn scar(&mut self, points: Vec<f64>, radius: f64) -> Result<(), JsError> {
-        if !(radius.is_finite() && radius > 0.0 && radius < 0.5) {
-            return Err(err("The scar brush size is out of range."));
-        }
-        let dabs: Vec<Dab> = points
-            .chunks_exact(2)
-            .filter(|c| c[0].is_finite() && c[1].is_finite())
-            .map(|c| Dab {
-                x: c[0],
-                y: c[1],
-                radius,
-                add: true,
-            })
-            .collect();
+        let dabs = dabs(&points, radius, true)?;
         if !dabs.is_empty() {
             self.preview()?.scar(dabs);
         }
@@ -253,19 +260,7 @@ impl Engine {
     /// Applies one brush stroke: `points` is `[x0, y0, x1, y1, ...]` in
     /// relative coordinates, `radius` a fraction of the photo's width.
     pub fn brush(&mut self, points: Vec<f64>, radius: f64, add: bool) -> Result<(), JsError> {
-        if !(radius.is_finite() && radius > 0.0 && radius < 0.5) {
-            return Err(err("The brush size is out of range."));
-        }
-        let dabs = points
-            .chunks_exact(2)
-            .filter(|c| c[0].is_finite() && c[1].is_finite())
-            .map(|c| Dab {
-                x: c[0],
-                y: c[1],
-                radius,
-                add,
-            })
-            .collect::<Vec<_>>();
+        let dabs = dabs(&points, radius, add)?;
         if !dabs.is_empty() {
             let snapped = crate::share::quantize_strokes(&[dabs])
                 .pop()
