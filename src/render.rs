@@ -106,12 +106,43 @@ impl Canvas {
                 out.extend_from_slice(&photo.data);
             }
         }
-        if self.coverage.len() != w * h {
-            self.coverage = vec![0.0; w * h];
+        // Coverage only over the spots' footprints (the head), not the whole
+        // photo: a 12-MP frame would otherwise carry a 48-MB float buffer.
+        let mut area = [usize::MAX, usize::MAX, 0usize, 0usize];
+        for s in spots {
+            if let Some(f) = footprint(s, look.softness, w, h) {
+                area = [
+                    area[0].min(f[0]),
+                    area[1].min(f[1]),
+                    area[2].max(f[2]),
+                    area[3].max(f[3]),
+                ];
+            }
         }
+        let (ox, oy) = (area[0].min(w), area[1].min(h));
+        let aw = if area[0] == usize::MAX {
+            0
+        } else {
+            area[2] + 1 - area[0]
+        };
+        let ah = if area[0] == usize::MAX {
+            0
+        } else {
+            area[3] + 1 - area[1]
+        };
+        self.coverage.clear();
+        self.coverage.resize(aw * ah, 0.0);
         let mut bbox = [usize::MAX, usize::MAX, 0usize, 0usize];
         for s in spots {
-            splat(&mut self.coverage, w, h, s, look.softness, &mut bbox);
+            splat(
+                &mut self.coverage,
+                (ox, oy, aw),
+                w,
+                h,
+                s,
+                look.softness,
+                &mut bbox,
+            );
         }
         self.last = Some((out.as_ptr() as usize, out.len(), bbox));
         if bbox[0] == usize::MAX {
@@ -123,11 +154,10 @@ impl Canvas {
         for y in bbox[1]..=bbox[3] {
             for x in bbox[0]..=bbox[2] {
                 let i = y * w + x;
-                let cov = self.coverage[i];
+                let cov = self.coverage[(y - oy) * aw + x - ox];
                 if cov <= 0.0 {
                     continue;
                 }
-                self.coverage[i] = 0.0;
                 let cov = match clip {
                     Some(c) => {
                         cov * (c.ink)((x as f32 / c.scale) as f64, (y as f32 / c.scale) as f64)
@@ -165,23 +195,49 @@ fn smoothstep(e0: f32, e1: f32, x: f32) -> f32 {
 /// scaled down by area, which is what a camera pixel would record.
 const MIN_RADIUS: f32 = 0.7;
 
-fn splat(coverage: &mut [f32], w: usize, h: usize, s: &Spot, softness: f32, bbox: &mut [usize; 4]) {
+/// The pixel box a spot can touch, clamped to the image; `None` when it
+/// lies wholly outside.
+fn footprint(s: &Spot, softness: f32, w: usize, h: usize) -> Option<[usize; 4]> {
+    let (r, _, soft) = spot_shape(s, softness);
+    let reach = HALO_SCALE * r + soft;
+    if s.x + reach < 0.0 || s.y + reach < 0.0 || !(s.x.is_finite() && s.y.is_finite()) {
+        return None;
+    }
+    let x0 = (s.x - reach).floor().max(0.0) as usize;
+    let y0 = (s.y - reach).floor().max(0.0) as usize;
+    let x1 = ((s.x + reach).ceil().max(0.0) as usize).min(w.saturating_sub(1));
+    let y1 = ((s.y + reach).ceil().max(0.0) as usize).min(h.saturating_sub(1));
+    (x0 <= x1 && y0 <= y1).then_some([x0, y0, x1, y1])
+}
+
+/// Drawn radius, peak ink and edge softness of a spot.
+fn spot_shape(s: &Spot, softness: f32) -> (f32, f32, f32) {
     let r = s.radius.max(MIN_RADIUS);
     let peak = s.ink * (s.radius / r).powi(2).min(1.0);
     // Edge softness: at least a pixel (anti-aliasing), wider for big dots
     // (healed pigment spreads and blurs).
     let soft = (0.3 * r * softness).max(0.9);
+    (r, peak, soft)
+}
+
+/// Adds one spot to `coverage`, a buffer over the image region starting at
+/// `(ox, oy)` and `aw` pixels wide that holds every spot's footprint.
+fn splat(
+    coverage: &mut [f32],
+    (ox, oy, aw): (usize, usize, usize),
+    w: usize,
+    h: usize,
+    s: &Spot,
+    softness: f32,
+    bbox: &mut [usize; 4],
+) {
+    let Some([x0, y0, x1, y1]) = footprint(s, softness, w, h) else {
+        return;
+    };
+    let (r, peak, soft) = spot_shape(s, softness);
     // Pigment scattered in the dermis leaves a faint halo around the core:
     // it greys the skin between dots as stubble shadow does.
     let halo_r = HALO_SCALE * r;
-    let reach = halo_r + soft;
-    let x0 = (s.x - reach).floor().max(0.0) as usize;
-    let y0 = (s.y - reach).floor().max(0.0) as usize;
-    let x1 = ((s.x + reach).ceil().max(0.0) as usize).min(w.saturating_sub(1));
-    let y1 = ((s.y + reach).ceil().max(0.0) as usize).min(h.saturating_sub(1));
-    if x0 > x1 || y0 > y1 || s.x + reach < 0.0 || s.y + reach < 0.0 {
-        return;
-    }
     bbox[0] = bbox[0].min(x0);
     bbox[1] = bbox[1].min(y0);
     bbox[2] = bbox[2].max(x1);
@@ -191,8 +247,10 @@ fn splat(coverage: &mut [f32], w: usize, h: usize, s: &Spot, softness: f32, bbox
     let halo_peak = HALO_INK * peak;
     for y in y0..=y1 {
         let dy = y as f32 + 0.5 - s.y;
-        let row = &mut coverage[y * w..(y + 1) * w];
-        for (x, c) in row.iter_mut().enumerate().take(x1 + 1).skip(x0) {
+        // This row of the footprint, x0..=x1, inside the coverage region.
+        let start = (y - oy) * aw + (x0 - ox);
+        let row = &mut coverage[start..start + (x1 - x0 + 1)];
+        for (x, c) in (x0..=x1).zip(row.iter_mut()) {
             let dx = x as f32 + 0.5 - s.x;
             let along = dx * ux + dy * uy;
             let across = (dy * ux - dx * uy) * inv_round;

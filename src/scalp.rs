@@ -91,6 +91,8 @@ pub struct ScalpMask {
     /// were made; undo removes the last.
     history: Vec<(Edit, Vec<Dab>)>,
     /// Per pixel: 0 untouched, 1 added, 2 erased, 3 scar (last dab wins).
+    /// Empty until the first edit: most previews never use the brush, and
+    /// at 12 MP the layer is 12 MB.
     edits: Vec<u8>,
 }
 
@@ -105,6 +107,9 @@ impl ScalpMask {
         } else {
             like_centre(photo)
         };
+        // Freed before the buffers below so their memory is reused: wasm
+        // memory never shrinks, so every peak here stays for good.
+        drop(fg);
         // Fade the outline inward only: no dot may land on the background.
         let mut auto = sharp.clone();
         soften(&mut auto, w, h, (head.radius * 0.012).max(1.0) as usize);
@@ -116,7 +121,7 @@ impl ScalpMask {
             height: photo.height,
             auto,
             history: Vec::new(),
-            edits: vec![0; w * h],
+            edits: Vec::new(),
         };
         (mask, head)
     }
@@ -125,7 +130,7 @@ impl ScalpMask {
     /// forced it (`Some(true)` added, `Some(false)` erased).
     pub fn at(&self, x: f64, y: f64) -> (f32, Option<bool>) {
         let i = self.index(x, y);
-        match self.edits[i] {
+        match self.edits.get(i).copied().unwrap_or(0) {
             1 | 3 => (1.0, Some(true)),
             2 => (0.0, Some(false)),
             _ => (self.auto[i] as f32 / 255.0, None),
@@ -137,7 +142,7 @@ impl ScalpMask {
     pub fn combined(&self) -> Vec<u8> {
         self.auto
             .iter()
-            .zip(&self.edits)
+            .zip(self.edits.iter().chain(std::iter::repeat(&0)))
             .map(|(&a, &e)| match e {
                 1 | 3 => 255,
                 2 => 0,
@@ -154,7 +159,7 @@ impl ScalpMask {
 
     /// True where a scar was marked.
     pub fn is_scar(&self, x: f64, y: f64) -> bool {
-        self.edits[self.index(x, y)] == 3
+        self.edits.get(self.index(x, y)) == Some(&3)
     }
 
     /// Adds a brush stroke (a run of dabs) and applies it.
@@ -230,6 +235,9 @@ impl ScalpMask {
         let y1 = ((cy + r).ceil().max(0.0) as usize).min(self.height as usize);
         let x0 = (cx - r).floor().max(0.0) as usize;
         let x1 = ((cx + r).ceil().max(0.0) as usize).min(self.width as usize);
+        if self.edits.is_empty() {
+            self.edits = vec![0; self.width as usize * self.height as usize];
+        }
         for y in y0..y1 {
             for x in x0..x1 {
                 let dx = x as f64 + 0.5 - cx;
