@@ -6,8 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import {
   launchBrowser,
-  openApp,
-  APP_CSP,
+  openSample,
   waitForPhotos,
   photoCount,
   snap,
@@ -39,9 +38,8 @@ const CORNERS = [
 
 before(async () => {
   browser = await launchBrowser();
-  app = await openApp(browser, { csp: APP_CSP, viewport: { width: 1280, height: 900 } });
+  app = await openSample(browser);
   page = app.page;
-  await waitForPhotos(page, 1);
 });
 
 after(async () => {

@@ -160,6 +160,16 @@ export async function waitForPhotos(page, n = 1, timeout = 30_000) {
   await page.waitForFunction((k) => document.querySelector('smp-preview')?.stats?.photos >= k, n, { timeout });
 }
 
+/**
+ * The app at a desktop size under the strict CSP, with the sample photo
+ * loaded and stippled: the starting point of most browser tests.
+ */
+export async function openSample(browser) {
+  const app = await openApp(browser, { csp: APP_CSP, viewport: { width: 1280, height: 900 } });
+  await waitForPhotos(app.page, 1);
+  return app;
+}
+
 /** Number of photos the widget has loaded so far. */
 export function photoCount(page) {
   return page.evaluate(() => document.querySelector('smp-preview').stats.photos);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { launchBrowser, openApp, APP_CSP, waitForPhotos, photoPath, REPO_ROOT } from './harness.mjs';
+import { launchBrowser, openSample, snap, photoPath, REPO_ROOT } from './harness.mjs';
 
 let browser;
 let app;
@@ -17,9 +17,8 @@ const outcomes = [];
 
 before(async () => {
   browser = await launchBrowser();
-  app = await openApp(browser, { csp: APP_CSP, viewport: { width: 1280, height: 900 } });
+  app = await openSample(browser);
   page = app.page;
-  await waitForPhotos(page, 1);
 });
 
 after(async () => {
@@ -155,26 +154,12 @@ async function feed(key, how) {
   }, photos);
 }
 
-/** Pixels of the 'after' or 'before' canvas, kept in the page as __px[key]. */
-function grab(key, which = 'after') {
-  return page.evaluate(
-    ([key, which]) => {
-      const c = document.querySelector('smp-preview').shadowRoot.querySelector(`canvas.${which}`);
-      const o = new OffscreenCanvas(c.width, c.height);
-      const ctx = o.getContext('2d');
-      ctx.drawImage(c, 0, 0);
-      (window.__px ??= {})[key] = ctx.getImageData(0, 0, c.width, c.height);
-    },
-    [key, which],
-  );
-}
-
-/** Share of pixels that differ between two grabs (same size), or 1 when the sizes differ. */
+/** Share of pixels that differ between two snaps (same size), or 1 when the sizes differ. */
 function changed(a, b) {
   return page.evaluate(
     ([a, b]) => {
-      const A = window.__px[a];
-      const B = window.__px[b];
+      const A = window.__snaps[a];
+      const B = window.__snaps[b];
       if (A.width !== B.width || A.height !== B.height) return 1;
       let n = 0;
       for (let i = 0; i < A.data.length; i += 4) if (A.data[i] !== B.data[i] || A.data[i + 1] !== B.data[i + 1] || A.data[i + 2] !== B.data[i + 2]) n++;
@@ -186,8 +171,8 @@ function changed(a, b) {
 
 /** The widget still works: the preview is stippled and a slider re-renders it. */
 async function stillWorks(label) {
-  await grab('w-before', 'before');
-  await grab('w-after');
+  await snap(page, 'w-before', 'before');
+  await snap(page, 'w-after');
   const dotted = await changed('w-before', 'w-after');
   assert.ok(dotted > 0.003, `${label}: the preview is not stippled (${dotted})`);
   const renders = await page.evaluate(() => {
@@ -198,7 +183,7 @@ async function stillWorks(label) {
     return el.stats.renders;
   });
   await page.waitForFunction((k) => document.querySelector('smp-preview').stats.renders > k, renders, { timeout: 10_000 });
-  await grab('w-after2');
+  await snap(page, 'w-after2');
   assert.ok((await changed('w-after', 'w-after2')) > 0, `${label}: moving density changed nothing`);
 }
 
@@ -230,7 +215,7 @@ for (const c of CASES) {
   test(`bad file: ${c.key} (${c.name}) through the file input and by drag and drop`, { timeout: 180_000 }, async () => {
     const made = await c.make();
     for (const how of ['input', 'drop']) {
-      await grab('prev');
+      await snap(page, 'prev');
       const prevPhotos = await page.evaluate(() => document.querySelector('smp-preview').stats.photos);
       const t0 = Date.now();
       const r = await feed(c.key, how);
@@ -249,7 +234,7 @@ for (const c of CASES) {
         assert.match(r.status, c.expect, `${label}: unclear message`);
         assert.match(r.status, /The current preview stays/);
         assert.equal(await page.evaluate(() => document.querySelector('smp-preview').stats.photos), prevPhotos);
-        await grab('now');
+        await snap(page, 'now');
         assert.equal(await changed('prev', 'now'), 0, `${label}: the previous preview changed`);
         outcomes.push(`${label}: refused in ${ms} ms: "${r.status}"`);
       }
@@ -286,7 +271,7 @@ test('EXIF orientations 1-8: the preview is upright, with the right size and pix
       assert.ok(r.loaded && !r.error, `orientation ${o} via ${how}: ${r.status}`);
       const expected = o >= 5 ? [853, 640] : [640, 853];
       assert.deepEqual([r.width, r.height], expected, `orientation ${o} via ${how}: size`);
-      await grab('oriented', 'before');
+      await snap(page, 'oriented', 'before');
       const diff = await page.evaluate((t) => {
         const src = window.__plain;
         const [w, h] = [src.width, src.height];
@@ -297,7 +282,7 @@ test('EXIF orientations 1-8: the preview is upright, with the right size and pix
         ctx.setTransform(...t.map(v));
         ctx.drawImage(src, 0, 0);
         const E = ctx.getImageData(0, 0, c.width, c.height);
-        const A = window.__px.oriented;
+        const A = window.__snaps.oriented;
         if (A.width !== E.width || A.height !== E.height) return 255;
         let sum = 0;
         for (let i = 0; i < A.data.length; i += 4) sum += Math.abs(A.data[i] - E.data[i]) + Math.abs(A.data[i + 1] - E.data[i + 1]);

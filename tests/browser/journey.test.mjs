@@ -5,8 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   launchBrowser,
-  openApp,
-  APP_CSP,
+  openSample,
   waitForPhotos,
   photoCount,
   snap,
@@ -31,9 +30,8 @@ const NO_FACE = /couldn't find a face/i;
 
 before(async () => {
   browser = await launchBrowser();
-  app = await openApp(browser, { csp: APP_CSP, viewport: { width: 1280, height: 900 } });
+  app = await openSample(browser);
   page = app.page;
-  await waitForPhotos(page, 1);
   sampleStatus = await page.locator('.status').textContent();
 });
 

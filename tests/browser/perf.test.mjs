@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
-import { launchBrowser, openApp, APP_CSP, waitForPhotos, photoPath } from './harness.mjs';
+import { launchBrowser, openSample, photoPath } from './harness.mjs';
 
 let browser;
 let app;
@@ -13,9 +13,8 @@ let page;
 
 before(async () => {
   browser = await launchBrowser();
-  app = await openApp(browser, { csp: APP_CSP, viewport: { width: 1280, height: 900 } });
+  app = await openSample(browser);
   page = app.page;
-  await waitForPhotos(page, 1);
 });
 
 after(async () => {

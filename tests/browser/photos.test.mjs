@@ -6,8 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import {
   launchBrowser,
-  openApp,
-  APP_CSP,
+  openSample,
   photoCount,
   snap,
   comparePixels,
@@ -22,9 +21,8 @@ let page;
 
 before(async () => {
   browser = await launchBrowser();
-  app = await openApp(browser, { csp: APP_CSP, viewport: { width: 1280, height: 900 } });
+  app = await openSample(browser);
   page = app.page;
-  await page.waitForFunction(() => document.querySelector('smp-preview')?.stats?.photos >= 1, null, { timeout: 30_000 });
 });
 
 after(async () => {

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { launchBrowser, openApp, APP_CSP, waitForPhotos, nextRender, design, photoPath, WWW_DIR } from './harness.mjs';
+import { launchBrowser, openApp, openSample, waitForPhotos, nextRender, design, photoPath, WWW_DIR } from './harness.mjs';
 
 let browser;
 let sender; // openApp result: the page that designs and shares
@@ -17,9 +17,8 @@ let defaults; // the design of a freshly opened page without a link
 
 before(async () => {
   browser = await launchBrowser();
-  sender = await openApp(browser, { csp: APP_CSP, viewport: { width: 1280, height: 900 } });
+  sender = await openSample(browser);
   page = sender.page;
-  await waitForPhotos(page, 1);
   defaults = await design(page);
 });
 
