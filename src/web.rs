@@ -2,7 +2,9 @@
 //! JavaScript values to engine types and back, and nothing else; every
 //! error becomes a JavaScript `Error` whose message a person can act on.
 
-use crate::design::{Edge, RelPoint, Shape, DENSITY, DOT_MM, MONTHS, PX_PER_CM, SESSIONS, SHADE};
+use crate::design::{
+    Edge, RelPoint, Shape, DENSITY, DOT_MM, HAIRLINE_CM, MONTHS, PX_PER_CM, SESSIONS, SHADE,
+};
 use crate::photo::Rgba;
 use crate::preview::Preview;
 use crate::scalp::Dab;
@@ -116,7 +118,7 @@ impl Engine {
                     // Keep the hairline's height in cm: handles move with scale.
                     let cm = d.hairline_height_cm(h);
                     d.px_per_cm = PX_PER_CM.check(value).map_err(|e| e.0)?;
-                    d.set_hairline_height_cm(h, cm.clamp(6.0, 12.0))
+                    d.set_hairline_height_cm(h, cm.clamp(HAIRLINE_CM.min, HAIRLINE_CM.max))
                         .map_err(|e| e.0)?;
                 }
                 "session" => d.session = SESSIONS.check(value.round()).map_err(|e| e.0)? as u8,
@@ -138,7 +140,9 @@ impl Engine {
     pub fn set_shape(&mut self, name: &str) -> Result<(), JsError> {
         self.edit(|d, w, h| {
             let shape = Shape::parse(name).map_err(|e| e.0)?;
-            let cm = d.hairline_height_cm(h).clamp(6.0, 12.0);
+            let cm = d
+                .hairline_height_cm(h)
+                .clamp(HAIRLINE_CM.min, HAIRLINE_CM.max);
             d.place_hairline(w, h, cm, shape);
             Ok(())
         })
