@@ -68,6 +68,7 @@ class SmpPreview extends HTMLElement {
   #linkPhoto = null; // the small JPEG copy made for links, per photo
   #readyImage = null; // an image prepared for sharing that is waiting for a fresh tap
   #busyShare = false;
+  #linkKey = ''; // what the shown link was made from (see #shareKey)
   #sharedNote = ''; // what to say after a shared design moved onto the person's photo
   #showHairline = true;
   #started = false;
@@ -379,6 +380,7 @@ class SmpPreview extends HTMLElement {
         (photo
           ? `, including a ${photo.width} × ${photo.height} copy of your photo (${kb(photo.bytes.length)}). Long links can be cut off by some email and chat apps.`
           : ' (the design only: no photo).');
+      this.#linkKey = this.#shareKey();
       this.stats.lastShare = { linkLength: link.length, fragmentLength: fragment.length, photoBytes: photo ? photo.bytes.length : 0 };
       const copied = await copyText(link);
       this.#say(copied ? 'Link copied: paste it into an email or a message.' : 'Here is the link: select it below and copy it.');
@@ -398,10 +400,16 @@ class SmpPreview extends HTMLElement {
     this.#say(copied ? 'Link copied.' : 'Copying is not allowed here: the link is selected, copy it with your keyboard or menu.');
   }
 
-  /** Marks a shown link as out of date once the design changes. */
+  /** The design and the photo option a link is made from. */
+  #shareKey() {
+    return `${this.#engine.design_json()}|${this.#els.sharePhoto.checked}`;
+  }
+
+  /** Marks a shown link as out of date once the design or the photo option differs from it. */
   #shareStale() {
     const { shareOut, shareSize } = this.#els;
-    if (!shareOut.hidden) shareSize.textContent = 'The design has changed since this link was made: press Share link for a new one.';
+    // A late design-change notice for edits made before the link was made must not mark it stale.
+    if (!shareOut.hidden && this.#shareKey() !== this.#linkKey) shareSize.textContent = 'The design has changed since this link was made: press Share link for a new one.';
   }
 
   async #shareImage() {

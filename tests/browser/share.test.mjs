@@ -372,8 +372,12 @@ test('fuzzed links pasted into the address bar: each refused with a message, the
 });
 
 test('the share controls: copy button, link updated notice, Share image downloads without Web Share', async () => {
+  // A link made right after an edit (before the design-change notice fires) stays current.
+  await setSlider('density', 64);
   await share();
   const note = page.locator('.share-size');
+  await page.waitForTimeout(600); // past the 300 ms quiet period of smp-design-change
+  assert.match(await note.textContent(), /no photo/, 'a link made after the last edit was marked out of date');
   await setSlider('density', 66);
   await page.waitForFunction(() => /design has changed/.test(document.querySelector('smp-preview').shadowRoot.querySelector('.share-size').textContent));
   assert.match(await note.textContent(), /press Share link/);
