@@ -124,6 +124,11 @@ pub struct Range {
 }
 
 impl Range {
+    /// `v` limited to the range.
+    pub fn clamp(&self, v: f64) -> f64 {
+        crate::order::clamp(v, self.min, self.max)
+    }
+
     /// Accepts `v` when finite and within range.
     pub fn check(&self, v: f64) -> Result<f64, DesignError> {
         if v.is_finite() && v >= self.min && v <= self.max {
@@ -132,14 +137,10 @@ impl Range {
             Err(DesignError::new(format!(
                 "{} must be between {} and {} {}; got {}.",
                 self.label,
-                self.min,
-                self.max,
+                decimal(self.min, 3),
+                decimal(self.max, 3),
                 self.unit,
-                if v.is_finite() {
-                    format!("{v}")
-                } else {
-                    "not a number".into()
-                }
+                decimal(v, 3)
             )))
         }
     }
@@ -373,9 +374,50 @@ impl Design {
     }
 }
 
+/// `x` rounded to at most `decimals` decimals, without trailing zeros
+/// (`0.7`, `8.13`, `70`). Written by hand because float `Display` pulls
+/// ~20 KB of exact decimal conversion into the wasm; every number the
+/// engine prints (design JSON, messages) has a known, short precision.
+pub(crate) fn decimal(x: f64, decimals: u32) -> String {
+    if !x.is_finite() {
+        return "not a number".into();
+    }
+    let scale = 10u64.pow(decimals);
+    // Beyond 2^53 the integer part is exact anyway; no engine value gets close.
+    let n = (x.abs() * scale as f64).round() as u64;
+    let (int, mut frac) = (n / scale, n % scale);
+    let mut out = if x < 0.0 && n > 0 {
+        format!("-{int}")
+    } else {
+        format!("{int}")
+    };
+    if frac > 0 {
+        let mut width = decimals as usize;
+        while frac % 10 == 0 {
+            frac /= 10;
+            width -= 1;
+        }
+        out.push_str(&format!(".{frac:0width$}"));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimals_are_rounded_and_trimmed() {
+        assert_eq!(decimal(70.0, 3), "70");
+        assert_eq!(decimal(0.7, 6), "0.7");
+        assert_eq!(decimal(0.55, 6), "0.55");
+        assert_eq!(decimal(8.126, 2), "8.13");
+        assert_eq!(decimal(0.05, 2), "0.05");
+        assert_eq!(decimal(-1.5, 1), "-1.5");
+        assert_eq!(decimal(-0.0001, 2), "0");
+        assert_eq!(decimal(0.123456789, 5), "0.12346");
+        assert_eq!(decimal(f64::NAN, 2), "not a number");
+    }
 
     fn sample() -> Design {
         Design::for_photo(1350, 1350, RelPoint { x: 0.5, y: 0.37 }, 32.0)

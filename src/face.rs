@@ -128,7 +128,12 @@ pub fn find_eyes(photo: &Rgba, head: Head) -> Option<Eyes> {
         y += step;
     }
     for side in sides.iter_mut() {
-        side.sort_by(|a, b| b.0.total_cmp(&a.0));
+        // Strongest first; equal responses in scan order (row, then column).
+        crate::order::sort_by(side, |a, b| {
+            b.0.total_cmp(&a.0)
+                .then((a.2, a.1).cmp(&(b.2, b.1)))
+                .is_lt()
+        });
         // Keep distinct peaks only.
         let mut peaks: Vec<(f64, usize, usize)> = Vec::new();
         for &c in side.iter() {

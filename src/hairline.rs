@@ -79,7 +79,7 @@ fn value_noise(seed: u64, x: f64) -> f64 {
 }
 
 fn smoothstep(e0: f64, e1: f64, x: f64) -> f64 {
-    let t = ((x - e0) / (e1 - e0)).clamp(0.0, 1.0);
+    let t = crate::order::clamp((x - e0) / (e1 - e0), 0.0, 1.0);
     t * t * (3.0 - 2.0 * t)
 }
 

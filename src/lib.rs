@@ -15,6 +15,7 @@ pub mod design;
 pub mod face;
 pub mod hairline;
 pub mod metrics;
+mod order;
 pub mod photo;
 pub mod preview;
 pub mod render;

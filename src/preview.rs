@@ -471,8 +471,12 @@ fn skin_share(photo: &Rgba, mask: &[u8], px_per_cm: f64) -> Vec<u8> {
         .filter(|(_, &m)| m > 127)
         .map(|(&l, _)| l)
         .collect();
-    scalp.sort_by(|a, b| a.total_cmp(b));
-    let skin = scalp.get(scalp.len() * 3 / 4).copied().unwrap_or(0.6);
+    let skin = if scalp.is_empty() {
+        0.6
+    } else {
+        let k = scalp.len() * 3 / 4;
+        crate::order::nth_f32(&mut scalp, k)
+    };
     let bare: Vec<u8> = luma
         .iter()
         .map(|&l| if l > 0.65 * skin { 255 } else { 0 })

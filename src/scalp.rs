@@ -266,8 +266,8 @@ fn foreground(photo: &Rgba) -> Vec<bool> {
     }
     let median = |c: usize| {
         let mut v: Vec<u8> = border.iter().map(|p| p[c]).collect();
-        v.sort_unstable();
-        v[v.len() / 2] as f32
+        let k = v.len() / 2;
+        crate::order::nth(&mut v, k) as f32
     };
     let bg = [median(0), median(1), median(2)];
     let dist = |p: [u8; 4]| {
@@ -279,9 +279,9 @@ fn foreground(photo: &Rgba) -> Vec<bool> {
         (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).sqrt()
     };
     let mut spread: Vec<f32> = border.iter().map(|p| dist(*p)).collect();
-    spread.sort_by(|a, b| a.total_cmp(b));
     // Threshold above the background's own variation (vignetting, noise).
-    let thr = (spread[spread.len() * 9 / 10] * 1.6).max(24.0);
+    let k = spread.len() * 9 / 10;
+    let thr = (crate::order::nth_f32(&mut spread, k) * 1.6).max(24.0);
     photo
         .data
         .chunks_exact(4)
@@ -352,10 +352,9 @@ fn fit_head(fg: &[bool], w: usize, h: usize) -> Head {
     if radii.len() < 3 {
         return fallback;
     }
-    radii.sort_by(|a, b| a.total_cmp(b));
-    centres.sort_by(|a, b| a.total_cmp(b));
-    let mut radius = radii[radii.len() / 2];
-    let cx = centres[centres.len() / 2];
+    let k = radii.len() / 2;
+    let mut radius = crate::order::nth_f64(&mut radii, k);
+    let cx = crate::order::nth_f64(&mut centres, k);
     // Refine: on a round crown the silhouette's half-width one radius
     // below the top equals the radius, and the width changes little there,
     // so this fixed point is far steadier than the shallow-depth guess.
@@ -371,8 +370,8 @@ fn fit_head(fg: &[bool], w: usize, h: usize) -> Head {
         if half.len() < 3 {
             break;
         }
-        half.sort_by(|a, b| a.total_cmp(b));
-        radius = half[half.len() / 2];
+        let k = half.len() / 2;
+        radius = crate::order::nth_f64(&mut half, k);
     }
     let min_side = w.min(h) as f64;
     if !(radius > 0.12 * min_side && radius < 0.75 * min_side) {
@@ -415,13 +414,16 @@ fn silhouette(fg: &[bool], w: usize, h: usize, head: Head) -> Vec<u8> {
         let window = &extents[k.saturating_sub(3)..(k + 4).min(extents.len())];
         let mut ls: Vec<usize> = window.iter().map(|e| e.0).collect();
         let mut rs: Vec<usize> = window.iter().map(|e| e.1).collect();
-        ls.sort_unstable();
-        rs.sort_unstable();
+
         // Heads are near symmetric: a side that came out much narrower
         // than the other faded into the background (pale skin, the lit
         // side) and takes the other's half-width; otherwise each side keeps
         // its own. The fitted crown circle, slightly shrunk, is always in.
-        let (l, r) = (ls[ls.len() / 2] as f64, rs[rs.len() / 2] as f64);
+        let k = ls.len() / 2;
+        let (l, r) = (
+            crate::order::nth(&mut ls, k) as f64,
+            crate::order::nth(&mut rs, k) as f64,
+        );
         let dy = y as f64 - (head.top + head.radius);
         let circle = 0.96 * (head.radius * head.radius - dy * dy).max(0.0).sqrt();
         let (mut half_l, mut half_r) = (head.cx - l, r - head.cx);
@@ -451,8 +453,8 @@ fn like_centre(photo: &Rgba) -> Vec<u8> {
     }
     let median = |c: usize| {
         let mut v: Vec<u8> = patch.iter().map(|p| p[c]).collect();
-        v.sort_unstable();
-        v[v.len() / 2] as f32
+        let k = v.len() / 2;
+        crate::order::nth(&mut v, k) as f32
     };
     let m = [median(0), median(1), median(2)];
     photo
@@ -528,6 +530,6 @@ pub fn skin_luma(photo: &Rgba, mask: &ScalpMask, head: Head) -> f32 {
     if v.is_empty() {
         return 0.6;
     }
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
+    let k = v.len() / 2;
+    crate::order::nth_f32(&mut v, k)
 }

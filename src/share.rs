@@ -88,6 +88,7 @@
 use std::fmt;
 
 use crate::design::{Design, Edge, Hairline, RelPoint, Shape, DENSITY, DOT_MM, PX_PER_CM, SHADE};
+use crate::order::clamp;
 use crate::scalp::Dab;
 
 /// The format version this module writes and reads.
@@ -131,9 +132,9 @@ impl Journey {
     fn from_design(d: &Design) -> Journey {
         // Out-of-range values saturate here and are refused by validation.
         Journey {
-            months: d.months.round().clamp(0.0, 255.0) as u8,
+            months: clamp(d.months.round(), 0.0, 255.0) as u8,
             thinning: d.thinning as u8,
-            temple: (d.temple_half_cm * 100.0).round().clamp(0.0, 65535.0) as u16,
+            temple: clamp((d.temple_half_cm * 100.0).round(), 0.0, 65535.0) as u16,
         }
     }
     fn bytes(&self) -> [u8; 4] {
@@ -383,7 +384,7 @@ impl Grid {
         } else if x > self.hi {
             n.max(last + 1.0)
         } else {
-            n.clamp(first, last)
+            clamp(n, first, last)
         };
         if (0.0..=u16::MAX as f64).contains(&n) {
             n as u16
@@ -557,9 +558,7 @@ impl QStroke {
 }
 
 fn dab_step(v: f64) -> i64 {
-    (v * DAB_STEPS)
-        .round()
-        .clamp(DAB_MIN as f64, DAB_MAX as f64) as i64
+    clamp((v * DAB_STEPS).round(), DAB_MIN as f64, DAB_MAX as f64) as i64
 }
 
 fn normalize_strokes(strokes: &[Vec<Dab>]) -> Vec<QStroke> {
@@ -571,9 +570,7 @@ fn normalize_strokes(strokes: &[Vec<Dab>]) -> Vec<QStroke> {
             if !(d.x.is_finite() && d.y.is_finite() && d.radius.is_finite() && d.radius > 0.0) {
                 continue;
             }
-            let radius = (d.radius * RADIUS_STEPS)
-                .round()
-                .clamp(1.0, MAX_RADIUS as f64) as u16;
+            let radius = clamp((d.radius * RADIUS_STEPS).round(), 1.0, MAX_RADIUS as f64) as u16;
             let point = (dab_step(d.x), dab_step(d.y));
             match runs.last_mut() {
                 Some(run) if run.add == d.add && run.radius == radius => run.points.push(point),

@@ -3,7 +3,8 @@
 //! error becomes a JavaScript `Error` whose message a person can act on.
 
 use crate::design::{
-    Edge, RelPoint, Shape, DENSITY, DOT_MM, HAIRLINE_CM, MONTHS, PX_PER_CM, SESSIONS, SHADE,
+    decimal, Edge, RelPoint, Shape, DENSITY, DOT_MM, HAIRLINE_CM, MONTHS, PX_PER_CM, SESSIONS,
+    SHADE,
 };
 use crate::photo::Rgba;
 use crate::preview::Preview;
@@ -118,7 +119,7 @@ impl Engine {
                     // Keep the hairline's height in cm: handles move with scale.
                     let cm = d.hairline_height_cm(h);
                     d.px_per_cm = PX_PER_CM.check(value).map_err(|e| e.0)?;
-                    d.set_hairline_height_cm(h, cm.clamp(HAIRLINE_CM.min, HAIRLINE_CM.max))
+                    d.set_hairline_height_cm(h, HAIRLINE_CM.clamp(cm))
                         .map_err(|e| e.0)?;
                 }
                 "session" => d.session = SESSIONS.check(value.round()).map_err(|e| e.0)? as u8,
@@ -140,9 +141,7 @@ impl Engine {
     pub fn set_shape(&mut self, name: &str) -> Result<(), JsError> {
         self.edit(|d, w, h| {
             let shape = Shape::parse(name).map_err(|e| e.0)?;
-            let cm = d
-                .hairline_height_cm(h)
-                .clamp(HAIRLINE_CM.min, HAIRLINE_CM.max);
+            let cm = HAIRLINE_CM.clamp(d.hairline_height_cm(h));
             d.place_hairline(w, h, cm, shape);
             Ok(())
         })
@@ -241,21 +240,21 @@ impl Engine {
             .hairline
             .handles
             .iter()
-            .map(|p| format!("[{:.5},{:.5}]", p.x, p.y))
+            .map(|p| format!("[{},{}]", decimal(p.x, 5), decimal(p.y, 5)))
             .collect();
         format!(
-            "{{\"density\":{},\"shade\":{},\"dot_mm\":{},\"hairline_cm\":{:.2},\"shape\":\"{}\",\"edge\":\"{}\",\"session\":{},\"months\":{},\"thinning\":{},\"seed\":\"{}\",\"px_per_cm\":{:.3},\"handles\":[{}],\"brush_strokes\":{}}}",
-            d.density,
-            d.shade,
-            d.dot_mm,
-            d.hairline_height_cm(h),
+            "{{\"density\":{},\"shade\":{},\"dot_mm\":{},\"hairline_cm\":{},\"shape\":\"{}\",\"edge\":\"{}\",\"session\":{},\"months\":{},\"thinning\":{},\"seed\":\"{}\",\"px_per_cm\":{},\"handles\":[{}],\"brush_strokes\":{}}}",
+            decimal(d.density, 6),
+            decimal(d.shade, 6),
+            decimal(d.dot_mm, 6),
+            decimal(d.hairline_height_cm(h), 2),
             d.hairline.shape.name(),
             d.edge.name(),
             d.session,
-            d.months,
+            decimal(d.months, 6),
             d.thinning,
             d.seed,
-            d.px_per_cm,
+            decimal(d.px_per_cm, 3),
             handles.join(","),
             p.strokes().len()
         )

@@ -1,0 +1,159 @@
+//! Small ordering helpers: one sort, one selection and a float clamp, each
+//! a few hundred bytes of wasm per element type.
+//!
+//! Why not `slice::sort_by` and friends: every call site with its own
+//! closure instantiates the standard library's sort (driftsort/ipnsort with
+//! their sorting networks), 4-8 KB of wasm each; eleven of them were a fifth
+//! of the widget's wasm. Here every call site with the same element type
+//! shares one instantiation, and the results are fully determined by the
+//! ordering given (callers make it total, so ties cannot depend on the
+//! algorithm).
+
+/// Sorts `v` in place by `less` (heapsort: O(n log n), no allocation).
+///
+/// `less` must be a strict total order for the result to be unique; callers
+/// break ties explicitly.
+pub(crate) fn sort_by<T: Copy>(v: &mut [T], less: fn(&T, &T) -> bool) {
+    let n = v.len();
+    for start in (0..n / 2).rev() {
+        sift_down(v, start, n, less);
+    }
+    for end in (1..n).rev() {
+        v.swap(0, end);
+        sift_down(v, 0, end, less);
+    }
+}
+
+fn sift_down<T: Copy>(v: &mut [T], mut root: usize, end: usize, less: fn(&T, &T) -> bool) {
+    loop {
+        let mut child = 2 * root + 1;
+        if child >= end {
+            return;
+        }
+        if child + 1 < end && less(&v[child], &v[child + 1]) {
+            child += 1;
+        }
+        if !less(&v[root], &v[child]) {
+            return;
+        }
+        v.swap(root, child);
+        root = child;
+    }
+}
+
+/// The element that would sit at index `k` if `v` were sorted ascending
+/// (by the total order of `f32::total_cmp`); reorders `v`. `v` must not be
+/// empty and `k < v.len()`.
+pub(crate) fn nth_f32(v: &mut [f32], k: usize) -> f32 {
+    select(v, k, |a, b| a.total_cmp(b).is_lt())
+}
+
+/// [`nth_f32`] for `f64`.
+pub(crate) fn nth_f64(v: &mut [f64], k: usize) -> f64 {
+    select(v, k, |a, b| a.total_cmp(b).is_lt())
+}
+
+/// [`nth_f32`] for integers (`u8` channel values, `usize` columns).
+pub(crate) fn nth<T: Copy + Ord>(v: &mut [T], k: usize) -> T {
+    select(v, k, |a, b| a < b)
+}
+
+/// Quickselect with a median-of-three pivot and Hoare partitioning, which
+/// splits runs of equal values evenly (flat, clipped photo regions are full
+/// of them); expected O(n).
+fn select<T: Copy>(v: &mut [T], k: usize, less: fn(&T, &T) -> bool) -> T {
+    assert!(k < v.len(), "select: index {k} out of {}", v.len());
+    let (mut lo, mut hi) = (0, v.len() - 1);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        // Order v[lo] <= v[mid] <= v[hi]: the median becomes the pivot.
+        if less(&v[mid], &v[lo]) {
+            v.swap(mid, lo);
+        }
+        if less(&v[hi], &v[lo]) {
+            v.swap(hi, lo);
+        }
+        if less(&v[hi], &v[mid]) {
+            v.swap(hi, mid);
+        }
+        let pivot = v[mid];
+        let (mut i, mut j) = (lo, hi);
+        loop {
+            while less(&v[i], &pivot) {
+                i += 1;
+            }
+            while less(&pivot, &v[j]) {
+                j -= 1;
+            }
+            if i >= j {
+                break;
+            }
+            v.swap(i, j);
+            i += 1;
+            j -= 1;
+        }
+        // v[lo..=j] <= pivot <= v[j+1..=hi]
+        if k <= j {
+            hi = j;
+        } else {
+            lo = j + 1;
+        }
+    }
+    v[k]
+}
+
+/// `x` limited to `lo..=hi`; exactly `f64::clamp` except that NaN gives
+/// `lo`. Why not `f64::clamp`: its `lo <= hi` check formats both floats in
+/// its panic message, which alone pulls ~20 KB of float printing into the
+/// wasm.
+pub(crate) fn clamp(x: f64, lo: f64, hi: f64) -> f64 {
+    if x > hi {
+        hi
+    } else if x >= lo {
+        x
+    } else {
+        lo
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small deterministic generator of awkward inputs (runs, duplicates).
+    fn values(n: usize, seed: u64) -> Vec<f64> {
+        let mut s = seed;
+        (0..n)
+            .map(|_| {
+                s = s
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                ((s >> 33) % 50) as f64 * 0.5 - 3.0
+            })
+            .collect()
+    }
+
+    #[test]
+    fn sorts_and_selects_like_the_standard_library() {
+        for n in [1, 2, 3, 7, 64, 1000] {
+            let v = values(n, n as u64);
+            let mut want = v.clone();
+            want.sort_by(|a, b| a.total_cmp(b));
+            let mut got = v.clone();
+            sort_by(&mut got, |a, b| a.total_cmp(b).is_lt());
+            assert_eq!(got, want);
+            for k in [0, n / 3, n / 2, n - 1] {
+                let mut w = v.clone();
+                assert_eq!(nth_f64(&mut w, k), want[k], "n {n} k {k}");
+            }
+        }
+        let mut all_equal = vec![3u8; 501];
+        assert_eq!(nth(&mut all_equal, 250), 3);
+        assert_eq!(clamp(-0.5, 0.0, 1.0), 0.0);
+        assert_eq!(clamp(1.5, 0.0, 1.0), 1.0);
+        assert_eq!(clamp(0.25, 0.0, 1.0), 0.25);
+        assert_eq!(clamp(f64::NAN, 0.0, 1.0), 0.0);
+        let mut f = vec![2.5f32, -1.0, 0.0, -0.0, 9.0];
+        assert_eq!(nth_f32(&mut f, 2), 0.0);
+    }
+}
