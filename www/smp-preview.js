@@ -151,6 +151,8 @@ class SmpPreview extends HTMLElement {
   async #start() {
     if (this.#started) return;
     this.#started = true;
+    // Fetch the sample while the engine compiles (unless a link may bring its own photo).
+    const sample = this.#readLink() ? null : this.#fetchSample();
     try {
       const { Engine, memory } = await loadEngine();
       this.#Engine = Engine;
@@ -168,7 +170,7 @@ class SmpPreview extends HTMLElement {
     if (this.#photo) return;
     const fragment = this.#readLink();
     if (fragment && (await this.#openLink(fragment))) return;
-    await this.#loadSample();
+    await this.#loadSample(sample);
   }
 
   // ---- Share links -------------------------------------------------------
@@ -544,14 +546,31 @@ class SmpPreview extends HTMLElement {
     this.#sentDesign = this.#engine.design_json();
   }
 
-  async #loadSample() {
-    const url = this.hasAttribute('sample') ? new URL(this.getAttribute('sample'), document.baseURI).href : DEFAULT_SAMPLE;
-    let blob;
-    try {
-      const res = await fetch(url);
-      if (!res.ok) throw new Error(String(res.status));
-      blob = await res.blob();
-    } catch {
+  #sampleUrl() {
+    return this.hasAttribute('sample') ? new URL(this.getAttribute('sample'), document.baseURI).href : DEFAULT_SAMPLE;
+  }
+
+  /** Starts fetching the sample photo: a promise of { url, blob }, or of { url, error }. */
+  #fetchSample() {
+    const url = this.#sampleUrl();
+    return fetch(url)
+      .then((res) => {
+        if (!res.ok) throw new Error(String(res.status));
+        return res.blob();
+      })
+      .then(
+        (blob) => ({ url, blob }),
+        (error) => ({ url, error }),
+      );
+  }
+
+  /** Shows the sample photo; `early` is a fetch started before the engine was ready. */
+  async #loadSample(early = null) {
+    let fetched = early && (await early);
+    // The sample attribute may have changed since the early fetch began.
+    if (!fetched || fetched.url !== this.#sampleUrl()) fetched = await this.#fetchSample();
+    const { blob, error } = fetched;
+    if (error) {
       if (!this.#photo) {
         this.#showMessage("The sample photo couldn't be loaded. Choose a photo of your own head to start.", true);
         this.setAttribute('state', 'ready');

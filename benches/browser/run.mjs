@@ -12,7 +12,9 @@
 // Everything is measured in Debian's headless Chromium (playwright-core,
 // tests/browser/harness.mjs) on pages served from this repository by
 // scripts/serve.mjs: benches/browser/index.html for the samplers, the re-render and
-// the memory probe, www/index.html for the first preview. Every comparison
+// the memory probe; for the first preview and the size, dist/index.html (what a
+// clinic uploads: scripts/dist.sh bundles and minifies the widget) and, for
+// comparison, www/index.html (the source modules). Every comparison
 // is a ratio taken in the same page, ours and the peer alternating (the
 // order rotates each round), after one untimed warm-up round; figures are
 // medians over the rounds, and a ratio is the median of the per-round ratios.
@@ -403,9 +405,9 @@ const FIRST_PREVIEW_PROBE = () => {
   );
 };
 
-async function firstPreviewOnce(page, url, reload) {
+async function firstPreviewOnce(page, url, site, reload) {
   if (reload) await page.reload({ waitUntil: 'commit' });
-  else await page.goto(`${url}/www/index.html`, { waitUntil: 'commit' });
+  else await page.goto(`${url}/${site}/index.html`, { waitUntil: 'commit' });
   await page.waitForFunction(() => window.__fp && window.__fp.raf !== null, null, { timeout: 60_000 });
   return page.evaluate(() => {
     const n = performance.getEntriesByType('navigation')[0];
@@ -426,7 +428,8 @@ async function firstPreviewOnce(page, url, reload) {
   });
 }
 
-async function caseFirstPreview(browser, url, cfg) {
+/** First preview of `site`/index.html ('dist': the shipped bundle, 'www': the source modules). */
+async function caseFirstPreview(browser, url, cfg, site) {
   const cold = [];
   const warm = [];
   let requests = [];
@@ -440,26 +443,26 @@ async function caseFirstPreview(browser, url, cfg) {
       page.on('pageerror', (e) => errors.push(String(e)));
       await page.addInitScript(FIRST_PREVIEW_PROBE);
       try {
-        cold.push(await firstPreviewOnce(page, url, false));
+        cold.push(await firstPreviewOnce(page, url, site, false));
       } catch (e) {
         throw new Error(`${e.message}${errors.length ? ` (page errors: ${errors.join('; ')})` : ''}`);
       }
       if (i === 0) requests = reqs.slice();
-      if (i < cfg.first.warm) warm.push(await firstPreviewOnce(page, url, true));
+      if (i < cfg.first.warm) warm.push(await firstPreviewOnce(page, url, site, true));
     } finally {
       await context.close();
     }
-    log(`first preview: run ${i + 1}/${cfg.first.cold}: ${fmt(cold[i].first_render_event_ms, 0)} ms`);
+    log(`first preview (${site}): run ${i + 1}/${cfg.first.cold}: ${fmt(cold[i].first_render_event_ms, 0)} ms`);
   }
   const summarize = (runs) =>
     Object.fromEntries(Object.keys(runs[0] ?? {}).map((k) => [k, median(runs.map((r) => r[k]))]));
-  return { page: '/www/index.html (served from localhost)', cold: summarize(cold), warm: summarize(warm), cold_runs: cold, warm_runs: warm, requests };
+  return { page: `/${site}/index.html (served from localhost)`, cold: summarize(cold), warm: summarize(warm), cold_runs: cold, warm_runs: warm, requests };
 }
 
 // ---------------------------------------------------------------------------
 // Case 5: size and peak wasm memory.
 
-/** The widget's files: what the app page loaded under www/ (scripts, styles, wasm), minus the host page's own. */
+/** The widget's files: what the shipped app page loaded under dist/ (scripts, styles, wasm), minus the host page's own. */
 function widgetFiles(requests, url) {
   const files = new Set();
   for (const u of requests) {
@@ -469,20 +472,17 @@ function widgetFiles(requests, url) {
     } catch {
       continue;
     }
-    if (!u.startsWith(url) || !p.startsWith('/www/')) continue;
+    if (!u.startsWith(url) || !p.startsWith('/dist/')) continue;
     if (!/\.(js|mjs|css|wasm)$/.test(p)) continue;
-    if (p === '/www/index.css') continue; // the demo page's stylesheet, not the widget's
+    if (p === '/dist/index.css') continue; // the demo page's stylesheet, not the widget's
     files.add(p.slice(1));
   }
   return [...files].sort();
 }
 
-/** Fallback when the first-preview case did not run: pkg/*, the element's JS and CSS. */
+/** Fallback when the first-preview case did not run: the shipped widget's files. */
 function staticWidgetFiles() {
-  const www = path.join(REPO_ROOT, 'www');
-  const pkg = fs.existsSync(path.join(www, 'pkg')) ? fs.readdirSync(path.join(www, 'pkg')).filter((f) => /\.(js|wasm)$/.test(f)).map((f) => `www/pkg/${f}`) : [];
-  const top = fs.readdirSync(www).filter((f) => /\.js$/.test(f) || f === 'smp-preview.css').map((f) => `www/${f}`);
-  return [...pkg, ...top].sort();
+  return ['dist/pkg/smp_preview.js', 'dist/pkg/smp_preview_bg.wasm', 'dist/smp-preview.css', 'dist/smp-preview.js'];
 }
 
 async function caseSize(browser, url, cfg, requests) {
@@ -559,7 +559,7 @@ function targets(r, quick) {
     if (s.key === 'preview') add(`re-render ${s.width}x${s.height}`, `${fmt(s.ours_ms)} ms`, '<= 8 ms', s.ours_ms <= 8);
   }
   const f = r.first_preview;
-  if (f && !f.error) add('first preview (cold, to first smp-render)', `${fmt(f.cold.first_render_event_ms, 0)} ms`, '< 400 ms', f.cold.first_render_event_ms < 400);
+  if (f && !f.error) add('first preview, dist/ (cold, to first smp-render)', `${fmt(f.cold.first_render_event_ms, 0)} ms`, '< 400 ms', f.cold.first_render_event_ms < 400);
   const z = r.size;
   if (z && !z.error) {
     add('widget wasm + JS + CSS, gzip', `${kb(z.total.gzip)} (${z.total.gzip} B)`, '<= 60 KB (60,000 B)', z.total.gzip <= 60_000);
@@ -633,16 +633,20 @@ function report(r) {
         ),
       );
   }
-  const fp = r.first_preview;
-  if (fp) {
-    out.push('', '4. First preview: navigation to the first stippled frame of the sample photo (www/index.html on localhost)');
-    if (fp.error) out.push(na(fp));
-    else {
-      const row = (name, s, n) => [name, n, fmt(s.first_render_event_ms, 0), fmt(s.next_frame_ms, 0), fmt(s.engine_ms, 0), fmt(s.response_end_ms, 0), fmt(s.dom_content_loaded_ms, 0), fmt(s.wasm_loaded_ms, 0), fmt(s.photo_loaded_ms, 0)];
-      const rows = [row('cold (fresh context)', fp.cold, fp.cold_runs.length)];
-      if (fp.warm_runs.length) rows.push(row('reload (same context)', fp.warm, fp.warm_runs.length));
-      out.push(table(['run', 'n', 'smp-render ms', 'next frame ms', 'engine ms', 'html ms', 'DCL ms', 'wasm ms', 'photo ms'], rows));
+  if (r.first_preview) {
+    out.push('', '4. First preview: navigation to the first stippled frame of the sample photo (on localhost)');
+    const row = (name, s, n) => [name, n, fmt(s.first_render_event_ms, 0), fmt(s.next_frame_ms, 0), fmt(s.engine_ms, 0), fmt(s.response_end_ms, 0), fmt(s.dom_content_loaded_ms, 0), fmt(s.wasm_loaded_ms, 0), fmt(s.photo_loaded_ms, 0)];
+    const rows = [];
+    for (const [site, fp] of [['dist/ (shipped)', r.first_preview], ['www/ (source modules)', r.first_preview_source]]) {
+      if (!fp) continue;
+      if (fp.error) {
+        rows.push([`${site}: ${na(fp).trim()}`, '', '', '', '', '', '', '', '']);
+        continue;
+      }
+      rows.push(row(`${site} cold (fresh context)`, fp.cold, fp.cold_runs.length));
+      if (fp.warm_runs.length) rows.push(row(`${site} reload (same context)`, fp.warm, fp.warm_runs.length));
     }
+    out.push(table(['run', 'n', 'smp-render ms', 'next frame ms', 'engine ms', 'html ms', 'DCL ms', 'wasm ms', 'photo ms'], rows));
   }
   const z = r.size;
   if (z) {
@@ -670,6 +674,7 @@ async function main() {
   const want = (c) => !opts.only || opts.only.includes(c);
   const outFile = path.resolve(REPO_ROOT, opts.out ?? (opts.quick ? 'target/bench-browser-quick.json' : 'target/bench-browser.json'));
   if (!fs.existsSync(path.join(REPO_ROOT, 'www/pkg/smp_preview_bg.wasm'))) throw new Error('www/pkg/ is missing: run ./bench (it builds the wasm first)');
+  if (!fs.existsSync(path.join(REPO_ROOT, 'dist/smp-preview.js'))) throw new Error('dist/ is missing: run ./bench (it runs scripts/dist.sh)');
 
   const bundle = bundlePeers(path.join(REPO_ROOT, 'target/bench/peers.mjs'));
   let chromiumVersion = 'Chromium';
@@ -731,7 +736,10 @@ async function main() {
       }
     }
     results.browser ??= { version: chromiumVersion, timer_resolution_ms: NaN, cross_origin_isolated: false };
-    if (want('first')) results.first_preview = await guard('first preview', () => caseFirstPreview(browser, server.url, cfg));
+    if (want('first')) {
+      results.first_preview = await guard('first preview', () => caseFirstPreview(browser, server.url, cfg, 'dist'));
+      results.first_preview_source = await guard('first preview (source modules)', () => caseFirstPreview(browser, server.url, cfg, 'www'));
+    }
     if (want('size')) results.size = await guard('size', () => caseSize(browser, server.url, cfg, results.first_preview?.requests));
   } finally {
     await browser.close().catch(() => {});

@@ -1,0 +1,56 @@
+// The shipped folder (scripts/dist.sh: the widget bundled and minified with
+// esbuild) works as the source does: the app and the iframe embed open
+// stippled under the strict CSP, load one widget script and the engine once,
+// and make no console error. ./test builds dist/ before the browser tests.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { launchBrowser, openApp, waitForPhotos, snap, comparePixels, APP_CSP, REPO_ROOT } from './harness.mjs';
+
+const DIST_DIR = path.join(REPO_ROOT, 'dist');
+
+let browser;
+before(async () => {
+  assert.ok(fs.existsSync(path.join(DIST_DIR, 'smp-preview.js')), 'dist/ is missing: run scripts/dist.sh (./test does)');
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** Requests for files of the widget, by path. */
+function widgetRequests(app) {
+  return app.requests.map((u) => new URL(u).pathname).filter((p) => /\.(js|wasm|css)$/.test(p));
+}
+
+test('dist/index.html: the bundled widget shows the stippled sample, fetching one script and the engine once', async () => {
+  const app = await openApp(browser, { dir: DIST_DIR, csp: APP_CSP });
+  try {
+    await waitForPhotos(app.page, 1);
+    await snap(app.page, 'photo', 'before');
+    await snap(app.page, 'preview');
+    const d = await comparePixels(app.page, 'photo', 'preview');
+    assert.ok(d.darker > 0.005 * d.pixels, `only ${d.darker} of ${d.pixels} pixels are darker than the photo`);
+    const files = widgetRequests(app);
+    assert.deepEqual(files.filter((p) => p.endsWith('.wasm')), ['/pkg/smp_preview_bg.wasm'], 'the engine was fetched more than once (preload not used?)');
+    // The widget's modules are inside the bundle: no template.js, photo.js ...
+    assert.deepEqual(files.filter((p) => p.endsWith('.js')).sort(), ['/pkg/smp_preview.js', '/smp-preview.js']);
+    assert.deepEqual(app.consoleErrors, []);
+    assert.deepEqual(app.foreignRequests(), []);
+  } finally {
+    await app.close();
+  }
+});
+
+test('dist/embed.html: the iframe page works from the bundle too', async () => {
+  const app = await openApp(browser, { dir: DIST_DIR, csp: APP_CSP, path: '/embed.html' });
+  try {
+    await waitForPhotos(app.page, 1);
+    await app.page.getByRole('slider', { name: 'Density' }).fill('40');
+    await app.page.waitForFunction(() => document.querySelector('smp-preview').design?.density === 40);
+    assert.deepEqual(app.consoleErrors, []);
+  } finally {
+    await app.close();
+  }
+});
