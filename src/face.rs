@@ -157,7 +157,10 @@ pub fn find_eyes(photo: &Rgba, head: Head) -> Option<Eyes> {
             let sep = rx - lx;
             let level = (ry - ly).abs() / r;
             let asym = ((lx + rx) / 2.0 - head.cx).abs() / r;
-            if !(0.55 * r..=1.0 * r).contains(&sep) || level > 0.08 || asym > 0.12 {
+            // Two eyes look alike: a pair of one strong and one faint
+            // spot is an ear and a cheek in a profile.
+            let balanced = l.0.min(rr.0) >= 0.4 * l.0.max(rr.0);
+            if !(0.55 * r..=1.0 * r).contains(&sep) || level > 0.08 || asym > 0.1 || !balanced {
                 continue;
             }
             let score = l.0 + rr.0 - 0.3 * (level + asym);

@@ -100,13 +100,47 @@ impl ScalpMask {
     /// The automatic mask of `photo` and the head it found.
     pub fn detect(photo: &Rgba) -> (ScalpMask, Head) {
         let (w, h) = (photo.width as usize, photo.height as usize);
-        let fg = foreground(photo);
-        let head = fit_head(&fg, w, h);
-        let sharp = if head.found {
+        let mut fg = foreground(photo);
+        let mut head = fit_head(&fg, w, h);
+        let mut busy_background = false;
+        if !head.found {
+            // A background of several colours (a window beside a wall):
+            // one median colour fits none of them, so model each.
+            // Only a head that fills a good part of the frame, as phone
+            // photos do: a small "head" here is a patch of background.
+            let fg2 = foreground_of_many(photo);
+            let head2 = fit_head(&fg2, w, h);
+            if head2.found && head2.radius > 0.3 * w.min(h) as f64 {
+                (fg, head, busy_background) = (fg2, head2, true);
+            }
+        }
+        let mut sharp = if head.found {
             silhouette(&fg, w, h, head)
         } else {
-            like_centre(photo)
+            let (wi, hi) = (w as i64, h as i64);
+            let mut like = like_patch(photo, [wi * 2 / 5, hi * 2 / 5, wi * 3 / 5, hi * 3 / 5], 0.5);
+            // A majority vote over a small neighbourhood: drops stray
+            // background pixels of a similar colour (single dots on a wall)
+            // and fills pinholes in the scalp.
+            soften(&mut like, w, h, (w.min(h) / 50).max(2));
+            like.iter_mut()
+                .for_each(|v| *v = if *v >= 128 { 255 } else { 0 });
+            like
         };
+        if busy_background {
+            // Parts of a busy background stand out as much as the head
+            // does; keep only what has the crown's colour.
+            let (cx, top, r) = (head.cx, head.top, head.radius);
+            let crown =
+                [cx - 0.2 * r, top + 0.12 * r, cx + 0.2 * r, top + 0.35 * r].map(|v| v as i64);
+            // Hue nearly alone: the crown's highlight and its shaded
+            // side are the same skin.
+            let skin = like_patch(photo, crown, 0.1);
+            sharp
+                .iter_mut()
+                .zip(&skin)
+                .for_each(|(m, s)| *m = (*m).min(*s));
+        }
         // Freed before the buffers below so their memory is reused: wasm
         // memory never shrinks, so every peak here stays for good.
         drop(fg);
@@ -250,9 +284,9 @@ impl ScalpMask {
     }
 }
 
-/// Foreground: pixels that differ clearly from the background colour taken
-/// from the image border (top row and the upper half of both sides).
-fn foreground(photo: &Rgba) -> Vec<bool> {
+/// The background seen at the image border: the top rows and the upper
+/// half of both sides.
+fn border_pixels(photo: &Rgba) -> Vec<[u8; 4]> {
     let (w, h) = (photo.width as i64, photo.height as i64);
     let mut border: Vec<[u8; 4]> = Vec::new();
     for x in 0..w {
@@ -264,6 +298,18 @@ fn foreground(photo: &Rgba) -> Vec<bool> {
             border.push(photo.at(x, y));
         }
     }
+    border
+}
+
+fn rgb_distance(p: [u8; 4], c: [f32; 3]) -> f32 {
+    let d = [p[0] as f32 - c[0], p[1] as f32 - c[1], p[2] as f32 - c[2]];
+    (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).sqrt()
+}
+
+/// Foreground: pixels that differ clearly from the background colour taken
+/// from the image border.
+fn foreground(photo: &Rgba) -> Vec<bool> {
+    let border = border_pixels(photo);
     let median = |c: usize| {
         let mut v: Vec<u8> = border.iter().map(|p| p[c]).collect();
         let k = v.len() / 2;
@@ -286,6 +332,74 @@ fn foreground(photo: &Rgba) -> Vec<bool> {
         .data
         .chunks_exact(4)
         .map(|p| dist([p[0], p[1], p[2], 255]) > thr)
+        .collect()
+}
+
+/// Background colours modelled by [`foreground_of_many`].
+const BACKGROUND_COLOURS: usize = 3;
+
+/// Foreground against a background of up to three colours (a window, a
+/// curtain and a wall): the border's pixels are grouped by k-means in RGB
+/// (seeded from luma quantiles, so it is deterministic), and a pixel is
+/// foreground when it is far from every group, each with a threshold above
+/// its own spread.
+fn foreground_of_many(photo: &Rgba) -> Vec<bool> {
+    let mut border = border_pixels(photo);
+    crate::order::sort_by(&mut border, |a, b| {
+        let luma = |p: &[u8; 4]| p[0] as u32 + p[1] as u32 + p[2] as u32;
+        (luma(a), *a) < (luma(b), *b)
+    });
+    let mut centres: Vec<[f32; 3]> = (0..BACKGROUND_COLOURS)
+        .map(|k| {
+            let p = border[(2 * k + 1) * border.len() / (2 * BACKGROUND_COLOURS)];
+            [p[0] as f32, p[1] as f32, p[2] as f32]
+        })
+        .collect();
+    let nearest = |p: [u8; 4], centres: &[[f32; 3]]| -> usize {
+        (0..centres.len())
+            .min_by(|&a, &b| rgb_distance(p, centres[a]).total_cmp(&rgb_distance(p, centres[b])))
+            .unwrap_or(0)
+    };
+    for _ in 0..10 {
+        let mut sums = vec![[0f32; 4]; centres.len()];
+        for &p in &border {
+            let s = &mut sums[nearest(p, &centres)];
+            for c in 0..3 {
+                s[c] += p[c] as f32;
+            }
+            s[3] += 1.0;
+        }
+        for (c, s) in centres.iter_mut().zip(&sums) {
+            if s[3] > 0.0 {
+                *c = [s[0] / s[3], s[1] / s[3], s[2] / s[3]];
+            }
+        }
+    }
+    // Each colour's threshold: above 90% of its own pixels' distances.
+    let thresholds: Vec<f32> = (0..centres.len())
+        .map(|k| {
+            let mut d: Vec<f32> = border
+                .iter()
+                .filter(|&&p| nearest(p, &centres) == k)
+                .map(|&p| rgb_distance(p, centres[k]))
+                .collect();
+            if d.is_empty() {
+                return 0.0; // an empty group matches nothing
+            }
+            let i = d.len() * 9 / 10;
+            (crate::order::nth_f32(&mut d, i) * 1.6).max(24.0)
+        })
+        .collect();
+    photo
+        .data
+        .chunks_exact(4)
+        .map(|p| {
+            let p = [p[0], p[1], p[2], 255];
+            centres
+                .iter()
+                .zip(&thresholds)
+                .all(|(&c, &t)| rgb_distance(p, c) > t)
+        })
         .collect()
 }
 
@@ -432,6 +546,11 @@ fn silhouette(fg: &[bool], w: usize, h: usize, head: Head) -> Vec<u8> {
         } else if half_r < 0.85 * half_l {
             half_r = half_l;
         }
+        // Nor does the head reach far beyond its crown circle: wider
+        // extents are background (a wall's shading, a curtain) that stood out.
+        let reach =
+            1.08 * (head.radius * head.radius - dy * dy).max(0.0).sqrt() + 0.04 * head.radius;
+        let (half_l, half_r) = (half_l.min(reach), half_r.min(reach));
         let l = (head.cx - half_l.max(circle)).max(x_lo as f64) as usize;
         let r = ((head.cx + half_r.max(circle)) as usize).min(x_hi);
         out[y * w + l..=y * w + r].iter_mut().for_each(|v| *v = 255);
@@ -439,15 +558,16 @@ fn silhouette(fg: &[bool], w: usize, h: usize, head: Head) -> Vec<u8> {
     out
 }
 
-/// Without a silhouette (close-ups and top views, where the head fills the
-/// frame), the scalp is what looks like the middle of the photo: pixels
-/// near the median colour of the central patch, in hue more than in
-/// brightness (lighting varies across a scalp, its hue does not).
-fn like_centre(photo: &Rgba) -> Vec<u8> {
-    let (w, h) = (photo.width as i64, photo.height as i64);
+/// Pixels that look like the patch `[x0, y0, x1, y1)`: near its median
+/// colour, in hue more than in brightness (lighting varies across a scalp,
+/// its hue does not: `brightness_weight` says how much brightness counts
+/// beside hue). Without a silhouette (close-ups and top views, where
+/// the head fills the frame) the scalp is what looks like the middle of
+/// the photo.
+fn like_patch(photo: &Rgba, [x0, y0, x1, y1]: [i64; 4], brightness_weight: f32) -> Vec<u8> {
     let mut patch: Vec<[u8; 4]> = Vec::new();
-    for y in (h * 2 / 5)..(h * 3 / 5) {
-        for x in (w * 2 / 5)..(w * 3 / 5) {
+    for y in y0..y1.max(y0 + 1) {
+        for x in x0..x1.max(x0 + 1) {
             patch.push(photo.at(x, y));
         }
     }
@@ -464,7 +584,7 @@ fn like_centre(photo: &Rgba) -> Vec<u8> {
             let d = [p[0] as f32 - m[0], p[1] as f32 - m[1], p[2] as f32 - m[2]];
             let (rg, gb) = (d[0] - d[1], d[1] - d[2]);
             let lum = (d[0] + d[1] + d[2]) / 3.0;
-            let dist = 2.0 * (rg * rg + gb * gb).sqrt() + 0.5 * lum.abs();
+            let dist = 2.0 * (rg * rg + gb * gb).sqrt() + brightness_weight * lum.abs();
             if dist < 60.0 {
                 255
             } else {

@@ -94,6 +94,49 @@ fn no_face_in_a_top_view_says_so() {
     }
 }
 
+/// Dots of `photo` whose centres fall in `[x0, y0, x1, y1)`.
+fn dots_in(preview: &mut Preview, [x0, y0, x1, y1]: [f32; 4]) -> usize {
+    preview
+        .visible_dots()
+        .iter()
+        .filter(|d| d.0 >= x0 && d.0 < x1 && d.1 >= y0 && d.1 < y1)
+        .count()
+}
+
+#[test]
+fn busy_backgrounds_keep_the_dots_on_the_scalp() {
+    // Profile against a window, curtain and wall: the crown, not the cheek
+    // or the window.
+    let Some(p) = photo("11") else { return };
+    let mut preview = Preview::new(p);
+    assert_eq!(
+        dots_in(&mut preview, [60.0, 370.0, 250.0, 460.0]),
+        0,
+        "dots on the cheek"
+    );
+    assert_eq!(
+        dots_in(&mut preview, [0.0, 80.0, 110.0, 300.0]),
+        0,
+        "dots on the window"
+    );
+    assert!(
+        dots_in(&mut preview, [250.0, 40.0, 450.0, 120.0]) > 500,
+        "too few dots on the crown"
+    );
+    // Top view in front of a wall: none on the wall.
+    let Some(p) = photo("07") else { return };
+    let mut preview = Preview::new(p);
+    assert_eq!(
+        dots_in(&mut preview, [0.0, 0.0, 640.0, 25.0]),
+        0,
+        "dots on the wall"
+    );
+    assert!(
+        dots_in(&mut preview, [200.0, 300.0, 440.0, 500.0]) > 500,
+        "too few dots on the scalp"
+    );
+}
+
 /// A synthetic studio portrait, big enough for a studio scale.
 fn synthetic_head() -> Preview {
     let (w, h) = (800u32, 800u32);
