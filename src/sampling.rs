@@ -365,7 +365,11 @@ fn farthest_first(
         .collect();
     let s_max = spacing.max() / r_lo;
     let cap = reach * r_lo; // normalized units: pixels where the spacing is smallest
-    let cell = cap * s_max;
+                            // Cells a quarter of the cap's reach: a query scans rings of cells
+                            // outward and stops once no nearer point can be in the next ring, so
+                            // it looks at a few dozen points instead of every point within the cap.
+    const RINGS: usize = 4;
+    let cell = cap * s_max / RINGS as f64;
     let cols = ((width / cell).ceil() as usize).max(1);
     let rows = ((height / cell).ceil() as usize).max(1);
     let cell_of = |p: [f64; 2]| -> (usize, usize) {
@@ -390,67 +394,111 @@ fn farthest_first(
         bucket[fill_at[r * cols + c] as usize] = i as u32;
         fill_at[r * cols + c] += 1;
     }
+    drop(fill_at);
     let mut present = vec![true; n];
     let dist = |i: usize, j: usize| -> f64 {
         let dx = points[i][0] - points[j][0];
         let dy = points[i][1] - points[j][1];
         (dx * dx + dy * dy).sqrt() / (0.5 * (s[i] + s[j]))
     };
-    let for_neighbours = |i: usize, f: &mut dyn FnMut(usize)| {
+    // The two nearest present neighbours (distance capped at `cap`, index
+    // or NONE). A point in ring k of cells is at least (k - 1) cells away
+    // in pixels, so at least (k - 1) * cell / s_max in normalized units.
+    const NONE: u32 = u32::MAX;
+    let nearest_two = |i: usize, present: &[bool]| -> ([f64; 2], [u32; 2]) {
         let (gc, gr) = cell_of(points[i]);
-        for r in gr.saturating_sub(1)..=(gr + 1).min(rows - 1) {
-            for c in gc.saturating_sub(1)..=(gc + 1).min(cols - 1) {
-                let k = r * cols + c;
-                for &j in &bucket[first[k] as usize..first[k + 1] as usize] {
-                    if j as usize != i {
-                        f(j as usize);
+        let (mut d, mut nn) = ([cap, cap], [NONE, NONE]);
+        for k in 0..=RINGS + 1 {
+            if k > 1 && (k - 1) as f64 * cell / s_max >= d[1] {
+                break;
+            }
+            let (r0, r1) = (gr.saturating_sub(k), (gr + k).min(rows - 1));
+            let (c0, c1) = (gc.saturating_sub(k), (gc + k).min(cols - 1));
+            for r in r0..=r1 {
+                let whole_row = r + k == gr || r == gr + k;
+                for c in c0..=c1 {
+                    // Between its top and bottom rows a ring is its two sides.
+                    if !whole_row && c + k != gc && c != gc + k {
+                        continue;
+                    }
+                    let cell_index = r * cols + c;
+                    for &j in &bucket[first[cell_index] as usize..first[cell_index + 1] as usize] {
+                        let j = j as usize;
+                        if j != i && present[j] {
+                            let dj = dist(i, j);
+                            if dj < d[0] {
+                                (d, nn) = ([dj, d[0]], [j as u32, nn[0]]);
+                            } else if dj < d[1] {
+                                (d[1], nn[1]) = (dj, j as u32);
+                            }
+                        }
                     }
                 }
             }
         }
+        (d, nn)
     };
-    // The two nearest present neighbours' distances, capped at `cap`.
-    let nearest_two = |i: usize, present: &[bool]| -> (f64, f64) {
-        let (mut d1, mut d2) = (cap, cap);
-        for_neighbours(i, &mut |j| {
-            if present[j] {
-                let d = dist(i, j);
-                if d < d1 {
-                    d2 = d1;
-                    d1 = d;
-                } else if d < d2 {
-                    d2 = d;
-                }
-            }
-        });
-        (d1, d2)
+    // Who counts each point among its two nearest: a linked list per point
+    // (entries go stale when a neighbour's nearest change; checked on use).
+    let mut watchers = Watchers {
+        head: vec![NONE; n],
+        entries: Vec::with_capacity(4 * (n - start)),
+        nearest: vec![[NONE; 2]; n],
     };
     // Most crowded first: smallest nearest distance, ties (both ends of the
-    // closest pair) broken by the second nearest, then by chance.
-    let key = |d: (f64, f64)| -(d.0 + 1e-3 * d.1);
-    let mut second = vec![0.0f64; n];
+    // closest pair) broken by the second nearest, then by a fixed random
+    // amount per point (so the order never depends on the heap's history).
+    let mut chance = vec![0.0; n];
+    let key = |d: [f64; 2], chance: f64| -(d[0] + 1e-3 * d[1]) + 1e-9 * chance;
     let mut heap = IndexedHeap::new(n);
-    for (i, second) in second.iter_mut().enumerate().skip(start) {
-        let d = nearest_two(i, &present);
-        *second = d.1;
-        heap.push(i as u32, key(d) + 1e-9 * rng.random::<f64>());
+    for (i, chance) in chance.iter_mut().enumerate().skip(start) {
+        let (d, nn) = nearest_two(i, &present);
+        watchers.watch(i, nn);
+        *chance = rng.random::<f64>();
+        heap.push(i as u32, key(d, *chance));
     }
     let mut removed = Vec::with_capacity(n - start);
     while let Some(i) = heap.pop() {
         let i = i as usize;
         present[i] = false;
         removed.push(i as u32);
-        for_neighbours(i, &mut |j| {
-            // Only new points that had `i` among their two nearest change.
-            if j >= start && present[j] && dist(i, j) <= second[j] {
-                let d = nearest_two(j, &present);
-                second[j] = d.1;
-                heap.set(j as u32, key(d));
+        // Only new points that had `i` among their two nearest change.
+        let mut e = std::mem::replace(&mut watchers.head[i], NONE);
+        while e != NONE {
+            let (j, next) = watchers.entries[e as usize];
+            let j = j as usize;
+            if present[j] && watchers.nearest[j].contains(&(i as u32)) {
+                let (d, nn) = nearest_two(j, &present);
+                watchers.watch(j, nn);
+                heap.set(j as u32, key(d, chance[j]));
             }
-        });
+            e = next;
+        }
     }
     removed.reverse();
     removed
+}
+
+/// For each point, the points that count it among their two nearest
+/// neighbours: one linked list per point in a shared arena. Entries go
+/// stale when a watcher's nearest change; `nearest` tells which are current.
+struct Watchers {
+    /// Per point: its newest entry, or `u32::MAX`.
+    head: Vec<u32>,
+    /// (watcher, next entry) pairs.
+    entries: Vec<(u32, u32)>,
+    /// Per point: its two nearest neighbours when last computed.
+    nearest: Vec<[u32; 2]>,
+}
+
+impl Watchers {
+    fn watch(&mut self, j: usize, nn: [u32; 2]) {
+        self.nearest[j] = nn;
+        for t in nn.into_iter().filter(|&t| t != u32::MAX) {
+            self.entries.push((j as u32, self.head[t as usize]));
+            self.head[t as usize] = self.entries.len() as u32 - 1;
+        }
+    }
 }
 
 /// A binary max-heap over point indices whose keys only ever decrease.

@@ -115,7 +115,7 @@ impl ScalpMask {
             }
         }
         let mut sharp = if head.found {
-            silhouette(&fg, w, h, head)
+            silhouette(&fg, w, h, head, busy_background)
         } else {
             let (wi, hi) = (w as i64, h as i64);
             let mut like = like_patch(photo, [wi * 2 / 5, hi * 2 / 5, wi * 3 / 5, hi * 3 / 5], 0.5);
@@ -502,8 +502,9 @@ fn fit_head(fg: &[bool], w: usize, h: usize) -> Head {
 /// The head's silhouette: in each row from the crown down to below the
 /// ears, everything between the leftmost and rightmost foreground pixel
 /// inside the head's box (holes from highlights and pale skin closed), as
-/// 0/255. The shoulders fall outside the box.
-fn silhouette(fg: &[bool], w: usize, h: usize, head: Head) -> Vec<u8> {
+/// 0/255. The shoulders fall outside the box. Against a busy background
+/// (`near_crown`) the extents also stay near the crown circle.
+fn silhouette(fg: &[bool], w: usize, h: usize, head: Head, near_crown: bool) -> Vec<u8> {
     let mut out = vec![0u8; w * h];
     let x_lo = (head.cx - 1.3 * head.radius).max(0.0) as usize;
     let x_hi = ((head.cx + 1.3 * head.radius) as usize).min(w - 1);
@@ -546,11 +547,13 @@ fn silhouette(fg: &[bool], w: usize, h: usize, head: Head) -> Vec<u8> {
         } else if half_r < 0.85 * half_l {
             half_r = half_l;
         }
-        // Nor does the head reach far beyond its crown circle: wider
-        // extents are background (a wall's shading, a curtain) that stood out.
-        let reach =
-            1.08 * (head.radius * head.radius - dy * dy).max(0.0).sqrt() + 0.04 * head.radius;
-        let (half_l, half_r) = (half_l.min(reach), half_r.min(reach));
+        if near_crown {
+            // Wider extents are background (a wall's shading, a curtain)
+            // that stood out like the head.
+            let reach =
+                1.08 * (head.radius * head.radius - dy * dy).max(0.0).sqrt() + 0.04 * head.radius;
+            (half_l, half_r) = (half_l.min(reach), half_r.min(reach));
+        }
         let l = (head.cx - half_l.max(circle)).max(x_lo as f64) as usize;
         let r = ((head.cx + half_r.max(circle)) as usize).min(x_hi);
         out[y * w + l..=y * w + r].iter_mut().for_each(|v| *v = 255);
