@@ -139,8 +139,15 @@ test('clinic page: the host page receives design-change (debounced), export, sha
   await page.waitForTimeout(400); // let the last test's changes report
   await page.evaluate(() => (window.smpEvents.length = 0));
   // Five quick changes are one design change, reported once they settle.
-  const slider = page.locator('#designer').locator('#density');
-  for (const v of [50, 52, 54, 56, 58]) await slider.fill(String(v));
+  // (Made in one go in the page: one CDP round trip per change could take
+  // longer than the 300 ms quiet period on a loaded machine.)
+  await page.evaluate(() => {
+    const slider = document.getElementById('designer').shadowRoot.getElementById('density');
+    for (const v of [50, 52, 54, 56, 58]) {
+      slider.value = String(v);
+      slider.dispatchEvent(new Event('input', { bubbles: true }));
+    }
+  });
   await page.waitForFunction(() => window.smpEvents.some((e) => e.type === 'smp-design-change'));
   await page.waitForTimeout(500);
   let events = await page.evaluate(() => window.smpEvents);
