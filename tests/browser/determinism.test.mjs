@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser, openApp } from './harness.mjs';
 
-const NATIVE_GOLDEN = 'aca23cee4df19866';
+const NATIVE_GOLDEN = 'f4cdb3b0f4eaf06c';
 
 test('wasm pattern digest equals the native golden', async () => {
   const browser = await launchBrowser();
