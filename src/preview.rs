@@ -17,8 +17,8 @@ use crate::sampling::{nested_pattern, Dot, Spacing};
 use crate::scalp::{skin_luma, soften, Dab, Head, ScalpMask, MAX_FORESHORTENING};
 
 /// Normalized radius the nested sampler reaches at full density (measured:
-/// 0.78); it turns a requested density into a spacing.
-const PACKING_RHO: f64 = 0.78;
+/// 0.79); it turns a requested density into a spacing.
+const PACKING_RHO: f64 = 0.79;
 
 /// Share of the planned density each session shows (sessions 1-4). Session 1
 /// is deliberately light, session 2 adds most, later ones fill in and even.

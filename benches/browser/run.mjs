@@ -184,7 +184,7 @@ const call = (page, fn, ...args) => page.evaluate(([fn, args]) => window.bench[f
 async function caseUniform(page, cfg, rounds) {
   const { w, h, r, ladder } = cfg.uniform;
   const base = { w, h, r, seed: SEED };
-  const ours = { label: 'ours', name: 'ours (wasm sample_uniform)', setting: '16 ring candidates', spec: { ...base, kind: 'ours-uniform' } };
+  const ours = { label: 'ours', name: 'ours (wasm sample_uniform)', setting: '32-step ring (Roberts)', spec: { ...base, kind: 'ours-uniform' } };
   const peerDefault = { label: 'fast2d-default', name: 'fast-2d-poisson-disk-sampling', setting: 'tries=30 (default)', spec: { ...base, kind: 'fast2d' } };
 
   // Warm-up round (untimed) and the quality of each default.
@@ -529,12 +529,24 @@ function targets(r, quick) {
   const u = r.uniform;
   if (u && !u.error && !u.na) {
     const ours = u.rows.find((x) => x.label === 'ours');
+    const d = u.rows.find((x) => x.label === 'fast2d-default');
     const m = u.rows.find((x) => x.label === 'fast2d-matched');
+    add(
+      'uniform vs fast-2d-poisson-disk-sampling (default)',
+      `${fmt(d.ours_over_peer)}x at rho ${fmt(ours.rho, 3)} vs ${fmt(d.rho, 3)}, uncovered ${pct(ours.uncovered)} vs ${pct(d.uncovered)}`,
+      '>= 3x, rho >= 0.80 and >= peer, uncovered <= 0.1% and <= peer',
+      d.ours_over_peer >= 3 && ours.rho >= 0.8 && ours.uncovered <= 0.001 && ours.rho >= d.rho && ours.uncovered <= d.uncovered,
+    );
+    // The matched peer runs at the smallest tries whose rho and uncovered
+    // fraction are at least as good as ours, so it is at >= our quality by
+    // construction (requiring ours >= its rho as well could only pass on a
+    // tie); where no tries on the ladder reaches our quality it runs at its
+    // best, and then ours must be at least as good.
     add(
       'uniform vs fast-2d-poisson-disk-sampling (matched quality)',
       `${fmt(m.ours_over_peer)}x at rho ${fmt(ours.rho, 3)} vs ${fmt(m.rho, 3)}, uncovered ${pct(ours.uncovered)} vs ${pct(m.uncovered)}`,
-      '>= 3x, rho >= 0.80 and >= peer, uncovered <= 0.1% and <= peer',
-      m.ours_over_peer >= 3 && ours.rho >= 0.8 && ours.uncovered <= 0.001 && ours.rho >= m.rho && ours.uncovered <= m.uncovered,
+      '>= 3x vs the peer at >= our quality (or its best), rho >= 0.80, uncovered <= 0.1%',
+      m.ours_over_peer >= 3 && ours.rho >= 0.8 && ours.uncovered <= 0.001 && (u.matched || (ours.rho >= m.rho && ours.uncovered <= m.uncovered)),
     );
   }
   const v = r.variable;
