@@ -314,19 +314,18 @@ impl Preview {
                 .collect();
         }
         let field = HairlineField::new(&self.design, self.photo.width, self.photo.height);
-        self.shares = dots
-            .iter()
-            .zip(&self.under)
-            .map(|(d, u)| match u.fixed {
-                Some(true) => (1.0, 0.0),
-                Some(false) => (0.0, 0.0),
-                None if u.mask > 0.0 => {
-                    let (share, front) = field.share(d.x as f64, d.y as f64);
-                    (u.mask * share * u.skin, front)
-                }
-                None => (0.0, 0.0),
-            })
-            .collect();
+        // Refilled in place: a slider step re-runs this, and a fresh vector
+        // each time would leave holes in the wasm heap.
+        let under = dots.iter().zip(&self.under);
+        self.shares.extend(under.map(|(d, u)| match u.fixed {
+            Some(true) => (1.0, 0.0),
+            Some(false) => (0.0, 0.0),
+            None if u.mask > 0.0 => {
+                let (share, front) = field.share(d.x as f64, d.y as f64);
+                (u.mask * share * u.skin, front)
+            }
+            None => (0.0, 0.0),
+        }));
     }
 
     /// Fraction of the full pattern shown at full share, from density and
