@@ -321,11 +321,8 @@ impl Canvas {
         self.hot.resize(words * BAND, 0);
         for b in 0..h.div_ceil(BAND) {
             let (y0, y1) = (b * BAND, ((b + 1) * BAND).min(h) - 1);
-            if patch {
-                self.hot_spans(b, (w, y1 + 1), look.softness);
-            } else {
-                self.box_spans((y0, y1), old_box, new_box);
-            }
+            let full = (!patch).then_some([old_box, new_box]);
+            self.hot_spans(b, (w, y1 + 1), look.softness, full);
             if self.span_rows[y1 + 1 - y0] == 0 {
                 continue;
             }
@@ -383,57 +380,60 @@ impl Canvas {
         changed.reserve(old.keys.len() + keys.len());
         let (mut i, mut j) = (0, 0);
         while i < old.keys.len() || j < keys.len() {
-            match (old.keys.get(i), keys.get(j)) {
-                (Some(a), Some(b)) if a == b => {
-                    if !same_spot(&old.spots[i], &spots[j]) {
-                        changed.push(old.spots[i]);
-                        changed.push(spots[j]);
-                    }
-                    i += 1;
-                    j += 1;
-                }
-                (Some(a), Some(b)) if a > b => {
-                    changed.push(spots[j]);
-                    j += 1;
-                }
-                (Some(_), _) => {
-                    changed.push(old.spots[i]);
-                    i += 1;
-                }
-                (None, _) => {
-                    changed.push(spots[j]);
-                    j += 1;
-                }
+            // Past the end of a list counts as a key above all others.
+            let key = |k: &[u32], i: usize| k.get(i).map_or(u64::MAX, |&k| k as u64);
+            let (a, b) = (key(&old.keys, i), key(keys, j));
+            if a <= b && (a < b || !same_spot(&old.spots[i], &spots[j])) {
+                changed.push(old.spots[i]);
             }
+            if b <= a && (b < a || !same_spot(&old.spots[i], &spots[j])) {
+                changed.push(spots[j]);
+            }
+            i += (a <= b) as usize;
+            j += (b <= a) as usize;
         }
     }
 
-    /// Sets the spans of band `b` (rows up to `h`) to the pixels the
-    /// changed spots reach: the only ones whose coverage can differ.
-    fn hot_spans(&mut self, b: usize, (w, h): (usize, usize), softness: f32) {
+    /// Sets the spans of band `b` (rows up to `h`) to the pixels to
+    /// redraw: when patching, those the changed spots reach (the only ones
+    /// whose coverage can differ), else the boxes in `full` (the last
+    /// frame's ink and this one's).
+    fn hot_spans(
+        &mut self,
+        b: usize,
+        (w, h): (usize, usize),
+        softness: f32,
+        full: Option<[Option<[usize; 4]>; 2]>,
+    ) {
         let words = w.div_ceil(64);
         let y0 = b * BAND;
         // Per row, the words marked.
         let mut reach = [(usize::MAX, 0usize); BAND];
-        for &i in self.changed.of(b) {
-            let s = &self.changed_spots[i as usize];
-            let Some([x0, sy0, x1, sy1]) = footprint(s, softness, w, h) else {
-                continue;
-            };
-            let (r, _, soft) = spot_shape(s, softness);
-            let span = RowSpan::new(
-                s,
-                1.0 / s.roundness.max(0.3),
-                (HALO_SCALE * r).max(r + 0.5 * soft),
-            );
-            for y in sy0.max(y0)..=sy1 {
-                let Some((xa, xb)) = span.at(y as f32 + 0.5 - s.y, s.x, x0, x1) else {
+        let mut mark = |hot: &mut [u64], y: usize, xa: usize, xb: usize| {
+            set_bits(&mut hot[(y - y0) * words..(y - y0 + 1) * words], xa, xb);
+            let e = &mut reach[y - y0];
+            *e = (e.0.min(xa / 64), e.1.max(xb / 64));
+        };
+        if let Some(boxes) = full {
+            for [x0, by0, x1, by1] in boxes.into_iter().flatten() {
+                for y in by0.max(y0)..=by1.min(h - 1) {
+                    mark(&mut self.hot, y, x0, x1);
+                }
+            }
+        } else {
+            for &i in self.changed.of(b) {
+                let s = &self.changed_spots[i as usize];
+                let Some([x0, sy0, x1, sy1]) = footprint(s, softness, w, h) else {
                     continue;
                 };
-                let row = &mut self.hot[(y - y0) * words..(y - y0 + 1) * words];
-                set_bits(row, xa, xb);
-                let e = &mut reach[y - y0];
-                *e = (e.0.min(xa / 64), e.1.max(xb / 64));
+                let (r, _, soft) = spot_shape(s, softness);
+                let reach = (HALO_SCALE * r).max(r + 0.5 * soft);
+                let span = RowSpan::new(s, 1.0 / s.roundness.max(0.3), reach);
+                for y in sy0.max(y0)..=sy1 {
+                    if let Some((xa, xb)) = span.at(y as f32 + 0.5 - s.y, s.x, x0, x1) {
+                        mark(&mut self.hot, y, xa, xb);
+                    }
+                }
             }
         }
         self.spans.clear();
@@ -443,39 +443,6 @@ impl Canvas {
                 let row = &mut self.hot[r * words..(r + 1) * words];
                 take_runs(&mut row[lo..=hi], lo * 64, &mut self.spans);
             }
-            self.span_rows[r + 1] = self.spans.len();
-        }
-    }
-
-    /// Sets the spans of the band of rows `y0..=y1` to the parts of the
-    /// boxes `a` (the last frame's ink) and `b` (this one's) in it.
-    fn box_spans(
-        &mut self,
-        (y0, y1): (usize, usize),
-        a: Option<[usize; 4]>,
-        b: Option<[usize; 4]>,
-    ) {
-        self.spans.clear();
-        self.span_rows[0] = 0;
-        for (r, y) in (y0..=y1).enumerate() {
-            let cut = |bx: Option<[usize; 4]>| {
-                bx.filter(|bx| bx[1] <= y && y <= bx[3])
-                    .map(|bx| (bx[0], bx[2]))
-            };
-            match (cut(a), cut(b)) {
-                (Some(p), Some(q)) if p.0 <= q.1 + 1 && q.0 <= p.1 + 1 => {
-                    self.spans.push((p.0.min(q.0), p.1.max(q.1)))
-                }
-                (Some(p), Some(q)) => {
-                    self.spans.push(if p.0 < q.0 { p } else { q });
-                    self.spans.push(if p.0 < q.0 { q } else { p });
-                }
-                (Some(p), None) | (None, Some(p)) => self.spans.push(p),
-                (None, None) => {}
-            }
-            self.span_rows[r + 1] = self.spans.len();
-        }
-        for r in y1 + 1 - y0..BAND {
             self.span_rows[r + 1] = self.spans.len();
         }
     }
