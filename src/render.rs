@@ -50,14 +50,119 @@ pub struct Look {
     pub softness: f32,
 }
 
+/// Rows per band: the image is drawn a band at a time, so the band's
+/// coverage (a few hundred KB at 12 MP) stays in cache while its spots are
+/// splatted and composited, instead of each spot's rows landing at random
+/// in a frame-sized buffer.
+const BAND: usize = 16;
+
 /// Reusable buffers, so a render allocates nothing once warmed up.
 #[derive(Default)]
 pub struct Canvas {
+    /// Coverage of the band being drawn: `BAND` rows of the image's width.
     coverage: Vec<f32>,
-    /// The frame this canvas drew last (address, length) and the box it
-    /// touched: the next render into the same frame restores only that box
-    /// from the photo instead of copying the whole photo again.
-    last: Option<(usize, usize, [usize; 4])>,
+    /// The spots to draw, by band.
+    spots: Bands,
+    /// The spots shown, hidden or changed since the last frame, by band.
+    changed: Bands,
+    /// Those spots (old and new values).
+    changed_spots: Vec<Spot>,
+    /// Pixels of the band to redraw, one bit each, `words` per row.
+    hot: Vec<u64>,
+    /// The band's pixels to redraw as column ranges: row `r` of the band
+    /// has `spans[span_rows[r]..span_rows[r + 1]]`, sorted.
+    spans: Vec<(usize, usize)>,
+    span_rows: [usize; BAND + 1],
+    /// What the frame drawn last shows, to redraw only what changed.
+    last: Option<Last>,
+}
+
+/// Spots bucketed by the bands their footprints reach, in drawing order:
+/// band `b` holds `members[starts[b - 1]..starts[b]]` (from 0 for band 0).
+#[derive(Default)]
+struct Bands {
+    starts: Vec<u32>,
+    members: Vec<u32>,
+}
+
+impl Bands {
+    /// Buckets `spots` into `bands` bands; returns the box all their
+    /// footprints touch (`usize::MAX` in `[0]` when none).
+    fn fill(&mut self, spots: &[Spot], softness: f32, (w, h): (usize, usize)) -> [usize; 4] {
+        let bands = h.div_ceil(BAND);
+        self.starts.clear();
+        self.starts.resize(bands + 1, 0);
+        let mut bbox = [usize::MAX, usize::MAX, 0usize, 0usize];
+        for s in spots {
+            if let Some(f) = footprint(s, softness, w, h) {
+                bbox = [
+                    bbox[0].min(f[0]),
+                    bbox[1].min(f[1]),
+                    bbox[2].max(f[2]),
+                    bbox[3].max(f[3]),
+                ];
+                for b in f[1] / BAND..=f[3] / BAND {
+                    self.starts[b + 1] += 1;
+                }
+            }
+        }
+        for b in 0..bands {
+            self.starts[b + 1] += self.starts[b];
+        }
+        self.members.clear();
+        self.members.resize(self.starts[bands] as usize, 0);
+        // Filled in drawing order, so each pixel still sees its spots in
+        // the order given (the union in `splat` is order-sensitive in
+        // floats). `starts[b]` serves as band b's cursor and ends up at its
+        // end.
+        for (i, s) in spots.iter().enumerate() {
+            if let Some(f) = footprint(s, softness, w, h) {
+                for b in f[1] / BAND..=f[3] / BAND {
+                    self.members[self.starts[b] as usize] = i as u32;
+                    self.starts[b] += 1;
+                }
+            }
+        }
+        bbox
+    }
+
+    /// The spots of band `b`.
+    fn of(&self, b: usize) -> &[u32] {
+        let first = if b == 0 { 0 } else { self.starts[b - 1] };
+        &self.members[first as usize..self.starts[b] as usize]
+    }
+}
+
+/// The frame a canvas drew last.
+struct Last {
+    /// Its address and length, so a different buffer is never trusted.
+    out: (usize, usize),
+    /// The box the spots touched (`usize::MAX` in `[0]` when none did).
+    bbox: [usize; 4],
+    /// For a keyed render: everything the frame's pixels depend on
+    /// besides the photo.
+    drawn: Option<Drawn>,
+}
+
+/// The inputs of a keyed render.
+struct Drawn {
+    photo: (usize, usize, u32, u32),
+    look: [u32; 5],
+    clip: Option<(u64, u32)>,
+    keys: Vec<u32>,
+    spots: Vec<Spot>,
+}
+
+/// Identity of what a [`Canvas::render_keyed`] draws, so that the next
+/// render of the same frame redraws only the tiles whose spots changed.
+#[derive(Clone, Copy)]
+pub struct Keys<'a> {
+    /// Per spot, a stable identity, strictly increasing: a spot with the
+    /// same key in the next render is the same dot (redrawn if its `Spot`
+    /// changed), a key that comes or goes is a dot shown or hidden.
+    pub spots: &'a [u32],
+    /// Changes whenever the clip's ink changes (a brush edit).
+    pub clip: u64,
 }
 
 /// Where ink may show: `ink(x, y)` in 0..=1 at working-image pixel
@@ -72,12 +177,32 @@ pub struct Clip<'a> {
     pub scale: f32,
 }
 
+impl Look {
+    /// The exact values, for telling whether a frame needs a full redraw.
+    fn bits(&self) -> [u32; 5] {
+        [
+            self.shade.to_bits(),
+            self.skin_luma.to_bits(),
+            self.redness.to_bits(),
+            self.hair_ink.to_bits(),
+            self.softness.to_bits(),
+        ]
+    }
+}
+
+/// Whether two spots draw exactly the same pixels.
+fn same_spot(a: &Spot, b: &Spot) -> bool {
+    let bits =
+        |s: &Spot| [s.x, s.y, s.radius, s.ink, s.axis[0], s.axis[1], s.roundness].map(f32::to_bits);
+    bits(a) == bits(b)
+}
+
 impl Canvas {
     /// Draws `spots` over `photo` into `out` (RGBA, same size as the photo).
     /// `out` may hold this canvas's previous frame of the same photo; it is
     /// then updated in place.
     pub fn render(&mut self, photo: &Rgba, spots: &[Spot], look: Look, out: &mut Vec<u8>) {
-        self.render_clipped(photo, spots, look, None, out)
+        self.draw(photo, spots, None, look, None, out)
     }
 
     /// [`Canvas::render`], with ink limited to `clip`.
@@ -89,101 +214,301 @@ impl Canvas {
         clip: Option<Clip>,
         out: &mut Vec<u8>,
     ) {
+        self.draw(photo, spots, None, look, clip, out)
+    }
+
+    /// [`Canvas::render_clipped`] of spots identified by `keys`: when `out`
+    /// holds this canvas's previous keyed frame of the same photo, look and
+    /// clip, only the pixels that a shown, hidden or changed spot reaches
+    /// are redrawn (a density step redraws a tenth of the head instead of
+    /// all of it), with exactly the values a full render would give.
+    pub fn render_keyed(
+        &mut self,
+        photo: &Rgba,
+        spots: &[Spot],
+        keys: Keys,
+        look: Look,
+        clip: Option<Clip>,
+        out: &mut Vec<u8>,
+    ) {
+        self.draw(photo, spots, Some(keys), look, clip, out)
+    }
+
+    fn draw(
+        &mut self,
+        photo: &Rgba,
+        spots: &[Spot],
+        keys: Option<Keys>,
+        look: Look,
+        clip: Option<Clip>,
+        out: &mut Vec<u8>,
+    ) {
         let (w, h) = (photo.width as usize, photo.height as usize);
+        // Keys that break their contract make this an unkeyed render.
+        let keys = keys
+            .filter(|k| k.spots.len() == spots.len() && k.spots.windows(2).all(|p| p[0] < p[1]));
+        let photo_id = (
+            photo.data.as_ptr() as usize,
+            photo.data.len(),
+            photo.width,
+            photo.height,
+        );
+        let clip_id = keys.and_then(|k| clip.map(|c| (k.clip, c.scale.to_bits())));
+        // What to redraw of the previous frame: with the same photo, look
+        // and clip, the pixels a changed spot reaches (patching it);
+        // otherwise the box it inked, restored from the photo.
+        let mut patch = false;
+        let mut old_box = None;
+        let mut spare = (Vec::new(), Vec::new());
         match self.last.take() {
-            Some((addr, len, b))
-                if addr == out.as_ptr() as usize && len == out.len() && len == photo.data.len() =>
+            Some(l)
+                if l.out == (out.as_ptr() as usize, out.len()) && out.len() == photo.data.len() =>
             {
-                if b[0] != usize::MAX {
-                    for y in b[1]..=b[3] {
-                        let row = (y * w + b[0]) * 4..(y * w + b[2] + 1) * 4;
-                        out[row.clone()].copy_from_slice(&photo.data[row]);
+                match (&l.drawn, keys) {
+                    (Some(old), Some(k))
+                        if old.photo == photo_id
+                            && old.look == look.bits()
+                            && old.clip == clip_id =>
+                    {
+                        self.diff(old, k.spots, spots);
+                        patch = true;
                     }
+                    _ if l.bbox[0] != usize::MAX => old_box = Some(l.bbox),
+                    _ => {}
+                }
+                if let Some(old) = l.drawn {
+                    spare = (old.keys, old.spots);
                 }
             }
-            _ => {
+            l => {
+                if let Some(old) = l.and_then(|l| l.drawn) {
+                    spare = (old.keys, old.spots);
+                }
                 out.clear();
                 out.extend_from_slice(&photo.data);
             }
         }
-        // Coverage only over the spots' footprints (the head), not the whole
-        // photo: a 12-MP frame would otherwise carry a 48-MB float buffer.
-        let mut area = [usize::MAX, usize::MAX, 0usize, 0usize];
-        for s in spots {
-            if let Some(f) = footprint(s, look.softness, w, h) {
-                area = [
-                    area[0].min(f[0]),
-                    area[1].min(f[1]),
-                    area[2].max(f[2]),
-                    area[3].max(f[3]),
-                ];
+        let drawn = keys.map(|k| {
+            let (mut keys, mut kept) = spare;
+            keys.clear();
+            keys.extend_from_slice(k.spots);
+            kept.clear();
+            kept.extend_from_slice(spots);
+            Drawn {
+                photo: photo_id,
+                look: look.bits(),
+                clip: clip_id,
+                keys,
+                spots: kept,
             }
+        });
+        let bbox = self.spots.fill(spots, look.softness, (w, h));
+        if patch {
+            self.changed
+                .fill(&self.changed_spots, look.softness, (w, h));
         }
-        let (ox, oy) = (area[0].min(w), area[1].min(h));
-        let aw = if area[0] == usize::MAX {
-            0
-        } else {
-            area[2] + 1 - area[0]
-        };
-        let ah = if area[0] == usize::MAX {
-            0
-        } else {
-            area[3] + 1 - area[1]
-        };
-        self.coverage.clear();
-        self.coverage.resize(aw * ah, 0.0);
-        let mut bbox = [usize::MAX, usize::MAX, 0usize, 0usize];
-        for s in spots {
-            splat(
-                &mut self.coverage,
-                (ox, oy, aw),
-                w,
-                h,
-                s,
-                look.softness,
-                &mut bbox,
-            );
-        }
-        self.last = Some((out.as_ptr() as usize, out.len(), bbox));
-        if bbox[0] == usize::MAX {
-            return;
-        }
+        self.last = Some(Last {
+            out: (out.as_ptr() as usize, out.len()),
+            bbox,
+            drawn,
+        });
+        let new_box = (bbox[0] != usize::MAX).then_some(bbox);
         let t: [f32; 3] =
             std::array::from_fn(|c| 1.0 - look.shade * (1.0 - PIGMENT_TRANSMISSION[c]));
         let skin = look.skin_luma.max(0.05);
-        for y in bbox[1]..=bbox[3] {
-            for x in bbox[0]..=bbox[2] {
-                let i = y * w + x;
-                let cov = self.coverage[(y - oy) * aw + x - ox];
-                if cov <= 0.0 {
-                    continue;
+        let words = w.div_ceil(64);
+        self.coverage.resize(w * BAND, 0.0);
+        self.hot.resize(words * BAND, 0);
+        for b in 0..h.div_ceil(BAND) {
+            let (y0, y1) = (b * BAND, ((b + 1) * BAND).min(h) - 1);
+            let full = (!patch).then_some([old_box, new_box]);
+            self.hot_spans(b, (w, y1 + 1), look.softness, full);
+            if self.span_rows[y1 + 1 - y0] == 0 {
+                continue;
+            }
+            for y in y0..=y1 {
+                let r = y - y0;
+                for &(x0, x1) in &self.spans[self.span_rows[r]..self.span_rows[r + 1]] {
+                    self.coverage[r * w + x0..=r * w + x1].fill(0.0);
                 }
-                let cov = match clip {
-                    Some(c) => {
-                        cov * (c.ink)((x as f32 / c.scale) as f64, (y as f32 / c.scale) as f64)
+            }
+            for &i in self.spots.of(b) {
+                splat(
+                    &mut self.coverage,
+                    y0,
+                    (w, y1 + 1),
+                    (&self.spans, &self.span_rows),
+                    &spots[i as usize],
+                    look.softness,
+                );
+            }
+            for y in y0..=y1 {
+                let r = y - y0;
+                for &(x0, x1) in &self.spans[self.span_rows[r]..self.span_rows[r + 1]] {
+                    let px = (y * w + x0) * 4..(y * w + x1 + 1) * 4;
+                    out[px.clone()].copy_from_slice(&photo.data[px]);
+                    let cov_row = &self.coverage[r * w + x0..=r * w + x1];
+                    for (x, &cov) in (x0..).zip(cov_row) {
+                        if cov <= 0.0 {
+                            continue;
+                        }
+                        let i = y * w + x;
+                        let cov = match clip {
+                            Some(c) => {
+                                cov * (c.ink)(
+                                    (x as f32 / c.scale) as f64,
+                                    (y as f32 / c.scale) as f64,
+                                )
+                            }
+                            None => cov,
+                        };
+                        shade(&mut out[i * 4..i * 4 + 3], cov, look, t, skin);
                     }
-                    None => cov,
-                };
-                let p = &mut out[i * 4..i * 4 + 3];
-                let l =
-                    (0.2126 * p[0] as f32 + 0.7152 * p[1] as f32 + 0.0722 * p[2] as f32) / 255.0;
-                // Hair (well below skin tone) takes little extra ink; the
-                // skin's shine (well above it) sits on top of the pigment.
-                let hair = smoothstep(0.35 * skin, 0.8 * skin, l);
-                let shine = smoothstep(skin * 1.12 + 0.05, 0.98, l);
-                let a = cov * (look.hair_ink + (1.0 - look.hair_ink) * hair) * (1.0 - 0.6 * shine);
-                for c in 0..3 {
-                    let mult = 1.0 - a * (1.0 - t[c]);
-                    let tint = if c == 0 {
-                        1.0 + look.redness * a * 0.35
-                    } else {
-                        1.0
-                    };
-                    p[c] = (p[c] as f32 * mult * tint + 0.5).min(255.0) as u8;
                 }
             }
         }
     }
+
+    /// Collects into `changed_spots` the spots shown, hidden or changed
+    /// between the `old` frame and `spots` (with their `keys`): a changed
+    /// spot both as it was and as it is.
+    fn diff(&mut self, old: &Drawn, keys: &[u32], spots: &[Spot]) {
+        let changed = &mut self.changed_spots;
+        changed.clear();
+        // At most every spot, old and new: reserved whole so the buffer
+        // settles at its size instead of growing step by step.
+        changed.reserve(old.keys.len() + keys.len());
+        let (mut i, mut j) = (0, 0);
+        while i < old.keys.len() || j < keys.len() {
+            // Past the end of a list counts as a key above all others.
+            let key = |k: &[u32], i: usize| k.get(i).map_or(u64::MAX, |&k| k as u64);
+            let (a, b) = (key(&old.keys, i), key(keys, j));
+            if a <= b && (a < b || !same_spot(&old.spots[i], &spots[j])) {
+                changed.push(old.spots[i]);
+            }
+            if b <= a && (b < a || !same_spot(&old.spots[i], &spots[j])) {
+                changed.push(spots[j]);
+            }
+            i += (a <= b) as usize;
+            j += (b <= a) as usize;
+        }
+    }
+
+    /// Sets the spans of band `b` (rows up to `h`) to the pixels to
+    /// redraw: when patching, those the changed spots reach (the only ones
+    /// whose coverage can differ), else the boxes in `full` (the last
+    /// frame's ink and this one's).
+    fn hot_spans(
+        &mut self,
+        b: usize,
+        (w, h): (usize, usize),
+        softness: f32,
+        full: Option<[Option<[usize; 4]>; 2]>,
+    ) {
+        let words = w.div_ceil(64);
+        let y0 = b * BAND;
+        // Per row, the words marked.
+        let mut reach = [(usize::MAX, 0usize); BAND];
+        let mut mark = |hot: &mut [u64], y: usize, xa: usize, xb: usize| {
+            set_bits(&mut hot[(y - y0) * words..(y - y0 + 1) * words], xa, xb);
+            let e = &mut reach[y - y0];
+            *e = (e.0.min(xa / 64), e.1.max(xb / 64));
+        };
+        if let Some(boxes) = full {
+            for [x0, by0, x1, by1] in boxes.into_iter().flatten() {
+                for y in by0.max(y0)..=by1.min(h - 1) {
+                    mark(&mut self.hot, y, x0, x1);
+                }
+            }
+        } else {
+            for &i in self.changed.of(b) {
+                let s = &self.changed_spots[i as usize];
+                let Some([x0, sy0, x1, sy1]) = footprint(s, softness, w, h) else {
+                    continue;
+                };
+                let (r, _, soft) = spot_shape(s, softness);
+                let reach = (HALO_SCALE * r).max(r + 0.5 * soft);
+                let span = RowSpan::new(s, 1.0 / s.roundness.max(0.3), reach);
+                for y in sy0.max(y0)..=sy1 {
+                    if let Some((xa, xb)) = span.at(y as f32 + 0.5 - s.y, s.x, x0, x1) {
+                        mark(&mut self.hot, y, xa, xb);
+                    }
+                }
+            }
+        }
+        self.spans.clear();
+        self.span_rows[0] = 0;
+        for (r, &(lo, hi)) in reach.iter().enumerate() {
+            if lo != usize::MAX {
+                let row = &mut self.hot[r * words..(r + 1) * words];
+                take_runs(&mut row[lo..=hi], lo * 64, &mut self.spans);
+            }
+            self.span_rows[r + 1] = self.spans.len();
+        }
+    }
+}
+
+/// Sets bits `a..=b` of a row bitmap.
+fn set_bits(row: &mut [u64], a: usize, b: usize) {
+    for (k, word) in row.iter_mut().enumerate().take(b / 64 + 1).skip(a / 64) {
+        let lo = if k == a / 64 { a % 64 } else { 0 };
+        let hi = if k == b / 64 { b % 64 } else { 63 };
+        *word |= (u64::MAX >> (63 - hi)) & (u64::MAX << lo);
+    }
+}
+
+/// Appends the runs of set bits in `row` (whose bit 0 is column `x0`) to
+/// `spans` as column ranges, and clears `row`.
+fn take_runs(row: &mut [u64], x0: usize, spans: &mut Vec<(usize, usize)>) {
+    let mut start = None;
+    for (k, word) in row.iter_mut().enumerate() {
+        let mut bits = std::mem::take(word);
+        // Bit 0 of `bits` is column `x`; `left` bits of this word remain.
+        let (mut x, mut left) = (x0 + 64 * k, 64);
+        while left > 0 {
+            let n = match start {
+                // Ones until the run ends.
+                Some(_) => (!bits).trailing_zeros() as usize,
+                // Zeros until the next run starts.
+                None => bits.trailing_zeros() as usize,
+            };
+            if n >= left {
+                break;
+            }
+            x += n;
+            left -= n;
+            bits >>= n;
+            start = match start {
+                Some(a) => {
+                    spans.push((a, x - 1));
+                    None
+                }
+                None => Some(x),
+            };
+        }
+    }
+    if let Some(a) = start {
+        spans.push((a, x0 + 64 * row.len() - 1));
+    }
+}
+
+/// Darkens one photo pixel `p` (RGB) by ink coverage `cov`.
+#[inline]
+fn shade(p: &mut [u8], cov: f32, look: Look, t: [f32; 3], skin: f32) {
+    let l = (0.2126 * p[0] as f32 + 0.7152 * p[1] as f32 + 0.0722 * p[2] as f32) / 255.0;
+    // Hair (well below skin tone) takes little extra ink; the skin's shine
+    // (well above it) sits on top of the pigment.
+    let hair = smoothstep(0.35 * skin, 0.8 * skin, l);
+    let shine = smoothstep(skin * 1.12 + 0.05, 0.98, l);
+    let a = cov * (look.hair_ink + (1.0 - look.hair_ink) * hair) * (1.0 - 0.6 * shine);
+    // Red also takes the fresh dot's redness.
+    let put = |v: u8, c: usize, tint: f32| {
+        let mult = 1.0 - a * (1.0 - t[c]);
+        (v as f32 * mult * tint + 0.5).min(255.0) as u8
+    };
+    p[0] = put(p[0], 0, 1.0 + look.redness * a * 0.35);
+    p[1] = put(p[1], 1, 1.0);
+    p[2] = put(p[2], 2, 1.0);
 }
 
 fn smoothstep(e0: f32, e1: f32, x: f32) -> f32 {
@@ -220,16 +545,16 @@ fn spot_shape(s: &Spot, softness: f32) -> (f32, f32, f32) {
     (r, peak, soft)
 }
 
-/// Adds one spot to `coverage`, a buffer over the image region starting at
-/// `(ox, oy)` and `aw` pixels wide that holds every spot's footprint.
+/// Adds one spot to `coverage`, a buffer over image rows `oy..h` and the
+/// image's full width `w`, in the pixels `spans` lists (the column ranges
+/// of row `r` are `spans.0[spans.1[r]..spans.1[r + 1]]`, sorted).
 fn splat(
     coverage: &mut [f32],
-    (ox, oy, aw): (usize, usize, usize),
-    w: usize,
-    h: usize,
+    oy: usize,
+    (w, h): (usize, usize),
+    (spans, span_rows): (&[(usize, usize)], &[usize; BAND + 1]),
     s: &Spot,
     softness: f32,
-    bbox: &mut [usize; 4],
 ) {
     let Some([x0, y0, x1, y1]) = footprint(s, softness, w, h) else {
         return;
@@ -238,30 +563,127 @@ fn splat(
     // Pigment scattered in the dermis leaves a faint halo around the core:
     // it greys the skin between dots as stubble shadow does.
     let halo_r = HALO_SCALE * r;
-    bbox[0] = bbox[0].min(x0);
-    bbox[1] = bbox[1].min(y0);
-    bbox[2] = bbox[2].max(x1);
-    bbox[3] = bbox[3].max(y1);
     let [ux, uy] = s.axis;
     let inv_round = 1.0 / s.roundness.max(0.3);
     let halo_peak = HALO_INK * peak;
-    for y in y0..=y1 {
+    let span = RowSpan::new(s, inv_round, halo_r.max(r + 0.5 * soft));
+    // Squared distances inside which the core is solid (ink `peak`, no
+    // square root or division) and beyond which it is 0 (halo only, one
+    // division fewer); padded by 0.1% so that a pixel takes a shortcut
+    // only where the full formula gives exactly the same value.
+    let (solid, open) = (r - 0.5 * soft, r + 0.5 * soft);
+    let usable = peak >= 0.0 && peak.is_finite();
+    let solid2 = if usable && solid >= 0.1 * soft {
+        (0.999 * solid) * (0.999 * solid)
+    } else {
+        -1.0
+    };
+    let open2 = if usable {
+        (1.001 * open) * (1.001 * open)
+    } else {
+        f32::INFINITY
+    };
+    for y in y0.max(oy)..=y1 {
+        // The spans that reach the footprint; usually none, and then the
+        // row costs no float math.
+        let row_spans = &spans[span_rows[y - oy]..span_rows[y - oy + 1]];
+        let row_spans = &row_spans[row_spans.partition_point(|p| p.1 < x0)..];
+        if row_spans.first().is_none_or(|p| p.0 > x1) {
+            continue;
+        }
         let dy = y as f32 + 0.5 - s.y;
-        // This row of the footprint, x0..=x1, inside the coverage region.
-        let start = (y - oy) * aw + (x0 - ox);
-        let row = &mut coverage[start..start + (x1 - x0 + 1)];
-        for (x, c) in (x0..=x1).zip(row.iter_mut()) {
-            let dx = x as f32 + 0.5 - s.x;
-            let along = dx * ux + dy * uy;
-            let across = (dy * ux - dx * uy) * inv_round;
-            let d = (along * along + across * across).sqrt();
-            let core = ((r - d) / soft + 0.5).clamp(0.0, 1.0) * peak;
-            let halo = (1.0 - d / halo_r).max(0.0) * halo_peak;
-            let a = core.max(halo);
-            if a > 0.0 {
-                *c = 1.0 - (1.0 - *c) * (1.0 - a);
+        let Some((xa, xb)) = span.at(dy, s.x, x0, x1) else {
+            continue;
+        };
+        let from = row_spans.partition_point(|p| p.1 < xa);
+        for &(pa, pb) in &row_spans[from..] {
+            if pa > xb {
+                break;
+            }
+            // This row's inked pixels within the span.
+            let (xa, xb) = (xa.max(pa), xb.min(pb));
+            let start = (y - oy) * w + xa;
+            let row = &mut coverage[start..=start + (xb - xa)];
+            for (x, c) in (xa..=xb).zip(row.iter_mut()) {
+                let dx = x as f32 + 0.5 - s.x;
+                let along = dx * ux + dy * uy;
+                let across = (dy * ux - dx * uy) * inv_round;
+                let d2 = along * along + across * across;
+                let a = if d2 < solid2 {
+                    // The halo is at most `HALO_INK * peak`, below the core.
+                    peak
+                } else {
+                    let d = d2.sqrt();
+                    let halo = (1.0 - d / halo_r).max(0.0) * halo_peak;
+                    if d2 > open2 {
+                        // The core is 0 here and the halo is not negative.
+                        halo
+                    } else {
+                        let core = ((r - d) / soft + 0.5).clamp(0.0, 1.0) * peak;
+                        core.max(halo)
+                    }
+                };
+                if a > 0.0 {
+                    *c = 1.0 - (1.0 - *c) * (1.0 - a);
+                }
             }
         }
+    }
+}
+
+/// The pixels of a footprint row a spot can ink: those whose elliptical
+/// distance `d` from the centre (as [`splat`] measures it) is below the
+/// reach `R` where both core and halo fall to zero. The ellipse `d = R`
+/// fills only about half of the square footprint, and skipping the rest
+/// leaves every pixel exactly as before: the span is solved for a reach
+/// 0.1% larger, so a pixel outside it is far beyond any rounding of `d`
+/// (pixel offsets from the centre are exact in f32, `d` is good to a few
+/// ulps) and its ink would be exactly 0.
+struct RowSpan {
+    /// `d² = a·dx² + b·dy·dx + c·dy²` (the `b` without its `dy`).
+    a: f64,
+    b: f64,
+    c: f64,
+    /// The padded reach, squared.
+    reach2: f64,
+}
+
+impl RowSpan {
+    fn new(s: &Spot, inv_round: f32, reach: f32) -> RowSpan {
+        let (ux, uy, k2) = (
+            s.axis[0] as f64,
+            s.axis[1] as f64,
+            (inv_round as f64).powi(2),
+        );
+        let reach = reach as f64 * 1.001 + 0.01;
+        RowSpan {
+            a: ux * ux + k2 * uy * uy,
+            b: 2.0 * ux * uy * (1.0 - k2),
+            c: uy * uy + k2 * ux * ux,
+            reach2: reach * reach,
+        }
+    }
+
+    /// The inked pixels `xa..=xb` of the row `dy` below the centre `cx`,
+    /// within the footprint `x0..=x1`; `None` when the row has none.
+    fn at(&self, dy: f32, cx: f32, x0: usize, x1: usize) -> Option<(usize, usize)> {
+        if !(self.a > 1e-6 && self.a.is_finite() && self.b.is_finite()) {
+            // A degenerate axis: no ellipse to solve, keep the whole row.
+            return Some((x0, x1));
+        }
+        let dy = dy as f64;
+        let b = self.b * dy;
+        let disc = b * b - 4.0 * self.a * (self.c * dy * dy - self.reach2);
+        if disc < 0.0 {
+            return None;
+        }
+        let root = disc.sqrt();
+        // Pixel x is at dx = x + 0.5 - cx.
+        let lo = cx as f64 - 0.5 + (-b - root) / (2.0 * self.a);
+        let hi = cx as f64 - 0.5 + (-b + root) / (2.0 * self.a);
+        let xa = lo.ceil().max(x0 as f64);
+        let xb = hi.floor().min(x1 as f64);
+        (xa <= xb).then_some((xa as usize, xb as usize))
     }
 }
 
@@ -312,6 +734,85 @@ mod tests {
         assert!(c[0] < 60, "{c:?}");
         // Still warmer than blue: skin tone dominates, pigment only cools it.
         assert!(c[2] as f32 <= c[0] as f32 * 1.0, "{c:?}");
+    }
+
+    #[test]
+    fn bit_runs_come_back_as_the_spans_set() {
+        let mut row = vec![0u64; 4];
+        let mut rng = 12345u32;
+        for _ in 0..500 {
+            let mut want = [false; 256];
+            for _ in 0..(rng % 5) {
+                rng = rng.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                let a = (rng >> 8) as usize % 256;
+                rng = rng.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                let b = (a + (rng >> 8) as usize % 80).min(255);
+                set_bits(&mut row, a, b);
+                want[a..=b].fill(true);
+            }
+            let mut spans = Vec::new();
+            take_runs(&mut row, 0, &mut spans);
+            let mut got = [false; 256];
+            for w in spans.windows(2) {
+                assert!(w[0].1 + 1 < w[1].0, "{spans:?} not separate and sorted");
+            }
+            for &(a, b) in &spans {
+                got[a..=b].fill(true);
+            }
+            assert_eq!(got, want);
+            assert!(row.iter().all(|&w| w == 0));
+        }
+    }
+
+    #[test]
+    fn a_keyed_re_render_patches_exactly_what_a_full_render_draws() {
+        // Random dots shown and hidden, one moved, a clip on part of the
+        // image: each patched frame equals a fresh full render.
+        let mut photo = Rgba::filled(150, 70, [0, 0, 0, 255]);
+        for (i, p) in photo.data.chunks_mut(4).enumerate() {
+            p[..3].copy_from_slice(&[(i % 251) as u8, (i % 199) as u8, 120]);
+        }
+        let all: Vec<Spot> = (0..400u32)
+            .map(|i| {
+                let h = i.wrapping_mul(2_654_435_761);
+                Spot {
+                    x: (h % 1500) as f32 / 10.0 - 2.0,
+                    y: ((h >> 12) % 700) as f32 / 10.0,
+                    radius: 0.3 + ((h >> 20) % 30) as f32 / 10.0,
+                    ink: 0.5 + (i % 5) as f32 / 10.0,
+                    axis: [0.6, 0.8],
+                    roundness: 0.7 + (i % 3) as f32 / 10.0,
+                }
+            })
+            .collect();
+        let ink = |x: f64, _y: f64| if x < 100.0 { 1.0 } else { 0.5 };
+        let clip = Clip {
+            ink: &ink,
+            scale: 1.0,
+        };
+        let mut canvas = Canvas::default();
+        let mut frame = Vec::new();
+        for step in 0..8u32 {
+            let (mut keys, mut spots) = (Vec::new(), Vec::new());
+            for (k, s) in all.iter().enumerate() {
+                if (k as u32 * 7 + step * 13) % 10 < 3 + step % 4 {
+                    let mut s = *s;
+                    if k == 5 && step % 2 == 1 {
+                        s.x += 0.25;
+                    }
+                    keys.push(k as u32);
+                    spots.push(s);
+                }
+            }
+            let keys = Keys {
+                spots: &keys,
+                clip: 0,
+            };
+            canvas.render_keyed(&photo, &spots, keys, look(), Some(clip), &mut frame);
+            let mut fresh = Vec::new();
+            Canvas::default().render_clipped(&photo, &spots, look(), Some(clip), &mut fresh);
+            assert!(frame == fresh, "step {step}");
+        }
     }
 
     #[test]
