@@ -218,7 +218,9 @@ impl Grid {
                 offsets.push((dr * stride as isize + dc, ex * ex + ey * ey));
             }
         }
-        offsets.sort_unstable_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        crate::order::sort_by(&mut offsets, |a, b| {
+            a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)).is_lt()
+        });
         let block_cols = cols.div_ceil(8);
         Grid {
             inv,
@@ -826,12 +828,12 @@ pub fn nested_pattern(width: f64, height: f64, spacing: &impl Spacing, seed: u64
             roundness: (0.72 + 0.28 * rng.random::<f64>()) as f32,
         };
     }
-    // Ranks are unique, so the order is total and an unstable sort is
-    // deterministic.
-    dots.sort_unstable_by(|a, b| {
+    // Ranks are unique, so the order is total and any sort gives the same.
+    crate::order::sort_by(&mut dots, |a, b| {
         a.y.total_cmp(&b.y)
             .then(a.x.total_cmp(&b.x))
             .then(a.rank.total_cmp(&b.rank))
+            .is_lt()
     });
     dots
 }
