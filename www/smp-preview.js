@@ -158,6 +158,7 @@ class SmpPreview extends HTMLElement {
       this.#Engine = Engine;
       this.#engine = new Engine();
       this.#memory = memory;
+      performance.mark('smp-engine-ready'); // startup milestones, for the benchmark and the browser's profiler
     } catch (e) {
       this.setAttribute('state', 'error');
       this.#showMessage("The preview engine couldn't start in this browser. Try an up-to-date Chrome, Edge, Firefox or Safari.", true);
@@ -550,7 +551,11 @@ class SmpPreview extends HTMLElement {
     return this.hasAttribute('sample') ? new URL(this.getAttribute('sample'), document.baseURI).href : DEFAULT_SAMPLE;
   }
 
-  /** Starts fetching the sample photo: a promise of { url, blob }, or of { url, error }. */
+  /**
+   * Starts fetching and decoding the sample photo: a promise of
+   * { url, blob, decoded } (decoded: a promise of decodePhoto's result) or of
+   * { url, error }. Decoding starts at once, so it overlaps the engine's start.
+   */
   #fetchSample() {
     const url = this.#sampleUrl();
     return fetch(url)
@@ -559,7 +564,11 @@ class SmpPreview extends HTMLElement {
         return res.blob();
       })
       .then(
-        (blob) => ({ url, blob }),
+        (blob) => {
+          const decoded = decodePhoto(blob);
+          decoded.catch(() => {}); // reported when awaited
+          return { url, blob, decoded };
+        },
         (error) => ({ url, error }),
       );
   }
@@ -568,8 +577,11 @@ class SmpPreview extends HTMLElement {
   async #loadSample(early = null) {
     let fetched = early && (await early);
     // The sample attribute may have changed since the early fetch began.
-    if (!fetched || fetched.url !== this.#sampleUrl()) fetched = await this.#fetchSample();
-    const { blob, error } = fetched;
+    if (!fetched || fetched.url !== this.#sampleUrl()) {
+      fetched?.decoded?.then((d) => d.full.close(), () => {});
+      fetched = await this.#fetchSample();
+    }
+    const { blob, error, decoded } = fetched;
     if (error) {
       if (!this.#photo) {
         this.#showMessage("The sample photo couldn't be loaded. Choose a photo of your own head to start.", true);
@@ -578,11 +590,12 @@ class SmpPreview extends HTMLElement {
       this.#say("The sample photo couldn't be loaded.", true);
       return;
     }
-    if (!this.#ownPhoto) await this.#load(blob, 'sample', { isSample: true });
+    if (!this.#ownPhoto) await this.#load(blob, 'sample', { isSample: true, decoded });
+    else decoded.then((d) => d.full.close(), () => {});
   }
 
-  /** Loads a photo; resolves to true once it is shown. */
-  async #load(blob, name, { isSample = false, fromLink = false } = {}) {
+  /** Loads a photo (`decoded`: its decodePhoto promise when already started); resolves to true once it is shown. */
+  async #load(blob, name, { isSample = false, fromLink = false, decoded = null } = {}) {
     if (!this.#engine) {
       this.#say('The preview engine is still loading. Try again in a moment.', true);
       return false;
@@ -591,16 +604,16 @@ class SmpPreview extends HTMLElement {
     this.#say(isSample ? 'Opening the sample photo…' : fromLink ? 'Opening the photo in the link…' : 'Opening your photo…');
     this.#els.busy.hidden = !this.#photo; // over the current preview; the first load has its own message
     try {
-      return await this.#loadNow(blob, name, isSample, fromLink, token);
+      return await this.#loadNow(blob, name, isSample, fromLink, token, decoded);
     } finally {
       if (token === this.#loadToken) this.#els.busy.hidden = true;
     }
   }
 
-  async #loadNow(blob, name, isSample, fromLink, token) {
+  async #loadNow(blob, name, isSample, fromLink, token, predecoded) {
     let decoded;
     try {
-      decoded = await decodePhoto(blob);
+      decoded = await (predecoded ?? decodePhoto(blob));
     } catch (e) {
       if (token !== this.#loadToken) return false;
       const message = e instanceof PhotoError ? e.message : "This file isn't a photo we can read. Try a JPEG or PNG.";
@@ -608,12 +621,17 @@ class SmpPreview extends HTMLElement {
       return false;
     }
     if (token !== this.#loadToken) return decoded.full.close(), false;
-    // Let the status paint: sampling the dot pattern takes a few hundred ms.
-    await new Promise((r) => requestAnimationFrame(() => setTimeout(r)));
-    if (token !== this.#loadToken) return decoded.full.close(), false;
+    performance.mark('smp-photo-decoded');
+    // Let the status paint over the current preview: sampling the dot pattern
+    // takes a while. (The first photo's loading message is already showing.)
+    if (this.#photo) {
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r)));
+      if (token !== this.#loadToken) return decoded.full.close(), false;
+    }
     const { working } = decoded;
     try {
       this.#engine.load_photo(working.width, working.height, new Uint8Array(working.data.buffer));
+      performance.mark('smp-photo-loaded');
     } catch (e) {
       decoded.full.close();
       this.#failLoad(`This photo can't be previewed: ${e.message}`);
