@@ -828,14 +828,16 @@ pub fn nested_pattern(width: f64, height: f64, spacing: &impl Spacing, seed: u64
             roundness: (0.72 + 0.28 * rng.random::<f64>()) as f32,
         };
     }
-    // Ranks are unique, so the order is total and any sort gives the same.
-    crate::order::sort_by(&mut dots, |a, b| {
-        a.y.total_cmp(&b.y)
-            .then(a.x.total_cmp(&b.x))
-            .then(a.rank.total_cmp(&b.rank))
-            .is_lt()
-    });
-    dots
+    // By row, then column: positions are non-negative, so their f32 bits
+    // order like the values, and no two dots share a position.
+    let keys: Vec<u64> = dots
+        .iter()
+        .map(|d| ((d.y.to_bits() as u64) << 32) | d.x.to_bits() as u64)
+        .collect();
+    crate::order::radix_order(&keys)
+        .into_iter()
+        .map(|i| dots[i as usize])
+        .collect()
 }
 
 /// FNV-1a digest of a pattern's exact bits (positions, ranks and jitter):

@@ -601,6 +601,10 @@ fn like_patch(photo: &Rgba, [x0, y0, x1, y1]: [i64; 4], brightness_weight: f32) 
 pub(crate) fn soften(mask: &mut [u8], w: usize, h: usize, radius: usize) {
     let mut tmp = vec![0u8; mask.len()];
     let k = 2 * radius + 1;
+    // acc / k as a multiply and shift: exact while acc * k < 2^32 (sums of
+    // bytes over k < 4000 pixels), and several times cheaper than dividing.
+    let inv = (1u64 << 32).div_ceil(k as u64);
+    let mean = |acc: u32| ((acc as u64 * inv) >> 32) as u8;
     for y in 0..h {
         let row = &mask[y * w..(y + 1) * w];
         let mut acc: u32 = 0;
@@ -612,22 +616,27 @@ pub(crate) fn soften(mask: &mut [u8], w: usize, h: usize, radius: usize) {
                 acc -= row[x - k] as u32;
             }
             if x >= radius {
-                tmp[y * w + x - radius] = (acc / k as u32) as u8;
+                tmp[y * w + x - radius] = mean(acc);
             }
         }
     }
-    for x in 0..w {
-        let mut acc: u32 = 0;
-        for y in 0..(h + radius) {
-            if y < h {
-                acc += tmp[y * w + x] as u32;
-            }
-            if y >= k {
-                acc -= tmp[(y - k) * w + x] as u32;
-            }
-            if y >= radius {
-                mask[(y - radius) * w + x] = (acc / k as u32) as u8;
-            }
+    // Columns with one running sum per column, a row at a time: memory is
+    // read in order (a column at a time strides the whole image).
+    let mut acc = vec![0u32; w];
+    for y in 0..(h + radius) {
+        if y < h {
+            acc.iter_mut()
+                .zip(&tmp[y * w..(y + 1) * w])
+                .for_each(|(a, &v)| *a += v as u32);
+        }
+        if y >= k {
+            acc.iter_mut()
+                .zip(&tmp[(y - k) * w..(y - k + 1) * w])
+                .for_each(|(a, &v)| *a -= v as u32);
+        }
+        if y >= radius {
+            let out = &mut mask[(y - radius) * w..(y - radius + 1) * w];
+            out.iter_mut().zip(&acc).for_each(|(m, &a)| *m = mean(a));
         }
     }
 }
