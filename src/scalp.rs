@@ -141,6 +141,11 @@ impl ScalpMask {
                 .zip(&skin)
                 .for_each(|(m, s)| *m = (*m).min(*s));
         }
+        if !head.found || busy_background {
+            // A colour test leaves holes where the scalp is paler or
+            // shinier; bare patches inside a stippled scalp look fake.
+            fill_holes(&mut sharp, w, h);
+        }
         // Freed before the buffers below so their memory is reused: wasm
         // memory never shrinks, so every peak here stays for good.
         drop(fg);
@@ -597,6 +602,61 @@ fn like_patch(photo: &Rgba, [x0, y0, x1, y1]: [i64; 4], brightness_weight: f32) 
         .collect()
 }
 
+/// Sets every 0 pixel of a 0/255 mask that the image border cannot reach
+/// through 0 pixels to 255: fills the holes. A scanline flood fill from the
+/// border marks what is outside in the mask itself (no extra image-sized
+/// buffer: wasm memory never shrinks).
+fn fill_holes(mask: &mut [u8], w: usize, h: usize) {
+    const OUTSIDE: u8 = 1;
+    let mut stack: Vec<(usize, usize)> = Vec::new();
+    for x in 0..w {
+        stack.push((x, 0));
+        stack.push((x, h - 1));
+    }
+    for y in 0..h {
+        stack.push((0, y));
+        stack.push((w - 1, y));
+    }
+    while let Some((x, y)) = stack.pop() {
+        let row = y * w;
+        if mask[row + x] != 0 {
+            continue;
+        }
+        let (mut l, mut r) = (x, x);
+        while l > 0 && mask[row + l - 1] == 0 {
+            l -= 1;
+        }
+        while r + 1 < w && mask[row + r + 1] == 0 {
+            r += 1;
+        }
+        mask[row + l..=row + r].fill(OUTSIDE);
+        for ny in [y.wrapping_sub(1), y + 1] {
+            if ny >= h {
+                continue;
+            }
+            // One seed per run of 0 pixels next to this span.
+            let mut i = l;
+            while i <= r {
+                if mask[ny * w + i] == 0 {
+                    stack.push((i, ny));
+                    while i <= r && mask[ny * w + i] == 0 {
+                        i += 1;
+                    }
+                } else {
+                    i += 1;
+                }
+            }
+        }
+    }
+    for m in mask.iter_mut() {
+        *m = match *m {
+            OUTSIDE => 0,
+            0 => 255,
+            v => v,
+        };
+    }
+}
+
 /// Box-blurs the mask so the outline fades over a couple of pixels.
 pub(crate) fn soften(mask: &mut [u8], w: usize, h: usize, radius: usize) {
     let mut tmp = vec![0u8; mask.len()];
@@ -664,4 +724,28 @@ pub fn skin_luma(photo: &Rgba, mask: &ScalpMask, head: Head) -> f32 {
     }
     let k = v.len() / 2;
     crate::order::nth_f32(&mut v, k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fill_holes_fills_enclosed_gaps_only() {
+        // A 255 ring with a hole in the middle, in a 0 field open to the border.
+        let (w, h) = (9, 7);
+        let mut mask = vec![0u8; w * h];
+        for y in 1..6 {
+            for x in 2..7 {
+                mask[y * w + x] = 255;
+            }
+        }
+        mask[3 * w + 4] = 0; // the hole
+        mask[3 * w + 2] = 0; // a notch open to the outside through (1, 3)
+        fill_holes(&mut mask, w, h);
+        assert_eq!(mask[3 * w + 4], 255, "the enclosed hole stays bare");
+        assert_eq!(mask[3 * w + 2], 0, "a notch open to the border was filled");
+        assert_eq!(mask[0], 0);
+        assert_eq!(mask.iter().filter(|&&v| v == 255).count(), 24);
+    }
 }
