@@ -36,6 +36,8 @@ use std::time::Instant;
 use smp_preview::metrics::{normalized_radius, uncovered_fraction};
 use smp_preview::sampling::{nested_points, poisson_disc, Uniform};
 
+mod common;
+
 /// Minimum spacing between points, in px.
 const SPACING: f64 = 11.0;
 /// Seed shared by every sampler.
@@ -223,18 +225,7 @@ fn bench_render(cfg: &Config) -> Option<(f64, f64)> {
     } else {
         (4000, 3000)
     };
-    let mut photo = smp_preview::photo::Rgba::filled(w, h, [190, 192, 190, 255]);
-    let (cx, cy, r) = (w as f64 / 2.0, h as f64 * 0.45, h as f64 * 0.3);
-    for y in 0..h {
-        for x in 0..w {
-            let (dx, dy) = (x as f64 - cx, y as f64 - cy);
-            if dx * dx + dy * dy < r * r || (dx.abs() < 0.8 * r && y as f64 > cy) {
-                let i = ((y * w + x) * 4) as usize;
-                photo.data[i..i + 3].copy_from_slice(&[214, 160, 135]);
-            }
-        }
-    }
-    let mut preview = smp_preview::preview::Preview::new(photo);
+    let mut preview = smp_preview::preview::Preview::new(common::portrait(w, h));
     preview.render(); // sample once
     let mut times = Vec::new();
     for k in 0..cfg.runs.max(1) {
