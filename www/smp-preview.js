@@ -164,6 +164,7 @@ class SmpPreview extends HTMLElement {
       this.#showMessage("The preview engine couldn't start in this browser. Try an up-to-date Chrome, Edge, Firefox or Safari.", true);
       this.#say("The preview engine couldn't start.", true);
       this.#els.photoSet.disabled = true;
+      sample?.then((f) => f.decoded?.then((d) => d.full.close(), () => {})); // never shown
       return;
     }
     this.#showMessage('Loading the sample photo…');
