@@ -195,7 +195,8 @@ impl Preview {
         undone
     }
 
-    /// Brush strokes so far (scars are kept apart).
+    /// Brush strokes and scars so far, oldest first (a dab's `scar` says
+    /// which).
     pub fn strokes(&self) -> Vec<Vec<Dab>> {
         self.mask.strokes()
     }

@@ -68,6 +68,8 @@ pub struct Dab {
     pub radius: f64,
     /// True adds scalp (dots even below the hairline), false erases.
     pub add: bool,
+    /// True when the dab marks a scar to camouflage (then `add` is unused).
+    pub scar: bool,
 }
 
 /// What a stroke does.
@@ -243,13 +245,15 @@ impl ScalpMask {
         true
     }
 
-    /// Brush strokes so far, oldest first (for share links; scars are not
-    /// in links yet).
+    /// Brush strokes and scars so far, oldest first, each dab's `scar`
+    /// saying which (for share links).
     pub fn strokes(&self) -> Vec<Vec<Dab>> {
         self.history
             .iter()
-            .filter(|(e, _)| *e == Edit::Brush)
-            .map(|(_, d)| d.clone())
+            .map(|(e, dabs)| {
+                let scar = *e == Edit::Scar;
+                dabs.iter().map(|d| Dab { scar, ..*d }).collect()
+            })
             .collect()
     }
 

@@ -40,8 +40,9 @@
 //! | 19     | 8 x u16   | left, middle, right handle, glabella, each `x, y`:  |
 //! |        |           | `-0.5 + n / 8192` (16384 steps over -0.5..1.5)      |
 //!
-//! The strokes section is `count:varint` then per stroke `flags:u8` (bit 0
-//! set = adds scalp, clear = erases; other bits zero), `radius:u16` (in
+//! The strokes section (brush strokes and scar marks, in the order they
+//! were made) is `count:varint` then per stroke `flags:u8` (0 erases scalp,
+//! 1 adds scalp, 3 marks a scar to camouflage; other values are refused), `radius:u16` (in
 //! 1/65536 of the photo's width, 1..=32767, so under half the width),
 //! `dabs:varint` (at least 1) and per dab `zigzag(dx):varint
 //! zigzag(dy):varint`: the change of the centre on a grid of 1/8192 of the
@@ -537,6 +538,7 @@ impl Fields {
 /// A stroke on the link's grids.
 struct QStroke {
     add: bool,
+    scar: bool,
     radius: u16,
     /// Centres in 1/8192 steps.
     points: Vec<(i64, i64)>,
@@ -552,6 +554,7 @@ impl QStroke {
                 y: y as f64 / DAB_STEPS,
                 radius,
                 add: self.add,
+                scar: self.scar,
             })
             .collect()
     }
@@ -572,10 +575,15 @@ fn normalize_strokes(strokes: &[Vec<Dab>]) -> Vec<QStroke> {
             }
             let radius = clamp((d.radius * RADIUS_STEPS).round(), 1.0, MAX_RADIUS as f64) as u16;
             let point = (dab_step(d.x), dab_step(d.y));
+            // A scar's `add` means nothing: always true, one canonical form.
+            let add = d.add || d.scar;
             match runs.last_mut() {
-                Some(run) if run.add == d.add && run.radius == radius => run.points.push(point),
+                Some(run) if run.add == add && run.scar == d.scar && run.radius == radius => {
+                    run.points.push(point)
+                }
                 _ => runs.push(QStroke {
-                    add: d.add,
+                    add,
+                    scar: d.scar,
                     radius,
                     points: vec![point],
                 }),
@@ -595,7 +603,7 @@ fn normalize_strokes(strokes: &[Vec<Dab>]) -> Vec<QStroke> {
 fn write_strokes(strokes: &[QStroke], out: &mut Vec<u8>) {
     put_varint(out, strokes.len() as u32);
     for s in strokes {
-        out.push(s.add as u8);
+        out.push(s.add as u8 | (s.scar as u8) << 1);
         out.extend_from_slice(&s.radius.to_le_bytes());
         put_varint(out, s.points.len() as u32);
         let mut prev = (0i64, 0i64);
@@ -622,9 +630,10 @@ fn read_strokes(payload: &[u8]) -> Result<Vec<Vec<Dab>>, ShareError> {
     let mut strokes = Vec::with_capacity(count);
     let mut total = 0usize;
     for _ in 0..count {
-        let add = match r.u8()? {
-            0 => false,
-            1 => true,
+        let (add, scar) = match r.u8()? {
+            0 => (false, false),
+            1 => (true, false),
+            3 => (true, true),
             _ => return Err(ShareError::new(DAMAGED)),
         };
         let radius = r.u16()?;
@@ -659,6 +668,7 @@ fn read_strokes(payload: &[u8]) -> Result<Vec<Vec<Dab>>, ShareError> {
         strokes.push(
             QStroke {
                 add,
+                scar,
                 radius,
                 points,
             }

@@ -24,7 +24,14 @@ fn err(message: impl Into<String>) -> JsError {
 /// Dabs from `[x0, y0, x1, y1, ...]` (relative coordinates) and a radius
 /// (fraction of the photo's width); points that are not numbers are
 /// skipped.
-fn dabs(points: &[f64], radius: f64, add: bool) -> Result<Vec<Dab>, JsError> {
+/// `dabs` on the share link's grid, so a link reproduces the edit exactly.
+fn snap(dabs: Vec<Dab>) -> Vec<Dab> {
+    crate::share::quantize_strokes(&[dabs])
+        .pop()
+        .unwrap_or_default()
+}
+
+fn dabs(points: &[f64], radius: f64, add: bool, scar: bool) -> Result<Vec<Dab>, JsError> {
     if !(radius.is_finite() && radius > 0.0 && radius < 0.5) {
         return Err(err("The brush size is out of range."));
     }
@@ -36,6 +43,7 @@ fn dabs(points: &[f64], radius: f64, add: bool) -> Result<Vec<Dab>, JsError> {
             y: c[1],
             radius,
             add,
+            scar,
         })
         .collect())
 }
@@ -159,9 +167,9 @@ impl Engine {
     /// Marks a scar to camouflage: `points` as in [`Engine::brush`]; a
     /// drag marks a strip scar (FUT), a tap a dot scar (FUE).
     pub fn scar(&mut self, points: Vec<f64>, radius: f64) -> Result<(), JsError> {
-        let dabs = dabs(&points, radius, true)?;
+        let dabs = dabs(&points, radius, true, true)?;
         if !dabs.is_empty() {
-            self.preview()?.scar(dabs);
+            self.preview()?.scar(snap(dabs));
         }
         Ok(())
     }
@@ -263,12 +271,9 @@ impl Engine {
     /// Applies one brush stroke: `points` is `[x0, y0, x1, y1, ...]` in
     /// relative coordinates, `radius` a fraction of the photo's width.
     pub fn brush(&mut self, points: Vec<f64>, radius: f64, add: bool) -> Result<(), JsError> {
-        let dabs = dabs(&points, radius, add)?;
+        let dabs = dabs(&points, radius, add, false)?;
         if !dabs.is_empty() {
-            let snapped = crate::share::quantize_strokes(&[dabs])
-                .pop()
-                .unwrap_or_default();
-            self.preview()?.brush(snapped);
+            self.preview()?.brush(snap(dabs));
         }
         Ok(())
     }
@@ -304,7 +309,11 @@ impl Engine {
         p.set_design(shared.design).map_err(|e| err(e.0))?;
         p.clear_brush();
         for stroke in shared.strokes {
-            p.brush(stroke);
+            if stroke.first().is_some_and(|d| d.scar) {
+                p.scar(stroke);
+            } else {
+                p.brush(stroke);
+            }
         }
         Ok(())
     }

@@ -295,6 +295,7 @@ fn a_scar_is_filled_at_the_density_around_it_with_uneven_take_up() {
             y: 195.0 / h,
             radius: 9.0 / w,
             add: true,
+            scar: true,
         })
         .collect();
     let count = |dots: &[(f32, f32, f32, f32)], x0: f32, x1: f32, y0: f32, y1: f32| {

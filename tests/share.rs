@@ -272,7 +272,13 @@ fn random_stroke(rng: &mut Pcg64Mcg, points: usize) -> Vec<Dab> {
         .map(|_| {
             x += rng.random_range(-0.006..0.006);
             y += rng.random_range(-0.006..0.006);
-            Dab { x, y, radius, add }
+            Dab {
+                x,
+                y,
+                radius,
+                add,
+                scar: false,
+            }
         })
         .collect()
 }
@@ -450,7 +456,13 @@ fn layout_matches_the_module_documentation() {
         [p(0.0, -0.5), p(0.5, 1.5), p(1.0, -0.5 + 1.0 / 8192.0)]
     );
     assert_eq!(d.glabella, p(0.5, 7000.0 / 8192.0 - 0.5));
-    let dab = |x: f64, y: f64, radius: f64, add: bool| Dab { x, y, radius, add };
+    let dab = |x: f64, y: f64, radius: f64, add: bool| Dab {
+        x,
+        y,
+        radius,
+        add,
+        scar: false,
+    };
     assert_eq!(
         s.strokes,
         vec![
@@ -487,6 +499,34 @@ fn typical_link_is_short() {
 }
 
 #[test]
+fn scar_marks_ride_in_links_in_the_order_they_were_made() {
+    let mut rng = Pcg64Mcg::seed_from_u64(21);
+    let mark = |mut s: Vec<Dab>, scar: bool| {
+        s.iter_mut().for_each(|d| d.scar = scar);
+        s
+    };
+    let strokes = vec![
+        random_stroke(&mut rng, 12),
+        mark(random_stroke(&mut rng, 9), true), // a strip scar
+        mark(random_stroke(&mut rng, 1), true), // an FUE dot
+        random_stroke(&mut rng, 5),
+    ];
+    let back = decode(&encode(&base(), &strokes, None)).unwrap().strokes;
+    assert_eq!(back, quantize_strokes(&strokes));
+    let kinds: Vec<bool> = back.iter().map(|s| s[0].scar).collect();
+    assert_eq!(kinds, [false, true, true, false]);
+    assert!(back[1].iter().chain(&back[2]).all(|d| d.scar && d.add));
+    // The independent writer: flags 3 is a scar, 2 is refused (see sections_are_strict).
+    let rec = [
+        Raw::base().section(),
+        strokes_section(&[(3, 600, vec![(4000, 3000)]), (0, 600, vec![(10, 10)])]),
+    ]
+    .concat();
+    let s = decode(&seal(&rec)).unwrap();
+    assert!(s.strokes[0][0].scar && !s.strokes[1][0].scar);
+}
+
+#[test]
 fn heavy_brush_edits_round_trip() {
     let mut rng = Pcg64Mcg::seed_from_u64(5);
     let strokes: Vec<Vec<Dab>> = (0..40).map(|_| random_stroke(&mut rng, 60)).collect();
@@ -511,6 +551,7 @@ fn strokes_are_normalized_like_the_link() {
         y: 0.5,
         radius,
         add,
+        scar: false,
     };
     let strokes = vec![
         vec![
@@ -560,6 +601,7 @@ fn the_worst_case_within_the_caps_fits_and_more_is_left_out() {
                         y: v,
                         radius: 0.4999,
                         add: i % 2 == 0,
+                        scar: false,
                     }
                 })
                 .collect()
@@ -585,6 +627,7 @@ fn the_worst_case_within_the_caps_fits_and_more_is_left_out() {
         y: 0.5,
         radius: 0.01,
         add: true,
+        scar: false,
     }]);
     assert_eq!(quantize_strokes(&more).len(), MAX_STROKES);
     let mut fat = strokes[..10].to_vec();
@@ -595,6 +638,7 @@ fn the_worst_case_within_the_caps_fits_and_more_is_left_out() {
                 y: 0.5,
                 radius: 0.01,
                 add: true,
+                scar: false,
             })
             .collect(),
     );

@@ -89,9 +89,10 @@ async function setSlider(id, value) {
   await nextRender(page, () => page.locator(`#${id}`).fill(String(value)));
 }
 
-/** One brush drag through photo points `pts` ([[x, y], ...]) with the brush in `mode`. */
+/** One brush drag through photo points `pts` ([[x, y], ...]) with the brush in `mode` ('Add scalp', 'Erase' or 'Scar'). */
 async function stroke(mode, pts, steps = 6) {
-  const radio = page.locator(`input[name=brush][value=${mode === 'Erase' ? 'erase' : 'add'}]`);
+  const value = { 'Add scalp': 'add', Erase: 'erase', Scar: 'scar' }[mode];
+  const radio = page.locator(`input[name=brush][value=${value}]`);
   if (!(await radio.isChecked())) await radio.check();
   const box = await page.locator('canvas.after').boundingBox();
   const k = box.width / 1350;
@@ -145,16 +146,18 @@ test('a shared link opened in a fresh browser reproduces the preview pixel for p
   await nextRender(page, () => page.keyboard.press('ArrowLeft'));
   await nextRender(page, () => page.getByRole('button', { name: 'New pattern' }).click());
   sizes.typical = (await share()).split('#')[1].length; // no brush edits yet
-  // Two brush strokes: erase a band, add a patch.
+  // Two brush strokes and a strip scar: erase a band, add a patch, mark a
+  // scar across the forehead (below the hairline, where only a scar gets dots).
   await stroke('Erase', [[560, SCALP_Y], [790, SCALP_Y]]);
   await stroke('Add scalp', [[600, 470], [760, 480]]);
+  await stroke('Scar', [[610, 400], [740, 405]]);
   await page.getByRole('radio', { name: 'Off' }).check();
 
   const link = await share();
   const want = await digest(page);
   const wantDesign = await design(page);
   const wantControls = await controls(page);
-  assert.equal(wantDesign.brush_strokes, 2);
+  assert.equal(wantDesign.brush_strokes, 3);
 
   const ctx = await freshContext();
   try {
