@@ -325,23 +325,19 @@ fn foreground(photo: &Rgba) -> Vec<bool> {
         crate::order::nth(&mut v, k) as f32
     };
     let bg = [median(0), median(1), median(2)];
-    let dist = |p: [u8; 4]| {
-        let d = [
-            p[0] as f32 - bg[0],
-            p[1] as f32 - bg[1],
-            p[2] as f32 - bg[2],
-        ];
-        (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).sqrt()
-    };
-    let mut spread: Vec<f32> = border.iter().map(|p| dist(*p)).collect();
-    // Threshold above the background's own variation (vignetting, noise).
-    let k = spread.len() * 9 / 10;
-    let thr = (crate::order::nth_f32(&mut spread, k) * 1.6).max(24.0);
+    let thr = above_spread(border.iter().map(|&p| rgb_distance(p, bg)).collect());
     photo
         .data
         .chunks_exact(4)
-        .map(|p| dist([p[0], p[1], p[2], 255]) > thr)
+        .map(|p| rgb_distance([p[0], p[1], p[2], 255], bg) > thr)
         .collect()
+}
+
+/// A colour distance above a background's own variation (vignetting,
+/// noise): 1.6x the 90th percentile of its pixels' `distances`, at least 24.
+fn above_spread(mut distances: Vec<f32>) -> f32 {
+    let k = distances.len() * 9 / 10;
+    (crate::order::nth_f32(&mut distances, k) * 1.6).max(24.0)
 }
 
 /// Background colours modelled by [`foreground_of_many`].
@@ -384,19 +380,20 @@ fn foreground_of_many(photo: &Rgba) -> Vec<bool> {
             }
         }
     }
-    // Each colour's threshold: above 90% of its own pixels' distances.
+    // Each colour's threshold, above its own pixels' variation.
+    let groups: Vec<usize> = border.iter().map(|&p| nearest(p, &centres)).collect();
     let thresholds: Vec<f32> = (0..centres.len())
         .map(|k| {
-            let mut d: Vec<f32> = border
+            let d: Vec<f32> = border
                 .iter()
-                .filter(|&&p| nearest(p, &centres) == k)
-                .map(|&p| rgb_distance(p, centres[k]))
+                .zip(&groups)
+                .filter(|&(_, &g)| g == k)
+                .map(|(&p, _)| rgb_distance(p, centres[k]))
                 .collect();
             if d.is_empty() {
                 return 0.0; // an empty group matches nothing
             }
-            let i = d.len() * 9 / 10;
-            (crate::order::nth_f32(&mut d, i) * 1.6).max(24.0)
+            above_spread(d)
         })
         .collect();
     photo

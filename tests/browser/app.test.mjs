@@ -14,6 +14,7 @@ import {
   decodeInPage,
   landmarks,
   nextRender,
+  drag,
   design,
   photoPath,
   WWW_DIR,
@@ -184,13 +185,17 @@ test('dragging a hairline handle moves the boundary; arrow keys move it too', as
   const at = await toClient(d0.handles[1][0] * 1350, d0.handles[1][1] * 1350);
   assert.ok(Math.abs(at.x - cx) < 1.5 && Math.abs(at.y - cy) < 1.5, 'handle not drawn at its position');
 
-  await nextRender(page, async () => {
-    await page.mouse.move(cx, cy);
-    await page.mouse.down();
-    await page.mouse.move(cx, cy + 20, { steps: 4 });
-    await page.mouse.move(cx, cy + 40, { steps: 4 });
-    await page.mouse.up();
-  });
+  await nextRender(page, () =>
+    drag(
+      page,
+      [
+        { x: cx, y: cy },
+        { x: cx, y: cy + 20 },
+        { x: cx, y: cy + 40 },
+      ],
+      4,
+    ),
+  );
   await settle();
   const d1 = await design(page);
   const dy = (d1.handles[1][1] - d0.handles[1][1]) * 1350;
@@ -242,10 +247,7 @@ test('zoom and pan move the photo, and the handles follow', async () => {
   const before = await page.locator('canvas.after').boundingBox();
   const sx = frame.x + frame.width / 2;
   const sy = frame.y + frame.height * 0.75;
-  await page.mouse.move(sx, sy);
-  await page.mouse.down();
-  await page.mouse.move(sx - 60, sy - 30, { steps: 5 });
-  await page.mouse.up();
+  await drag(page, [{ x: sx, y: sy }, { x: sx - 60, y: sy - 30 }], 5);
   const moved = await page.locator('canvas.after').boundingBox();
   assert.ok(Math.abs(moved.x - before.x + 60) < 1 && Math.abs(moved.y - before.y + 30) < 1, 'drag did not pan');
   await check('panned');
@@ -319,19 +321,14 @@ test('the scalp brush erases and adds dots, one stroke per drag, with undo', asy
   await snap(page, 'b0');
   const undo = page.getByRole('button', { name: 'Undo brush stroke' });
   assert.equal(await undo.isDisabled(), true);
-  const drag = async (y) => {
+  const paintAcross = async (y) => {
     const a = await toClient(SCALP[0], y);
     const b = await toClient(SCALP[2], y);
-    await nextRender(page, async () => {
-      await page.mouse.move(a.x, a.y);
-      await page.mouse.down();
-      await page.mouse.move(b.x, b.y, { steps: 8 });
-      await page.mouse.up();
-    });
+    await nextRender(page, () => drag(page, [a, b], 8));
   };
   const midY = Math.round((SCALP[1] + SCALP[3]) / 2);
   await page.getByRole('radio', { name: 'Erase' }).check();
-  await drag(midY);
+  await paintAcross(midY);
   assert.equal((await design(page)).brush_strokes, 1, 'one drag should be one stroke');
   await snap(page, 'b1');
   const band = [SCALP[0] + 10, midY - 8, SCALP[2] - 10, midY + 8];
@@ -347,7 +344,7 @@ test('the scalp brush erases and adds dots, one stroke per drag, with undo', asy
   // Add scalp on the forehead, below the hairline.
   const foreheadY = Math.round(HY + 70);
   await page.getByRole('radio', { name: 'Add scalp' }).check();
-  await drag(foreheadY);
+  await paintAcross(foreheadY);
   await snap(page, 'b3');
   const fore = await comparePixels(page, 'b0', 'b3', [SCALP[0] + 10, foreheadY - 8, SCALP[2] - 10, foreheadY + 8], 2);
   assert.ok(fore.darker > 100, `adding scalp drew no dots: ${JSON.stringify(fore)}`);
@@ -357,10 +354,7 @@ test('the scalp brush erases and adds dots, one stroke per drag, with undo', asy
   // With the brush off, a drag pans instead of painting.
   const strokes = (await design(page)).brush_strokes;
   const a = await toClient(HX, HY + 200);
-  await page.mouse.move(a.x, a.y);
-  await page.mouse.down();
-  await page.mouse.move(a.x + 20, a.y, { steps: 3 });
-  await page.mouse.up();
+  await drag(page, [a, { x: a.x + 20, y: a.y }], 3);
   assert.equal((await design(page)).brush_strokes, strokes);
   await page.getByRole('button', { name: 'Fit' }).click();
 });

@@ -175,6 +175,14 @@ export function photoCount(page) {
   return page.evaluate(() => document.querySelector('smp-preview').stats.photos);
 }
 
+/** A mouse drag through client points `points` ([{ x, y }, ...]), `steps` moves per leg. */
+export async function drag(page, points, steps) {
+  await page.mouse.move(points[0].x, points[0].y);
+  await page.mouse.down();
+  for (const p of points.slice(1)) await page.mouse.move(p.x, p.y, { steps });
+  await page.mouse.up();
+}
+
 /** Runs `action`, then waits until the preview has repainted. */
 export async function nextRender(page, action, timeout = 10_000) {
   const before = await page.evaluate(() => document.querySelector('smp-preview').stats.renders);

@@ -12,6 +12,7 @@ import {
   comparePixels,
   landmarks,
   nextRender,
+  drag,
   design,
   photoPath,
 } from './harness.mjs';
@@ -142,12 +143,7 @@ test('the scar tool paints dots where a scar is marked; undo removes them', asyn
   const y = Math.round(HY + 70);
   const a = await toClient(SCALP[0], y);
   const b = await toClient(SCALP[2], y);
-  await nextRender(page, async () => {
-    await page.mouse.move(a.x, a.y);
-    await page.mouse.down();
-    await page.mouse.move(b.x, b.y, { steps: 8 });
-    await page.mouse.up();
-  });
+  await nextRender(page, () => drag(page, [a, b], 8));
   await snap(page, 's1');
   const band = [SCALP[0] + 10, y - 8, SCALP[2] - 10, y + 8];
   assert.equal((await comparePixels(page, 'orig', 's0', band)).changed, 0, 'the forehead band had dots before the scar');

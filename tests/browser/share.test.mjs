@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { launchBrowser, openApp, openSample, waitForPhotos, nextRender, design, photoPath, WWW_DIR } from './harness.mjs';
+import { launchBrowser, openApp, openSample, waitForPhotos, nextRender, drag, design, photoPath, WWW_DIR } from './harness.mjs';
 
 let browser;
 let sender; // openApp result: the page that designs and shares
@@ -97,12 +97,7 @@ async function stroke(mode, pts, steps = 6) {
   const box = await page.locator('canvas.after').boundingBox();
   const k = box.width / 1350;
   const client = pts.map(([x, y]) => ({ x: box.x + x * k, y: box.y + y * k }));
-  await nextRender(page, async () => {
-    await page.mouse.move(client[0].x, client[0].y);
-    await page.mouse.down();
-    for (const c of client.slice(1)) await page.mouse.move(c.x, c.y, { steps });
-    await page.mouse.up();
-  });
+  await nextRender(page, () => drag(page, client, steps));
 }
 
 /** Clicks Share link and returns the link from the read-only field. */
