@@ -504,7 +504,9 @@ fn shade(p: &mut [u8], cov: f32, look: Look, t: [f32; 3], skin: f32) {
     // Red also takes the fresh dot's redness.
     let put = |v: u8, c: usize, tint: f32| {
         let mult = 1.0 - a * (1.0 - t[c]);
-        (v as f32 * mult * tint + 0.5).min(255.0) as u8
+        // `as u8` saturates at 255 (an explicit `min` costs a call to
+        // `fminf` per pixel in wasm).
+        (v as f32 * mult * tint + 0.5) as u8
     };
     p[0] = put(p[0], 0, 1.0 + look.redness * a * 0.35);
     p[1] = put(p[1], 1, 1.0);

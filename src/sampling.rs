@@ -425,7 +425,10 @@ fn fill(
                 // The last blocker usually rejects the next few candidates
                 // (a neighbour blocks an arc of up to 120 degrees).
                 let (dx, dy) = (c[0] - last[0], c[1] - last[1]);
-                if dx * dx + dy * dy < last_r2.min(r2_p) {
+                // A comparison, not `f64::min`: in wasm that is a call to
+                // `fmin`, and this runs for every candidate.
+                let r2 = if last_r2 < r2_p { last_r2 } else { r2_p };
+                if dx * dx + dy * dy < r2 {
                     break 'try_it None; // NaN (no blocker yet) compares false
                 }
                 let mut slot = grid.index(c);

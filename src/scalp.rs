@@ -659,47 +659,90 @@ fn fill_holes(mask: &mut [u8], w: usize, h: usize) {
 }
 
 /// Box-blurs the mask so the outline fades over a couple of pixels.
+///
+/// Only the box around the nonzero pixels (grown by `radius`) can change,
+/// since a blur of zeros is zero: a head mask covers a fraction of the
+/// photo, and the rest is skipped.
 pub(crate) fn soften(mask: &mut [u8], w: usize, h: usize, radius: usize) {
-    let mut tmp = vec![0u8; mask.len()];
+    let Some([x0, y0, x1, y1]) = nonzero_box(mask, w, h) else {
+        return;
+    };
+    let (ox0, ox1) = (x0.saturating_sub(radius), (x1 + radius).min(w - 1));
+    let (oy0, oy1) = (y0.saturating_sub(radius), (y1 + radius).min(h - 1));
+    let bw = ox1 - ox0 + 1;
     let k = 2 * radius + 1;
     // acc / k as a multiply and shift: exact while acc * k < 2^32 (sums of
     // bytes over k < 4000 pixels), and several times cheaper than dividing.
     let inv = (1u64 << 32).div_ceil(k as u64);
     let mean = |acc: u32| ((acc as u64 * inv) >> 32) as u8;
-    for y in 0..h {
+    // Rows: the sum over [x - radius, x + radius] slides along; the pixels
+    // outside the image count as zero. Only rows y0..=y1 hold ink.
+    let mut tmp = vec![0u8; bw * (y1 - y0 + 1)];
+    for y in y0..=y1 {
         let row = &mask[y * w..(y + 1) * w];
-        let mut acc: u32 = 0;
-        for x in 0..(w + radius) {
-            if x < w {
-                acc += row[x] as u32;
-            }
-            if x >= k {
-                acc -= row[x - k] as u32;
+        let out = &mut tmp[(y - y0) * bw..(y - y0 + 1) * bw];
+        let mut acc: u32 = row[ox0.saturating_sub(radius)..=(ox0 + radius).min(w - 1)]
+            .iter()
+            .map(|&v| v as u32)
+            .sum();
+        for x in ox0..=ox1 {
+            out[x - ox0] = mean(acc);
+            if x + 1 + radius < w {
+                acc += row[x + 1 + radius] as u32;
             }
             if x >= radius {
-                tmp[y * w + x - radius] = mean(acc);
+                acc -= row[x - radius] as u32;
             }
         }
     }
     // Columns with one running sum per column, a row at a time: memory is
     // read in order (a column at a time strides the whole image).
-    let mut acc = vec![0u32; w];
-    for y in 0..(h + radius) {
-        if y < h {
-            acc.iter_mut()
-                .zip(&tmp[y * w..(y + 1) * w])
-                .for_each(|(a, &v)| *a += v as u32);
-        }
-        if y >= k {
-            acc.iter_mut()
-                .zip(&tmp[(y - k) * w..(y - k + 1) * w])
-                .for_each(|(a, &v)| *a -= v as u32);
-        }
-        if y >= radius {
-            let out = &mut mask[(y - radius) * w..(y - radius + 1) * w];
-            out.iter_mut().zip(&acc).for_each(|(m, &a)| *m = mean(a));
+    let tmp_row = |y: usize| {
+        (y0..=y1)
+            .contains(&y)
+            .then(|| &tmp[(y - y0) * bw..(y - y0 + 1) * bw])
+    };
+    let mut acc = vec![0u32; bw];
+    for y in oy0.saturating_sub(radius)..=(oy0 + radius).min(h - 1) {
+        if let Some(t) = tmp_row(y) {
+            acc.iter_mut().zip(t).for_each(|(a, &v)| *a += v as u32);
         }
     }
+    for y in oy0..=oy1 {
+        let out = &mut mask[y * w + ox0..y * w + ox1 + 1];
+        out.iter_mut().zip(&acc).for_each(|(m, &a)| *m = mean(a));
+        if let Some(t) = tmp_row(y + 1 + radius) {
+            acc.iter_mut().zip(t).for_each(|(a, &v)| *a += v as u32);
+        }
+        if let Some(t) = y.checked_sub(radius).and_then(tmp_row) {
+            acc.iter_mut().zip(t).for_each(|(a, &v)| *a -= v as u32);
+        }
+    }
+}
+
+/// The smallest box `[x0, y0, x1, y1]` (inclusive) holding every nonzero
+/// pixel of `mask`, or `None` when all are zero. Rows are tested eight
+/// bytes at a time.
+fn nonzero_box(mask: &[u8], w: usize, h: usize) -> Option<[usize; 4]> {
+    let mut found: Option<[usize; 4]> = None;
+    for y in 0..h {
+        let row = &mask[y * w..(y + 1) * w];
+        let words = row.chunks_exact(8);
+        let empty = words.remainder().iter().all(|&v| v == 0)
+            && words
+                .clone()
+                .all(|c| u64::from_ne_bytes(c.try_into().unwrap_or([0; 8])) == 0);
+        if empty {
+            continue;
+        }
+        let first = row.iter().position(|&v| v != 0).unwrap_or(0);
+        let last = row.iter().rposition(|&v| v != 0).unwrap_or(0);
+        found = Some(match found {
+            None => [first, y, last, y],
+            Some([a, b, c, _]) => [a.min(first), b, c.max(last), y],
+        });
+    }
+    found
 }
 
 /// Typical luminance of the bare scalp: the median over the upper crown,
@@ -730,6 +773,66 @@ pub fn skin_luma(photo: &Rgba, mask: &ScalpMask, head: Head) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The box blur by its definition: each pass a plain sum over the
+    /// window (zero outside the image), divided by its size and floored.
+    fn soften_by_definition(mask: &[u8], w: usize, h: usize, r: usize) -> Vec<u8> {
+        let k = (2 * r + 1) as u32;
+        let pass = |src: &[u8], along_rows: bool| -> Vec<u8> {
+            let mut out = vec![0u8; w * h];
+            for y in 0..h {
+                for x in 0..w {
+                    let mut sum = 0u32;
+                    for d in 0..=2 * r {
+                        let (xx, yy) = if along_rows {
+                            (x + d, y + r)
+                        } else {
+                            (x + r, y + d)
+                        };
+                        if xx >= r && yy >= r && xx - r < w && yy - r < h {
+                            sum += src[(yy - r) * w + xx - r] as u32;
+                        }
+                    }
+                    out[y * w + x] = (sum / k) as u8;
+                }
+            }
+            out
+        };
+        pass(&pass(mask, true), false)
+    }
+
+    #[test]
+    fn soften_matches_the_box_blur_it_stands_for() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for case in 0..40 {
+            let (w, h) = (1 + (next() % 37) as usize, 1 + (next() % 29) as usize);
+            let r = 1 + (next() % 6) as usize;
+            let mut mask = vec![0u8; w * h];
+            // A blob somewhere (or nowhere), with ragged values inside.
+            if case % 7 != 0 {
+                let (bx, by) = ((next() as usize) % w, (next() as usize) % h);
+                let (bw, bh) = (1 + (next() as usize) % w, 1 + (next() as usize) % h);
+                for y in by..(by + bh).min(h) {
+                    for x in bx..(bx + bw).min(w) {
+                        mask[y * w + x] = if next() % 4 == 0 {
+                            (next() % 256) as u8
+                        } else {
+                            255
+                        };
+                    }
+                }
+            }
+            let want = soften_by_definition(&mask, w, h, r);
+            soften(&mut mask, w, h, r);
+            assert_eq!(mask, want, "case {case}: {w}x{h}, radius {r}");
+        }
+    }
 
     #[test]
     fn fill_holes_fills_enclosed_gaps_only() {

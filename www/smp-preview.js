@@ -44,6 +44,8 @@ function loadEngine() {
 // Attributes that set a starting value, and the slider each one sets.
 const DEFAULT_ATTRS = { density: 'density', shade: 'shade', hairline: 'hairline_cm' };
 const DESIGN_CHANGE_DELAY = 300; // ms of quiet before smp-design-change
+/** A widget this close to the viewport (CSS px) starts loading. */
+const NEAR_VIEW_PX = 200;
 
 class SmpPreview extends HTMLElement {
   static observedAttributes = ['sample', 'density', 'shade', 'hairline', 'controls', 'cta-label', 'cta-href', 'cta-target'];
@@ -89,6 +91,9 @@ class SmpPreview extends HTMLElement {
       if (this.#engine) window.addEventListener('hashchange', this.#onHash);
       return;
     }
+    // First, while the page's layout is still cheap to measure: a widget in
+    // view starts fetching its engine and sample before its form is built.
+    this.#whenVisible(() => this.#start());
     const root = this.attachShadow({ mode: 'open' });
     const link = document.createElement('link');
     link.rel = 'stylesheet';
@@ -106,7 +111,6 @@ class SmpPreview extends HTMLElement {
     this.#applyGroups();
     this.#applyCta();
     this.setAttribute('state', 'loading');
-    this.#whenVisible(() => this.#start());
   }
 
   disconnectedCallback() {
@@ -137,13 +141,18 @@ class SmpPreview extends HTMLElement {
   /** Runs `start` once the element is in (or near) view, so a widget further down the page costs nothing until then. */
   #whenVisible(start) {
     if (typeof IntersectionObserver !== 'function') return start();
+    // Already in view (the usual case: the widget near the top of its page):
+    // start now, not at the observer's first report, which waits for the
+    // next frame (~50 ms later on a first visit).
+    const box = this.getBoundingClientRect();
+    if (box.top < innerHeight + NEAR_VIEW_PX && box.bottom > -NEAR_VIEW_PX) return start();
     const io = new IntersectionObserver(
       (entries) => {
         if (!entries.some((e) => e.isIntersecting)) return;
         io.disconnect();
         start();
       },
-      { rootMargin: '200px' },
+      { rootMargin: `${NEAR_VIEW_PX}px` },
     );
     io.observe(this);
   }
@@ -642,10 +651,11 @@ class SmpPreview extends HTMLElement {
     // The working pixels now live in the engine and the 'before' canvas; keep only the full bitmap.
     const { working: _, ...kept } = decoded;
     this.#photo = { ...kept, width: working.width, height: working.height, name: baseName(name) };
-    const { after, before, afterCtx, beforeCtx } = this.#els;
+    const { after, before, beforeCtx } = this.#els;
     for (const c of [after, before]) [c.width, c.height] = [working.width, working.height];
     beforeCtx.putImageData(working, 0, 0);
-    afterCtx.putImageData(working, 0, 0);
+    // The 'after' canvas gets its first frame from #render below (a second
+    // full-size put here cost ~8 ms of the first preview).
     this.#els.frame.classList.remove('empty');
     this.#hideMessage();
     this.#viewport.setImageSize(working.width, working.height);
@@ -797,6 +807,8 @@ class SmpPreview extends HTMLElement {
       this.stats.restarts = (this.stats.restarts ?? 0) + 1;
       this.#say(`The preview hit an internal error (${err?.message || err}) and was restarted; your photo and design are kept.`, true);
     } catch (err2) {
+      // Never a blank preview: at least the photo itself.
+      this.#els.afterCtx.drawImage(this.#els.before, 0, 0);
       this.#say(`The preview hit an internal error (${err2?.message || err2}). Try again, or reload the page if it keeps happening.`, true);
     }
   }
