@@ -62,12 +62,13 @@ impl Integral {
         let (w, h) = (x1 - x0, y1 - y0);
         let mut sums = vec![0.0; (w + 1) * (h + 1)];
         for y in 0..h {
-            let mut row = 0.0;
-            for x in 0..w {
-                let i = ((y + y0) * photo.width as usize + x + x0) * 4;
-                row += luma([photo.data[i], photo.data[i + 1], photo.data[i + 2], 255]) as f64;
-                sums[(y + 1) * (w + 1) + x + 1] = sums[y * (w + 1) + x + 1] + row;
-            }
+            let start = ((y + y0) * photo.width as usize + x0) * 4;
+            let (above, below) = sums.split_at_mut((y + 1) * (w + 1));
+            integral_row(
+                &photo.data[start..start + 4 * w],
+                &above[y * (w + 1)..],
+                &mut below[..w + 1],
+            );
         }
         Integral { x0, y0, w, sums }
     }
@@ -78,6 +79,18 @@ impl Integral {
         let s = |x: usize, y: usize| self.sums[y * (self.w + 1) + x];
         let area = ((x1 - x0) * (y1 - y0)).max(1) as f64;
         (s(x1, y1) - s(x0, y1) - s(x1, y0) + s(x0, y0)) / area
+    }
+}
+
+/// One row of an integral image: `out[x + 1]` = `above[x + 1]` plus the
+/// luma of the row's pixels up to `x`. Called per row so browsers
+/// optimize it after the first rows (see "Hot loops" in the crate docs).
+#[inline(never)]
+fn integral_row(pixels: &[u8], above: &[f64], out: &mut [f64]) {
+    let mut row = 0.0;
+    for (x, p) in pixels.chunks_exact(4).enumerate() {
+        row += luma([p[0], p[1], p[2], 255]) as f64;
+        out[x + 1] = above[x + 1] + row;
     }
 }
 

@@ -9,6 +9,18 @@
 //! photo pixels + [`design::Design`] -> [`scalp`] mask -> [`sampling`] dot
 //! pattern (once per seed and scale) -> [`render`] pigment -> pixels, held
 //! together with its caches by [`preview::Preview`].
+//!
+//! ## Hot loops sit in functions called many times
+//!
+//! A browser runs a wasm function in its baseline compiler at first and
+//! swaps in optimized code only at a later *call*, once the function has
+//! been busy a while; a loop inside a function called once (a whole photo,
+//! a whole pattern) stays on the slow code to the end. On a first visit
+//! that is most of the first preview, so the per-pixel and per-point work
+//! lives in small `#[inline(never)]` functions called per row, per band
+//! or per point (`foreground_row`, `integral_row`, `Growth::ring`,
+//! `Canvas::draw_band`, `farthest_first` per level), which the browser
+//! optimizes after their first calls. Natively this costs nothing.
 #![warn(missing_docs)]
 
 pub mod design;

@@ -177,6 +177,22 @@ pub struct Clip<'a> {
     pub scale: f32,
 }
 
+/// What every band of one frame is drawn with.
+#[derive(Clone, Copy)]
+struct Pass<'a> {
+    photo: &'a Rgba,
+    spots: &'a [Spot],
+    look: Look,
+    clip: Option<Clip<'a>>,
+    /// Pigment transmission per channel at this shade.
+    t: [f32; 3],
+    /// Skin luminance (at least 0.05).
+    skin: f32,
+    /// Whole boxes to redraw (the last frame's ink and this one's), or
+    /// `None` when patching only what changed.
+    full: Option<[Option<[usize; 4]>; 2]>,
+}
+
 impl Look {
     /// The exact values, for telling whether a frame needs a full redraw.
     fn bits(&self) -> [u32; 5] {
@@ -319,51 +335,76 @@ impl Canvas {
         let words = w.div_ceil(64);
         self.coverage.resize(w * BAND, 0.0);
         self.hot.resize(words * BAND, 0);
+        let pass = Pass {
+            photo,
+            spots,
+            look,
+            clip,
+            t,
+            skin,
+            full: (!patch).then_some([old_box, new_box]),
+        };
         for b in 0..h.div_ceil(BAND) {
-            let (y0, y1) = (b * BAND, ((b + 1) * BAND).min(h) - 1);
-            let full = (!patch).then_some([old_box, new_box]);
-            self.hot_spans(b, (w, y1 + 1), look.softness, full);
-            if self.span_rows[y1 + 1 - y0] == 0 {
-                continue;
+            self.draw_band(b, &pass, out);
+        }
+    }
+
+    /// Redraws the pixels of band `b` that need it: clears their coverage,
+    /// splats the band's spots and shades the photo under them.
+    ///
+    /// A function of its own, called once per band, so that browsers swap
+    /// in optimized code after the first bands (see "Hot loops" in the crate docs).
+    #[inline(never)]
+    fn draw_band(&mut self, b: usize, pass: &Pass, out: &mut [u8]) {
+        let Pass {
+            photo,
+            spots,
+            look,
+            clip,
+            t,
+            skin,
+            full,
+        } = *pass;
+        let (w, h) = (photo.width as usize, photo.height as usize);
+        let (y0, y1) = (b * BAND, ((b + 1) * BAND).min(h) - 1);
+        self.hot_spans(b, (w, y1 + 1), look.softness, full);
+        if self.span_rows[y1 + 1 - y0] == 0 {
+            return;
+        }
+        for y in y0..=y1 {
+            let r = y - y0;
+            for &(x0, x1) in &self.spans[self.span_rows[r]..self.span_rows[r + 1]] {
+                self.coverage[r * w + x0..=r * w + x1].fill(0.0);
             }
-            for y in y0..=y1 {
-                let r = y - y0;
-                for &(x0, x1) in &self.spans[self.span_rows[r]..self.span_rows[r + 1]] {
-                    self.coverage[r * w + x0..=r * w + x1].fill(0.0);
-                }
-            }
-            for &i in self.spots.of(b) {
-                splat(
-                    &mut self.coverage,
-                    y0,
-                    (w, y1 + 1),
-                    (&self.spans, &self.span_rows),
-                    &spots[i as usize],
-                    look.softness,
-                );
-            }
-            for y in y0..=y1 {
-                let r = y - y0;
-                for &(x0, x1) in &self.spans[self.span_rows[r]..self.span_rows[r + 1]] {
-                    let px = (y * w + x0) * 4..(y * w + x1 + 1) * 4;
-                    out[px.clone()].copy_from_slice(&photo.data[px]);
-                    let cov_row = &self.coverage[r * w + x0..=r * w + x1];
-                    for (x, &cov) in (x0..).zip(cov_row) {
-                        if cov <= 0.0 {
-                            continue;
-                        }
-                        let i = y * w + x;
-                        let cov = match clip {
-                            Some(c) => {
-                                cov * (c.ink)(
-                                    (x as f32 / c.scale) as f64,
-                                    (y as f32 / c.scale) as f64,
-                                )
-                            }
-                            None => cov,
-                        };
-                        shade(&mut out[i * 4..i * 4 + 3], cov, look, t, skin);
+        }
+        for &i in self.spots.of(b) {
+            splat(
+                &mut self.coverage,
+                y0,
+                (w, y1 + 1),
+                (&self.spans, &self.span_rows),
+                &spots[i as usize],
+                look.softness,
+            );
+        }
+        for y in y0..=y1 {
+            let r = y - y0;
+            for &(x0, x1) in &self.spans[self.span_rows[r]..self.span_rows[r + 1]] {
+                let px = (y * w + x0) * 4..(y * w + x1 + 1) * 4;
+                out[px.clone()].copy_from_slice(&photo.data[px]);
+                let cov_row = &self.coverage[r * w + x0..=r * w + x1];
+                for (x, &cov) in (x0..).zip(cov_row) {
+                    if cov <= 0.0 {
+                        continue;
                     }
+                    let i = y * w + x;
+                    let cov = match clip {
+                        Some(c) => {
+                            cov * (c.ink)((x as f32 / c.scale) as f64, (y as f32 / c.scale) as f64)
+                        }
+                        None => cov,
+                    };
+                    shade(&mut out[i * 4..i * 4 + 3], cov, look, t, skin);
                 }
             }
         }

@@ -7,11 +7,13 @@
 //!    each placed point covers (Roberts' improvement: it packs tighter and
 //!    rejects less than uniform annulus darts). The spacing is a field
 //!    `r(x, y)`, so density can vary across the image.
-//! 2. [`rank_by_elimination`]: weighted sample elimination (Yuksel 2015),
-//!    run hierarchically, gives every point a rank. The points with rank
-//!    below any fraction `f` are themselves an evenly spread Poisson set of
-//!    `f` times the density, so a lower density is always an exact subset of
-//!    a higher one and nothing reshuffles when a slider moves.
+//! 2. [`nested_points`]: seven nested levels, each twice as dense as the
+//!    last and filling the holes between all earlier points; within a
+//!    level the new points are ranked by greedy elimination of the most
+//!    crowded (after Yuksel 2015). The points with rank below any fraction
+//!    `f` are themselves an evenly spread Poisson set of `f` times the
+//!    density, so a lower density is always an exact subset of a higher
+//!    one and nothing reshuffles when a slider moves.
 //!
 //! Determinism: every decision uses f64 `+ - * / sqrt` (correctly rounded
 //! on every IEEE target, wasm included) and a seeded PCG stream. There is no
@@ -380,26 +382,63 @@ fn fill(
         grid.insert(first);
         points.push(first);
     }
-    let dirs = direction_table();
-    let out = ring;
-    let r2_lo = r_lo * r_lo - 1e-9;
     // Active points with their spacing (kept, not looked up again: the
     // field may be costly to read at scattered places).
-    let mut active: Vec<(u32, f64)> = points
+    let active: Vec<(u32, f64)> = points
         .iter()
         .enumerate()
         .map(|(i, p)| (i as u32, spacing.at(p[0], p[1])))
         .collect();
-    while !active.is_empty() {
+    let mut growth = Growth {
+        points,
+        grid,
+        active,
+        dirs: direction_table(),
+        spacing,
+        rng,
+        width,
+        height,
+        out: ring,
+        r_lo,
+    };
+    while !growth.active.is_empty() {
         // One draw per active point: its low half picks the point (a
         // random active point keeps the growth front irregular), the high
         // half the ring's starting direction.
-        let bits = rng.next_u64();
-        let pick = (((bits & 0xffff_ffff) * active.len() as u64) >> 32) as usize;
-        let (i, r_p) = active.swap_remove(pick);
-        let p = points[i as usize];
+        let bits = growth.rng.next_u64();
+        let pick = (((bits & 0xffff_ffff) * growth.active.len() as u64) >> 32) as usize;
+        let (i, r_p) = growth.active.swap_remove(pick);
+        growth.ring(i, r_p, (bits >> 32) as usize % TABLE);
+    }
+}
+
+/// One pass of [`fill`] in progress: the points so far, their grid, the
+/// active points and the pass's fixed parameters.
+struct Growth<'a, S: Spacing> {
+    points: &'a mut Vec<[f64; 2]>,
+    grid: Grid,
+    active: Vec<(u32, f64)>,
+    dirs: Vec<[f64; 2]>,
+    spacing: &'a S,
+    rng: &'a mut Pcg64Mcg,
+    width: f64,
+    height: f64,
+    /// Radius of the candidate ring, relative to the spacing.
+    out: f64,
+    /// Smallest spacing anywhere.
+    r_lo: f64,
+}
+
+impl<S: Spacing> Growth<'_, S> {
+    /// Tries candidates around active point `i` (spacing `r_p`), from
+    /// direction-table entry `at` round the ring, adding those that fit.
+    ///
+    /// A function of its own, called once per active point, so browsers
+    /// optimize it early (see "Hot loops" in the crate docs).
+    #[inline(never)]
+    fn ring(&mut self, i: u32, r_p: f64, mut at: usize) {
+        let p = self.points[i as usize];
         let r2_p = r_p * r_p - 1e-9;
-        let mut at = (bits >> 32) as usize % TABLE;
         let mut turned = 0;
         let mut end = TABLE;
         // The point that rejected the last candidate: a neighbour blocks an
@@ -407,12 +446,12 @@ fn fill(
         // next few candidates too, without a grid search.
         let mut last = [f64::NAN, 0.0];
         // The squared spacing (less the epsilon) at which `last` rejected.
-        let mut last_r2 = r2_lo;
+        let mut last_r2 = self.r_lo * self.r_lo - 1e-9;
         while turned < end {
-            let d = dirs[at % TABLE];
+            let d = self.dirs[at % TABLE];
             let placed = 'try_it: {
-                let mut c = [p[0] + d[0] * r_p * out, p[1] + d[1] * r_p * out];
-                if !(c[0] >= 0.0 && c[0] < width && c[1] >= 0.0 && c[1] < height) {
+                let mut c = [p[0] + d[0] * r_p * self.out, p[1] + d[1] * r_p * self.out];
+                if !(c[0] >= 0.0 && c[0] < self.width && c[1] >= 0.0 && c[1] < self.height) {
                     break 'try_it None;
                 }
                 // Checked first at the parent's spacing, which needs no
@@ -431,12 +470,12 @@ fn fill(
                 if dx * dx + dy * dy < r2 {
                     break 'try_it None; // NaN (no blocker yet) compares false
                 }
-                let mut slot = grid.index(c);
-                if let Some(q) = grid.search(slot, c, r_p, r_lo) {
+                let mut slot = self.grid.index(c);
+                if let Some(q) = self.grid.search(slot, c, r_p, self.r_lo) {
                     (last, last_r2) = (q, r2_p);
                     break 'try_it None;
                 }
-                let mut r_c = spacing.at(c[0], c[1]);
+                let mut r_c = self.spacing.at(c[0], c[1]);
                 if r_c > r_p {
                     // Where the spacing grows away from p, step out to the
                     // spacing at the landing point, or the growth front could
@@ -451,10 +490,11 @@ fn fill(
                         }
                         dist = r_c * 1.01;
                         c = [p[0] + d[0] * dist, p[1] + d[1] * dist];
-                        if !(c[0] >= 0.0 && c[0] < width && c[1] >= 0.0 && c[1] < height) {
+                        if !(c[0] >= 0.0 && c[0] < self.width && c[1] >= 0.0 && c[1] < self.height)
+                        {
                             break 'try_it None;
                         }
-                        r_c = spacing.at(c[0], c[1]);
+                        r_c = self.spacing.at(c[0], c[1]);
                     }
                     if r_c > dist {
                         break 'try_it None; // p itself is too close
@@ -465,27 +505,27 @@ fn fill(
                         last_r2 = r2;
                         break 'try_it None;
                     }
-                    slot = grid.index(c);
-                    if let Some(q) = grid.search(slot, c, r_c, r_lo) {
+                    slot = self.grid.index(c);
+                    if let Some(q) = self.grid.search(slot, c, r_c, self.r_lo) {
                         (last, last_r2) = (q, r2);
                         break 'try_it None;
                     }
                 }
                 // Always free but where r_c < r_lo by rounding: a cell never
                 // holds two points.
-                grid.slots[slot][0].is_nan().then_some((c, r_c))
+                self.grid.slots[slot][0].is_nan().then_some((c, r_c))
             };
             let mut skip = STEP;
             if let Some((c, r_c)) = placed {
-                grid.insert(c);
-                active.push((points.len() as u32, r_c));
-                points.push(c);
+                self.grid.insert(c);
+                self.active.push((self.points.len() as u32, r_c));
+                self.points.push(c);
                 if end == TABLE {
                     // Candidates within 60 degrees before the first child
                     // (after wrapping round) are within its reach.
                     end = turned + TABLE - SIXTH + 1;
                 }
-                skip = SIXTH + (rng.next_u32() as usize % STEP);
+                skip = SIXTH + (self.rng.next_u32() as usize % STEP);
             }
             at += skip;
             turned += skip;
@@ -556,6 +596,9 @@ pub fn nested_points(
 /// reversed greedy elimination of the most crowded point. Distances are
 /// measured in units of the local spacing, with nearest-neighbour search
 /// capped at `reach` units.
+// Not inlined into its caller: called once per level, so browsers can swap
+// in optimized code for the larger levels (see "Hot loops" in the crate docs).
+#[inline(never)]
 fn farthest_first(
     points: &[[f64; 2]],
     start: usize,

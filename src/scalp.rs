@@ -326,11 +326,28 @@ fn foreground(photo: &Rgba) -> Vec<bool> {
     };
     let bg = [median(0), median(1), median(2)];
     let thr = above_spread(border.iter().map(|&p| rgb_distance(p, bg)).collect());
-    photo
-        .data
-        .chunks_exact(4)
-        .map(|p| rgb_distance([p[0], p[1], p[2], 255], bg) > thr)
-        .collect()
+    let mut fg = Vec::with_capacity(photo.data.len() / 4);
+    for row in photo.data.chunks_exact(photo.width as usize * 4) {
+        foreground_row(row, bg, thr, &mut fg);
+    }
+    fg
+}
+
+/// Appends to `fg` whether each pixel of `row` is farther than `thr` from
+/// the colour `bg`. Called per row so browsers optimize it after the first
+/// rows (see "Hot loops" in the crate docs).
+#[inline(never)]
+fn foreground_row(row: &[u8], bg: [f32; 3], thr: f32, fg: &mut Vec<bool>) {
+    // Squared distances, so no square root per pixel.
+    let thr2 = thr * thr;
+    fg.extend(row.chunks_exact(4).map(|p| {
+        let d = [
+            p[0] as f32 - bg[0],
+            p[1] as f32 - bg[1],
+            p[2] as f32 - bg[2],
+        ];
+        d[0] * d[0] + d[1] * d[1] + d[2] * d[2] > thr2
+    }));
 }
 
 /// A colour distance above a background's own variation (vignetting,
