@@ -94,6 +94,55 @@ fn integral_row(pixels: &[u8], above: &[f64], out: &mut [f64]) {
     }
 }
 
+/// Dark-spot responses over a window of the photo: how much darker a box
+/// of `inner` pixels (half-width) is than the box of `outer` around it.
+struct EyeScan {
+    integral: Integral,
+    /// `[x0, y0, x1, y1)` in photo pixels: every box stays inside it.
+    window: [usize; 4],
+    inner: usize,
+    outer: usize,
+}
+
+impl EyeScan {
+    fn response(&self, x: usize, y: usize) -> f64 {
+        let ([wx0, wy0, wx1, wy1], inner, outer) = (self.window, self.inner, self.outer);
+        if x < wx0 + outer || y < wy0 + outer || x + outer >= wx1 || y + outer >= wy1 {
+            return f64::NEG_INFINITY;
+        }
+        let centre = self
+            .integral
+            .mean(x - inner, y - inner, x + inner, y + inner);
+        let around = self
+            .integral
+            .mean(x - outer, y - outer, x + outer, y + outer);
+        around - centre
+    }
+
+    /// Adds the responses of row `y` (every `step` pixels of `xs`, outside
+    /// the middle of the face) to the left or right side's candidates.
+    /// Called per row so browsers optimize it early (see "Hot loops" in the
+    /// crate docs).
+    #[inline(never)]
+    fn row(
+        &self,
+        y: usize,
+        xs: (usize, usize),
+        step: usize,
+        head: Head,
+        sides: &mut [Vec<(f64, usize, usize)>; 2],
+    ) {
+        let mut x = xs.0;
+        while x < xs.1 {
+            let dx = x as f64 - head.cx;
+            if dx.abs() > 0.2 * head.radius {
+                sides[(dx > 0.0) as usize].push((self.response(x, y), x, y));
+            }
+            x += step;
+        }
+    }
+}
+
 /// Finds the eyes of a frontal face under the `head`, or `None` (no
 /// silhouette, a profile or top view, eyes closed or hidden).
 pub fn find_eyes(photo: &Rgba, head: Head) -> Option<Eyes> {
@@ -116,28 +165,21 @@ pub fn find_eyes(photo: &Rgba, head: Head) -> Option<Eyes> {
     if wx1 <= wx0 + 2 * outer || wy1 <= wy0 + 2 * outer {
         return None;
     }
-    let integral = Integral::new(photo, wx0, wy0, wx1, wy1);
-    let response = |x: usize, y: usize| -> f64 {
-        if x < wx0 + outer || y < wy0 + outer || x + outer >= wx1 || y + outer >= wy1 {
-            return f64::NEG_INFINITY;
-        }
-        let centre = integral.mean(x - inner, y - inner, x + inner, y + inner);
-        let around = integral.mean(x - outer, y - outer, x + outer, y + outer);
-        around - centre
+    let scan = EyeScan {
+        integral: Integral::new(photo, wx0, wy0, wx1, wy1),
+        window: [wx0, wy0, wx1, wy1],
+        inner,
+        outer,
     };
     // Strongest local candidates on each side of the midline.
     let mut sides: [Vec<(f64, usize, usize)>; 2] = [Vec::new(), Vec::new()];
+    let xs = (
+        (head.cx - 0.7 * r).max(0.0) as usize,
+        ((head.cx + 0.7 * r) as usize).min(w),
+    );
     let mut y = band.0.max(0.0) as usize;
     while y < (band.1 as usize).min(h) {
-        let mut x = (head.cx - 0.7 * r).max(0.0) as usize;
-        while x < ((head.cx + 0.7 * r) as usize).min(w) {
-            let dx = x as f64 - head.cx;
-            if dx.abs() > 0.2 * r {
-                let v = response(x, y);
-                sides[(dx > 0.0) as usize].push((v, x, y));
-            }
-            x += step;
-        }
+        scan.row(y, xs, step, head, &mut sides);
         y += step;
     }
     for side in sides.iter_mut() {

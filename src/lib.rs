@@ -17,10 +17,12 @@
 //! been busy a while; a loop inside a function called once (a whole photo,
 //! a whole pattern) stays on the slow code to the end. On a first visit
 //! that is most of the first preview, so the per-pixel and per-point work
-//! lives in small `#[inline(never)]` functions called per row, per band
-//! or per point (`foreground_row`, `integral_row`, `Growth::ring`,
-//! `Canvas::draw_band`, `farthest_first` per level), which the browser
-//! optimizes after their first calls. Natively this costs nothing.
+//! lives in small `#[inline(never)]` functions called per point, row or
+//! band (`sampling::Growth::ring`, `scalp::foreground_row`,
+//! `render::Canvas::draw_band` and the like), which the browser optimizes
+//! after their first calls; `scripts/build-wasm.sh` stops `wasm-opt` from
+//! inlining them back into their single caller. Natively this costs
+//! nothing.
 #![warn(missing_docs)]
 
 pub mod design;

@@ -650,17 +650,13 @@ fn farthest_first(
     }
     drop(fill_at);
     let mut present = vec![true; n];
-    let dist = |i: usize, j: usize| -> f64 {
-        let dx = points[i][0] - points[j][0];
-        let dy = points[i][1] - points[j][1];
-        (dx * dx + dy * dy).sqrt() / (0.5 * (s[i] + s[j]))
-    };
     // The two nearest present neighbours (distance capped at `cap`, index
     // or NONE). A point in ring k of cells is at least (k - 1) cells away
     // in pixels, so at least (k - 1) * cell / s_max in normalized units.
     const NONE: u32 = u32::MAX;
     let nearest_two = |i: usize, present: &[bool]| -> ([f64; 2], [u32; 2]) {
-        let (gc, gr) = cell_of(points[i]);
+        let (p, s_i) = (points[i], s[i]);
+        let (gc, gr) = cell_of(p);
         let (mut d, mut nn) = ([cap, cap], [NONE, NONE]);
         for k in 0..=RINGS + 1 {
             if k > 1 && (k - 1) as f64 * cell / s_max >= d[1] {
@@ -679,7 +675,17 @@ fn farthest_first(
                     for &j in &bucket[first[cell_index] as usize..first[cell_index + 1] as usize] {
                         let j = j as usize;
                         if j != i && present[j] {
-                            let dj = dist(i, j);
+                            let (dx, dy) = (p[0] - points[j][0], p[1] - points[j][1]);
+                            let e2 = dx * dx + dy * dy;
+                            let norm = 0.5 * (s_i + s[j]);
+                            // Clearly farther than the second nearest (the
+                            // margin dwarfs rounding): skip the square root
+                            // and the division, as most candidates do.
+                            let bound = d[1] * norm;
+                            if e2 > bound * bound * (1.0 + 1e-9) {
+                                continue;
+                            }
+                            let dj = e2.sqrt() / norm;
                             if dj < d[0] {
                                 (d, nn) = ([dj, d[0]], [j as u32, nn[0]]);
                             } else if dj < d[1] {
@@ -861,18 +867,7 @@ pub fn nested_pattern(width: f64, height: f64, spacing: &impl Spacing, seed: u64
         points.len()
     ];
     for (k, &i) in order.iter().enumerate() {
-        let p = points[i as usize];
-        let axis = random_unit(&mut rng);
-        dots[i as usize] = Dot {
-            x: p[0] as f32,
-            y: p[1] as f32,
-            rank: k as f32 / n,
-            // Healed dots vary in spread and take-up: +-18% size, 70-100% ink.
-            size: (0.82 + 0.36 * rng.random::<f64>()) as f32,
-            ink: (0.7 + 0.3 * rng.random::<f64>()) as f32,
-            axis: [axis[0] as f32, axis[1] as f32],
-            roundness: (0.72 + 0.28 * rng.random::<f64>()) as f32,
-        };
+        dots[i as usize] = new_dot(points[i as usize], k as f32 / n, &mut rng);
     }
     // By row, then column: positions are non-negative, so their f32 bits
     // order like the values, and no two dots share a position.
@@ -884,6 +879,23 @@ pub fn nested_pattern(width: f64, height: f64, spacing: &impl Spacing, seed: u64
         .into_iter()
         .map(|i| dots[i as usize])
         .collect()
+}
+
+/// The dot at `p` with rank `rank` and its own random look. Called per dot
+/// so browsers optimize it early (see "Hot loops" in the crate docs).
+#[inline(never)]
+fn new_dot(p: [f64; 2], rank: f32, rng: &mut Pcg64Mcg) -> Dot {
+    let axis = random_unit(rng);
+    Dot {
+        x: p[0] as f32,
+        y: p[1] as f32,
+        rank,
+        // Healed dots vary in spread and take-up: +-18% size, 70-100% ink.
+        size: (0.82 + 0.36 * rng.random::<f64>()) as f32,
+        ink: (0.7 + 0.3 * rng.random::<f64>()) as f32,
+        axis: [axis[0] as f32, axis[1] as f32],
+        roundness: (0.72 + 0.28 * rng.random::<f64>()) as f32,
+    }
 }
 
 /// FNV-1a digest of a pattern's exact bits (positions, ranks and jitter):

@@ -688,29 +688,17 @@ pub(crate) fn soften(mask: &mut [u8], w: usize, h: usize, radius: usize) {
     let (oy0, oy1) = (y0.saturating_sub(radius), (y1 + radius).min(h - 1));
     let bw = ox1 - ox0 + 1;
     let k = 2 * radius + 1;
-    // acc / k as a multiply and shift: exact while acc * k < 2^32 (sums of
-    // bytes over k < 4000 pixels), and several times cheaper than dividing.
     let inv = (1u64 << 32).div_ceil(k as u64);
-    let mean = |acc: u32| ((acc as u64 * inv) >> 32) as u8;
-    // Rows: the sum over [x - radius, x + radius] slides along; the pixels
-    // outside the image count as zero. Only rows y0..=y1 hold ink.
+    // Rows: only rows y0..=y1 hold ink.
     let mut tmp = vec![0u8; bw * (y1 - y0 + 1)];
     for y in y0..=y1 {
-        let row = &mask[y * w..(y + 1) * w];
-        let out = &mut tmp[(y - y0) * bw..(y - y0 + 1) * bw];
-        let mut acc: u32 = row[ox0.saturating_sub(radius)..=(ox0 + radius).min(w - 1)]
-            .iter()
-            .map(|&v| v as u32)
-            .sum();
-        for x in ox0..=ox1 {
-            out[x - ox0] = mean(acc);
-            if x + 1 + radius < w {
-                acc += row[x + 1 + radius] as u32;
-            }
-            if x >= radius {
-                acc -= row[x - radius] as u32;
-            }
-        }
+        blur_row(
+            &mask[y * w..(y + 1) * w],
+            &mut tmp[(y - y0) * bw..(y - y0 + 1) * bw],
+            ox0,
+            radius,
+            inv,
+        );
     }
     // Columns with one running sum per column, a row at a time: memory is
     // read in order (a column at a time strides the whole image).
@@ -726,14 +714,65 @@ pub(crate) fn soften(mask: &mut [u8], w: usize, h: usize, radius: usize) {
         }
     }
     for y in oy0..=oy1 {
-        let out = &mut mask[y * w + ox0..y * w + ox1 + 1];
-        out.iter_mut().zip(&acc).for_each(|(m, &a)| *m = mean(a));
-        if let Some(t) = tmp_row(y + 1 + radius) {
-            acc.iter_mut().zip(t).for_each(|(a, &v)| *a += v as u32);
+        blur_column_step(
+            &mut mask[y * w + ox0..y * w + ox1 + 1],
+            &mut acc,
+            tmp_row(y + 1 + radius),
+            y.checked_sub(radius).and_then(tmp_row),
+            inv,
+        );
+    }
+}
+
+/// `acc / k` for a box of `k` pixels, as a multiply and shift by
+/// `inv = ceil(2^32 / k)`: exact while `acc * k < 2^32` (sums of bytes over
+/// fewer than 4000 pixels), and several times cheaper than dividing.
+#[inline(always)]
+fn box_mean(acc: u32, inv: u64) -> u8 {
+    ((acc as u64 * inv) >> 32) as u8
+}
+
+/// One row of the horizontal box blur: `out[x - x0]` is the mean of
+/// `row[x - radius..=x + radius]` (zero outside the row). Called per row so
+/// browsers optimize it early (see "Hot loops" in the crate docs).
+#[inline(never)]
+fn blur_row(row: &[u8], out: &mut [u8], x0: usize, radius: usize, inv: u64) {
+    let w = row.len();
+    let mut acc: u32 = row[x0.saturating_sub(radius)..=(x0 + radius).min(w - 1)]
+        .iter()
+        .map(|&v| v as u32)
+        .sum();
+    for (x, o) in (x0..).zip(out.iter_mut()) {
+        *o = box_mean(acc, inv);
+        if x + 1 + radius < w {
+            acc += row[x + 1 + radius] as u32;
         }
-        if let Some(t) = y.checked_sub(radius).and_then(tmp_row) {
-            acc.iter_mut().zip(t).for_each(|(a, &v)| *a -= v as u32);
+        if x >= radius {
+            acc -= row[x - radius] as u32;
         }
+    }
+}
+
+/// One output row of the vertical box blur: writes the column means in
+/// `acc` to `out`, then slides the window down a row (adds the row
+/// entering it, takes away the row leaving it). Called per row so browsers
+/// optimize it early (see "Hot loops" in the crate docs).
+#[inline(never)]
+fn blur_column_step(
+    out: &mut [u8],
+    acc: &mut [u32],
+    entering: Option<&[u8]>,
+    leaving: Option<&[u8]>,
+    inv: u64,
+) {
+    out.iter_mut()
+        .zip(acc.iter())
+        .for_each(|(m, &a)| *m = box_mean(a, inv));
+    if let Some(t) = entering {
+        acc.iter_mut().zip(t).for_each(|(a, &v)| *a += v as u32);
+    }
+    if let Some(t) = leaving {
+        acc.iter_mut().zip(t).for_each(|(a, &v)| *a -= v as u32);
     }
 }
 
