@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { launchBrowser, openSample, snap, photoPath, REPO_ROOT } from './harness.mjs';
+import { launchBrowser, openApp, openSample, snap, photoPath, waitForPhotos, APP_CSP, REPO_ROOT } from './harness.mjs';
 
 let browser;
 let app;
@@ -293,6 +293,27 @@ test('EXIF orientations 1-8: the preview is upright, with the right size and pix
     outcomes.push(`EXIF orientation ${o}: ${o >= 5 ? '853x640' : '640x853'}, pixels match the upright photo (input and drop)`);
   }
   await stillWorks('after the orientations');
+});
+
+test('a sample photo with an EXIF orientation is shown upright too (the sample loads through an image element, not the file path)', async () => {
+  const sideways = withOrientation(photo07, 6); // stored 640 x 853, shown 853 x 640
+  const other = await openApp(browser, {
+    csp: APP_CSP,
+    viewport: { width: 1280, height: 900 },
+    beforeGoto: (p) =>
+      p.route('**/assets/sample-01.jpg', (route) => route.fulfill({ status: 200, contentType: 'image/jpeg', body: sideways })),
+  });
+  try {
+    await waitForPhotos(other.page, 1);
+    const size = await other.page.evaluate(() => {
+      const c = document.querySelector('smp-preview').shadowRoot.querySelector('canvas.before');
+      return [c.width, c.height];
+    });
+    assert.deepEqual(size, [853, 640], 'the sample is not upright');
+    assert.deepEqual(other.consoleErrors, []);
+  } finally {
+    await other.close();
+  }
 });
 
 test('no uncaught errors and nothing sent to another origin', () => {
