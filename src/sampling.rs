@@ -400,6 +400,7 @@ fn fill(
         height,
         out: ring,
         r_lo,
+        r2_lo: r_lo * r_lo - 1e-9,
     };
     while !growth.active.is_empty() {
         // One draw per active point: its low half picks the point (a
@@ -427,9 +428,16 @@ struct Growth<'a, S: Spacing> {
     out: f64,
     /// Smallest spacing anywhere.
     r_lo: f64,
+    /// Its square, less the epsilon of every distance check.
+    r2_lo: f64,
 }
 
 impl<S: Spacing> Growth<'_, S> {
+    /// Whether `c` lies in the domain `[0, width) x [0, height)`.
+    fn inside(&self, c: [f64; 2]) -> bool {
+        c[0] >= 0.0 && c[0] < self.width && c[1] >= 0.0 && c[1] < self.height
+    }
+
     /// Tries candidates around active point `i` (spacing `r_p`), from
     /// direction-table entry `at` round the ring, adding those that fit.
     ///
@@ -446,12 +454,12 @@ impl<S: Spacing> Growth<'_, S> {
         // next few candidates too, without a grid search.
         let mut last = [f64::NAN, 0.0];
         // The squared spacing (less the epsilon) at which `last` rejected.
-        let mut last_r2 = self.r_lo * self.r_lo - 1e-9;
+        let mut last_r2 = self.r2_lo;
         while turned < end {
             let d = self.dirs[at % TABLE];
             let placed = 'try_it: {
                 let mut c = [p[0] + d[0] * r_p * self.out, p[1] + d[1] * r_p * self.out];
-                if !(c[0] >= 0.0 && c[0] < self.width && c[1] >= 0.0 && c[1] < self.height) {
+                if !self.inside(c) {
                     break 'try_it None;
                 }
                 // Checked first at the parent's spacing, which needs no
@@ -490,8 +498,7 @@ impl<S: Spacing> Growth<'_, S> {
                         }
                         dist = r_c * 1.01;
                         c = [p[0] + d[0] * dist, p[1] + d[1] * dist];
-                        if !(c[0] >= 0.0 && c[0] < self.width && c[1] >= 0.0 && c[1] < self.height)
-                        {
+                        if !self.inside(c) {
                             break 'try_it None;
                         }
                         r_c = self.spacing.at(c[0], c[1]);

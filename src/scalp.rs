@@ -311,8 +311,13 @@ fn border_pixels(photo: &Rgba) -> Vec<[u8; 4]> {
 }
 
 fn rgb_distance(p: [u8; 4], c: [f32; 3]) -> f32 {
+    rgb_distance2(p, c).sqrt()
+}
+
+/// The square of [`rgb_distance`], for comparisons without a square root.
+fn rgb_distance2(p: [u8; 4], c: [f32; 3]) -> f32 {
     let d = [p[0] as f32 - c[0], p[1] as f32 - c[1], p[2] as f32 - c[2]];
-    (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).sqrt()
+    d[0] * d[0] + d[1] * d[1] + d[2] * d[2]
 }
 
 /// Foreground: pixels that differ clearly from the background colour taken
@@ -340,14 +345,10 @@ fn foreground(photo: &Rgba) -> Vec<bool> {
 fn foreground_row(row: &[u8], bg: [f32; 3], thr: f32, fg: &mut Vec<bool>) {
     // Squared distances, so no square root per pixel.
     let thr2 = thr * thr;
-    fg.extend(row.chunks_exact(4).map(|p| {
-        let d = [
-            p[0] as f32 - bg[0],
-            p[1] as f32 - bg[1],
-            p[2] as f32 - bg[2],
-        ];
-        d[0] * d[0] + d[1] * d[1] + d[2] * d[2] > thr2
-    }));
+    fg.extend(
+        row.chunks_exact(4)
+            .map(|p| rgb_distance2([p[0], p[1], p[2], 255], bg) > thr2),
+    );
 }
 
 /// A colour distance above a background's own variation (vignetting,

@@ -161,7 +161,7 @@ class SmpPreview extends HTMLElement {
     if (this.#started) return;
     this.#started = true;
     // Fetch the sample while the engine compiles (unless a link may bring its own photo).
-    const sample = this.#readLink() ? null : this.#fetchSample();
+    const sample = this.#readLink() ? null : this.#startSample();
     try {
       const { Engine, memory } = await loadEngine();
       this.#Engine = Engine;
@@ -568,7 +568,7 @@ class SmpPreview extends HTMLElement {
    * decodes off the main thread while the engine starts (a fetch, then
    * decoding the bytes, waited ~25 ms longer for the busy main thread).
    */
-  #fetchSample() {
+  #startSample() {
     const url = this.#sampleUrl();
     const img = new Image();
     img.crossOrigin = 'anonymous'; // a sample on another host needs CORS, as a fetch would
@@ -589,7 +589,7 @@ class SmpPreview extends HTMLElement {
     // The sample attribute may have changed since the early fetch began.
     if (!fetched || fetched.url !== this.#sampleUrl()) {
       fetched?.decoded?.then((d) => d.full.close(), () => {});
-      fetched = await this.#fetchSample();
+      fetched = await this.#startSample();
     }
     const { error, decoded } = fetched;
     if (error) {
