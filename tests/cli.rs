@@ -30,7 +30,7 @@ fn renders_a_photo_and_writes_the_dots() {
         .unwrap();
     assert!(status.success());
     let img = image::open(&out).unwrap();
-    assert_eq!((img.width(), img.height()), (1350, 1350));
+    assert_eq!((img.width(), img.height()), (1080, 1080));
     let text = std::fs::read_to_string(&csv).unwrap();
     let mut lines = text.lines();
     assert_eq!(lines.next(), Some("x,y,diameter_px,rank"));

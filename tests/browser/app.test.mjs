@@ -13,6 +13,8 @@ import {
   comparePixels,
   decodeInPage,
   landmarks,
+  inSample,
+  SAMPLE_SIZE,
   nextRender,
   drag,
   design,
@@ -24,18 +26,18 @@ let browser;
 let app;
 let page;
 
-// Test regions in photo pixels, from the dataset's landmarks of photo 01
-// (the sample is the same 1350x1350 photo, re-encoded).
-const L = landmarks('01');
+// Test regions in the sample's pixels, from the dataset's landmarks of photo 01
+// (the sample is the same photo scaled to SAMPLE_SIZE; inSample converts).
+const L = landmarks('01').map(inSample);
 const [HX, HY] = L[139]; // hairline centre (the annotator's guess on a bald head)
 const TOP_Y = L[151][1]; // top of the head outline
-const SCALP = [HX - 80, TOP_Y + 10, HX + 80, HY - 5];
-const FACE = [L[0][0] - 60, L[0][1] - 40, L[1][0] + 60, L[0][1] + 350]; // eyes to chin
+const SCALP = [HX - inSample(80), TOP_Y + inSample(10), HX + inSample(80), HY - inSample(5)];
+const FACE = [L[0][0] - inSample(60), L[0][1] - inSample(40), L[1][0] + inSample(60), L[0][1] + inSample(350)]; // eyes to chin
 const CORNERS = [
   [0, 0, 150, 150],
   [1200, 0, 1350, 150],
   [0, 1000, 120, 1350],
-];
+].map(inSample);
 
 before(async () => {
   browser = await launchBrowser();
@@ -68,7 +70,7 @@ async function toClient(x, y) {
 
 test('the sample opens already stippled at default settings', async () => {
   const size = await snap(page, 'orig', 'before');
-  assert.deepEqual(size, { width: 1350, height: 1350 });
+  assert.deepEqual(size, { width: SAMPLE_SIZE, height: SAMPLE_SIZE });
   await snap(page, 'a0', 'after');
 
   // The 'before' canvas is the photo itself.
@@ -182,7 +184,7 @@ test('dragging a hairline handle moves the boundary; arrow keys move it too', as
   const cx = box.x + box.width / 2;
   const cy = box.y + box.height / 2;
   // Before the drag the button sits where the engine's handle is.
-  const at = await toClient(d0.handles[1][0] * 1350, d0.handles[1][1] * 1350);
+  const at = await toClient(d0.handles[1][0] * SAMPLE_SIZE, d0.handles[1][1] * SAMPLE_SIZE);
   assert.ok(Math.abs(at.x - cx) < 1.5 && Math.abs(at.y - cy) < 1.5, 'handle not drawn at its position');
 
   await nextRender(page, () =>
@@ -198,13 +200,13 @@ test('dragging a hairline handle moves the boundary; arrow keys move it too', as
   );
   await settle();
   const d1 = await design(page);
-  const dy = (d1.handles[1][1] - d0.handles[1][1]) * 1350;
+  const dy = (d1.handles[1][1] - d0.handles[1][1]) * SAMPLE_SIZE;
   assert.ok(Math.abs(dy - 40 / at.k) < 3, `handle moved ${dy} px, expected ${40 / at.k}`);
   assert.ok(d1.hairline_cm < d0.hairline_cm, 'a lower mid-point means a lower hairline');
   assert.equal(await page.locator('#hairline_cm-value').textContent(), `${d1.hairline_cm.toFixed(1)} cm`);
   await snap(page, 'h1');
-  const y0 = d0.handles[1][1] * 1350;
-  const near = await comparePixels(page, 'h0', 'h1', [HX - 120, y0 - 10, HX + 120, y0 + 40 / at.k + 20]);
+  const y0 = d0.handles[1][1] * SAMPLE_SIZE;
+  const near = await comparePixels(page, 'h0', 'h1', [HX - inSample(120), y0 - 10, HX + inSample(120), y0 + 40 / at.k + 20]);
   assert.ok(near.darker > 200, `no new dots where the hairline moved: ${JSON.stringify(near)}`);
   assert.equal((await comparePixels(page, 'h0', 'h1', FACE)).changed, 0, 'moving the hairline changed the face');
 
@@ -213,7 +215,7 @@ test('dragging a hairline handle moves the boundary; arrow keys move it too', as
   await nextRender(page, () => page.keyboard.press('ArrowUp'));
   await nextRender(page, () => page.keyboard.press('ArrowUp'));
   const d2 = await design(page);
-  assert.ok(Math.abs((d1.handles[1][1] - d2.handles[1][1]) * 1350 - 6) < 0.5, 'arrow keys did not move the handle');
+  assert.ok(Math.abs((d1.handles[1][1] - d2.handles[1][1]) * SAMPLE_SIZE - 6) < 0.5, 'arrow keys did not move the handle');
 
   // Back to the default hairline for later tests.
   await nextRender(page, () => page.getByLabel('Hairline shape').selectOption('rounded'));
@@ -227,7 +229,7 @@ test('zoom and pan move the photo, and the handles follow', async () => {
     const d = await design(page);
     for (let i = 0; i < 3; i++) {
       const b = await handles.nth(i).boundingBox();
-      const want = await toClient(d.handles[i][0] * 1350, d.handles[i][1] * 1350);
+      const want = await toClient(d.handles[i][0] * SAMPLE_SIZE, d.handles[i][1] * SAMPLE_SIZE);
       const got = { x: b.x + b.width / 2, y: b.y + b.height / 2 };
       assert.ok(Math.hypot(got.x - want.x, got.y - want.y) < 1.5, `${label}: handle ${i} at ${JSON.stringify(got)}, photo point at ${JSON.stringify(want)}`);
     }
@@ -262,7 +264,7 @@ test('zoom and pan move the photo, and the handles follow', async () => {
   // 100%: one photo pixel per CSS pixel.
   await page.getByRole('button', { name: 'Actual size, 100%' }).click();
   assert.equal(await zoom(), 100);
-  assert.ok(Math.abs((await page.locator('canvas.after').boundingBox()).width - 1350) < 1);
+  assert.ok(Math.abs((await page.locator('canvas.after').boundingBox()).width - SAMPLE_SIZE) < 1);
   await check('100%');
 
   // Keyboard on the focused photo.
@@ -296,9 +298,9 @@ test('the before/after slider uncovers the original photo from the left', async 
     const b = await toClient(x1, y1);
     return [Math.round(a.x - fb.x), Math.round(a.y - fb.y), Math.round(b.x - fb.x), Math.round(b.y - fb.y)];
   };
-  // Halves of the scalp either side of the split at x = 675 (photo px), clear of the divider line.
-  const left = await rect([SCALP[0], SCALP[1], 660, SCALP[3]]);
-  const right = await rect([690, SCALP[1], SCALP[2], SCALP[3]]);
+  // Halves of the scalp either side of the split at the photo's middle, clear of the divider line.
+  const left = await rect([SCALP[0], SCALP[1], SAMPLE_SIZE / 2 - 15, SCALP[3]]);
+  const right = await rect([SAMPLE_SIZE / 2 + 15, SCALP[1], SCALP[2], SCALP[3]]);
   const all = await comparePixels(page, 's0', 's100', await rect(SCALP), 2);
   assert.ok(all.brighter > 50, `uncovering the original did not lighten the scalp: ${JSON.stringify(all)}`);
   assert.equal((await comparePixels(page, 's0', 's100', await rect(FACE), 2)).changed, 0, 'face differs before/after');
@@ -342,7 +344,7 @@ test('the scalp brush erases and adds dots, one stroke per drag, with undo', asy
   assert.equal(await undo.isDisabled(), true);
 
   // Add scalp on the forehead, below the hairline.
-  const foreheadY = Math.round(HY + 70);
+  const foreheadY = Math.round(HY + inSample(70));
   await page.getByRole('radio', { name: 'Add scalp' }).check();
   await paintAcross(foreheadY);
   await snap(page, 'b3');
@@ -353,7 +355,7 @@ test('the scalp brush erases and adds dots, one stroke per drag, with undo', asy
 
   // With the brush off, a drag pans instead of painting.
   const strokes = (await design(page)).brush_strokes;
-  const a = await toClient(HX, HY + 200);
+  const a = await toClient(HX, HY + inSample(200));
   await drag(page, [a, { x: a.x + 20, y: a.y }], 3);
   assert.equal((await design(page)).brush_strokes, strokes);
   await page.getByRole('button', { name: 'Fit' }).click();
@@ -370,14 +372,14 @@ test('Download PNG and JPEG give the full-size photo with the dots', async () =>
   await snap(page, 'x0');
   const png = await download('Download PNG');
   assert.match(png.name, /\.png$/);
-  assert.deepEqual(await decodeInPage(page, 'png', png.bytes, 'image/png'), { width: 1350, height: 1350 });
+  assert.deepEqual(await decodeInPage(page, 'png', png.bytes, 'image/png'), { width: SAMPLE_SIZE, height: SAMPLE_SIZE });
   // The working copy is the full photo here, so the export is the preview, pixel for pixel.
   const same = await comparePixels(page, 'x0', 'png', null, 1);
   assert.ok(same.darker + same.brighter < 20, `export differs from the preview: ${JSON.stringify(same)}`);
   const jpeg = await download('Download JPEG');
   assert.match(jpeg.name, /\.jpg$/);
   assert.deepEqual([...jpeg.bytes.subarray(0, 3)], [0xff, 0xd8, 0xff], 'not a JPEG');
-  assert.deepEqual(await decodeInPage(page, 'jpeg', jpeg.bytes, 'image/jpeg'), { width: 1350, height: 1350 });
+  assert.deepEqual(await decodeInPage(page, 'jpeg', jpeg.bytes, 'image/jpeg'), { width: SAMPLE_SIZE, height: SAMPLE_SIZE });
   assert.match(await page.locator('.status').textContent(), /Downloaded/);
 });
 

@@ -155,6 +155,18 @@ export function landmarks(prefix) {
   return lines.slice(1, n + 1).map((l) => l.trim().split(/\s+/).map(Number));
 }
 
+/** Side of the shipped sample photo, in pixels: photo 01 (1350 x 1350) scaled down. */
+export const SAMPLE_SIZE = 1080;
+
+/**
+ * Photo 01's pixel coordinates -> the sample's: `v` times SAMPLE_SIZE / 1350,
+ * for a number, an [x, y] point or an [x0, y0, x1, y1] rectangle.
+ */
+export function inSample(v) {
+  const k = SAMPLE_SIZE / 1350;
+  return Array.isArray(v) ? v.map((u) => u * k) : v * k;
+}
+
 /** Waits until the widget has loaded at least `n` photos (stats.photos). */
 export async function waitForPhotos(page, n = 1, timeout = 30_000) {
   await page.waitForFunction((k) => document.querySelector('smp-preview')?.stats?.photos >= k, n, { timeout });

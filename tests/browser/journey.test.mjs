@@ -11,6 +11,7 @@ import {
   snap,
   comparePixels,
   landmarks,
+  inSample,
   nextRender,
   drag,
   design,
@@ -22,11 +23,11 @@ let app;
 let page;
 let sampleStatus; // the status line right after the sample (photo 01) loaded
 
-// Photo 01 regions (the sample is the same 1350x1350 photo), as in app.test.mjs.
-const L = landmarks('01');
+// Photo 01 regions in the sample's pixels (the sample is photo 01 scaled), as in app.test.mjs.
+const L = landmarks('01').map(inSample);
 const [HX, HY] = L[139]; // hairline centre
 const TOP_Y = L[151][1]; // top of the head outline
-const SCALP = [HX - 80, TOP_Y + 10, HX + 80, HY - 5];
+const SCALP = [HX - inSample(80), TOP_Y + inSample(10), HX + inSample(80), HY - inSample(5)];
 const NO_FACE = /couldn't find a face/i;
 
 before(async () => {
@@ -140,7 +141,7 @@ test('the scar tool paints dots where a scar is marked; undo removes them', asyn
   await page.getByRole('radio', { name: 'Scar', exact: true }).check();
 
   // A strip scar across the forehead, below the hairline, where no dots were.
-  const y = Math.round(HY + 70);
+  const y = Math.round(HY + inSample(70));
   const a = await toClient(SCALP[0], y);
   const b = await toClient(SCALP[2], y);
   await nextRender(page, () => drag(page, [a, b], 8));
@@ -151,7 +152,7 @@ test('the scar tool paints dots where a scar is marked; undo removes them', asyn
   assert.ok(marked.darker > 100, `the scar got no dots: ${JSON.stringify(marked)}`);
   assert.equal(marked.brighter, 0, 'pigment must only darken skin');
   // Nothing changes far from the scar (the face below it).
-  const face = [L[0][0] - 60, L[0][1] - 40, L[1][0] + 60, L[0][1] + 350];
+  const face = [L[0][0] - inSample(60), L[0][1] - inSample(40), L[1][0] + inSample(60), L[0][1] + inSample(350)];
   assert.equal((await comparePixels(page, 's0', 's1', face)).changed, 0, 'the scar changed the face');
   assert.equal(await undo.isDisabled(), false, 'undo should take back a scar');
 
@@ -164,7 +165,7 @@ test('the scar tool paints dots where a scar is marked; undo removes them', asyn
   const c = await toClient(HX, y);
   await nextRender(page, () => page.mouse.click(c.x, c.y));
   await snap(page, 's3');
-  assert.ok((await comparePixels(page, 's0', 's3', [HX - 40, y - 40, HX + 40, y + 40], 2)).darker > 20, 'a tap marked no dot scar');
+  assert.ok((await comparePixels(page, 's0', 's3', [HX - inSample(40), y - inSample(40), HX + inSample(40), y + inSample(40)], 2)).darker > 20, 'a tap marked no dot scar');
   await nextRender(page, () => undo.click());
   await page.getByRole('radio', { name: 'Off', exact: true }).check();
 });

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { launchBrowser, openApp, openSample, waitForPhotos, nextRender, drag, design, photoPath, WWW_DIR } from './harness.mjs';
+import { launchBrowser, openApp, openSample, waitForPhotos, nextRender, drag, design, photoPath, SAMPLE_SIZE, WWW_DIR } from './harness.mjs';
 
 let browser;
 let sender; // openApp result: the page that designs and shares
@@ -95,7 +95,7 @@ async function stroke(mode, pts, steps = 6) {
   const radio = page.locator(`input[name=brush][value=${value}]`);
   if (!(await radio.isChecked())) await radio.check();
   const box = await page.locator('canvas.after').boundingBox();
-  const k = box.width / 1350;
+  const k = box.width / 1350; // points are in photo 01's pixels; the canvas shows the whole photo
   const client = pts.map(([x, y]) => ({ x: box.x + x * k, y: box.y + y * k }));
   await nextRender(page, () => drag(page, client, steps));
 }
@@ -128,7 +128,7 @@ async function reset() {
   await setAll({ density: 70, shade: 0.7, dot_mm: 0.45, session: 3, shape: 'classic', hairline_cm: 8, edge: 'soft' });
 }
 
-const SCALP_Y = 250; // a band across the sample's scalp, in photo pixels
+const SCALP_Y = 250; // a band across the sample's scalp, in photo 01's pixels (1350 px across)
 const sizes = {}; // measured link lengths, reported at the end
 
 // ---- tests ---------------------------------------------------------------------
@@ -226,7 +226,7 @@ test('the photo goes into a link only when opted in, as a small JPEG, and opens 
     // Everything but the scale (px/cm follows the smaller copy) and the height in cm it measures.
     for (const k of Object.keys(sent).filter((k) => !['px_per_cm', 'hairline_cm'].includes(k))) assert.deepEqual(got[k], sent[k], k);
     assert.ok(Math.abs(got.hairline_cm - sent.hairline_cm) < 0.02, `hairline ${got.hairline_cm} vs ${sent.hairline_cm}`);
-    assert.ok(Math.abs(got.px_per_cm - (sent.px_per_cm * 1024) / 1350) < 0.011, 'scale not adapted to the smaller copy');
+    assert.ok(Math.abs(got.px_per_cm - (sent.px_per_cm * 1024) / SAMPLE_SIZE) < 0.011, 'scale not adapted to the smaller copy');
     assert.match(await r.page.locator('.status').textContent(), /photo the link carries/);
     assert.equal(await r.page.locator('.invite').isVisible(), false);
     assert.deepEqual(r.errors, []);
