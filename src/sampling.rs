@@ -343,7 +343,17 @@ impl<S: Spacing> Spacing for Scaled<'_, S> {
 pub fn poisson_disc(width: f64, height: f64, spacing: &impl Spacing, seed: u64) -> Vec<[f64; 2]> {
     let mut rng = Pcg64Mcg::seed_from_u64(seed);
     let mut points = Vec::new();
-    fill(&mut points, width, height, spacing, &mut rng, RING);
+    // Scaled by 1 (exact): the same `fill` as [`nested_points`] runs for
+    // this spacing type, so the wasm holds one copy of it and its hot
+    // `ring`, not two.
+    fill(
+        &mut points,
+        width,
+        height,
+        &Scaled(spacing, 1.0),
+        &mut rng,
+        RING,
+    );
     points
 }
 
