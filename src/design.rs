@@ -3,7 +3,10 @@
 //! through relative coordinates (0..1 of the photo's width and height), so a
 //! design survives rescaling and travels in a share link.
 
-use std::fmt;
+use crate::prelude::*;
+
+use crate::text::{push_decimal, text};
+use core::fmt;
 
 /// A point in relative photo coordinates: `x` in 0..1 of the width, `y` in
 /// 0..1 of the height.
@@ -43,9 +46,10 @@ impl Shape {
             .into_iter()
             .find(|k| k.name() == s)
             .ok_or_else(|| {
-                DesignError::new(format!(
-                    "Unknown hairline shape \"{}\": choose classic, rounded or mature.",
-                    short(s)
+                DesignError::new(text!(
+                    "Unknown hairline shape \"",
+                    short(s),
+                    "\": choose classic, rounded or mature."
                 ))
             })
     }
@@ -74,9 +78,10 @@ impl Edge {
         match s {
             "soft" => Ok(Edge::Soft),
             "defined" => Ok(Edge::Defined),
-            _ => Err(DesignError::new(format!(
-                "Unknown edge style \"{}\": choose soft or defined.",
-                short(s)
+            _ => Err(DesignError::new(text!(
+                "Unknown edge style \"",
+                short(s),
+                "\": choose soft or defined."
             ))),
         }
     }
@@ -100,7 +105,7 @@ impl fmt::Display for DesignError {
     }
 }
 
-impl std::error::Error for DesignError {}
+impl core::error::Error for DesignError {}
 
 /// Shortens untrusted text before it is echoed in a message.
 fn short(s: &str) -> String {
@@ -134,13 +139,17 @@ impl Range {
         if v.is_finite() && v >= self.min && v <= self.max {
             Ok(v)
         } else {
-            Err(DesignError::new(format!(
-                "{} must be between {} and {} {}; got {}.",
+            Err(DesignError::new(text!(
                 self.label,
+                " must be between ",
                 decimal(self.min, 3),
+                " and ",
                 decimal(self.max, 3),
+                " ",
                 self.unit,
-                decimal(v, 3)
+                "; got ",
+                decimal(v, 3),
+                "."
             )))
         }
     }
@@ -386,18 +395,19 @@ pub(crate) fn decimal(x: f64, decimals: u32) -> String {
     // Beyond 2^53 the integer part is exact anyway; no engine value gets close.
     let n = (x.abs() * scale as f64).round() as u64;
     let (int, mut frac) = (n / scale, n % scale);
-    let mut out = if x < 0.0 && n > 0 {
-        format!("-{int}")
-    } else {
-        format!("{int}")
-    };
+    let mut out = String::new();
+    if x < 0.0 && n > 0 {
+        out.push('-');
+    }
+    push_decimal(&mut out, int, 1);
     if frac > 0 {
         let mut width = decimals as usize;
         while frac % 10 == 0 {
             frac /= 10;
             width -= 1;
         }
-        out.push_str(&format!(".{frac:0width$}"));
+        out.push('.');
+        push_decimal(&mut out, frac, width);
     }
     out
 }

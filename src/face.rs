@@ -7,6 +7,8 @@
 //! at iris scale, and paired by the geometry of a face (level, symmetric
 //! about the head's midline, a plausible distance apart).
 
+use crate::prelude::*;
+
 use crate::photo::{luma, Rgba};
 use crate::scalp::Head;
 
@@ -192,10 +194,12 @@ pub fn find_eyes(photo: &Rgba, head: Head) -> Option<Eyes> {
         // Keep distinct peaks only.
         let mut peaks: Vec<(f64, usize, usize)> = Vec::new();
         for &c in side.iter() {
-            if peaks
-                .iter()
-                .all(|p| (p.1 as f64 - c.1 as f64).hypot(p.2 as f64 - c.2 as f64) > 0.8 * cm)
-            {
+            // Pixel offsets: dx² + dy² is exact, so its square root is
+            // the correctly rounded distance, as `hypot` gives.
+            if peaks.iter().all(|p| {
+                let (dx, dy) = (p.1 as f64 - c.1 as f64, p.2 as f64 - c.2 as f64);
+                (dx * dx + dy * dy).sqrt() > 0.8 * cm
+            }) {
                 peaks.push(c);
             }
             if peaks.len() == 6 {

@@ -7,6 +7,8 @@
 //! density ramps from sparse single points to full over the transition
 //! zone, wider at the temples so they fade.
 
+use crate::prelude::*;
+
 use crate::design::{Design, Edge, Shape};
 
 /// The hairline laid out on a photo of a given size.

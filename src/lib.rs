@@ -23,17 +23,44 @@
 //! after their first calls; `scripts/build-wasm.sh` stops `wasm-opt` from
 //! inlining them back into their single caller. Natively this costs
 //! nothing.
+//!
+//! ## Why `no_std` on wasm
+//!
+//! The wasm build is `no_std` (natively the crate uses std, so tests and
+//! the CLI are unchanged): std's panic machinery formats every panic
+//! message and pulls `core::fmt`, Unicode tables and panic payloads into
+//! the module, KBs of a download that a person waits for. On wasm a panic
+//! simply traps (`wasm_runtime`), the allocator is std's own dlmalloc, and
+//! the few float methods `core` lacks come from `float`. Modules take
+//! `Vec`, `String` and friends from `prelude`.
+//!
+//! ## Panics
+//!
+//! A panic is a bug, and on wasm its message is never shown. Panics in
+//! engine code therefore carry constant messages only: a message with
+//! arguments (`assert!(.., "{k}")`, `expect`, integer `clamp`'s bounds
+//! check) keeps `core::fmt`'s padding and `Display`/`Debug` impls in the
+//! wasm even though nothing prints them. The same goes for `format!`:
+//! messages are built with `text::text!`.
+#![cfg_attr(target_arch = "wasm32", no_std)]
 #![warn(missing_docs)]
+
+extern crate alloc;
 
 pub mod design;
 pub mod face;
+mod float;
 pub mod hairline;
 pub mod metrics;
 mod order;
 pub mod photo;
+mod prelude;
 pub mod preview;
 pub mod render;
 pub mod sampling;
 pub mod scalp;
 pub mod share;
+mod text;
+#[cfg(target_arch = "wasm32")]
+mod wasm_runtime;
 pub mod web;

@@ -1,6 +1,8 @@
 //! Quality measures of point sets, shared by the tests and the benchmarks so
 //! both judge patterns the same way.
 
+use crate::prelude::*;
+
 /// A uniform bucket grid over points for nearest-neighbour queries.
 struct Buckets<'a> {
     points: &'a [[f64; 2]],
@@ -58,7 +60,8 @@ impl<'a> Buckets<'a> {
                         continue;
                     }
                     let p = self.points[j as usize];
-                    let d = (p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2);
+                    let (dx, dy) = (p[0] - q[0], p[1] - q[1]);
+                    let d = dx * dx + dy * dy;
                     if d < best {
                         best = d;
                     }

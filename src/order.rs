@@ -9,6 +9,8 @@
 //! ordering given (callers make it total, so ties cannot depend on the
 //! algorithm).
 
+use crate::prelude::*;
+
 /// Sorts `v` in place by `less` (heapsort: O(n log n), no allocation).
 ///
 /// `less` must be a strict total order for the result to be unique; callers
@@ -65,7 +67,7 @@ pub(crate) fn radix_order(keys: &[u64]) -> Vec<u32> {
             next[count[b]] = i;
             count[b] += 1;
         }
-        std::mem::swap(&mut order, &mut next);
+        core::mem::swap(&mut order, &mut next);
     }
     order
 }
@@ -91,7 +93,7 @@ pub(crate) fn nth<T: Copy + Ord>(v: &mut [T], k: usize) -> T {
 /// splits runs of equal values evenly (flat, clipped photo regions are full
 /// of them); expected O(n).
 fn select<T: Copy>(v: &mut [T], k: usize, less: fn(&T, &T) -> bool) -> T {
-    assert!(k < v.len(), "select: index {k} out of {}", v.len());
+    assert!(k < v.len(), "select: index out of range");
     let (mut lo, mut hi) = (0, v.len() - 1);
     while lo < hi {
         let mid = lo + (hi - lo) / 2;

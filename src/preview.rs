@@ -8,6 +8,8 @@
 //! | hairline, edge, brush               | per-dot shares              |
 //! | density, shade, dot size, session   | the render only             |
 
+use crate::prelude::*;
+
 use crate::design::{Design, DesignError, RelPoint, DENSITY, TEMPLE_HALF_CM};
 use crate::face::{find_eyes, Eyes};
 use crate::hairline::HairlineField;
@@ -289,7 +291,8 @@ impl Preview {
         if self.design.thinning && self.skin_share.is_empty() {
             self.skin_share = skin_share(&self.photo, &self.mask.combined(), self.design.px_per_cm);
         }
-        let dots = &self.pattern.as_ref().expect("sampled above").1;
+        // Sampled above (`unwrap`, not `expect`: see "Panics" in lib.rs).
+        let dots = &self.pattern.as_ref().unwrap().1;
         if self.under.is_empty() {
             let thinning = self.design.thinning.then_some(&self.skin_share[..]);
             let width = self.photo.width as usize;
@@ -334,10 +337,9 @@ impl Preview {
     /// pattern is coarser than the density asked for (tiny photo scales).
     fn fraction(&self) -> (f32, f32) {
         let session = SESSION_SHARE[(self.design.session.clamp(1, 4) - 1) as usize];
-        let sampled = DENSITY.max
-            * (spacing_px(DENSITY.max, self.design.px_per_cm)
-                / full_spacing(self.design.px_per_cm))
-            .powi(2);
+        let ratio =
+            spacing_px(DENSITY.max, self.design.px_per_cm) / full_spacing(self.design.px_per_cm);
+        let sampled = DENSITY.max * (ratio * ratio);
         let wanted = self.design.density * session / sampled;
         (wanted.min(1.0) as f32, wanted.max(1.0) as f32)
     }
@@ -347,13 +349,14 @@ impl Preview {
     fn visible_spots(&mut self, scale: f32) -> Vec<Spot> {
         self.update_shares();
         let (fraction, area_boost) = self.fraction();
-        let dots = &self.pattern.as_ref().expect("sampled").1;
+        // Sampled by `update_shares` (`unwrap`: see "Panics" in lib.rs).
+        let dots = &self.pattern.as_ref().unwrap().1;
         let age = Ageing::at(self.design.months);
         let base_radius = (self.design.dot_mm / 20.0 * self.design.px_per_cm) as f32
             * scale
             * area_boost.sqrt()
             * age.spread;
-        let mut spots = std::mem::take(&mut self.spots);
+        let mut spots = core::mem::take(&mut self.spots);
         spots.clear();
         self.ids.clear();
         let under = dots.iter().zip(&self.shares).zip(&self.under);
@@ -395,8 +398,8 @@ impl Preview {
     pub fn render(&mut self) -> &[u8] {
         let spots = self.visible_spots(1.0);
         let look = self.look();
-        let mut frame = std::mem::take(&mut self.frame);
-        let mut canvas = std::mem::take(&mut self.canvas);
+        let mut frame = core::mem::take(&mut self.frame);
+        let mut canvas = core::mem::take(&mut self.canvas);
         let ink = |x: f64, y: f64| self.mask.at(x, y).0;
         let clip = Clip {
             ink: &ink,
@@ -440,7 +443,8 @@ impl Preview {
         self.update_shares();
         let (fraction, _) = self.fraction();
         let spots = self.visible_spots(1.0);
-        let dots = &self.pattern.as_ref().expect("sampled").1;
+        // Sampled by `update_shares` (`unwrap`: see "Panics" in lib.rs).
+        let dots = &self.pattern.as_ref().unwrap().1;
         let ranks = dots
             .iter()
             .zip(&self.shares)

@@ -9,6 +9,8 @@
 //! shadows stay darker, highlights stay highlights, because the pigment
 //! lies under the skin and the skin's own shine is on top of it.
 
+use crate::prelude::*;
+
 use crate::photo::Rgba;
 
 /// One dot, ready to draw, in pixels of the target image.
@@ -330,7 +332,7 @@ impl Canvas {
         });
         let new_box = (bbox[0] != usize::MAX).then_some(bbox);
         let t: [f32; 3] =
-            std::array::from_fn(|c| 1.0 - look.shade * (1.0 - PIGMENT_TRANSMISSION[c]));
+            core::array::from_fn(|c| 1.0 - look.shade * (1.0 - PIGMENT_TRANSMISSION[c]));
         let skin = look.skin_luma.max(0.05);
         let words = w.div_ceil(64);
         self.coverage.resize(w * BAND, 0.0);
@@ -503,7 +505,7 @@ fn set_bits(row: &mut [u64], a: usize, b: usize) {
 fn take_runs(row: &mut [u64], x0: usize, spans: &mut Vec<(usize, usize)>) {
     let mut start = None;
     for (k, word) in row.iter_mut().enumerate() {
-        let mut bits = std::mem::take(word);
+        let mut bits = core::mem::take(word);
         // Bit 0 of `bits` is column `x`; `left` bits of this word remain.
         let (mut x, mut left) = (x0 + 64 * k, 64);
         while left > 0 {
@@ -581,7 +583,8 @@ fn footprint(s: &Spot, softness: f32, w: usize, h: usize) -> Option<[usize; 4]> 
 /// Drawn radius, peak ink and edge softness of a spot.
 fn spot_shape(s: &Spot, softness: f32) -> (f32, f32, f32) {
     let r = s.radius.max(MIN_RADIUS);
-    let peak = s.ink * (s.radius / r).powi(2).min(1.0);
+    let q = s.radius / r;
+    let peak = s.ink * (q * q).min(1.0);
     // Edge softness: at least a pixel (anti-aliasing), wider for big dots
     // (healed pigment spreads and blurs).
     let soft = (0.3 * r * softness).max(0.9);
@@ -696,7 +699,7 @@ impl RowSpan {
         let (ux, uy, k2) = (
             s.axis[0] as f64,
             s.axis[1] as f64,
-            (inv_round as f64).powi(2),
+            inv_round as f64 * inv_round as f64,
         );
         let reach = reach as f64 * 1.001 + 0.01;
         RowSpan {

@@ -19,6 +19,8 @@
 //! on every IEEE target, wasm included) and a seeded PCG stream. There is no
 //! `sin`/`cos`: candidate directions come from half-angle formulas.
 
+use crate::prelude::*;
+
 use rand::{Rng, RngCore, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 
@@ -341,7 +343,17 @@ impl<S: Spacing> Spacing for Scaled<'_, S> {
 pub fn poisson_disc(width: f64, height: f64, spacing: &impl Spacing, seed: u64) -> Vec<[f64; 2]> {
     let mut rng = Pcg64Mcg::seed_from_u64(seed);
     let mut points = Vec::new();
-    fill(&mut points, width, height, spacing, &mut rng, RING);
+    // Scaled by 1 (exact): the same `fill` as [`nested_points`] runs for
+    // this spacing type, so the wasm holds one copy of it and its hot
+    // `ring`, not two.
+    fill(
+        &mut points,
+        width,
+        height,
+        &Scaled(spacing, 1.0),
+        &mut rng,
+        RING,
+    );
     points
 }
 
@@ -371,7 +383,7 @@ fn fill(
     // Points laid down earlier are at least `r_lo` apart too, so every cell
     // still holds at most one point. Cell walks reach at most `FAR * r_lo`
     // (wider searches go block by block).
-    let cell = r_lo * std::f64::consts::FRAC_1_SQRT_2;
+    let cell = r_lo * core::f64::consts::FRAC_1_SQRT_2;
     let reach = (r_hi.min(FAR * r_lo) / cell).ceil() as usize;
     let mut grid = Grid::new(width, height, cell, reach);
     for p in points.iter() {
@@ -560,6 +572,20 @@ const LOOSE_LEVELS: usize = 3;
 /// the sparsest complete level holds 1/64 of the dots.
 pub const LEVELS: usize = 7;
 
+/// Spacing factor of nesting level `level`: `2^((LEVELS - 1 - level) / 2)`,
+/// 8 for level 0 down to 1 for the last. Built from powers of two and
+/// `SQRT_2` rather than `powf` (not in `core`); the same bits, as a test
+/// checks.
+fn level_factor(level: usize) -> f64 {
+    let k = LEVELS - 1 - level;
+    let power = (1u32 << (k / 2)) as f64;
+    if k % 2 == 1 {
+        power * core::f64::consts::SQRT_2
+    } else {
+        power
+    }
+}
+
 /// Samples nested Poisson-disc levels and ranks every point.
 ///
 /// Level 0 is a maximal set at 8x the spacing (1/64 of the density); each
@@ -578,10 +604,9 @@ pub fn nested_points(
     let mut rng = Pcg64Mcg::seed_from_u64(seed);
     let mut points: Vec<[f64; 2]> = Vec::new();
     let mut order: Vec<u32> = Vec::new();
-    let factor = |level: usize| 2f64.powf((LEVELS - 1 - level) as f64 / 2.0);
     for level in 0..LEVELS {
         let start = points.len();
-        let level_spacing = Scaled(spacing, factor(level));
+        let level_spacing = Scaled(spacing, level_factor(level));
         let ring = if level >= LOOSE_LEVELS {
             NESTED_RING
         } else {
@@ -590,7 +615,7 @@ pub fn nested_points(
         fill(&mut points, width, height, &level_spacing, &mut rng, ring);
         // No hole left after the previous level is wider than its spacing
         // (plus the ring jitter), which bounds every nearest distance here.
-        let reach = 2.4 * factor(level.saturating_sub(1));
+        let reach = 2.4 * level_factor(level.saturating_sub(1));
         order.extend(farthest_first(
             &points, start, width, height, spacing, reach, &mut rng,
         ));
@@ -730,7 +755,7 @@ fn farthest_first(
         present[i] = false;
         removed.push(i as u32);
         // Only new points that had `i` among their two nearest change.
-        let mut e = std::mem::replace(&mut watchers.head[i], NONE);
+        let mut e = core::mem::replace(&mut watchers.head[i], NONE);
         while e != NONE {
             let (j, next) = watchers.entries[e as usize];
             let j = j as usize;
@@ -937,6 +962,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn level_factors_equal_powf() {
+        for level in 0..LEVELS {
+            let want = 2f64.powf((LEVELS - 1 - level) as f64 / 2.0);
+            assert_eq!(level_factor(level).to_bits(), want.to_bits(), "{level}");
+        }
+    }
+
+    #[test]
     fn directions_are_unit_and_evenly_spaced() {
         let d = direction_table();
         assert_eq!(d.len(), TABLE);
@@ -944,7 +977,7 @@ mod tests {
             assert!((v[0] * v[0] + v[1] * v[1] - 1.0).abs() < 1e-14);
         }
         for k in [0, 1, 15, 16, 17, 300, TABLE - 1] {
-            let t = 2.0 * std::f64::consts::PI * k as f64 / TABLE as f64;
+            let t = 2.0 * core::f64::consts::PI * k as f64 / TABLE as f64;
             assert!((d[k][0] - t.cos()).abs() < 1e-14, "{k}");
             assert!((d[k][1] - t.sin()).abs() < 1e-14, "{k}");
         }
@@ -959,7 +992,7 @@ mod tests {
             h.push(i as u32, *k);
         }
         h.set(4, 0.5); // 9 -> 0.5
-        let order: Vec<u32> = std::iter::from_fn(|| h.pop()).collect();
+        let order: Vec<u32> = core::iter::from_fn(|| h.pop()).collect();
         assert_eq!(order, vec![2, 0, 3, 1, 4]);
     }
 }

@@ -9,6 +9,8 @@
 //! scale in px/cm, and the foreshortening that makes dots crowd toward the
 //! rim of a curved head.
 
+use crate::prelude::*;
+
 use crate::photo::{luma, Rgba};
 
 /// The head as found in the photo, in working-image pixels.
@@ -183,7 +185,7 @@ impl ScalpMask {
     pub fn combined(&self) -> Vec<u8> {
         self.auto
             .iter()
-            .zip(self.edits.iter().chain(std::iter::repeat(&0)))
+            .zip(self.edits.iter().chain(core::iter::repeat(&0)))
             .map(|(&a, &e)| match e {
                 1 | 3 => 255,
                 2 => 0,
@@ -226,7 +228,7 @@ impl ScalpMask {
             return false;
         }
         self.edits.iter_mut().for_each(|e| *e = 0);
-        let history = std::mem::take(&mut self.history);
+        let history = core::mem::take(&mut self.history);
         for (edit, dabs) in &history {
             for d in dabs {
                 self.apply(

@@ -86,7 +86,10 @@
 //! temple handles stay strictly left and right of the middle one) and a
 //! value out of range stays out of range.
 
-use std::fmt;
+use crate::prelude::*;
+
+use crate::text::text;
+use core::fmt;
 
 use crate::design::{Design, Edge, Hairline, RelPoint, Shape, DENSITY, DOT_MM, PX_PER_CM, SHADE};
 use crate::order::clamp;
@@ -197,7 +200,7 @@ impl fmt::Display for ShareError {
     }
 }
 
-impl std::error::Error for ShareError {}
+impl core::error::Error for ShareError {}
 
 /// What a share link carries.
 #[derive(Clone, Debug, PartialEq)]
@@ -253,8 +256,10 @@ pub fn encode(design: &Design, strokes: &[Vec<Dab>], photo: Option<&[u8]>) -> St
 /// range) is an error, never a panic.
 pub fn decode(fragment: &str) -> Result<Shared, ShareError> {
     if fragment.len() > MAX_FRAGMENT_CHARS {
-        return Err(ShareError::new(format!(
-            "This link is too long to be a share link from the simulator (over {MAX_FRAGMENT_CHARS} characters); ask the sender for a new link."
+        return Err(ShareError::new(text!(
+            "This link is too long to be a share link from the simulator (over ",
+            MAX_FRAGMENT_CHARS,
+            " characters); ask the sender for a new link."
         )));
     }
     let text = fragment.trim();
@@ -619,8 +624,10 @@ fn read_strokes(payload: &[u8]) -> Result<Vec<Vec<Dab>>, ShareError> {
     let mut r = Reader::new(payload);
     let count = r.varint()? as usize;
     if count > MAX_STROKES {
-        return Err(ShareError::new(format!(
-            "This link has more than {MAX_STROKES} brush strokes, more than the simulator makes; ask the sender for a new link."
+        return Err(ShareError::new(text!(
+            "This link has more than ",
+            MAX_STROKES,
+            " brush strokes, more than the simulator makes; ask the sender for a new link."
         )));
     }
     // Each stroke takes at least 4 bytes: flags, radius, a dab count.
@@ -644,8 +651,10 @@ fn read_strokes(payload: &[u8]) -> Result<Vec<Vec<Dab>>, ShareError> {
         }
         let n = r.varint()? as usize;
         if n > MAX_DABS - total {
-            return Err(ShareError::new(format!(
-                "This link has more than {MAX_DABS} brush dabs, more than the simulator makes; ask the sender for a new link."
+            return Err(ShareError::new(text!(
+                "This link has more than ",
+                MAX_DABS,
+                " brush dabs, more than the simulator makes; ask the sender for a new link."
             )));
         }
         total += n;
@@ -706,7 +715,12 @@ fn strip_version(text: &str) -> Result<&str, ShareError> {
         .strip_prefix('v')
         .ok_or_else(|| ShareError::new(NOT_A_LINK))?;
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-    let (version, body) = rest.split_at(digits);
+    // `split_at_checked`, not `split_at`: the split is always on a char
+    // boundary (after ASCII digits), but `split_at`'s panic message would
+    // bring `core::fmt`'s char escaping and Unicode tables into the wasm.
+    let (version, body) = rest
+        .split_at_checked(digits)
+        .ok_or_else(|| ShareError::new(NOT_A_LINK))?;
     match version {
         "1" => body
             .strip_prefix('.')
@@ -738,9 +752,10 @@ fn parse_sections(bytes: &[u8]) -> Result<Shared, ShareError> {
             TAG_JOURNEY => journey = Journey::read(payload)?,
             TAG_PHOTO => {
                 if payload.len() > MAX_PHOTO_BYTES {
-                    return Err(ShareError::new(format!(
-                        "The photo in this link is larger than {} KB; ask the sender for a new link.",
-                        MAX_PHOTO_BYTES / 1024
+                    return Err(ShareError::new(text!(
+                        "The photo in this link is larger than ",
+                        MAX_PHOTO_BYTES / 1024,
+                        " KB; ask the sender for a new link."
                     )));
                 }
                 if !payload.starts_with(&JPEG_MAGIC) {
@@ -757,8 +772,10 @@ fn parse_sections(bytes: &[u8]) -> Result<Shared, ShareError> {
     let mut design = design.ok_or_else(|| ShareError::new(DAMAGED))?;
     journey.apply(&mut design);
     design.validate().map_err(|e| {
-        ShareError::new(format!(
-            "This link holds a setting the simulator does not accept: {e} Ask the sender for a new link."
+        ShareError::new(text!(
+            "This link holds a setting the simulator does not accept: ",
+            e.0,
+            " Ask the sender for a new link."
         ))
     })?;
     Ok(Shared {

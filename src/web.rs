@@ -2,6 +2,8 @@
 //! JavaScript values to engine types and back, and nothing else; every
 //! error becomes a JavaScript `Error` whose message a person can act on.
 
+use crate::prelude::*;
+
 use crate::design::{
     decimal, Edge, RelPoint, Shape, DENSITY, DOT_MM, HAIRLINE_CM, MONTHS, PX_PER_CM, SESSIONS,
     SHADE,
@@ -9,6 +11,7 @@ use crate::design::{
 use crate::photo::Rgba;
 use crate::preview::Preview;
 use crate::scalp::Dab;
+use crate::text::{hex16, text};
 use wasm_bindgen::prelude::*;
 
 /// One preview in the page: a photo, its design and its frame.
@@ -134,9 +137,10 @@ impl Engine {
                 "months" => d.months = MONTHS.check(value).map_err(|e| e.0)?,
                 "hairline_cm" => d.set_hairline_height_cm(h, value).map_err(|e| e.0)?,
                 other => {
-                    return Err(format!(
-                        "Unknown control \"{}\".",
-                        other.chars().take(24).collect::<String>()
+                    return Err(text!(
+                        "Unknown control \"",
+                        other.chars().take(24).collect::<String>(),
+                        "\"."
                     ))
                 }
             }
@@ -204,7 +208,7 @@ impl Engine {
     pub fn seed(&self) -> String {
         self.preview
             .as_ref()
-            .map_or(String::new(), |p| p.design().seed.to_string())
+            .map_or(String::new(), |p| text!(p.design().seed))
     }
 
     /// Moves hairline handle `index` (0 left temple, 1 middle, 2 right
@@ -244,27 +248,39 @@ impl Engine {
         };
         let d = p.design();
         let h = p.photo().height;
-        let handles: Vec<String> = d
-            .hairline
-            .handles
-            .iter()
-            .map(|p| format!("[{},{}]", decimal(p.x, 5), decimal(p.y, 5)))
-            .collect();
-        format!(
-            "{{\"density\":{},\"shade\":{},\"dot_mm\":{},\"hairline_cm\":{},\"shape\":\"{}\",\"edge\":\"{}\",\"session\":{},\"months\":{},\"thinning\":{},\"seed\":\"{}\",\"px_per_cm\":{},\"handles\":[{}],\"brush_strokes\":{}}}",
+        let mut handles = String::new();
+        for (i, p) in d.hairline.handles.iter().enumerate() {
+            let sep = if i > 0 { "," } else { "" };
+            handles += &text!(sep, "[", decimal(p.x, 5), ",", decimal(p.y, 5), "]");
+        }
+        text!(
+            "{\"density\":",
             decimal(d.density, 6),
+            ",\"shade\":",
             decimal(d.shade, 6),
+            ",\"dot_mm\":",
             decimal(d.dot_mm, 6),
+            ",\"hairline_cm\":",
             decimal(d.hairline_height_cm(h), 2),
+            ",\"shape\":\"",
             d.hairline.shape.name(),
+            "\",\"edge\":\"",
             d.edge.name(),
+            "\",\"session\":",
             d.session,
+            ",\"months\":",
             decimal(d.months, 6),
+            ",\"thinning\":",
             d.thinning,
+            ",\"seed\":\"",
             d.seed,
+            "\",\"px_per_cm\":",
             decimal(d.px_per_cm, 3),
-            handles.join(","),
-            p.strokes().len()
+            ",\"handles\":[",
+            handles,
+            "],\"brush_strokes\":",
+            p.strokes().len(),
+            "}"
         )
     }
 
@@ -321,10 +337,7 @@ impl Engine {
     /// Digest of the sampled dot pattern as hex: equal natively and in
     /// wasm for the same photo size, scale and seed (checked by tests).
     pub fn pattern_digest(&mut self) -> Result<String, JsError> {
-        Ok(format!(
-            "{:016x}",
-            crate::sampling::digest(self.preview()?.dots())
-        ))
+        Ok(hex16(crate::sampling::digest(self.preview()?.dots())))
     }
 
     /// Number of brush strokes and scars undo can take back (for enabling

@@ -1,0 +1,105 @@
+//! Messages and JSON built from string and integer pieces without
+//! `core::fmt`: `format!` drags the formatting machinery (`fmt::write`,
+//! padding, every `Display` impl used) into the wasm, a few KB for a few
+//! messages. Numbers here are whole; fractions go through
+//! [`crate::design::decimal`].
+
+use crate::prelude::*;
+
+/// Concatenates its pieces (`&str`, `String`, `char` or unsigned
+/// integers, written in decimal) into a new `String`:
+/// `text!("This photo is only ", width, " pixels.")`.
+macro_rules! text {
+    ($($piece:expr),* $(,)?) => {{
+        let mut out = $crate::prelude::String::new();
+        $( $crate::text::Piece::push_to(&$piece, &mut out); )*
+        out
+    }};
+}
+pub(crate) use text;
+
+/// Something [`text!`] can append to a `String`.
+pub(crate) trait Piece {
+    /// Appends `self` to `out`.
+    fn push_to(&self, out: &mut String);
+}
+
+impl Piece for &str {
+    fn push_to(&self, out: &mut String) {
+        out.push_str(self);
+    }
+}
+
+impl Piece for String {
+    fn push_to(&self, out: &mut String) {
+        out.push_str(self);
+    }
+}
+
+impl Piece for char {
+    fn push_to(&self, out: &mut String) {
+        out.push(*self);
+    }
+}
+
+impl Piece for bool {
+    fn push_to(&self, out: &mut String) {
+        out.push_str(if *self { "true" } else { "false" });
+    }
+}
+
+/// Unsigned integers in decimal, as `Display` writes them.
+macro_rules! unsigned_piece {
+    ($($t:ty),*) => {$(
+        impl Piece for $t {
+            fn push_to(&self, out: &mut String) {
+                push_decimal(out, *self as u64, 1);
+            }
+        }
+    )*};
+}
+unsigned_piece!(u8, u16, u32, u64, usize);
+
+/// Appends `n` in decimal, with leading zeros to at least `width` digits
+/// (at most 20).
+pub(crate) fn push_decimal(out: &mut String, mut n: u64, width: usize) {
+    let mut digits = [b'0'; 20];
+    let mut start = digits.len();
+    while n > 0 {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    start = start.min(digits.len() - width.clamp(1, 20));
+    out.extend(digits[start..].iter().map(|&d| d as char));
+}
+
+/// `n` as 16 lowercase hex digits, as `format!("{n:016x}")` writes it.
+pub(crate) fn hex16(n: u64) -> String {
+    (0..16)
+        .rev()
+        .map(|i| b"0123456789abcdef"[(n >> (4 * i)) as usize & 0xf] as char)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pieces_read_as_format_writes_them() {
+        for n in [0u64, 1, 9, 10, 99, 100, 4096, u32::MAX as u64, u64::MAX] {
+            assert_eq!(text!(n), format!("{n}"));
+            assert_eq!(hex16(n), format!("{n:016x}"));
+            for width in [1, 2, 3, 6] {
+                let mut s = String::new();
+                push_decimal(&mut s, n, width);
+                assert_eq!(s, format!("{n:0width$}"));
+            }
+        }
+        assert_eq!(
+            text!("a", 3u8, 'b', 40u16, String::from("c"), 5usize, true, false),
+            "a3b40c5truefalse"
+        );
+    }
+}
