@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Build the release wasm package into www/pkg/:
 #   cargo build (wasm32, no default features) -> wasm-bindgen --target web -> wasm-opt -Oz
+# With --bench: the same engine plus the benchmark's sampler entry points
+# (cargo feature "bench") into target/bench-pkg/, which never ships.
 # Assumes the tools are installed (ensure_build_tools in scripts/setup.sh);
 # run it through ./serve or ./test on a fresh machine.
 set -euo pipefail
@@ -9,6 +11,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh
 
 OUT_DIR="www/pkg"
+FEATURES=()
+if [ "${1-}" = "--bench" ]; then
+  OUT_DIR="target/bench-pkg"
+  FEATURES=(--features bench)
+fi
 CRATE_WASM="target/wasm32-unknown-unknown/release/smp_preview.wasm"
 WASM_OPT="node_modules/.bin/wasm-opt"
 # Features rustc >= 1.82 (LLVM's "generic" wasm CPU) enables by default; wasm-opt
@@ -24,8 +31,8 @@ WASM_OPT_FEATURES=(
   --enable-call-indirect-overlong
 )
 
-log "cargo build --release --target wasm32-unknown-unknown --no-default-features --lib"
-cargo build --release --target wasm32-unknown-unknown --no-default-features --lib
+log "cargo build --release --target wasm32-unknown-unknown --no-default-features --lib ${FEATURES[*]-}"
+cargo build --release --target wasm32-unknown-unknown --no-default-features --lib ${FEATURES[@]+"${FEATURES[@]}"}
 
 want="$(wasm_bindgen_lock_version)"
 have="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" || true

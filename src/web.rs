@@ -348,6 +348,7 @@ impl Engine {
 }
 
 /// Samples a uniform Poisson-disc set (benchmarks): `[x0, y0, x1, y1, ...]`.
+#[cfg(feature = "bench")]
 #[wasm_bindgen]
 pub fn sample_uniform(width: f64, height: f64, spacing: f64, seed: u32) -> Vec<f64> {
     if !(spacing >= 0.5 && width * height / (spacing * spacing) < 2e7) {
@@ -366,6 +367,7 @@ pub fn sample_uniform(width: f64, height: f64, spacing: f64, seed: u32) -> Vec<f
 /// is `r_min + v * (r_max - r_min)` for the grid value `v` in 0..=1 under
 /// each point: `[x0, y0, x1, y1, ...]`. With `nested`, the product's nested
 /// sampler with ranks is used instead of a single pass.
+#[cfg(feature = "bench")]
 #[wasm_bindgen]
 #[allow(clippy::too_many_arguments)]
 pub fn sample_variable(

@@ -7,8 +7,9 @@
 
 import { normalizedRadius, uncoveredFraction, uncoveredUnderField, filterPoints, selfCheck } from './metrics.mjs';
 
-const ENGINE_JS = '/www/pkg/smp_preview.js';
-const ENGINE_WASM = '/www/pkg/smp_preview_bg.wasm';
+// The shipped engine plus the sampler entry points (scripts/build-wasm.sh --bench).
+const ENGINE_JS = '/target/bench-pkg/smp_preview.js';
+const ENGINE_WASM = '/target/bench-pkg/smp_preview_bg.wasm';
 const PEERS_JS = '/target/bench/peers.mjs';
 const SAMPLE_PHOTO = '/www/assets/sample-01.jpg';
 

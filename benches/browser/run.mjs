@@ -704,6 +704,7 @@ async function main() {
   const want = (c) => !opts.only || opts.only.includes(c);
   const outFile = path.resolve(REPO_ROOT, opts.out ?? (opts.quick ? 'target/bench-browser-quick.json' : 'target/bench-browser.json'));
   if (!fs.existsSync(path.join(REPO_ROOT, 'www/pkg/smp_preview_bg.wasm'))) throw new Error('www/pkg/ is missing: run ./bench (it builds the wasm first)');
+  if (!fs.existsSync(path.join(REPO_ROOT, 'target/bench-pkg/smp_preview_bg.wasm'))) throw new Error('target/bench-pkg/ is missing: run ./bench (it builds the wasm first)');
   if (!fs.existsSync(path.join(REPO_ROOT, 'dist/smp-preview.js'))) throw new Error('dist/ is missing: run ./bench (it runs scripts/dist.sh)');
 
   const bundle = bundlePeers(path.join(REPO_ROOT, 'target/bench/peers.mjs'));
