@@ -440,20 +440,13 @@ impl Preview {
 
     /// Every visible dot as `(x, y, diameter_px, rank)` in working pixels.
     pub fn visible_dots(&mut self) -> Vec<(f32, f32, f32, f32)> {
-        self.update_shares();
-        let (fraction, _) = self.fraction();
         let spots = self.visible_spots(1.0);
-        // Sampled by `update_shares` (`unwrap`: see "Panics" in lib.rs).
+        // Sampled by `visible_spots` (`unwrap`: see "Panics" in lib.rs).
         let dots = &self.pattern.as_ref().unwrap().1;
-        let ranks = dots
-            .iter()
-            .zip(&self.shares)
-            .filter(|(d, s)| d.rank < fraction * s.0)
-            .map(|(d, _)| d.rank);
         spots
             .iter()
-            .zip(ranks)
-            .map(|(s, r)| (s.x, s.y, 2.0 * s.radius, r))
+            .zip(&self.ids)
+            .map(|(s, &i)| (s.x, s.y, 2.0 * s.radius, dots[i as usize].rank))
             .collect()
     }
 }

@@ -651,9 +651,10 @@ fn farthest_first(
         .collect();
     let s_max = spacing.max() / r_lo;
     let cap = reach * r_lo; // normalized units: pixels where the spacing is smallest
-                            // Cells a quarter of the cap's reach: a query scans rings of cells
-                            // outward and stops once no nearer point can be in the next ring, so
-                            // it looks at a few dozen points instead of every point within the cap.
+
+    // Cells a quarter of the cap's reach: a query scans rings of cells
+    // outward and stops once no nearer point can be in the next ring, so
+    // it looks at a few dozen points instead of every point within the cap.
     const RINGS: usize = 4;
     let cell = cap * s_max / RINGS as f64;
     let cols = ((width / cell).ceil() as usize).max(1);

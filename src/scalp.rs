@@ -312,6 +312,16 @@ fn border_pixels(photo: &Rgba) -> Vec<[u8; 4]> {
     border
 }
 
+/// The median of each of R, G and B over `pixels` (not empty).
+fn median_colour(pixels: &[[u8; 4]]) -> [f32; 3] {
+    let median = |c: usize| {
+        let mut v: Vec<u8> = pixels.iter().map(|p| p[c]).collect();
+        let k = v.len() / 2;
+        crate::order::nth(&mut v, k) as f32
+    };
+    [median(0), median(1), median(2)]
+}
+
 fn rgb_distance(p: [u8; 4], c: [f32; 3]) -> f32 {
     rgb_distance2(p, c).sqrt()
 }
@@ -326,12 +336,7 @@ fn rgb_distance2(p: [u8; 4], c: [f32; 3]) -> f32 {
 /// from the image border.
 fn foreground(photo: &Rgba) -> Vec<bool> {
     let border = border_pixels(photo);
-    let median = |c: usize| {
-        let mut v: Vec<u8> = border.iter().map(|p| p[c]).collect();
-        let k = v.len() / 2;
-        crate::order::nth(&mut v, k) as f32
-    };
-    let bg = [median(0), median(1), median(2)];
+    let bg = median_colour(&border);
     let thr = above_spread(border.iter().map(|&p| rgb_distance(p, bg)).collect());
     let mut fg = Vec::with_capacity(photo.data.len() / 4);
     for row in photo.data.chunks_exact(photo.width as usize * 4) {
@@ -555,7 +560,6 @@ fn silhouette(fg: &[bool], w: usize, h: usize, head: Head, near_crown: bool) -> 
         let window = &extents[k.saturating_sub(3)..(k + 4).min(extents.len())];
         let mut ls: Vec<usize> = window.iter().map(|e| e.0).collect();
         let mut rs: Vec<usize> = window.iter().map(|e| e.1).collect();
-
         // Heads are near symmetric: a side that came out much narrower
         // than the other faded into the background (pale skin, the lit
         // side) and takes the other's half-width; otherwise each side keeps
@@ -600,12 +604,7 @@ fn like_patch(photo: &Rgba, [x0, y0, x1, y1]: [i64; 4], brightness_weight: f32) 
             patch.push(photo.at(x, y));
         }
     }
-    let median = |c: usize| {
-        let mut v: Vec<u8> = patch.iter().map(|p| p[c]).collect();
-        let k = v.len() / 2;
-        crate::order::nth(&mut v, k) as f32
-    };
-    let m = [median(0), median(1), median(2)];
+    let m = median_colour(&patch);
     photo
         .data
         .chunks_exact(4)

@@ -24,9 +24,6 @@ fn err(message: impl Into<String>) -> JsError {
     JsError::new(&message.into())
 }
 
-/// Dabs from `[x0, y0, x1, y1, ...]` (relative coordinates) and a radius
-/// (fraction of the photo's width); points that are not numbers are
-/// skipped.
 /// `dabs` on the share link's grid, so a link reproduces the edit exactly.
 fn snap(dabs: Vec<Dab>) -> Vec<Dab> {
     crate::share::quantize_strokes(&[dabs])
@@ -34,6 +31,9 @@ fn snap(dabs: Vec<Dab>) -> Vec<Dab> {
         .unwrap_or_default()
 }
 
+/// Dabs from `[x0, y0, x1, y1, ...]` (relative coordinates) and a radius
+/// (fraction of the photo's width); points that are not numbers are
+/// skipped.
 fn dabs(points: &[f64], radius: f64, add: bool, scar: bool) -> Result<Vec<Dab>, JsError> {
     if !(radius.is_finite() && radius > 0.0 && radius < 0.5) {
         return Err(err("The brush size is out of range."));

@@ -41,6 +41,11 @@ function loadEngine() {
   return enginePromise;
 }
 
+/** Frees the bitmap of a photo decoding (a promise) that will never be shown; its errors no longer matter. */
+function discard(decoded) {
+  decoded?.then((d) => d.full.close(), () => {});
+}
+
 // Attributes that set a starting value, and the slider each one sets.
 const DEFAULT_ATTRS = { density: 'density', shade: 'shade', hairline: 'hairline_cm' };
 const DESIGN_CHANGE_DELAY = 300; // ms of quiet before smp-design-change
@@ -173,7 +178,7 @@ class SmpPreview extends HTMLElement {
       this.#showMessage("The preview engine couldn't start in this browser. Try an up-to-date Chrome, Edge, Firefox or Safari.", true);
       this.#say("The preview engine couldn't start.", true);
       this.#els.photoSet.disabled = true;
-      sample?.then((f) => f.decoded?.then((d) => d.full.close(), () => {})); // never shown
+      sample?.then((f) => discard(f.decoded)); // never shown
       return;
     }
     this.#showMessage('Loading the sample photo…');
@@ -583,12 +588,12 @@ class SmpPreview extends HTMLElement {
     );
   }
 
-  /** Shows the sample photo; `early` is a fetch started before the engine was ready. */
+  /** Shows the sample photo; `early` is the #startSample begun before the engine was ready. */
   async #loadSample(early = null) {
     let fetched = early && (await early);
-    // The sample attribute may have changed since the early fetch began.
+    // The sample attribute may have changed since the early load began.
     if (!fetched || fetched.url !== this.#sampleUrl()) {
-      fetched?.decoded?.then((d) => d.full.close(), () => {});
+      discard(fetched?.decoded);
       fetched = await this.#startSample();
     }
     const { error, decoded } = fetched;
@@ -601,10 +606,10 @@ class SmpPreview extends HTMLElement {
       return;
     }
     if (!this.#ownPhoto) await this.#load(null, 'sample', { isSample: true, decoded });
-    else decoded.then((d) => d.full.close(), () => {});
+    else discard(decoded);
   }
 
-  /** Loads a photo (`decoded`: its decodePhoto promise when already started); resolves to true once it is shown. */
+  /** Loads a photo (`decoded`: its decodePhoto or decodeImage promise when already started); resolves to true once it is shown. */
   async #load(blob, name, { isSample = false, fromLink = false, decoded = null } = {}) {
     if (!this.#engine) {
       this.#say('The preview engine is still loading. Try again in a moment.', true);
