@@ -15,12 +15,14 @@ use crate::face::{find_eyes, Eyes};
 use crate::hairline::HairlineField;
 use crate::photo::Rgba;
 use crate::render::{Canvas, Clip, Keys, Look, Spot};
-use crate::sampling::{nested_pattern, Dot, Spacing};
+use crate::sampling::{Dot, Pattern, Spacing};
 use crate::scalp::{skin_luma, soften, Dab, Head, ScalpMask, MAX_FORESHORTENING};
 
-/// Normalized radius the nested sampler reaches at full density (measured:
-/// 0.79); it turns a requested density into a spacing.
-const PACKING_RHO: f64 = 0.79;
+/// Normalized radius that turns a requested density into the nested
+/// sampler's spacing: measured so that the test pattern shows 100.3, 69.6
+/// and 39.6 dots/cm² when 100, 70 and 40 are asked for (its full set's
+/// normalized radius is 0.776).
+const PACKING_RHO: f64 = 0.771;
 
 /// Share of the planned density each session shows (sessions 1-4). Session 1
 /// is deliberately light, session 2 adds most, later ones fill in and even.
@@ -83,7 +85,7 @@ pub struct Preview {
     mask: ScalpMask,
     skin_luma: f32,
     design: Design,
-    pattern: Option<(PatternKey, Vec<Dot>)>,
+    pattern: Option<(PatternKey, Pattern)>,
     /// Per dot: share of density allowed by mask and hairline, and how near
     /// the hairline's front row it is. Empty when stale.
     shares: Vec<(f32, f32)>,
@@ -238,30 +240,47 @@ impl Preview {
         self.mask_changed();
     }
 
-    /// The sampled pattern (sampled on first use and when seed or scale
-    /// change; never for density, shade, dot size, hairline or brush).
+    /// The whole sampled pattern (sampled on first use and when seed or
+    /// scale change; never for density, shade, dot size, hairline or brush).
     pub fn dots(&mut self) -> &[Dot] {
+        self.pattern_to(f32::INFINITY)
+    }
+
+    /// Samples the rest of the pattern if the preview so far needed only
+    /// part of it (the default design shows ranks below
+    /// [`crate::sampling::LAST_LEVEL_RANK`]): done between the first frame
+    /// and the first slider move, so neither waits for it. Returns whether
+    /// there was anything left to sample.
+    pub fn finish_pattern(&mut self) -> bool {
+        let done = self.pattern.as_ref().is_some_and(|p| p.1.is_complete());
+        self.dots();
+        !done
+    }
+
+    /// The pattern, sampled at least as far as the dots ranked below `rank`.
+    fn pattern_to(&mut self, rank: f32) -> &[Dot] {
         let key = PatternKey {
             seed: self.design.seed,
             px_per_cm: self.design.px_per_cm,
         };
+        let [x0, y0, x1, y1] = self.pattern_box();
         if self.pattern.as_ref().map(|p| p.0) != Some(key) {
-            let [x0, y0, x1, y1] = self.pattern_box();
-            let spacing = HeadSpacing {
-                head: self.head,
-                full: full_spacing(key.px_per_cm),
-                origin: (x0, y0),
-            };
-            let mut dots = nested_pattern(x1 - x0, y1 - y0, &spacing, key.seed);
-            for d in dots.iter_mut() {
-                d.x += x0 as f32;
-                d.y += y0 as f32;
-            }
-            self.pattern = Some((key, dots));
+            let origin = [x0 as f32, y0 as f32];
+            self.pattern = Some((key, Pattern::new(x1 - x0, y1 - y0, origin, key.seed)));
+        }
+        let spacing = HeadSpacing {
+            head: self.head,
+            full: full_spacing(key.px_per_cm),
+            origin: (x0, y0),
+        };
+        // Set just above (`unwrap`: see "Panics" in lib.rs).
+        let pattern = &mut self.pattern.as_mut().unwrap().1;
+        if pattern.cover(&spacing, rank) {
+            // New dots reorder the pattern: what was kept per dot is stale.
             self.shares.clear();
             self.under.clear();
         }
-        self.pattern.as_ref().map(|p| &p.1[..]).unwrap_or(&[])
+        self.pattern.as_ref().unwrap().1.dots()
     }
 
     /// The part of the photo that can hold scalp: the head's box with a
@@ -284,7 +303,9 @@ impl Preview {
     }
 
     fn update_shares(&mut self) {
-        self.dots();
+        // A dot shows where its rank is below the fraction times its share
+        // (at most 1), so the pattern is needed up to the fraction.
+        self.pattern_to(self.fraction().0);
         if !self.shares.is_empty() {
             return;
         }
@@ -292,7 +313,7 @@ impl Preview {
             self.skin_share = skin_share(&self.photo, &self.mask.combined(), self.design.px_per_cm);
         }
         // Sampled above (`unwrap`, not `expect`: see "Panics" in lib.rs).
-        let dots = &self.pattern.as_ref().unwrap().1;
+        let dots = self.pattern.as_ref().unwrap().1.dots();
         if self.under.is_empty() {
             let thinning = self.design.thinning.then_some(&self.skin_share[..]);
             let width = self.photo.width as usize;
@@ -350,7 +371,7 @@ impl Preview {
         self.update_shares();
         let (fraction, area_boost) = self.fraction();
         // Sampled by `update_shares` (`unwrap`: see "Panics" in lib.rs).
-        let dots = &self.pattern.as_ref().unwrap().1;
+        let dots = self.pattern.as_ref().unwrap().1.dots();
         let age = Ageing::at(self.design.months);
         let base_radius = (self.design.dot_mm / 20.0 * self.design.px_per_cm) as f32
             * scale
@@ -442,7 +463,7 @@ impl Preview {
     pub fn visible_dots(&mut self) -> Vec<(f32, f32, f32, f32)> {
         let spots = self.visible_spots(1.0);
         // Sampled by `visible_spots` (`unwrap`: see "Panics" in lib.rs).
-        let dots = &self.pattern.as_ref().unwrap().1;
+        let dots = self.pattern.as_ref().unwrap().1.dots();
         spots
             .iter()
             .zip(&self.ids)

@@ -7,13 +7,16 @@
 //!    each placed point covers (Roberts' improvement: it packs tighter and
 //!    rejects less than uniform annulus darts). The spacing is a field
 //!    `r(x, y)`, so density can vary across the image.
-//! 2. [`nested_points`]: seven nested levels, each twice as dense as the
-//!    last and filling the holes between all earlier points; within a
-//!    level the new points are ranked by greedy elimination of the most
-//!    crowded (after Yuksel 2015). The points with rank below any fraction
-//!    `f` are themselves an evenly spread Poisson set of `f` times the
-//!    density, so a lower density is always an exact subset of a higher
-//!    one and nothing reshuffles when a slider moves.
+//! 2. [`nested_points`]: seven nested levels, the first six each twice as
+//!    dense as the one before and the seventh filling the rest, each in the
+//!    holes between all earlier points; within a level the new points are
+//!    ranked by greedy elimination of the most crowded (after Yuksel 2015).
+//!    The points with rank below any fraction `f` are themselves an evenly
+//!    spread Poisson set of `f` times the density, so a lower density is
+//!    always an exact subset of a higher one and nothing reshuffles when a
+//!    slider moves. The sixth level ends where the default design stops
+//!    ([`LAST_LEVEL_RANK`]): a [`Pattern`] samples the seventh only when
+//!    a frame needs it or once the first frame is on screen.
 //!
 //! Determinism: every decision uses f64 `+ - * / sqrt` (correctly rounded
 //! on every IEEE target, wasm included) and a seeded PCG stream. There is no
@@ -556,71 +559,131 @@ impl<S: Spacing> Growth<'_, S> {
 /// spacing: just outside it, so a child never rejects against its parent.
 const RING: f64 = 1.0 + 1e-9;
 
-/// Radius of the candidate ring in the finer levels of [`nested_points`]
-/// (from [`LOOSE_LEVELS`] on): 3% looser than [`RING`]. The tightest
-/// packing leaves the next level room only in holes barely wider than its
-/// spacing, so a ranked prefix just past a level boundary (a slider
-/// position) would crowd: ρ 0.597 at 55% of the test pattern, 0.605 with
-/// this slack. The coarse levels stay tight, which keeps their level
-/// boundaries at ρ 0.76 or more.
+/// Radius of the candidate ring in the middle levels of [`nested_points`]
+/// (from [`LOOSE_LEVELS`] to the one before the last): 3% looser than
+/// [`RING`]. The tightest packing leaves the next level room only in holes
+/// barely wider than its spacing, so a ranked prefix just past a level
+/// boundary (a slider position) would crowd: ρ 0.587 at 5% of the test
+/// pattern with the second level tight, 0.603 with this slack. The first
+/// two levels and the last stay tight: the coarse ones keep their level
+/// boundaries at ρ 0.75 or more, and the last leaves no holes for anyone,
+/// so it packs as densely as it can (full-pattern ρ 0.775, 0.765 loose).
 const NESTED_RING: f64 = 1.03 + 1e-9;
 
 /// First level of [`nested_points`] sampled with [`NESTED_RING`].
-const LOOSE_LEVELS: usize = 3;
+const LOOSE_LEVELS: usize = 2;
 
-/// Number of nesting levels; each has half the density of the next, so
-/// the sparsest complete level holds 1/64 of the dots.
+/// Number of nesting levels: six that each double the density of the one
+/// before, then a last one that fills in the rest.
 pub const LEVELS: usize = 7;
 
-/// Spacing factor of nesting level `level`: `2^((LEVELS - 1 - level) / 2)`,
-/// 8 for level 0 down to 1 for the last. Built from powers of two and
-/// `SQRT_2` rather than `powf` (not in `core`); the same bits, as a test
-/// checks.
+/// Rank at which the last level's dots start: the share of the full
+/// pattern that the default design shows (70 of the 100 dots/cm² the
+/// density control reaches, in session 3, as tests/sampling.rs checks).
+/// The first preview samples every level but the last, a third of the
+/// sampling time, and leaves that for later (see [`Pattern::cover`]).
+pub const LAST_LEVEL_RANK: f32 = 0.7;
+
+/// Density of the first six levels together, as a share of the full
+/// pattern's, that sets their spacing. Less than [`LAST_LEVEL_RANK`]: the
+/// last level fills only the holes they leave, so it packs looser than a
+/// fresh set would, and at 0.7 the first six levels held 72.4% of the
+/// dots (measured on the test pattern); at this share they hold 70%.
+const FIRST_LEVELS_DENSITY: f64 = 0.677;
+
+/// Spacing factor of nesting level `level` (1 for the last): the square
+/// root of 1 / its density share. Division and `sqrt` are correctly
+/// rounded everywhere, so the factors are the same bits in wasm.
 fn level_factor(level: usize) -> f64 {
-    let k = LEVELS - 1 - level;
-    let power = (1u32 << (k / 2)) as f64;
-    if k % 2 == 1 {
-        power * core::f64::consts::SQRT_2
-    } else {
-        power
+    if level + 1 >= LEVELS {
+        return 1.0;
+    }
+    let share = FIRST_LEVELS_DENSITY / (1u32 << (LEVELS - 2 - level)) as f64;
+    (1.0 / share).sqrt()
+}
+
+/// Nested levels sampled one after another: the state between calls, so
+/// the last level can be sampled later with exactly the result of
+/// sampling them all at once.
+struct Nested {
+    width: f64,
+    height: f64,
+    rng: Pcg64Mcg,
+    points: Vec<[f64; 2]>,
+    /// Ranking of the points so far, level by level (see [`nested_points`]).
+    order: Vec<u32>,
+    /// Levels sampled so far.
+    levels: usize,
+}
+
+impl Nested {
+    fn new(width: f64, height: f64, seed: u64) -> Nested {
+        Nested {
+            width,
+            height,
+            rng: Pcg64Mcg::seed_from_u64(seed),
+            points: Vec::new(),
+            order: Vec::new(),
+            levels: 0,
+        }
+    }
+
+    /// Samples and ranks the levels up to (not including) `end`.
+    fn sample_until(&mut self, spacing: &impl Spacing, end: usize) {
+        while self.levels < end.min(LEVELS) {
+            let level = self.levels;
+            let start = self.points.len();
+            let level_spacing = Scaled(spacing, level_factor(level));
+            let ring = if (LOOSE_LEVELS..LEVELS - 1).contains(&level) {
+                NESTED_RING
+            } else {
+                RING
+            };
+            let (width, height) = (self.width, self.height);
+            fill(
+                &mut self.points,
+                width,
+                height,
+                &level_spacing,
+                &mut self.rng,
+                ring,
+            );
+            // No hole left after the previous level is wider than its
+            // spacing (plus the ring jitter), which bounds every nearest
+            // distance here.
+            let reach = 2.4 * level_factor(level.saturating_sub(1));
+            self.order.extend(farthest_first(
+                &self.points,
+                start,
+                width,
+                height,
+                spacing,
+                reach,
+                &mut self.rng,
+            ));
+            self.levels += 1;
+        }
     }
 }
 
 /// Samples nested Poisson-disc levels and ranks every point.
 ///
-/// Level 0 is a maximal set at 8x the spacing (1/64 of the density); each
-/// next level shrinks the spacing by sqrt(2) and fills the holes between
-/// all earlier points, and the last one is at `spacing` itself. Within a
-/// level the new points are ordered farthest-first (greedy elimination of
-/// the most crowded), so any prefix of the ranking is an evenly spread
-/// set: the ranking is `order`, where `order[k]` is the index of the point
-/// of rank `k`.
+/// Level 0 is a maximal set at about 7x the spacing; each next level of
+/// the first six shrinks the spacing by sqrt(2) and fills the holes
+/// between all earlier points, and the last one, at `spacing` itself,
+/// fills what is left. Within a level the new points are ordered
+/// farthest-first (greedy elimination of the most crowded), so any prefix
+/// of the ranking is an evenly spread set: the ranking is `order`, where
+/// `order[k]` is the index of the point of rank `k`.
 pub fn nested_points(
     width: f64,
     height: f64,
     spacing: &impl Spacing,
     seed: u64,
 ) -> (Vec<[f64; 2]>, Vec<u32>) {
-    let mut rng = Pcg64Mcg::seed_from_u64(seed);
-    let mut points: Vec<[f64; 2]> = Vec::new();
-    let mut order: Vec<u32> = Vec::new();
-    for level in 0..LEVELS {
-        let start = points.len();
-        let level_spacing = Scaled(spacing, level_factor(level));
-        let ring = if level >= LOOSE_LEVELS {
-            NESTED_RING
-        } else {
-            RING
-        };
-        fill(&mut points, width, height, &level_spacing, &mut rng, ring);
-        // No hole left after the previous level is wider than its spacing
-        // (plus the ring jitter), which bounds every nearest distance here.
-        let reach = 2.4 * level_factor(level.saturating_sub(1));
-        order.extend(farthest_first(
-            &points, start, width, height, spacing, reach, &mut rng,
-        ));
-    }
-    (points, order)
+    let mut nested = Nested::new(width, height, seed);
+    nested.sample_until(spacing, LEVELS);
+    (nested.points, nested.order)
 }
 
 /// Orders `points[start..]` so that adding them in that order to
@@ -881,37 +944,99 @@ impl IndexedHeap {
     }
 }
 
+/// A nested pattern of dots, sampled as far as the dots shown need: its
+/// first six levels (ranks below [`LAST_LEVEL_RANK`]) and then, when a
+/// higher rank is asked for or [`Pattern::cover`] is told to finish, the
+/// last. Either way the dots are the same bits as sampling all at once.
+pub struct Pattern {
+    nested: Nested,
+    /// Added to every position (the sampled box's corner in the photo).
+    origin: [f32; 2],
+    /// The per-dot look's random stream, drawn in rank order.
+    look: Pcg64Mcg,
+    /// Sorted by row, then column, so rendering walks memory in order.
+    dots: Vec<Dot>,
+}
+
+impl Pattern {
+    /// An empty pattern over `[0, width) x [0, height)`, shifted by `origin`.
+    pub fn new(width: f64, height: f64, origin: [f32; 2], seed: u64) -> Pattern {
+        Pattern {
+            nested: Nested::new(width, height, seed),
+            origin,
+            look: Pcg64Mcg::seed_from_u64(seed ^ 0x5851_f42d_4c95_7f2d),
+            dots: Vec::new(),
+        }
+    }
+
+    /// Samples what the dots ranked below `rank` need (everything when
+    /// `rank` is above [`LAST_LEVEL_RANK`]); returns whether dots were
+    /// added, which reorders [`Pattern::dots`].
+    pub fn cover(&mut self, spacing: &impl Spacing, rank: f32) -> bool {
+        let before = self.dots.len();
+        // The first six levels share ranks [0, LAST_LEVEL_RANK) in their
+        // order, the last one the rest.
+        let stages = [
+            (LEVELS - 1, 0.0, LAST_LEVEL_RANK as f64),
+            (LEVELS, LAST_LEVEL_RANK as f64, 1.0),
+        ];
+        for (end, lo, hi) in stages {
+            if self.nested.levels >= end {
+                continue;
+            }
+            if lo >= rank as f64 {
+                break;
+            }
+            let from = self.nested.order.len();
+            self.nested.sample_until(spacing, end);
+            let ranked = &self.nested.order[from..];
+            let n = ranked.len() as f64;
+            let top = (hi as f32).next_down();
+            for (k, &i) in ranked.iter().enumerate() {
+                let rank = ((lo + (hi - lo) * (k as f64 / n)) as f32).min(top);
+                let p = self.nested.points[i as usize];
+                let mut dot = new_dot(p, rank, &mut self.look);
+                dot.x += self.origin[0];
+                dot.y += self.origin[1];
+                self.dots.push(dot);
+            }
+        }
+        if self.dots.len() == before {
+            return false;
+        }
+        // By row, then column: positions are non-negative, so their f32
+        // bits order like the values. The order depends only on the dots,
+        // not on how many stages added them.
+        let keys: Vec<u64> = self
+            .dots
+            .iter()
+            .map(|d| ((d.y.to_bits() as u64) << 32) | d.x.to_bits() as u64)
+            .collect();
+        let dots = core::mem::take(&mut self.dots);
+        self.dots = crate::order::radix_order(&keys)
+            .into_iter()
+            .map(|i| dots[i as usize])
+            .collect();
+        true
+    }
+
+    /// Whether every level is sampled.
+    pub fn is_complete(&self) -> bool {
+        self.nested.levels >= LEVELS
+    }
+
+    /// The dots sampled so far.
+    pub fn dots(&self) -> &[Dot] {
+        &self.dots
+    }
+}
+
 /// A full nested pattern: Poisson-disc positions, ranks, and per-dot jitter,
 /// sorted by row so rendering walks memory in order.
 pub fn nested_pattern(width: f64, height: f64, spacing: &impl Spacing, seed: u64) -> Vec<Dot> {
-    let (points, order) = nested_points(width, height, spacing, seed);
-    let n = points.len().max(1) as f32;
-    let mut rng = Pcg64Mcg::seed_from_u64(seed ^ 0x5851_f42d_4c95_7f2d);
-    let mut dots: Vec<Dot> = vec![
-        Dot {
-            x: 0.0,
-            y: 0.0,
-            rank: 0.0,
-            size: 1.0,
-            ink: 1.0,
-            axis: [1.0, 0.0],
-            roundness: 1.0,
-        };
-        points.len()
-    ];
-    for (k, &i) in order.iter().enumerate() {
-        dots[i as usize] = new_dot(points[i as usize], k as f32 / n, &mut rng);
-    }
-    // By row, then column: positions are non-negative, so their f32 bits
-    // order like the values, and no two dots share a position.
-    let keys: Vec<u64> = dots
-        .iter()
-        .map(|d| ((d.y.to_bits() as u64) << 32) | d.x.to_bits() as u64)
-        .collect();
-    crate::order::radix_order(&keys)
-        .into_iter()
-        .map(|i| dots[i as usize])
-        .collect()
+    let mut pattern = Pattern::new(width, height, [0.0, 0.0], seed);
+    pattern.cover(spacing, 1.0);
+    pattern.dots
 }
 
 /// The dot at `p` with rank `rank` and its own random look. Called per dot
@@ -963,10 +1088,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn level_factors_equal_powf() {
-        for level in 0..LEVELS {
-            let want = 2f64.powf((LEVELS - 1 - level) as f64 / 2.0);
-            assert_eq!(level_factor(level).to_bits(), want.to_bits(), "{level}");
+    fn level_factors_double_the_density_up_to_the_last_level() {
+        assert_eq!(level_factor(LEVELS - 1), 1.0);
+        let before_last = level_factor(LEVELS - 2);
+        assert!((before_last * before_last * FIRST_LEVELS_DENSITY - 1.0).abs() < 1e-12);
+        for level in 1..LEVELS - 1 {
+            let ratio = level_factor(level - 1) / level_factor(level);
+            assert!((ratio - core::f64::consts::SQRT_2).abs() < 1e-12, "{level}");
         }
     }
 

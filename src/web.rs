@@ -106,6 +106,14 @@ impl Engine {
         Ok(self.preview()?.render().as_ptr() as usize)
     }
 
+    /// Samples the rest of the dot pattern when the frames so far needed
+    /// only part of it (the default design shows two thirds): call it once
+    /// a frame is on screen, so the first slider move past the default
+    /// density does not wait for it. Returns whether there was any left.
+    pub fn finish_pattern(&mut self) -> Result<bool, JsError> {
+        Ok(self.preview()?.finish_pattern())
+    }
+
     /// Renders the same dots over the full-resolution photo (same aspect
     /// ratio) and returns its RGBA bytes: the export.
     pub fn render_full(

@@ -231,6 +231,28 @@ fn density_hairline_and_edge_changes_do_not_reshuffle() {
     assert_eq!(preview.dots().len(), before, "no resampling");
 }
 
+/// The first preview of the default design samples every level but the
+/// last (the slow third of sampling), and its frame is the very frame of
+/// the whole pattern; the rest is sampled before the first slider move.
+#[test]
+fn first_frame_needs_no_last_level_and_matches_the_whole_pattern() {
+    let mut staged = big_head();
+    let first = staged.render().to_vec();
+    assert!(staged.finish_pattern(), "the last level was left for later");
+    assert!(!staged.finish_pattern(), "and sampled once");
+    assert_eq!(staged.render(), &first[..], "the same frame");
+    let mut whole = big_head();
+    whole.dots();
+    assert_eq!(whole.render(), &first[..], "as the whole pattern gives");
+    // Past the default density the last level is sampled on demand.
+    let mut denser = big_head();
+    let mut design = denser.design().clone();
+    design.density = 90.0;
+    denser.set_design(design).unwrap();
+    denser.render();
+    assert!(!denser.finish_pattern());
+}
+
 #[test]
 fn sessions_build_up_as_supersets() {
     let mut preview = big_head();

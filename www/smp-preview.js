@@ -64,6 +64,7 @@ class SmpPreview extends HTMLElement {
   #pending = new Map(); // control changes waiting for the next animation frame
   #pendingHandle = null;
   #raf = 0;
+  #finishQueued = false; // a finish_pattern call waits for the frame after a render
   #exporting = false;
   #seed = ''; // set by "New pattern"; kept for later photos
   #design = null; // the engine's design as last rendered
@@ -834,6 +835,28 @@ class SmpPreview extends HTMLElement {
     this.#syncFromDesign(design);
     this.dispatchEvent(new CustomEvent('smp-render', { bubbles: true, composed: true, detail: { ms, design } }));
     this.#designMaybeChanged();
+    this.#finishPatternSoon();
+  }
+
+  /**
+   * The engine samples only as much of the dot pattern as the frame shows
+   * (the default design needs two thirds of it): the rest follows once the
+   * frame is on screen, so neither the first preview nor the first slider
+   * move past the default density waits for it.
+   */
+  #finishPatternSoon() {
+    if (this.#finishQueued) return;
+    this.#finishQueued = true;
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        this.#finishQueued = false;
+        try {
+          this.#engine.finish_pattern();
+        } catch (err) {
+          this.#engineFailed(err);
+        }
+      }),
+    );
   }
 
   // The controls follow the design: the engine changes some values by itself

@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import {
   launchBrowser,
+  openApp,
+  APP_CSP,
   openSample,
   waitForPhotos,
   photoCount,
@@ -97,6 +99,45 @@ test('the sample opens already stippled at default settings', async () => {
   assert.equal(await page.locator('#dot_mm-value').textContent(), '0.60 mm');
   assert.match(await page.locator('#hairline_cm-value').textContent(), /^\d+\.\d cm$/);
   assert.equal(await page.locator('.frame .message').isVisible(), false, 'loading message still shown');
+});
+
+test('the first frame, drawn before the last level of dots is sampled, is the whole pattern\'s frame', async () => {
+  // A page of its own, which copies the first frame in the task that draws
+  // it: the engine samples the rest of the pattern only after a frame.
+  const own = await openApp(browser, {
+    csp: APP_CSP,
+    viewport: { width: 1280, height: 900 },
+    beforeGoto: (p) =>
+      p.addInitScript(() => {
+        document.addEventListener(
+          'smp-render',
+          (e) => {
+            if (window.__snaps?.first) return;
+            const c = e.target.shadowRoot.querySelector('canvas.after');
+            const ctx = new OffscreenCanvas(c.width, c.height).getContext('2d');
+            ctx.drawImage(c, 0, 0);
+            (window.__snaps ??= {}).first = ctx.getImageData(0, 0, c.width, c.height);
+          },
+          true,
+        );
+      }),
+  });
+  try {
+    const p = own.page;
+    await waitForPhotos(p, 1);
+    // Past the default density (the last level's dots show), then back.
+    await nextRender(p, () => p.locator('#density').fill('100'));
+    await snap(p, 'full');
+    await nextRender(p, () => p.locator('#density').fill('70'));
+    await snap(p, 'back');
+    const denser = await comparePixels(p, 'first', 'full', SCALP, 3);
+    assert.ok(denser.darker > 200, `density 100 added no dots: ${JSON.stringify(denser)}`);
+    const back = await comparePixels(p, 'first', 'back');
+    assert.equal(back.changed, 0, `the default frame changed once the pattern was complete: ${JSON.stringify(back)}`);
+    assert.deepEqual(own.consoleErrors, []);
+  } finally {
+    await own.close();
+  }
 });
 
 test('raising density darkens the scalp and keeps every earlier dot', async () => {

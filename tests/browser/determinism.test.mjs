@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser, openApp } from './harness.mjs';
 
-const NATIVE_GOLDEN = 'b935abe0bd17a3c4';
+const NATIVE_GOLDEN = '78b32b299b5d81a3';
 
 test('wasm pattern digest equals the native golden', async () => {
   const browser = await launchBrowser();
