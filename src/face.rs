@@ -186,26 +186,26 @@ pub fn find_eyes(photo: &Rgba, head: Head) -> Option<Eyes> {
     }
     for side in sides.iter_mut() {
         // Strongest first; equal responses in scan order (row, then column).
-        crate::order::sort_by(side, |a, b| {
+        // Only the strongest few are ever looked at, so they are taken off
+        // a heap rather than sorting every candidate.
+        let mut peaks: Vec<(f64, usize, usize)> = Vec::new();
+        let strongest_first = |a: &(f64, usize, usize), b: &(f64, usize, usize)| {
             b.0.total_cmp(&a.0)
                 .then((a.2, a.1).cmp(&(b.2, b.1)))
                 .is_lt()
-        });
-        // Keep distinct peaks only.
-        let mut peaks: Vec<(f64, usize, usize)> = Vec::new();
-        for &c in side.iter() {
-            // Pixel offsets: dx² + dy² is exact, so its square root is
-            // the correctly rounded distance, as `hypot` gives.
+        };
+        crate::order::visit_sorted(side, strongest_first, |&c| {
+            // Keep distinct peaks only. Pixel offsets: dx² + dy² is exact,
+            // so its square root is the correctly rounded distance, as
+            // `hypot` gives.
             if peaks.iter().all(|p| {
                 let (dx, dy) = (p.1 as f64 - c.1 as f64, p.2 as f64 - c.2 as f64);
                 (dx * dx + dy * dy).sqrt() > 0.8 * cm
             }) {
                 peaks.push(c);
             }
-            if peaks.len() == 6 {
-                break;
-            }
-        }
+            peaks.len() < 6
+        });
         *side = peaks;
     }
     // Face-shaped pairs: level, symmetric, a plausible distance apart.

@@ -18,24 +18,56 @@ use crate::prelude::*;
 pub(crate) fn sort_by<T: Copy>(v: &mut [T], less: fn(&T, &T) -> bool) {
     let n = v.len();
     for start in (0..n / 2).rev() {
-        sift_down(v, start, n, less);
+        sift_down(v, start, n, less, false);
     }
     for end in (1..n).rev() {
         v.swap(0, end);
-        sift_down(v, 0, end, less);
+        sift_down(v, 0, end, less, false);
     }
 }
 
-fn sift_down<T: Copy>(v: &mut [T], mut root: usize, end: usize, less: fn(&T, &T) -> bool) {
+/// Visits the items of `v` in the order [`sort_by`] gives them, until
+/// `visit` returns false: a heap, so only the items visited are put in
+/// order (O(n + k log n) for k of them). `v` is left in some other order.
+pub(crate) fn visit_sorted<T: Copy>(
+    v: &mut [T],
+    less: fn(&T, &T) -> bool,
+    mut visit: impl FnMut(&T) -> bool,
+) {
+    let n = v.len();
+    // A heap with the first item (by `less`) on top.
+    for start in (0..n / 2).rev() {
+        sift_down(v, start, n, less, true);
+    }
+    for end in (1..=n).rev() {
+        if !visit(&v[0]) {
+            return;
+        }
+        v.swap(0, end - 1);
+        sift_down(v, 0, end - 1, less, true);
+    }
+}
+
+/// Restores the heap below `root` (within `v[..end]`): the last item by
+/// `less` on top, or the first when `first_on_top`.
+fn sift_down<T: Copy>(
+    v: &mut [T],
+    mut root: usize,
+    end: usize,
+    less: fn(&T, &T) -> bool,
+    first_on_top: bool,
+) {
+    // Whether `a` belongs above `b` in the heap.
+    let above = |a: &T, b: &T| if first_on_top { less(a, b) } else { less(b, a) };
     loop {
         let mut child = 2 * root + 1;
         if child >= end {
             return;
         }
-        if child + 1 < end && less(&v[child], &v[child + 1]) {
+        if child + 1 < end && above(&v[child + 1], &v[child]) {
             child += 1;
         }
-        if !less(&v[root], &v[child]) {
+        if !above(&v[child], &v[root]) {
             return;
         }
         v.swap(root, child);
@@ -186,6 +218,20 @@ mod tests {
             let mut got = v.clone();
             sort_by(&mut got, |a, b| a.total_cmp(b).is_lt());
             assert_eq!(got, want);
+            // The first k in order, from a heap: the sort's prefix.
+            for k in [0, 1, n / 2, n] {
+                let mut seen = Vec::new();
+                let mut w = v.clone();
+                visit_sorted(
+                    &mut w,
+                    |a, b| a.total_cmp(b).is_lt(),
+                    |&x| {
+                        seen.push(x);
+                        seen.len() < k.max(1)
+                    },
+                );
+                assert_eq!(seen, want[..k.max(1)], "n {n} k {k}");
+            }
             for k in [0, n / 3, n / 2, n - 1] {
                 let mut w = v.clone();
                 assert_eq!(nth_f64(&mut w, k), want[k], "n {n} k {k}");
