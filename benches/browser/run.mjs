@@ -2,7 +2,7 @@
 // The in-browser benchmark (issue 6). Run it through ./bench, which installs
 // what is missing and builds the release wasm first:
 //
-//   ./bench            full run (a few minutes), writes target/bench-browser.json
+//   ./bench            full run (about a minute), writes target/bench-browser.json
 //   ./bench --quick    tiny cases, one round: checks that it still runs
 //                      (timings are never checked); writes target/bench-browser-quick.json
 //
