@@ -107,7 +107,7 @@ impl Engine {
     }
 
     /// Samples the rest of the dot pattern when the frames so far needed
-    /// only part of it (the default design shows two thirds): call it once
+    /// only part of it (the default design shows 70%): call it once
     /// a frame is on screen, so the first slider move past the default
     /// density does not wait for it. Returns whether there was any left.
     pub fn finish_pattern(&mut self) -> Result<bool, JsError> {

@@ -840,7 +840,7 @@ class SmpPreview extends HTMLElement {
 
   /**
    * The engine samples only as much of the dot pattern as the frame shows
-   * (the default design needs two thirds of it): the rest follows once the
+   * (the default design needs 70% of it): the rest follows once the
    * frame is on screen, so neither the first preview nor the first slider
    * move past the default density waits for it.
    */
