@@ -51,7 +51,8 @@ before=$(stat -c %s "$OUT_DIR/smp_preview_bg.wasm")
 # the whole first preview (measured: ~40 ms of it). The wasm also gets smaller.
 # -Oz twice: the second pass finds ~100 more bytes (gzipped) to drop; a third
 # finds nothing.
+# --strip-producers, --strip-target-features: custom sections only tools read.
 log "wasm-opt -Oz -Oz"
-"$WASM_OPT" -Oz -Oz --one-caller-inline-max-function-size=0 "${WASM_OPT_FEATURES[@]}" -o "$OUT_DIR/smp_preview_bg.wasm" "$OUT_DIR/smp_preview_bg.wasm"
+"$WASM_OPT" -Oz -Oz --strip-producers --strip-target-features --one-caller-inline-max-function-size=0 "${WASM_OPT_FEATURES[@]}" -o "$OUT_DIR/smp_preview_bg.wasm" "$OUT_DIR/smp_preview_bg.wasm"
 after=$(stat -c %s "$OUT_DIR/smp_preview_bg.wasm")
 log "built $OUT_DIR/smp_preview_bg.wasm: $after bytes (wasm-bindgen output $before bytes)"

@@ -9,6 +9,9 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
     core::arch::wasm32::unreachable()
 }
 
-/// The allocator std uses on wasm (dlmalloc), so memory use is unchanged.
+/// A small free-list allocator (see Cargo.toml for why not std's dlmalloc).
+/// `AssumeSingleThreaded` is sound here: the module runs on the page's one
+/// thread and its memory is never shared.
 #[global_allocator]
-static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
