@@ -6,10 +6,10 @@
 #      older than the Rust sources;
 #   2. copies www/ into a fresh dist/, leaving out test-only and editor files
 #      and the JavaScript modules;
-#   3. bundles and minifies the JavaScript with esbuild: the widget and the
-#      modules it imports become one dist/smp-preview.js (same name, so the
-#      embed snippet is the same), the wasm-bindgen glue dist/pkg/smp_preview.js
-#      stays a separate file the widget imports when it first comes into view;
+#   3. bundles and minifies the JavaScript with esbuild: the widget, the
+#      modules it imports and the wasm-bindgen glue become one
+#      dist/smp-preview.js (same name, so the embed snippet is the same); the
+#      glue runs, and fetches the wasm, only when a widget comes into view;
 #      the page scripts and stylesheets are minified in place;
 #   4. writes dist/README.txt (upload, .wasm content type, both embeds).
 set -euo pipefail
@@ -35,19 +35,24 @@ mkdir -p dist
   ! -name '*.test.*' ! -name '*.spec.*' ! -name 'test-*' ! -path '*/fixtures/*' ! -name '*.js' -print0) |
   tar -C www --null -T - -cf - | tar -C dist -xf -
 
-# The widget: one file, its imports included; its `import(...)` of the glue
-# stays dynamic, so the engine is still fetched only when a widget is in view.
+# The widget: one file, its imports and the glue included; the glue's
+# `import(...)` stays lazy, so the engine is still fetched only when a widget
+# is in view.
 "$ESBUILD" www/smp-preview.js --bundle --minify --format=esm --target=es2022 \
   --legal-comments=none --log-level=warning --outfile=dist/smp-preview.js
 # Scripts that run on their own, and the stylesheets: minified as they are.
-for f in pkg/smp_preview.js embed.js clinic-example.js; do
+for f in embed.js clinic-example.js; do
   "$ESBUILD" "www/$f" --minify --target=es2022 --log-level=warning --outfile="dist/$f"
 done
 for f in smp-preview.css index.css embed.css clinic-example.css; do
   "$ESBUILD" "www/$f" --minify --log-level=warning --outfile="dist/$f"
 done
 
-for f in index.html embed.html smp-preview.js smp-preview.css pkg/smp_preview.js pkg/smp_preview_bg.wasm assets/sample-01.jpg; do
+# The glue is in the bundle: the page no longer preloads it.
+sed -i '/rel="modulepreload" href="pkg\/smp_preview.js"/d' dist/index.html
+grep -q 'modulepreload' dist/index.html && { echo "dist.sh: dist/index.html still preloads the glue" >&2; exit 1; }
+
+for f in index.html embed.html smp-preview.js smp-preview.css pkg/smp_preview_bg.wasm assets/sample-01.jpg; do
   [ -s "dist/$f" ] || { echo "dist.sh: dist/$f is missing" >&2; exit 1; }
 done
 
@@ -102,7 +107,7 @@ controls, cta-label, cta-href, brand (a colour, %23 for #), radius, font.
 WHAT IS IN HERE
 ---------------
   smp-preview.js, smp-preview.css         the widget (bundled and minified)
-  pkg/                                     the engine (WebAssembly and its glue)
+  pkg/                                     the engine (WebAssembly)
   assets/                                  the sample photo (CC BY 4.0, see ATTRIBUTION.txt)
   index.html                               the simulator as a page of its own
   embed.html, embed.js, embed.css          the iframe page (embed 2)

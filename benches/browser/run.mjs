@@ -486,7 +486,7 @@ function widgetFiles(requests, url) {
 
 /** Fallback when the first-preview case did not run: the shipped widget's files. */
 function staticWidgetFiles() {
-  return ['dist/pkg/smp_preview.js', 'dist/pkg/smp_preview_bg.wasm', 'dist/smp-preview.css', 'dist/smp-preview.js'];
+  return ['dist/pkg/smp_preview_bg.wasm', 'dist/smp-preview.css', 'dist/smp-preview.js'];
 }
 
 async function caseSize(browser, url, cfg, requests) {
