@@ -108,8 +108,12 @@ impl fmt::Display for DesignError {
 impl core::error::Error for DesignError {}
 
 /// Shortens untrusted text before it is echoed in a message.
-fn short(s: &str) -> String {
-    s.chars().take(24).collect()
+pub(crate) fn short(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars().take(24) {
+        out.push(c);
+    }
+    out
 }
 
 /// A numeric range with a unit and a name, so every check and every error
@@ -317,10 +321,10 @@ impl Design {
                 && (-0.5..=1.5).contains(&p.x)
                 && (-0.5..=1.5).contains(&p.y)
         };
-        if !self.hairline.handles.iter().all(|p| on_photo(*p)) || !on_photo(self.glabella) {
+        let [l, m, r] = self.hairline.handles;
+        if !(on_photo(l) && on_photo(m) && on_photo(r) && on_photo(self.glabella)) {
             return Err(DesignError::new("A hairline handle is off the photo: drag it back onto the head, or reset the hairline."));
         }
-        let [l, m, r] = self.hairline.handles;
         if !(l.x < m.x && m.x < r.x) {
             return Err(DesignError::new(
                 "The temple handles must sit left and right of the middle handle.",

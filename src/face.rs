@@ -234,20 +234,29 @@ pub fn find_eyes(photo: &Rgba, head: Head) -> Option<Eyes> {
     }
     // A real eye pair stands out from the skin around it. Brows score as
     // well as eyes on some faces; eyes are the lower of two strong pairs.
-    let top = pairs.iter().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max);
+    let mut top = f64::NEG_INFINITY;
+    for p in &pairs {
+        top = top.max(p.0);
+    }
     if top <= 0.04 {
         return None;
     }
     let level = |e: &Eyes| (e.left.1 + e.right.1) / 2.0;
-    let lowest = pairs
-        .iter()
-        .filter(|p| p.0 >= 0.5 * top)
-        .map(|p| level(&p.1))
-        .fold(f64::NEG_INFINITY, f64::max);
-    // At that level, the strongest pair (the pupils rather than a corner).
-    pairs
-        .into_iter()
-        .filter(|p| (level(&p.1) - lowest).abs() < 0.7 * cm)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|p| p.1)
+    let mut lowest = f64::NEG_INFINITY;
+    for p in &pairs {
+        if p.0 >= 0.5 * top {
+            lowest = lowest.max(level(&p.1));
+        }
+    }
+    // At that level, the strongest pair (the pupils rather than a corner;
+    // the last of equals).
+    let mut best: Option<(f64, Eyes)> = None;
+    for p in pairs {
+        if (level(&p.1) - lowest).abs() < 0.7 * cm
+            && best.is_none_or(|b| p.0.total_cmp(&b.0).is_ge())
+        {
+            best = Some(p);
+        }
+    }
+    best.map(|p| p.1)
 }

@@ -160,14 +160,13 @@ impl HairlineField {
             rows.push((spline(&knots, xc) + noise) as f32);
             temple.push(smoothstep(0.55, 1.1, (xc - mx).abs() / half_span) as f32);
         }
-        let across = (0..width as usize)
-            .map(|x| {
-                let a = rows[x.saturating_sub(1)] as f64;
-                let b = rows[(x + 1).min(width as usize - 1)] as f64;
-                let slope = (b - a) / 2.0;
-                (1.0 / (1.0 + slope * slope).sqrt()) as f32
-            })
-            .collect();
+        let mut across = vec![0f32; width as usize];
+        for (x, c) in across.iter_mut().enumerate() {
+            let a = rows[x.saturating_sub(1)] as f64;
+            let b = rows[(x + 1).min(width as usize - 1)] as f64;
+            let slope = (b - a) / 2.0;
+            *c = (1.0 / (1.0 + slope * slope).sqrt()) as f32;
+        }
         HairlineField {
             rows,
             across,

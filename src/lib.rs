@@ -34,6 +34,15 @@
 //! the few float methods `core` lacks come from `float`. Modules take
 //! `Vec`, `String` and friends from `prelude`.
 //!
+//! ## Size
+//!
+//! Vectors are mostly filled with plain loops rather than `.map(..).collect()`
+//! or `.extend(iter)` chains: each chain instantiates three generic
+//! functions of its own (`from_iter`, `extend_trusted`, `Map::fold`), KBs
+//! of the wasm in all. A loop per pixel or dot fills a preallocated
+//! `vec![..; n]` through a zip rather than pushing, so it does no more work
+//! per element; a chain stays where its loop came out no smaller.
+//!
 //! ## Panics
 //!
 //! A panic is a bug, and on wasm its message is never shown. Panics in

@@ -80,7 +80,10 @@ fn sift_down<T: Copy>(
 /// tens of thousands of dots a pattern holds (a heapsort there cost more
 /// than a tenth of sampling).
 pub(crate) fn radix_order(keys: &[u64]) -> Vec<u32> {
-    let mut order: Vec<u32> = (0..keys.len() as u32).collect();
+    let mut order = vec![0u32; keys.len()];
+    for (i, o) in order.iter_mut().enumerate() {
+        *o = i as u32;
+    }
     let mut next = vec![0u32; keys.len()];
     for shift in (0..64).step_by(8) {
         let byte = |i: u32| ((keys[i as usize] >> shift) & 0xff) as usize;

@@ -317,40 +317,48 @@ impl Preview {
         if self.under.is_empty() {
             let thinning = self.design.thinning.then_some(&self.skin_share[..]);
             let width = self.photo.width as usize;
-            self.under = dots
-                .iter()
-                .map(|d| {
-                    let (x, y) = (d.x as f64, d.y as f64);
-                    let (mask, fixed) = self.mask.at(x, y);
-                    Under {
-                        mask,
-                        fixed,
-                        // Diffuse thinning: as many dots as skin shows,
-                        // none on a hair.
-                        skin: match thinning {
-                            Some(t) if fixed.is_none() && mask > 0.0 => {
-                                t[y as usize * width + x as usize] as f32 / 255.0
-                            }
-                            _ => 1.0,
-                        },
-                        scar: self.mask.is_scar(x, y),
-                    }
-                })
-                .collect();
+            let blank = Under {
+                mask: 0.0,
+                fixed: None,
+                skin: 1.0,
+                scar: false,
+            };
+            let mut under = vec![blank; dots.len()];
+            for (u, d) in under.iter_mut().zip(dots) {
+                let (x, y) = (d.x as f64, d.y as f64);
+                let (mask, fixed) = self.mask.at(x, y);
+                *u = Under {
+                    mask,
+                    fixed,
+                    // Diffuse thinning: as many dots as skin shows, none on
+                    // a hair.
+                    skin: match thinning {
+                        Some(t) if fixed.is_none() && mask > 0.0 => {
+                            t[y as usize * width + x as usize] as f32 / 255.0
+                        }
+                        _ => 1.0,
+                    },
+                    scar: self.mask.is_scar(x, y),
+                };
+            }
+            self.under = under;
         }
         let field = HairlineField::new(&self.design, self.photo.width, self.photo.height);
         // Refilled in place: a slider step re-runs this, and a fresh vector
         // each time would leave holes in the wasm heap.
-        let under = dots.iter().zip(&self.under);
-        self.shares.extend(under.map(|(d, u)| match u.fixed {
-            Some(true) => (1.0, 0.0),
-            Some(false) => (0.0, 0.0),
-            None if u.mask > 0.0 => {
-                let (share, front) = field.share(d.x as f64, d.y as f64);
-                (u.mask * share * u.skin, front)
-            }
-            None => (0.0, 0.0),
-        }));
+        self.shares
+            .resize(dots.len().min(self.under.len()), (0.0, 0.0));
+        for (s, (d, u)) in self.shares.iter_mut().zip(dots.iter().zip(&self.under)) {
+            *s = match u.fixed {
+                Some(true) => (1.0, 0.0),
+                Some(false) => (0.0, 0.0),
+                None if u.mask > 0.0 => {
+                    let (share, front) = field.share(d.x as f64, d.y as f64);
+                    (u.mask * share * u.skin, front)
+                }
+                None => (0.0, 0.0),
+            };
+        }
     }
 
     /// Fraction of the full pattern shown at full share, from density and
@@ -541,22 +549,24 @@ fn skin_share(photo: &Rgba, mask: &[u8], px_per_cm: f64) -> Vec<u8> {
         .chunks_exact(4)
         .map(|p| crate::photo::luma([p[0], p[1], p[2], 255]))
         .collect();
-    let mut scalp: Vec<f32> = luma
-        .iter()
-        .zip(mask)
-        .filter(|(_, &m)| m > 127)
-        .map(|(&l, _)| l)
-        .collect();
+    let mut scalp = Vec::new();
+    for (&l, &m) in luma.iter().zip(mask) {
+        if m > 127 {
+            scalp.push(l);
+        }
+    }
     let skin = if scalp.is_empty() {
         0.6
     } else {
         let k = scalp.len() * 3 / 4;
         crate::order::nth_f32(&mut scalp, k)
     };
-    let bare: Vec<u8> = luma
-        .iter()
-        .map(|&l| if l > 0.65 * skin { 255 } else { 0 })
-        .collect();
+    let mut bare = vec![0u8; luma.len()];
+    for (b, &l) in bare.iter_mut().zip(&luma) {
+        if l > 0.65 * skin {
+            *b = 255;
+        }
+    }
     let mut share = bare.clone();
     soften(&mut share, w, h, ((0.2 * px_per_cm) as usize).max(1));
     share

@@ -399,11 +399,10 @@ fn fill(
     }
     // Active points with their spacing (kept, not looked up again: the
     // field may be costly to read at scattered places).
-    let active: Vec<(u32, f64)> = points
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (i as u32, spacing.at(p[0], p[1])))
-        .collect();
+    let mut active = vec![(0u32, 0f64); points.len()];
+    for (i, (a, p)) in active.iter_mut().zip(points.iter()).enumerate() {
+        *a = (i as u32, spacing.at(p[0], p[1]));
+    }
     let mut growth = Growth {
         points,
         grid,
@@ -652,7 +651,7 @@ impl Nested {
             // spacing (plus the ring jitter), which bounds every nearest
             // distance here.
             let reach = 2.4 * level_factor(level.saturating_sub(1));
-            self.order.extend(farthest_first(
+            self.order.append(&mut farthest_first(
                 &self.points,
                 start,
                 width,
@@ -708,10 +707,10 @@ fn farthest_first(
         return Vec::new();
     }
     let r_lo = spacing.min();
-    let s: Vec<f64> = points
-        .iter()
-        .map(|p| spacing.at(p[0], p[1]) / r_lo)
-        .collect();
+    let mut s = vec![0f64; n];
+    for (s, p) in s.iter_mut().zip(points) {
+        *s = spacing.at(p[0], p[1]) / r_lo;
+    }
     let s_max = spacing.max() / r_lo;
     let cap = reach * r_lo; // normalized units: pixels where the spacing is smallest
 
@@ -1007,16 +1006,14 @@ impl Pattern {
         // By row, then column: positions are non-negative, so their f32
         // bits order like the values. The order depends only on the dots,
         // not on how many stages added them.
-        let keys: Vec<u64> = self
-            .dots
-            .iter()
-            .map(|d| ((d.y.to_bits() as u64) << 32) | d.x.to_bits() as u64)
-            .collect();
-        let dots = core::mem::take(&mut self.dots);
-        self.dots = crate::order::radix_order(&keys)
-            .into_iter()
-            .map(|i| dots[i as usize])
-            .collect();
+        let mut keys = vec![0u64; self.dots.len()];
+        for (k, d) in keys.iter_mut().zip(&self.dots) {
+            *k = ((d.y.to_bits() as u64) << 32) | d.x.to_bits() as u64;
+        }
+        let dots = self.dots.clone();
+        for (d, &i) in self.dots.iter_mut().zip(&crate::order::radix_order(&keys)) {
+            *d = dots[i as usize];
+        }
         true
     }
 

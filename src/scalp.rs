@@ -183,15 +183,16 @@ impl ScalpMask {
     /// The mask with brush edits applied, 0..=255 per pixel: where ink may
     /// show.
     pub fn combined(&self) -> Vec<u8> {
-        self.auto
-            .iter()
-            .zip(self.edits.iter().chain(core::iter::repeat(&0)))
-            .map(|(&a, &e)| match e {
-                1 | 3 => 255,
-                2 => 0,
-                _ => a,
-            })
-            .collect()
+        // `edits` is empty until the first brush stroke.
+        let mut out = self.auto.clone();
+        for (o, &e) in out.iter_mut().zip(&self.edits) {
+            match e {
+                1 | 3 => *o = 255,
+                2 => *o = 0,
+                _ => {}
+            }
+        }
+        out
     }
 
     fn index(&self, x: f64, y: f64) -> usize {
@@ -250,13 +251,16 @@ impl ScalpMask {
     /// Brush strokes and scars so far, oldest first, each dab's `scar`
     /// saying which (for share links).
     pub fn strokes(&self) -> Vec<Vec<Dab>> {
-        self.history
-            .iter()
-            .map(|(e, dabs)| {
-                let scar = *e == Edit::Scar;
-                dabs.iter().map(|d| Dab { scar, ..*d }).collect()
-            })
-            .collect()
+        let mut strokes = Vec::with_capacity(self.history.len());
+        for (e, dabs) in &self.history {
+            let scar = *e == Edit::Scar;
+            let mut stroke = dabs.clone();
+            for d in &mut stroke {
+                d.scar = scar;
+            }
+            strokes.push(stroke);
+        }
+        strokes
     }
 
     /// Number of strokes and scars that undo can take back.
@@ -315,7 +319,10 @@ fn border_pixels(photo: &Rgba) -> Vec<[u8; 4]> {
 /// The median of each of R, G and B over `pixels` (not empty).
 fn median_colour(pixels: &[[u8; 4]]) -> [f32; 3] {
     let median = |c: usize| {
-        let mut v: Vec<u8> = pixels.iter().map(|p| p[c]).collect();
+        let mut v = vec![0u8; pixels.len()];
+        for (v, p) in v.iter_mut().zip(pixels) {
+            *v = p[c];
+        }
         let k = v.len() / 2;
         crate::order::nth(&mut v, k) as f32
     };
@@ -337,7 +344,11 @@ fn rgb_distance2(p: [u8; 4], c: [f32; 3]) -> f32 {
 fn foreground(photo: &Rgba) -> Vec<bool> {
     let border = border_pixels(photo);
     let bg = median_colour(&border);
-    let thr = above_spread(border.iter().map(|&p| rgb_distance(p, bg)).collect());
+    let mut distances = vec![0f32; border.len()];
+    for (d, &p) in distances.iter_mut().zip(&border) {
+        *d = rgb_distance(p, bg);
+    }
+    let thr = above_spread(distances);
     let mut fg = Vec::with_capacity(photo.data.len() / 4);
     for row in photo.data.chunks_exact(photo.width as usize * 4) {
         foreground_row(row, bg, thr, &mut fg);
@@ -379,19 +390,18 @@ fn foreground_of_many(photo: &Rgba) -> Vec<bool> {
         let luma = |p: &[u8; 4]| p[0] as u32 + p[1] as u32 + p[2] as u32;
         (luma(a), *a) < (luma(b), *b)
     });
-    let mut centres: Vec<[f32; 3]> = (0..BACKGROUND_COLOURS)
-        .map(|k| {
-            let p = border[(2 * k + 1) * border.len() / (2 * BACKGROUND_COLOURS)];
-            [p[0] as f32, p[1] as f32, p[2] as f32]
-        })
-        .collect();
+    let mut centres = [[0f32; 3]; BACKGROUND_COLOURS];
+    for (k, c) in centres.iter_mut().enumerate() {
+        let p = border[(2 * k + 1) * border.len() / (2 * BACKGROUND_COLOURS)];
+        *c = [p[0] as f32, p[1] as f32, p[2] as f32];
+    }
     let nearest = |p: [u8; 4], centres: &[[f32; 3]]| -> usize {
         (0..centres.len())
             .min_by(|&a, &b| rgb_distance(p, centres[a]).total_cmp(&rgb_distance(p, centres[b])))
             .unwrap_or(0)
     };
     for _ in 0..10 {
-        let mut sums = vec![[0f32; 4]; centres.len()];
+        let mut sums = [[0f32; 4]; BACKGROUND_COLOURS];
         for &p in &border {
             let s = &mut sums[nearest(p, &centres)];
             for c in 0..3 {
@@ -406,21 +416,23 @@ fn foreground_of_many(photo: &Rgba) -> Vec<bool> {
         }
     }
     // Each colour's threshold, above its own pixels' variation.
-    let groups: Vec<usize> = border.iter().map(|&p| nearest(p, &centres)).collect();
-    let thresholds: Vec<f32> = (0..centres.len())
-        .map(|k| {
-            let d: Vec<f32> = border
-                .iter()
-                .zip(&groups)
-                .filter(|&(_, &g)| g == k)
-                .map(|(&p, _)| rgb_distance(p, centres[k]))
-                .collect();
-            if d.is_empty() {
-                return 0.0; // an empty group matches nothing
+    let mut groups = vec![0usize; border.len()];
+    for (g, &p) in groups.iter_mut().zip(&border) {
+        *g = nearest(p, &centres);
+    }
+    let mut thresholds = [0f32; BACKGROUND_COLOURS];
+    for (k, t) in thresholds.iter_mut().enumerate() {
+        let mut d = Vec::new();
+        for (&p, &g) in border.iter().zip(&groups) {
+            if g == k {
+                d.push(rgb_distance(p, centres[k]));
             }
-            above_spread(d)
-        })
-        .collect();
+        }
+        // An empty group matches nothing.
+        if !d.is_empty() {
+            *t = above_spread(d);
+        }
+    }
     photo
         .data
         .chunks_exact(4)
@@ -508,10 +520,12 @@ fn fit_head(fg: &[bool], w: usize, h: usize) -> Head {
     for _ in 0..4 {
         let d0 = (ty as f64 + 0.85 * radius) as usize;
         let d1 = (ty as f64 + 1.0 * radius) as usize;
-        let mut half: Vec<f64> = (d0..=d1.min(h - 1))
-            .filter_map(|y| run(y, cx as usize))
-            .map(|(l, r)| (cx - l as f64).max(r as f64 - cx))
-            .collect();
+        let mut half = Vec::new();
+        for y in d0..=d1.min(h - 1) {
+            if let Some((l, r)) = run(y, cx as usize) {
+                half.push((cx - l as f64).max(r as f64 - cx));
+            }
+        }
         if half.len() < 3 {
             break;
         }

@@ -71,15 +71,18 @@ pub(crate) fn push_decimal(out: &mut String, mut n: u64, width: usize) {
         n /= 10;
     }
     start = start.min(digits.len() - width.clamp(1, 20));
-    out.extend(digits[start..].iter().map(|&d| d as char));
+    for &d in &digits[start..] {
+        out.push(d as char);
+    }
 }
 
 /// `n` as 16 lowercase hex digits, as `format!("{n:016x}")` writes it.
 pub(crate) fn hex16(n: u64) -> String {
-    (0..16)
-        .rev()
-        .map(|i| b"0123456789abcdef"[(n >> (4 * i)) as usize & 0xf] as char)
-        .collect()
+    let mut out = String::with_capacity(16);
+    for i in (0..16).rev() {
+        out.push(b"0123456789abcdef"[(n >> (4 * i)) as usize & 0xf] as char);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -24,6 +24,12 @@ fn err(message: impl Into<String>) -> JsError {
     JsError::new(&message.into())
 }
 
+/// The message for a control name [`Engine::set`] or [`Engine::set_text`]
+/// does not know (a bug in the page, or an old page on a newer engine).
+fn unknown_control(name: &str) -> String {
+    text!("Unknown control \"", crate::design::short(name), "\".")
+}
+
 /// `dabs` on the share link's grid, so a link reproduces the edit exactly.
 fn snap(dabs: Vec<Dab>) -> Vec<Dab> {
     crate::share::quantize_strokes(&[dabs])
@@ -38,17 +44,19 @@ fn dabs(points: &[f64], radius: f64, add: bool, scar: bool) -> Result<Vec<Dab>, 
     if !(radius.is_finite() && radius > 0.0 && radius < 0.5) {
         return Err(err("The brush size is out of range."));
     }
-    Ok(points
-        .chunks_exact(2)
-        .filter(|c| c[0].is_finite() && c[1].is_finite())
-        .map(|c| Dab {
-            x: c[0],
-            y: c[1],
-            radius,
-            add,
-            scar,
-        })
-        .collect())
+    let mut dabs = Vec::new();
+    for c in points.chunks_exact(2) {
+        if c[0].is_finite() && c[1].is_finite() {
+            dabs.push(Dab {
+                x: c[0],
+                y: c[1],
+                radius,
+                add,
+                scar,
+            });
+        }
+    }
+    Ok(dabs)
 }
 
 impl Engine {
@@ -127,7 +135,10 @@ impl Engine {
     }
 
     /// Sets a numeric control: "density" (dots/cm²), "shade" (0.2-1),
-    /// "dot_mm", "hairline_cm", "px_per_cm" or "session".
+    /// "dot_mm", "hairline_cm", "px_per_cm", "session", "months" or
+    /// "thinning" (1: diffuse thinning, dots go between the existing hairs
+    /// as shading under them, as many as skin shows; 0: off). Controls
+    /// that take text are set with [`Engine::set_text`].
     pub fn set(&mut self, name: &str, value: f64) -> Result<(), JsError> {
         self.edit(|d, _w, h| {
             match name {
@@ -144,34 +155,34 @@ impl Engine {
                 "session" => d.session = SESSIONS.check(value.round()).map_err(|e| e.0)? as u8,
                 "months" => d.months = MONTHS.check(value).map_err(|e| e.0)?,
                 "hairline_cm" => d.set_hairline_height_cm(h, value).map_err(|e| e.0)?,
-                other => {
-                    return Err(text!(
-                        "Unknown control \"",
-                        other.chars().take(24).collect::<String>(),
-                        "\"."
-                    ))
-                }
+                "thinning" => d.thinning = value != 0.0,
+                other => return Err(unknown_control(other)),
             }
             Ok(())
         })
     }
 
-    /// Chooses a hairline preset ("classic", "rounded", "mature"), keeping
-    /// its height.
-    pub fn set_shape(&mut self, name: &str) -> Result<(), JsError> {
+    /// Sets a control that takes text: "shape" (a hairline preset:
+    /// "classic", "rounded" or "mature", keeping the hairline's height),
+    /// "edge" ("soft" or "defined") or "seed" (the pattern number as
+    /// decimal text: a u64 does not survive a JavaScript number).
+    pub fn set_text(&mut self, name: &str, value: &str) -> Result<(), JsError> {
         self.edit(|d, w, h| {
-            let shape = Shape::parse(name).map_err(|e| e.0)?;
-            let cm = HAIRLINE_CM.clamp(d.hairline_height_cm(h));
-            d.place_hairline(w, h, cm, shape);
-            Ok(())
-        })
-    }
-
-    /// Diffuse thinning on or off: with it, dots go between the existing
-    /// hairs as shading under them, as many as skin shows.
-    pub fn set_thinning(&mut self, on: bool) -> Result<(), JsError> {
-        self.edit(|d, _, _| {
-            d.thinning = on;
+            match name {
+                "shape" => {
+                    let shape = Shape::parse(value).map_err(|e| e.0)?;
+                    let cm = HAIRLINE_CM.clamp(d.hairline_height_cm(h));
+                    d.place_hairline(w, h, cm, shape);
+                }
+                "edge" => d.edge = Edge::parse(value).map_err(|e| e.0)?,
+                "seed" => {
+                    d.seed = value
+                        .trim_ascii()
+                        .parse()
+                        .map_err(|_| "The pattern number must be a whole number.".to_string())?
+                }
+                other => return Err(unknown_control(other)),
+            }
             Ok(())
         })
     }
@@ -192,33 +203,6 @@ impl Engine {
         self.preview.as_ref().is_some_and(|p| p.face_found())
     }
 
-    /// Chooses the edge style ("soft" or "defined").
-    pub fn set_edge(&mut self, name: &str) -> Result<(), JsError> {
-        self.edit(|d, _, _| {
-            d.edge = Edge::parse(name).map_err(|e| e.0)?;
-            Ok(())
-        })
-    }
-
-    /// Sets the pattern seed from decimal text (a u64 does not survive a
-    /// JavaScript number).
-    pub fn set_seed(&mut self, seed: &str) -> Result<(), JsError> {
-        self.edit(|d, _, _| {
-            d.seed = seed
-                .trim()
-                .parse()
-                .map_err(|_| "The pattern number must be a whole number.".to_string())?;
-            Ok(())
-        })
-    }
-
-    /// The seed as decimal text.
-    pub fn seed(&self) -> String {
-        self.preview
-            .as_ref()
-            .map_or(String::new(), |p| text!(p.design().seed))
-    }
-
     /// Moves hairline handle `index` (0 left temple, 1 middle, 2 right
     /// temple) to relative coordinates.
     pub fn set_handle(&mut self, index: usize, x: f64, y: f64) -> Result<(), JsError> {
@@ -236,17 +220,14 @@ impl Engine {
     /// The three handles as `[x0, y0, x1, y1, x2, y2]` in relative
     /// coordinates.
     pub fn handles(&self) -> Vec<f64> {
-        self.preview
-            .as_ref()
-            .map(|p| {
-                p.design()
-                    .hairline
-                    .handles
-                    .iter()
-                    .flat_map(|h| [h.x, h.y])
-                    .collect()
-            })
-            .unwrap_or_default()
+        let mut out = Vec::new();
+        if let Some(p) = &self.preview {
+            for h in &p.design().hairline.handles {
+                out.push(h.x);
+                out.push(h.y);
+            }
+        }
+        out
     }
 
     /// The current design as JSON (for analytics events and display).

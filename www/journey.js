@@ -76,7 +76,7 @@ export class Journey {
       this.queue('months', HEALED);
       say('Touch-up: the dots are back to their healed look.');
     });
-    this.thinning.addEventListener('change', () => this.queue('thinning', this.thinning.checked));
+    this.thinning.addEventListener('change', () => this.queue('thinning', this.thinning.checked ? 1 : 0));
   }
 
   /** Follows the engine's design (share links set these too); skips values still queued. */
@@ -91,7 +91,7 @@ export class Journey {
   /** Carries the person's choices over to a newly loaded photo. */
   apply(engine) {
     engine.set('months', this.current);
-    engine.set_thinning(this.thinning.checked);
+    engine.set('thinning', this.thinning.checked ? 1 : 0);
   }
 
   #show(m) {

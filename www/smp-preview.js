@@ -347,10 +347,8 @@ class SmpPreview extends HTMLElement {
       this.#sharedNote = 'Your photo is shown with the shared design.';
     } else {
       for (const name of ['density', 'shade', 'dot_mm', 'session', 'months']) if (name in d) e.set(name, d[name]);
-      if ('thinning' in d) e.set_thinning(!!d.thinning);
-      e.set_edge(d.edge);
-      e.set_seed(d.seed);
-      e.set_shape(d.shape);
+      if ('thinning' in d) e.set('thinning', d.thinning ? 1 : 0);
+      for (const name of ['edge', 'seed', 'shape']) e.set_text(name, d[name]);
       this.#setHandles(d.handles.flat());
       this.#sharedNote =
         'Your photo is shown with the shared design.' +
@@ -722,9 +720,9 @@ class SmpPreview extends HTMLElement {
   #applyControls() {
     const e = this.#engine;
     for (const s of SLIDERS) if (s !== HAIRLINE) e.set(s.name, this.#value(s.name));
-    e.set_shape(this.#els.shape.value);
-    e.set_edge(this.#els.root.querySelector('input[name=edge]:checked').value);
-    if (this.#seed) e.set_seed(this.#seed);
+    e.set_text('shape', this.#els.shape.value);
+    e.set_text('edge', this.#els.root.querySelector('input[name=edge]:checked').value);
+    if (this.#seed) e.set_text('seed', this.#seed);
     this.#journey.apply(e);
     // The clinic's starting hairline height, if it set one.
     const cm = this.#attrValue('hairline');
@@ -750,10 +748,8 @@ class SmpPreview extends HTMLElement {
     const e = this.#engine;
     for (const [name, value] of this.#pending) {
       try {
-        if (name === 'shape') e.set_shape(value);
-        else if (name === 'edge') e.set_edge(value);
-        else if (name === 'seed') e.set_seed(value);
-        else if (name === 'thinning') e.set_thinning(value);
+        // Text for shape, edge and seed; numbers for the rest.
+        if (typeof value === 'string') e.set_text(name, value);
         else e.set(name, value);
       } catch (err) {
         this.#say(err.message, true);
