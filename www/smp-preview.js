@@ -89,9 +89,10 @@ class SmpPreview extends HTMLElement {
   #journey; // time since treatment, touch-up, diffuse thinning (journey.js)
   /**
    * Counters for tests and integrations: renders, last render time (ms),
-   * photos loaded, brush dabs painted, and the last share link's lengths.
+   * photos loaded, brush dabs painted, share links made, and the last
+   * share link's lengths.
    */
-  stats = { renders: 0, lastRenderMs: 0, photos: 0, dabs: 0, lastShare: null };
+  stats = { renders: 0, lastRenderMs: 0, photos: 0, dabs: 0, shares: 0, lastShare: null };
 
   connectedCallback() {
     if (this.shadowRoot) {
@@ -401,6 +402,7 @@ class SmpPreview extends HTMLElement {
           : ' (the design only: no photo).');
       this.#linkKey = this.#shareKey();
       this.stats.lastShare = { linkLength: link.length, fragmentLength: fragment.length, photoBytes: photo ? photo.bytes.length : 0 };
+      this.stats.shares++;
       const copied = await copyText(link);
       this.#say(copied ? 'Link copied: paste it into an email or a message.' : 'Here is the link: select it below and copy it.');
       this.#emit('smp-share', { method: 'link', photoIncluded: !!photo, linkLength: link.length });

@@ -100,9 +100,10 @@ const slide = (id, value) =>
  */
 async function renderIsFresh() {
   await page.locator('#share-photo').uncheck();
-  const before = await page.evaluate(() => document.querySelector('smp-preview').stats.lastShare);
+  // A count, not the lastShare object: a copy passed into the page never equals it.
+  const before = await page.evaluate(() => document.querySelector('smp-preview').stats.shares);
   await page.locator('.share-link').click();
-  await page.waitForFunction((b) => document.querySelector('smp-preview').stats.lastShare !== b, before);
+  await page.waitForFunction((b) => document.querySelector('smp-preview').stats.shares > b, before);
   const fragment = (await page.locator('#share-url').inputValue()).split('#')[1];
   return page.evaluate(async (fragment) => {
     const m = await import(new URL('pkg/smp_preview.js', location.href).href);

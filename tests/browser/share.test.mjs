@@ -102,9 +102,10 @@ async function stroke(mode, pts, steps = 6) {
 
 /** Clicks Share link and returns the link from the read-only field. */
 async function share() {
-  const before = await page.evaluate(() => document.querySelector('smp-preview').stats.lastShare);
+  // A count, not the lastShare object: a copy passed into the page never equals it.
+  const before = await page.evaluate(() => document.querySelector('smp-preview').stats.shares);
   await page.getByRole('button', { name: 'Share link', exact: true }).click();
-  await page.waitForFunction((b) => document.querySelector('smp-preview').stats.lastShare !== b, before);
+  await page.waitForFunction((b) => document.querySelector('smp-preview').stats.shares > b, before);
   const link = await page.getByLabel('Link to this design').inputValue();
   assert.ok(link.startsWith(`${sender.url}/index.html#v1.`), `unexpected link ${link.slice(0, 80)}`);
   return link;
