@@ -5,7 +5,7 @@
 
 use crate::prelude::*;
 
-use crate::text::{push_decimal, text};
+use crate::text::{push_decimal, text, Piece};
 use core::fmt;
 
 /// A point in relative photo coordinates: `x` in 0..1 of the width, `y` in
@@ -108,12 +108,12 @@ impl fmt::Display for DesignError {
 impl core::error::Error for DesignError {}
 
 /// Shortens untrusted text before it is echoed in a message.
-pub(crate) fn short(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars().take(24) {
-        out.push(c);
-    }
-    out
+pub(crate) fn short(s: &str) -> &str {
+    // The first 24 characters. `get`, not `&s[..end]`: the end is always
+    // a char boundary, but slicing's panic message would bring `core::fmt`
+    // into the wasm.
+    let end = s.char_indices().nth(24).map_or(s.len(), |(i, _)| i);
+    s.get(..end).unwrap_or(s)
 }
 
 /// A numeric range with a unit and a name, so every check and every error
@@ -388,32 +388,46 @@ impl Design {
 }
 
 /// `x` rounded to at most `decimals` decimals, without trailing zeros
-/// (`0.7`, `8.13`, `70`). Written by hand because float `Display` pulls
-/// ~20 KB of exact decimal conversion into the wasm; every number the
-/// engine prints (design JSON, messages) has a known, short precision.
-pub(crate) fn decimal(x: f64, decimals: u32) -> String {
-    if !x.is_finite() {
-        return "not a number".into();
-    }
-    let scale = 10u64.pow(decimals);
-    // Beyond 2^53 the integer part is exact anyway; no engine value gets close.
-    let n = (x.abs() * scale as f64).round() as u64;
-    let (int, mut frac) = (n / scale, n % scale);
-    let mut out = String::new();
-    if x < 0.0 && n > 0 {
-        out.push('-');
-    }
-    push_decimal(&mut out, int, 1);
-    if frac > 0 {
-        let mut width = decimals as usize;
-        while frac % 10 == 0 {
-            frac /= 10;
-            width -= 1;
+/// (`0.7`, `8.13`, `70`), as a [`text!`] piece: written straight into the
+/// text, with no `String` of its own. Written by hand because float
+/// `Display` pulls ~20 KB of exact decimal conversion into the wasm; every
+/// number the engine prints (design JSON, messages) has a known, short
+/// precision.
+pub(crate) fn decimal(x: f64, decimals: u32) -> Decimal {
+    Decimal { x, decimals }
+}
+
+/// A number to print with [`decimal`].
+pub(crate) struct Decimal {
+    x: f64,
+    decimals: u32,
+}
+
+impl Piece for Decimal {
+    fn push_to(&self, out: &mut String) {
+        let Decimal { x, decimals } = *self;
+        if !x.is_finite() {
+            out.push_str("not a number");
+            return;
         }
-        out.push('.');
-        push_decimal(&mut out, frac, width);
+        let scale = 10u64.pow(decimals);
+        // Beyond 2^53 the integer part is exact anyway; no engine value gets close.
+        let n = (x.abs() * scale as f64).round() as u64;
+        let (int, mut frac) = (n / scale, n % scale);
+        if x < 0.0 && n > 0 {
+            out.push('-');
+        }
+        push_decimal(out, int, 1);
+        if frac > 0 {
+            let mut width = decimals as usize;
+            while frac % 10 == 0 {
+                frac /= 10;
+                width -= 1;
+            }
+            out.push('.');
+            push_decimal(out, frac, width);
+        }
     }
-    out
 }
 
 #[cfg(test)]
@@ -422,15 +436,15 @@ mod tests {
 
     #[test]
     fn decimals_are_rounded_and_trimmed() {
-        assert_eq!(decimal(70.0, 3), "70");
-        assert_eq!(decimal(0.7, 6), "0.7");
-        assert_eq!(decimal(0.55, 6), "0.55");
-        assert_eq!(decimal(8.126, 2), "8.13");
-        assert_eq!(decimal(0.05, 2), "0.05");
-        assert_eq!(decimal(-1.5, 1), "-1.5");
-        assert_eq!(decimal(-0.0001, 2), "0");
-        assert_eq!(decimal(0.123456789, 5), "0.12346");
-        assert_eq!(decimal(f64::NAN, 2), "not a number");
+        assert_eq!(text!(decimal(70.0, 3)), "70");
+        assert_eq!(text!(decimal(0.7, 6)), "0.7");
+        assert_eq!(text!(decimal(0.55, 6)), "0.55");
+        assert_eq!(text!(decimal(8.126, 2)), "8.13");
+        assert_eq!(text!(decimal(0.05, 2)), "0.05");
+        assert_eq!(text!(decimal(-1.5, 1)), "-1.5");
+        assert_eq!(text!(decimal(-0.0001, 2)), "0");
+        assert_eq!(text!(decimal(0.123456789, 5)), "0.12346");
+        assert_eq!(text!(decimal(f64::NAN, 2)), "not a number");
     }
 
     fn sample() -> Design {

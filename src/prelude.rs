@@ -4,7 +4,7 @@
 //! "Why `no_std` on wasm" in the crate docs). Natively these are the very
 //! items std's prelude would give.
 
-pub(crate) use alloc::string::{String, ToString};
+pub(crate) use alloc::string::String;
 pub(crate) use alloc::vec;
 pub(crate) use alloc::vec::Vec;
 

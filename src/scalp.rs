@@ -395,10 +395,18 @@ fn foreground_of_many(photo: &Rgba) -> Vec<bool> {
         let p = border[(2 * k + 1) * border.len() / (2 * BACKGROUND_COLOURS)];
         *c = [p[0] as f32, p[1] as f32, p[2] as f32];
     }
+    // The first of the nearest centres.
     let nearest = |p: [u8; 4], centres: &[[f32; 3]]| -> usize {
-        (0..centres.len())
-            .min_by(|&a, &b| rgb_distance(p, centres[a]).total_cmp(&rgb_distance(p, centres[b])))
-            .unwrap_or(0)
+        let mut best = 0;
+        for k in 1..centres.len() {
+            if rgb_distance(p, centres[k])
+                .total_cmp(&rgb_distance(p, centres[best]))
+                .is_lt()
+            {
+                best = k;
+            }
+        }
+        best
     };
     for _ in 0..10 {
         let mut sums = [[0f32; 4]; BACKGROUND_COLOURS];
@@ -464,42 +472,29 @@ fn fit_head(fg: &[bool], w: usize, h: usize) -> Head {
     'rows: for y in 0..h {
         for x in (w * 3 / 8)..(w * 5 / 8) {
             if solid(x, y) {
-                top = Some((x, y));
+                top = Some(y);
                 break 'rows;
             }
         }
     }
-    let Some((tx, ty)) = top else { return fallback };
+    let Some(ty) = top else { return fallback };
     if ty == 0 {
         return fallback; // the head is cut off or the background is not plain
     }
-    // Extent of the silhouette in a row: its leftmost and rightmost
-    // foreground pixels (skin close to the background's colour and
-    // highlights leave holes inside, so runs are not contiguous).
-    let run = |y: usize, _cx: usize| -> Option<(usize, usize)> {
-        if y >= h {
-            return None;
-        }
-        let row = &fg[y * w + w / 20..y * w + w - w / 20];
-        let l = row.iter().position(|&v| v)?;
-        let r = row.iter().rposition(|&v| v)?;
-        Some((l + w / 20, r + w / 20))
-    };
     // First guess of the radius from a shallow depth, then the median over
     // depths where the crown is still a circle.
     let guess_depth = (h / 20).max(4);
-    let Some((l, r)) = run(ty + guess_depth, tx) else {
+    let Some((l, r)) = extent(fg, w, h, ty + guess_depth) else {
         return fallback;
     };
     let hw = (r - l) as f64 / 2.0;
     let d = guess_depth as f64;
     let r0 = (hw * hw + d * d) / (2.0 * d);
-    let cx0 = (l + r) as f64 / 2.0;
     let mut radii = Vec::new();
     let mut centres = Vec::new();
     let (d_lo, d_hi) = ((0.15 * r0) as usize, (0.6 * r0) as usize);
     for depth in d_lo.max(2)..=d_hi.max(3) {
-        if let Some((l, r)) = run(ty + depth, (cx0 as usize).min(w - 1)) {
+        if let Some((l, r)) = extent(fg, w, h, ty + depth) {
             let hw = (r - l) as f64 / 2.0;
             let d = depth as f64;
             radii.push((hw * hw + d * d) / (2.0 * d));
@@ -522,7 +517,7 @@ fn fit_head(fg: &[bool], w: usize, h: usize) -> Head {
         let d1 = (ty as f64 + 1.0 * radius) as usize;
         let mut half = Vec::new();
         for y in d0..=d1.min(h - 1) {
-            if let Some((l, r)) = run(y, cx as usize) {
+            if let Some((l, r)) = extent(fg, w, h, y) {
                 half.push((cx - l as f64).max(r as f64 - cx));
             }
         }
@@ -542,6 +537,21 @@ fn fit_head(fg: &[bool], w: usize, h: usize) -> Head {
         radius,
         found: true,
     }
+}
+
+/// Extent of the silhouette in row `y` of `fg` (`w` x `h`): its leftmost
+/// and rightmost foreground pixels (skin close to the background's colour
+/// and highlights leave holes inside, so runs are not contiguous). Called
+/// per row (see "Hot loops" in the crate docs).
+#[inline(never)]
+fn extent(fg: &[bool], w: usize, h: usize, y: usize) -> Option<(usize, usize)> {
+    if y >= h {
+        return None;
+    }
+    let row = &fg[y * w + w / 20..y * w + w - w / 20];
+    let l = row.iter().position(|&v| v)?;
+    let r = row.iter().rposition(|&v| v)?;
+    Some((l + w / 20, r + w / 20))
 }
 
 /// The head's silhouette: in each row from the crown down to below the
@@ -572,16 +582,20 @@ fn silhouette(fg: &[bool], w: usize, h: usize, head: Head, near_crown: bool) -> 
     }
     for (k, y) in (head.top as usize..=y_hi).enumerate() {
         let window = &extents[k.saturating_sub(3)..(k + 4).min(extents.len())];
-        let mut ls: Vec<usize> = window.iter().map(|e| e.0).collect();
-        let mut rs: Vec<usize> = window.iter().map(|e| e.1).collect();
+        // The window holds at most 7 rows.
+        let (mut ls, mut rs) = ([0usize; 7], [0usize; 7]);
+        for (i, e) in window.iter().enumerate() {
+            (ls[i], rs[i]) = *e;
+        }
+        let (ls, rs) = (&mut ls[..window.len()], &mut rs[..window.len()]);
         // Heads are near symmetric: a side that came out much narrower
         // than the other faded into the background (pale skin, the lit
         // side) and takes the other's half-width; otherwise each side keeps
         // its own. The fitted crown circle, slightly shrunk, is always in.
         let k = ls.len() / 2;
         let (l, r) = (
-            crate::order::nth(&mut ls, k) as f64,
-            crate::order::nth(&mut rs, k) as f64,
+            crate::order::nth(ls, k) as f64,
+            crate::order::nth(rs, k) as f64,
         );
         let dy = y as f64 - (head.top + head.radius);
         let circle = 0.96 * (head.radius * head.radius - dy * dy).max(0.0).sqrt();

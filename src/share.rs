@@ -224,13 +224,15 @@ pub struct Shared {
 /// refused by [`decode`].
 pub fn encode(design: &Design, strokes: &[Vec<Dab>], photo: Option<&[u8]>) -> String {
     let mut record = Vec::with_capacity(64);
-    let mut payload = Vec::with_capacity(DESIGN_LEN);
-    Fields::from_design(design).write(&mut payload);
-    put_section(&mut record, TAG_DESIGN, &payload);
+    put_section(
+        &mut record,
+        TAG_DESIGN,
+        &Fields::from_design(design).bytes(),
+    );
 
     let strokes = normalize_strokes(strokes);
     if !strokes.is_empty() {
-        payload.clear();
+        let mut payload = Vec::new();
         write_strokes(&strokes, &mut payload);
         put_section(&mut record, TAG_STROKES, &payload);
     }
@@ -265,7 +267,7 @@ pub fn decode(fragment: &str) -> Result<Shared, ShareError> {
     // ASCII only: a link is ASCII, and `str::trim`'s Unicode tables cost
     // 0.6 KB of wasm.
     let text = fragment.trim_ascii();
-    let text = text.strip_prefix('#').unwrap_or(text);
+    let text = text.strip_prefix("#").unwrap_or(text);
     if text.is_empty() {
         return Err(ShareError::new(
             "This share link is empty: paste the whole link, including the part after #.",
@@ -480,62 +482,63 @@ impl Fields {
         }
     }
 
-    fn write(&self, out: &mut Vec<u8>) {
-        for v in [self.density, self.shade, self.dot_mm, self.px_per_cm] {
-            out.extend_from_slice(&v.to_le_bytes());
+    fn bytes(&self) -> [u8; DESIGN_LEN] {
+        let mut p = [0u8; DESIGN_LEN];
+        let mut put = |at: usize, bytes: &[u8]| {
+            for (i, &b) in bytes.iter().enumerate() {
+                p[at + i] = b;
+            }
+        };
+        let values = [self.density, self.shade, self.dot_mm, self.px_per_cm];
+        for (i, v) in values.into_iter().enumerate() {
+            put(2 * i, &v.to_le_bytes());
         }
-        out.push(self.session);
-        out.push(match self.shape {
+        let shape = match self.shape {
             Shape::Classic => 0,
             Shape::Rounded => 1,
             Shape::Mature => 2,
-        });
-        out.push(match self.edge {
+        };
+        let edge = match self.edge {
             Edge::Soft => 0,
             Edge::Defined => 1,
-        });
-        out.extend_from_slice(&self.seed.to_le_bytes());
-        for c in self.coords {
-            out.extend_from_slice(&c.to_le_bytes());
+        };
+        put(8, &[self.session, shape, edge]);
+        put(11, &self.seed.to_le_bytes());
+        for (i, c) in self.coords.into_iter().enumerate() {
+            put(19 + 2 * i, &c.to_le_bytes());
         }
+        p
     }
 
     fn read(payload: &[u8]) -> Result<Fields, ShareError> {
-        if payload.len() != DESIGN_LEN {
-            return Err(ShareError::new(DAMAGED));
-        }
-        let mut r = Reader::new(payload);
-        let density = r.u16()?;
-        let shade = r.u16()?;
-        let dot_mm = r.u16()?;
-        let px_per_cm = r.u16()?;
-        let session = r.u8()?;
-        let shape = match r.u8()? {
+        let p: &[u8; DESIGN_LEN] = payload.try_into().map_err(|_| Damaged)?;
+        let u16_at = |i: usize| u16::from_le_bytes([p[i], p[i + 1]]);
+        let shape = match p[9] {
             0 => Shape::Classic,
             1 => Shape::Rounded,
             2 => Shape::Mature,
             _ => return Err(ShareError::new(NEWER)),
         };
-        let edge = match r.u8()? {
+        let edge = match p[10] {
             0 => Edge::Soft,
             1 => Edge::Defined,
             _ => return Err(ShareError::new(NEWER)),
         };
-        let seed = r.u64()?;
+        let mut seed = [0u8; 8];
+        seed.copy_from_slice(&p[11..19]);
         let mut coords = [0u16; 8];
-        for c in coords.iter_mut() {
-            *c = r.u16()?;
+        for (i, c) in coords.iter_mut().enumerate() {
+            *c = u16_at(19 + 2 * i);
         }
-        r.finish()?;
         Ok(Fields {
-            density,
-            shade,
-            dot_mm,
-            px_per_cm,
-            session,
+            density: u16_at(0),
+            shade: u16_at(2),
+            dot_mm: u16_at(4),
+            px_per_cm: u16_at(6),
+            session: p[8],
             shape,
             edge,
-            seed,
+            seed: u64::from_le_bytes(seed),
             coords,
         })
     }
@@ -578,7 +581,9 @@ fn normalize_strokes(strokes: &[Vec<Dab>]) -> Vec<QStroke> {
     let mut out: Vec<QStroke> = Vec::new();
     let mut total = 0;
     for stroke in strokes {
-        let mut runs: Vec<QStroke> = Vec::new();
+        // This stroke's runs go on the end of `out`, then the caps are
+        // checked run by run.
+        let first = out.len();
         for d in stroke {
             if !(d.x.is_finite() && d.y.is_finite() && d.radius.is_finite() && d.radius > 0.0) {
                 continue;
@@ -587,11 +592,11 @@ fn normalize_strokes(strokes: &[Vec<Dab>]) -> Vec<QStroke> {
             let point = (dab_step(d.x), dab_step(d.y));
             // A scar's `add` means nothing: always true, one canonical form.
             let add = d.add || d.scar;
-            match runs.last_mut() {
+            match out[first..].last_mut() {
                 Some(run) if run.add == add && run.scar == d.scar && run.radius == radius => {
                     run.points.push(point)
                 }
-                _ => runs.push(QStroke {
+                _ => out.push(QStroke {
                     add,
                     scar: d.scar,
                     radius,
@@ -599,12 +604,13 @@ fn normalize_strokes(strokes: &[Vec<Dab>]) -> Vec<QStroke> {
                 }),
             }
         }
-        for run in runs {
-            if out.len() == MAX_STROKES || total + run.points.len() > MAX_DABS {
+        for i in first..out.len() {
+            let n = out[i].points.len();
+            if i == MAX_STROKES || total + n > MAX_DABS {
+                out.truncate(i);
                 return out;
             }
-            total += run.points.len();
-            out.push(run);
+            total += n;
         }
     }
     out
@@ -716,23 +722,19 @@ fn put_section(out: &mut Vec<u8>, tag: u8, payload: &[u8]) {
 
 /// Returns the base64 text after a `v1.` prefix.
 fn strip_version(text: &str) -> Result<&str, ShareError> {
-    let rest = text
-        .strip_prefix('v')
-        .ok_or_else(|| ShareError::new(NOT_A_LINK))?;
-    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-    // `split_at_checked`, not `split_at`: the split is always on a char
-    // boundary (after ASCII digits), but `split_at`'s panic message would
-    // bring `core::fmt`'s char escaping and Unicode tables into the wasm.
-    let (version, body) = rest
-        .split_at_checked(digits)
-        .ok_or_else(|| ShareError::new(NOT_A_LINK))?;
-    match version {
-        "1" => body
-            .strip_prefix('.')
-            .ok_or_else(|| ShareError::new(NOT_A_LINK)),
-        // Any other number without a leading zero is a later version.
-        v if !v.is_empty() && !v.starts_with('0') => Err(ShareError::new(NEWER)),
-        _ => Err(ShareError::new(NOT_A_LINK)),
+    if let Some(body) = text.strip_prefix("v1.") {
+        return Ok(body);
+    }
+    // Bytes, not `str`: slicing a `str` could panic with a message that
+    // brings `core::fmt`'s char escaping and Unicode tables into the wasm.
+    let rest = text.strip_prefix("v").unwrap_or("").as_bytes();
+    let digits = rest.iter().take_while(|c| c.is_ascii_digit()).count();
+    let version = rest.get(..digits).unwrap_or_default();
+    // Any other number without a leading zero is a later version.
+    if !version.is_empty() && version[0] != b'0' && version != b"1" {
+        Err(ShareError::new(NEWER))
+    } else {
+        Err(ShareError::new(NOT_A_LINK))
     }
 }
 
@@ -790,66 +792,74 @@ fn parse_sections(bytes: &[u8]) -> Result<Shared, ShareError> {
     })
 }
 
+/// A link cut short or holding a malformed value: [`DAMAGED`]. The
+/// [`Reader`]'s error, a unit so that its results stay as small as an
+/// `Option`; `?` turns it into the [`ShareError`].
+#[derive(Debug)]
+struct Damaged;
+
+impl From<Damaged> for ShareError {
+    fn from(_: Damaged) -> Self {
+        ShareError::new(DAMAGED)
+    }
+}
+
 /// Bounds-checked reading; running out is a damaged link.
 struct Reader<'a> {
-    bytes: &'a [u8],
-    pos: usize,
+    /// The bytes not read yet.
+    rest: &'a [u8],
 }
 
 impl<'a> Reader<'a> {
     fn new(bytes: &'a [u8]) -> Self {
-        Reader { bytes, pos: 0 }
+        Reader { rest: bytes }
     }
 
     fn remaining(&self) -> usize {
-        self.bytes.len() - self.pos
+        self.rest.len()
     }
 
-    fn take(&mut self, n: usize) -> Result<&'a [u8], ShareError> {
-        if n > self.remaining() {
-            return Err(ShareError::new(DAMAGED));
-        }
-        let s = &self.bytes[self.pos..self.pos + n];
-        self.pos += n;
+    fn take(&mut self, n: usize) -> Result<&'a [u8], Damaged> {
+        let (s, rest) = self.rest.split_at_checked(n).ok_or(Damaged)?;
+        self.rest = rest;
         Ok(s)
     }
 
-    fn u8(&mut self) -> Result<u8, ShareError> {
-        Ok(self.take(1)?[0])
+    fn u8(&mut self) -> Result<u8, Damaged> {
+        let &[b] = self.take(1)? else {
+            return Err(Damaged);
+        };
+        Ok(b)
     }
 
-    fn u16(&mut self) -> Result<u16, ShareError> {
-        let b = self.take(2)?;
-        Ok(u16::from_le_bytes([b[0], b[1]]))
-    }
-
-    fn u64(&mut self) -> Result<u64, ShareError> {
-        let mut a = [0u8; 8];
-        a.copy_from_slice(self.take(8)?);
-        Ok(u64::from_le_bytes(a))
+    fn u16(&mut self) -> Result<u16, Damaged> {
+        let &[a, b] = self.take(2)? else {
+            return Err(Damaged);
+        };
+        Ok(u16::from_le_bytes([a, b]))
     }
 
     /// Unsigned LEB128, at most 32 bits, shortest form only.
-    fn varint(&mut self) -> Result<u32, ShareError> {
+    fn varint(&mut self) -> Result<u32, Damaged> {
         let mut v: u64 = 0;
         for i in 0..5 {
             let b = self.u8()?;
             v |= ((b & 0x7F) as u64) << (7 * i);
             if b & 0x80 == 0 {
                 if (i > 0 && b == 0) || v > u32::MAX as u64 {
-                    return Err(ShareError::new(DAMAGED));
+                    return Err(Damaged);
                 }
                 return Ok(v as u32);
             }
         }
-        Err(ShareError::new(DAMAGED))
+        Err(Damaged)
     }
 
-    fn finish(&self) -> Result<(), ShareError> {
+    fn finish(&self) -> Result<(), Damaged> {
         if self.remaining() == 0 {
             Ok(())
         } else {
-            Err(ShareError::new(DAMAGED))
+            Err(Damaged)
         }
     }
 }

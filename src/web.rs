@@ -5,13 +5,13 @@
 use crate::prelude::*;
 
 use crate::design::{
-    decimal, Edge, RelPoint, Shape, DENSITY, DOT_MM, HAIRLINE_CM, MONTHS, PX_PER_CM, SESSIONS,
-    SHADE,
+    decimal, DesignError, Edge, RelPoint, Shape, DENSITY, DOT_MM, HAIRLINE_CM, MONTHS, PX_PER_CM,
+    SESSIONS, SHADE,
 };
 use crate::photo::Rgba;
 use crate::preview::Preview;
 use crate::scalp::Dab;
-use crate::text::{hex16, text};
+use crate::text::{hex16, text, Piece};
 use wasm_bindgen::prelude::*;
 
 /// One preview in the page: a photo, its design and its frame.
@@ -26,8 +26,12 @@ fn err(message: impl Into<String>) -> JsError {
 
 /// The message for a control name [`Engine::set`] or [`Engine::set_text`]
 /// does not know (a bug in the page, or an old page on a newer engine).
-fn unknown_control(name: &str) -> String {
-    text!("Unknown control \"", crate::design::short(name), "\".")
+fn unknown_control(name: &str) -> DesignError {
+    DesignError::new(text!(
+        "Unknown control \"",
+        crate::design::short(name),
+        "\"."
+    ))
 }
 
 /// `dabs` on the share link's grid, so a link reproduces the edit exactly.
@@ -68,12 +72,12 @@ impl Engine {
 
     fn edit(
         &mut self,
-        change: impl FnOnce(&mut crate::design::Design, u32, u32) -> Result<(), String>,
+        change: impl FnOnce(&mut crate::design::Design, u32, u32) -> Result<(), DesignError>,
     ) -> Result<(), JsError> {
         let p = self.preview()?;
         let mut d = p.design().clone();
         let (w, h) = (p.photo().width, p.photo().height);
-        change(&mut d, w, h).map_err(err)?;
+        change(&mut d, w, h).map_err(|e| err(e.0))?;
         // Snap to what a share link carries, so a link reproduces exactly
         // what the sender sees.
         p.set_design(crate::share::quantize(&d))
@@ -142,19 +146,18 @@ impl Engine {
     pub fn set(&mut self, name: &str, value: f64) -> Result<(), JsError> {
         self.edit(|d, _w, h| {
             match name {
-                "density" => d.density = DENSITY.check(value).map_err(|e| e.0)?,
-                "shade" => d.shade = SHADE.check(value).map_err(|e| e.0)?,
-                "dot_mm" => d.dot_mm = DOT_MM.check(value).map_err(|e| e.0)?,
+                "density" => d.density = DENSITY.check(value)?,
+                "shade" => d.shade = SHADE.check(value)?,
+                "dot_mm" => d.dot_mm = DOT_MM.check(value)?,
                 "px_per_cm" => {
                     // Keep the hairline's height in cm: handles move with scale.
                     let cm = d.hairline_height_cm(h);
-                    d.px_per_cm = PX_PER_CM.check(value).map_err(|e| e.0)?;
-                    d.set_hairline_height_cm(h, HAIRLINE_CM.clamp(cm))
-                        .map_err(|e| e.0)?;
+                    d.px_per_cm = PX_PER_CM.check(value)?;
+                    d.set_hairline_height_cm(h, HAIRLINE_CM.clamp(cm))?;
                 }
-                "session" => d.session = SESSIONS.check(value.round()).map_err(|e| e.0)? as u8,
-                "months" => d.months = MONTHS.check(value).map_err(|e| e.0)?,
-                "hairline_cm" => d.set_hairline_height_cm(h, value).map_err(|e| e.0)?,
+                "session" => d.session = SESSIONS.check(value.round())? as u8,
+                "months" => d.months = MONTHS.check(value)?,
+                "hairline_cm" => d.set_hairline_height_cm(h, value)?,
                 "thinning" => d.thinning = value != 0.0,
                 other => return Err(unknown_control(other)),
             }
@@ -170,16 +173,15 @@ impl Engine {
         self.edit(|d, w, h| {
             match name {
                 "shape" => {
-                    let shape = Shape::parse(value).map_err(|e| e.0)?;
+                    let shape = Shape::parse(value)?;
                     let cm = HAIRLINE_CM.clamp(d.hairline_height_cm(h));
                     d.place_hairline(w, h, cm, shape);
                 }
-                "edge" => d.edge = Edge::parse(value).map_err(|e| e.0)?,
+                "edge" => d.edge = Edge::parse(value)?,
                 "seed" => {
-                    d.seed = value
-                        .trim_ascii()
-                        .parse()
-                        .map_err(|_| "The pattern number must be a whole number.".to_string())?
+                    d.seed = value.trim_ascii().parse().map_err(|_| {
+                        DesignError::new("The pattern number must be a whole number.")
+                    })?
                 }
                 other => return Err(unknown_control(other)),
             }
@@ -207,11 +209,10 @@ impl Engine {
     /// temple) to relative coordinates.
     pub fn set_handle(&mut self, index: usize, x: f64, y: f64) -> Result<(), JsError> {
         self.edit(|d, _, _| {
-            let h = d
-                .hairline
-                .handles
-                .get_mut(index)
-                .ok_or("There are three hairline handles: 0, 1 and 2.")?;
+            let h =
+                d.hairline.handles.get_mut(index).ok_or_else(|| {
+                    DesignError::new("There are three hairline handles: 0, 1 and 2.")
+                })?;
             *h = RelPoint { x, y };
             Ok(())
         })
@@ -239,8 +240,11 @@ impl Engine {
         let h = p.photo().height;
         let mut handles = String::new();
         for (i, p) in d.hairline.handles.iter().enumerate() {
-            let sep = if i > 0 { "," } else { "" };
-            handles += &text!(sep, "[", decimal(p.x, 5), ",", decimal(p.y, 5), "]");
+            handles.push_str(if i > 0 { ",[" } else { "[" });
+            decimal(p.x, 5).push_to(&mut handles);
+            handles.push(',');
+            decimal(p.y, 5).push_to(&mut handles);
+            handles.push(']');
         }
         text!(
             "{\"density\":",
