@@ -1,34 +1,23 @@
-//! Small ordering helpers: one sort, one selection and a float clamp, each
-//! a few hundred bytes of wasm per element type.
+//! Small ordering helpers: a radix sort, a heap, a selection and a float
+//! clamp, each a few hundred bytes of wasm per element type.
 //!
 //! Why not `slice::sort_by` and friends: every call site with its own
 //! closure instantiates the standard library's sort (driftsort/ipnsort with
 //! their sorting networks), 4-8 KB of wasm each; eleven of them were a fifth
 //! of the widget's wasm. Here every call site with the same element type
-//! shares one instantiation, and the results are fully determined by the
-//! ordering given (callers make it total, so ties cannot depend on the
-//! algorithm).
+//! shares one instantiation, so callers sort by [`radix_order`] of a `u64`
+//! key and select among `f32` (exact for bytes and pixel columns) or `f64`;
+//! the results are fully determined by the ordering given (callers make it
+//! total, so ties cannot depend on the algorithm).
 
 use crate::prelude::*;
 
-/// Sorts `v` in place by `less` (heapsort: O(n log n), no allocation).
+/// Visits the items of `v` in the order `less` sorts them, until `visit`
+/// returns false: a heap, so only the items visited are put in order
+/// (O(n + k log n) for k of them). `v` is left in some other order.
 ///
-/// `less` must be a strict total order for the result to be unique; callers
+/// `less` must be a strict total order for the order to be unique; callers
 /// break ties explicitly.
-pub(crate) fn sort_by<T: Copy>(v: &mut [T], less: fn(&T, &T) -> bool) {
-    let n = v.len();
-    for start in (0..n / 2).rev() {
-        sift_down(v, start, n, less, false);
-    }
-    for end in (1..n).rev() {
-        v.swap(0, end);
-        sift_down(v, 0, end, less, false);
-    }
-}
-
-/// Visits the items of `v` in the order [`sort_by`] gives them, until
-/// `visit` returns false: a heap, so only the items visited are put in
-/// order (O(n + k log n) for k of them). `v` is left in some other order.
 pub(crate) fn visit_sorted<T: Copy>(
     v: &mut [T],
     less: fn(&T, &T) -> bool,
@@ -37,37 +26,29 @@ pub(crate) fn visit_sorted<T: Copy>(
     let n = v.len();
     // A heap with the first item (by `less`) on top.
     for start in (0..n / 2).rev() {
-        sift_down(v, start, n, less, true);
+        sift_down(v, start, n, less);
     }
     for end in (1..=n).rev() {
         if !visit(&v[0]) {
             return;
         }
         v.swap(0, end - 1);
-        sift_down(v, 0, end - 1, less, true);
+        sift_down(v, 0, end - 1, less);
     }
 }
 
-/// Restores the heap below `root` (within `v[..end]`): the last item by
-/// `less` on top, or the first when `first_on_top`.
-fn sift_down<T: Copy>(
-    v: &mut [T],
-    mut root: usize,
-    end: usize,
-    less: fn(&T, &T) -> bool,
-    first_on_top: bool,
-) {
-    // Whether `a` belongs above `b` in the heap.
-    let above = |a: &T, b: &T| if first_on_top { less(a, b) } else { less(b, a) };
+/// Restores the heap below `root` (within `v[..end]`), the first item by
+/// `less` on top.
+fn sift_down<T: Copy>(v: &mut [T], mut root: usize, end: usize, less: fn(&T, &T) -> bool) {
     loop {
         let mut child = 2 * root + 1;
         if child >= end {
             return;
         }
-        if child + 1 < end && above(&v[child + 1], &v[child]) {
+        if child + 1 < end && less(&v[child + 1], &v[child]) {
             child += 1;
         }
-        if !above(&v[child], &v[root]) {
+        if !less(&v[child], &v[root]) {
             return;
         }
         v.swap(root, child);
@@ -114,14 +95,17 @@ pub(crate) fn nth_f32(v: &mut [f32], k: usize) -> f32 {
     select(v, k, |a, b| a.total_cmp(b).is_lt())
 }
 
-/// [`nth_f32`] for `f64`.
-pub(crate) fn nth_f64(v: &mut [f64], k: usize) -> f64 {
-    select(v, k, |a, b| a.total_cmp(b).is_lt())
-}
-
-/// [`nth_f32`] for integers (`u8` channel values, `usize` columns).
-pub(crate) fn nth<T: Copy + Ord>(v: &mut [T], k: usize) -> T {
-    select(v, k, |a, b| a < b)
+/// [`nth_f32`] for `f64`, through [`radix_order`] rather than a second
+/// selection's code: its callers pass a few hundred values at most.
+pub(crate) fn nth_f64(v: &[f64], k: usize) -> f64 {
+    let mut keys = vec![0u64; v.len()];
+    for (key, x) in keys.iter_mut().zip(v) {
+        // `total_cmp`'s order as unsigned: negatives (sign bit set) with
+        // all bits flipped, others with the sign bit set.
+        let b = x.to_bits();
+        *key = b ^ ((b as i64 >> 63) as u64 | 1 << 63);
+    }
+    v[radix_order(&keys)[k] as usize]
 }
 
 /// Quickselect with a median-of-three pivot and Hoare partitioning, which
@@ -218,9 +202,6 @@ mod tests {
             let v = values(n, n as u64);
             let mut want = v.clone();
             want.sort_by(|a, b| a.total_cmp(b));
-            let mut got = v.clone();
-            sort_by(&mut got, |a, b| a.total_cmp(b).is_lt());
-            assert_eq!(got, want);
             // The first k in order, from a heap: the sort's prefix.
             for k in [0, 1, n / 2, n] {
                 let mut seen = Vec::new();
@@ -236,12 +217,11 @@ mod tests {
                 assert_eq!(seen, want[..k.max(1)], "n {n} k {k}");
             }
             for k in [0, n / 3, n / 2, n - 1] {
-                let mut w = v.clone();
-                assert_eq!(nth_f64(&mut w, k), want[k], "n {n} k {k}");
+                assert_eq!(nth_f64(&v, k), want[k], "n {n} k {k}");
             }
         }
-        let mut all_equal = vec![3u8; 501];
-        assert_eq!(nth(&mut all_equal, 250), 3);
+        let mut all_equal = vec![3f32; 501];
+        assert_eq!(nth_f32(&mut all_equal, 250), 3.0);
         assert_eq!(clamp(-0.5, 0.0, 1.0), 0.0);
         assert_eq!(clamp(1.5, 0.0, 1.0), 1.0);
         assert_eq!(clamp(0.25, 0.0, 1.0), 0.25);

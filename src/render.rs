@@ -335,8 +335,12 @@ impl Canvas {
             core::array::from_fn(|c| 1.0 - look.shade * (1.0 - PIGMENT_TRANSMISSION[c]));
         let skin = look.skin_luma.max(0.05);
         let words = w.div_ceil(64);
-        self.coverage.resize(w * BAND, 0.0);
-        self.hot.resize(words * BAND, 0);
+        if self.coverage.len() != w * BAND {
+            // Only the size matters: between bands every word of `hot` is
+            // 0 (taken by `hot_spans`), and coverage is cleared where drawn.
+            self.coverage = vec![0.0; w * BAND];
+            self.hot = vec![0; words * BAND];
+        }
         let pass = Pass {
             photo,
             spots,

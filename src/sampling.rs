@@ -217,17 +217,23 @@ impl Grid {
         let rows = (height * inv) as usize + 1;
         let stride = cols + 2 * reach;
         let span = reach as isize;
-        let mut offsets = Vec::with_capacity((2 * reach + 1) * (2 * reach + 1));
+        let mut unsorted = Vec::with_capacity((2 * reach + 1) * (2 * reach + 1));
+        let mut keys = Vec::with_capacity(unsorted.capacity());
         for dr in -span..=span {
             for dc in -span..=span {
                 let ex = (dc.abs() - 1).max(0) as f64;
                 let ey = (dr.abs() - 1).max(0) as f64;
-                offsets.push((dr * stride as isize + dc, ex * ex + ey * ey));
+                let d = ex * ex + ey * ey;
+                unsorted.push((dr * stride as isize + dc, d));
+                keys.push(d.to_bits()); // d >= 0: its bits order as its value
             }
         }
-        crate::order::sort_by(&mut offsets, |a, b| {
-            a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)).is_lt()
-        });
+        // By distance, then offset: the offsets come ascending (|dc| < the
+        // stride), and the radix sort is stable.
+        let mut offsets = unsorted.clone();
+        for (o, &i) in offsets.iter_mut().zip(&crate::order::radix_order(&keys)) {
+            *o = unsorted[i as usize];
+        }
         let block_cols = cols.div_ceil(8);
         Grid {
             inv,
@@ -744,12 +750,13 @@ fn farthest_first(
         fill_at[r * cols + c] += 1;
     }
     drop(fill_at);
-    let mut present = vec![true; n];
+    // Points removed so far.
+    let mut gone = vec![false; n];
     // The two nearest present neighbours (distance capped at `cap`, index
     // or NONE). A point in ring k of cells is at least (k - 1) cells away
     // in pixels, so at least (k - 1) * cell / s_max in normalized units.
     const NONE: u32 = u32::MAX;
-    let nearest_two = |i: usize, present: &[bool]| -> ([f64; 2], [u32; 2]) {
+    let nearest_two = |i: usize, gone: &[bool]| -> ([f64; 2], [u32; 2]) {
         let (p, s_i) = (points[i], s[i]);
         let (gc, gr) = cell_of(p);
         let (mut d, mut nn) = ([cap, cap], [NONE, NONE]);
@@ -769,7 +776,7 @@ fn farthest_first(
                     let cell_index = r * cols + c;
                     for &j in &bucket[first[cell_index] as usize..first[cell_index + 1] as usize] {
                         let j = j as usize;
-                        if j != i && present[j] {
+                        if j != i && !gone[j] {
                             let (dx, dy) = (p[0] - points[j][0], p[1] - points[j][1]);
                             let e2 = dx * dx + dy * dy;
                             let norm = 0.5 * (s_i + s[j]);
@@ -807,7 +814,7 @@ fn farthest_first(
     let key = |d: [f64; 2], chance: f64| -(d[0] + 1e-3 * d[1]) + 1e-9 * chance;
     let mut heap = IndexedHeap::new(n);
     for (i, chance) in chance.iter_mut().enumerate().skip(start) {
-        let (d, nn) = nearest_two(i, &present);
+        let (d, nn) = nearest_two(i, &gone);
         watchers.watch(i, nn);
         *chance = rng.random::<f64>();
         heap.push(i as u32, key(d, *chance));
@@ -815,15 +822,15 @@ fn farthest_first(
     let mut removed = Vec::with_capacity(n - start);
     while let Some(i) = heap.pop() {
         let i = i as usize;
-        present[i] = false;
+        gone[i] = true;
         removed.push(i as u32);
         // Only new points that had `i` among their two nearest change.
         let mut e = core::mem::replace(&mut watchers.head[i], NONE);
         while e != NONE {
             let (j, next) = watchers.entries[e as usize];
             let j = j as usize;
-            if present[j] && watchers.nearest[j].contains(&(i as u32)) {
-                let (d, nn) = nearest_two(j, &present);
+            if !gone[j] && watchers.nearest[j].contains(&(i as u32)) {
+                let (d, nn) = nearest_two(j, &gone);
                 watchers.watch(j, nn);
                 heap.set(j as u32, key(d, chance[j]));
             }

@@ -319,12 +319,13 @@ fn border_pixels(photo: &Rgba) -> Vec<[u8; 4]> {
 /// The median of each of R, G and B over `pixels` (not empty).
 fn median_colour(pixels: &[[u8; 4]]) -> [f32; 3] {
     let median = |c: usize| {
-        let mut v = vec![0u8; pixels.len()];
+        // As f32 (exact for u8), so this shares `nth_f32`'s code.
+        let mut v = vec![0f32; pixels.len()];
         for (v, p) in v.iter_mut().zip(pixels) {
-            *v = p[c];
+            *v = p[c] as f32;
         }
         let k = v.len() / 2;
-        crate::order::nth(&mut v, k) as f32
+        crate::order::nth_f32(&mut v, k)
     };
     [median(0), median(1), median(2)]
 }
@@ -385,11 +386,17 @@ const BACKGROUND_COLOURS: usize = 3;
 /// foreground when it is far from every group, each with a threshold above
 /// its own spread.
 fn foreground_of_many(photo: &Rgba) -> Vec<bool> {
-    let mut border = border_pixels(photo);
-    crate::order::sort_by(&mut border, |a, b| {
-        let luma = |p: &[u8; 4]| p[0] as u32 + p[1] as u32 + p[2] as u32;
-        (luma(a), *a) < (luma(b), *b)
-    });
+    // The border's pixels by (R + G + B, then R, G, B, A).
+    let unsorted = border_pixels(photo);
+    let mut keys = vec![0u64; unsorted.len()];
+    for (key, p) in keys.iter_mut().zip(&unsorted) {
+        let luma = p[0] as u64 + p[1] as u64 + p[2] as u64;
+        *key = luma << 32 | u32::from_be_bytes(*p) as u64;
+    }
+    let mut border = unsorted.clone();
+    for (b, &i) in border.iter_mut().zip(&crate::order::radix_order(&keys)) {
+        *b = unsorted[i as usize];
+    }
     let mut centres = [[0f32; 3]; BACKGROUND_COLOURS];
     for (k, c) in centres.iter_mut().enumerate() {
         let p = border[(2 * k + 1) * border.len() / (2 * BACKGROUND_COLOURS)];
@@ -505,8 +512,8 @@ fn fit_head(fg: &[bool], w: usize, h: usize) -> Head {
         return fallback;
     }
     let k = radii.len() / 2;
-    let mut radius = crate::order::nth_f64(&mut radii, k);
-    let cx = crate::order::nth_f64(&mut centres, k);
+    let mut radius = crate::order::nth_f64(&radii, k);
+    let cx = crate::order::nth_f64(&centres, k);
     // Refine: on a round crown the silhouette's half-width one radius
     // below the top equals the radius, and the width changes little there,
     // so this fixed point is far steadier than the shallow-depth guess.
@@ -525,7 +532,7 @@ fn fit_head(fg: &[bool], w: usize, h: usize) -> Head {
             break;
         }
         let k = half.len() / 2;
-        radius = crate::order::nth_f64(&mut half, k);
+        radius = crate::order::nth_f64(&half, k);
     }
     let min_side = w.min(h) as f64;
     if !(radius > 0.12 * min_side && radius < 0.75 * min_side) {
@@ -582,10 +589,11 @@ fn silhouette(fg: &[bool], w: usize, h: usize, head: Head, near_crown: bool) -> 
     }
     for (k, y) in (head.top as usize..=y_hi).enumerate() {
         let window = &extents[k.saturating_sub(3)..(k + 4).min(extents.len())];
-        // The window holds at most 7 rows.
-        let (mut ls, mut rs) = ([0usize; 7], [0usize; 7]);
-        for (i, e) in window.iter().enumerate() {
-            (ls[i], rs[i]) = *e;
+        // The window holds at most 7 rows. Columns as f32 (exact) share
+        // `nth_f32`'s code.
+        let (mut ls, mut rs) = ([0f32; 7], [0f32; 7]);
+        for (i, &(l, r)) in window.iter().enumerate() {
+            (ls[i], rs[i]) = (l as f32, r as f32);
         }
         let (ls, rs) = (&mut ls[..window.len()], &mut rs[..window.len()]);
         // Heads are near symmetric: a side that came out much narrower
@@ -594,8 +602,8 @@ fn silhouette(fg: &[bool], w: usize, h: usize, head: Head, near_crown: bool) -> 
         // its own. The fitted crown circle, slightly shrunk, is always in.
         let k = ls.len() / 2;
         let (l, r) = (
-            crate::order::nth(ls, k) as f64,
-            crate::order::nth(rs, k) as f64,
+            crate::order::nth_f32(ls, k) as f64,
+            crate::order::nth_f32(rs, k) as f64,
         );
         let dy = y as f64 - (head.top + head.radius);
         let circle = 0.96 * (head.radius * head.radius - dy * dy).max(0.0).sqrt();
