@@ -30,9 +30,9 @@
 //! the CLI are unchanged): std's panic machinery formats every panic
 //! message and pulls `core::fmt`, Unicode tables and panic payloads into
 //! the module, KBs of a download that a person waits for. On wasm a panic
-//! simply traps (`wasm_runtime`), the allocator is the small `lol_alloc` free list, and
-//! the few float methods `core` lacks come from `float`. Modules take
-//! `Vec`, `String` and friends from `prelude`.
+//! simply traps (`wasm_runtime`), the allocator is the small `lol_alloc`
+//! free list, and the few float methods `core` lacks come from `float`.
+//! Modules take `Vec`, `String` and friends from `prelude`.
 //!
 //! ## Size
 //!

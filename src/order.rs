@@ -88,6 +88,15 @@ pub(crate) fn radix_order(keys: &[u64]) -> Vec<u32> {
     order
 }
 
+/// Sorts `v` by `keys` (one per item, ascending; equal keys keep their
+/// order), through [`radix_order`].
+pub(crate) fn sort_by_keys<T: Copy>(v: &mut [T], keys: &[u64]) {
+    let unsorted = v.to_vec();
+    for (item, &i) in v.iter_mut().zip(&radix_order(keys)) {
+        *item = unsorted[i as usize];
+    }
+}
+
 /// The element that would sit at index `k` if `v` were sorted ascending
 /// (by the total order of `f32::total_cmp`); reorders `v`. `v` must not be
 /// empty and `k < v.len()`.

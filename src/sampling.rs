@@ -217,23 +217,20 @@ impl Grid {
         let rows = (height * inv) as usize + 1;
         let stride = cols + 2 * reach;
         let span = reach as isize;
-        let mut unsorted = Vec::with_capacity((2 * reach + 1) * (2 * reach + 1));
-        let mut keys = Vec::with_capacity(unsorted.capacity());
+        let mut offsets = Vec::with_capacity((2 * reach + 1) * (2 * reach + 1));
+        let mut keys = Vec::with_capacity(offsets.capacity());
         for dr in -span..=span {
             for dc in -span..=span {
                 let ex = (dc.abs() - 1).max(0) as f64;
                 let ey = (dr.abs() - 1).max(0) as f64;
                 let d = ex * ex + ey * ey;
-                unsorted.push((dr * stride as isize + dc, d));
+                offsets.push((dr * stride as isize + dc, d));
                 keys.push(d.to_bits()); // d >= 0: its bits order as its value
             }
         }
         // By distance, then offset: the offsets come ascending (|dc| < the
         // stride), and the radix sort is stable.
-        let mut offsets = unsorted.clone();
-        for (o, &i) in offsets.iter_mut().zip(&crate::order::radix_order(&keys)) {
-            *o = unsorted[i as usize];
-        }
+        crate::order::sort_by_keys(&mut offsets, &keys);
         let block_cols = cols.div_ceil(8);
         Grid {
             inv,
@@ -1017,10 +1014,7 @@ impl Pattern {
         for (k, d) in keys.iter_mut().zip(&self.dots) {
             *k = ((d.y.to_bits() as u64) << 32) | d.x.to_bits() as u64;
         }
-        let dots = self.dots.clone();
-        for (d, &i) in self.dots.iter_mut().zip(&crate::order::radix_order(&keys)) {
-            *d = dots[i as usize];
-        }
+        crate::order::sort_by_keys(&mut self.dots, &keys);
         true
     }
 

@@ -387,16 +387,13 @@ const BACKGROUND_COLOURS: usize = 3;
 /// its own spread.
 fn foreground_of_many(photo: &Rgba) -> Vec<bool> {
     // The border's pixels by (R + G + B, then R, G, B, A).
-    let unsorted = border_pixels(photo);
-    let mut keys = vec![0u64; unsorted.len()];
-    for (key, p) in keys.iter_mut().zip(&unsorted) {
+    let mut border = border_pixels(photo);
+    let mut keys = vec![0u64; border.len()];
+    for (key, p) in keys.iter_mut().zip(&border) {
         let luma = p[0] as u64 + p[1] as u64 + p[2] as u64;
         *key = luma << 32 | u32::from_be_bytes(*p) as u64;
     }
-    let mut border = unsorted.clone();
-    for (b, &i) in border.iter_mut().zip(&crate::order::radix_order(&keys)) {
-        *b = unsorted[i as usize];
-    }
+    crate::order::sort_by_keys(&mut border, &keys);
     let mut centres = [[0f32; 3]; BACKGROUND_COLOURS];
     for (k, c) in centres.iter_mut().enumerate() {
         let p = border[(2 * k + 1) * border.len() / (2 * BACKGROUND_COLOURS)];
