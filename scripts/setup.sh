@@ -67,6 +67,13 @@ ensure_wasm_target() {
     log "rust target wasm32-unknown-unknown: installing"
     rustup target add wasm32-unknown-unknown
   fi
+  # The wasm build recompiles core and alloc (-Zbuild-std, see scripts/build-wasm.sh).
+  if rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then
+    log "rust component rust-src: present"
+  else
+    log "rust component rust-src: installing"
+    rustup component add rust-src
+  fi
 }
 
 ensure_rust_lint_components() {
