@@ -90,7 +90,7 @@ impl Integral {
 #[inline(never)]
 fn integral_row(pixels: &[u8], above: &[f64], out: &mut [f64]) {
     let mut row = 0.0;
-    for (x, p) in pixels.chunks_exact(4).enumerate() {
+    for (x, p) in pixels.as_chunks::<4>().0.iter().enumerate() {
         row += luma([p[0], p[1], p[2], 255]) as f64;
         out[x + 1] = above[x + 1] + row;
     }

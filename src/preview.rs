@@ -546,7 +546,9 @@ fn skin_share(photo: &Rgba, mask: &[u8], px_per_cm: f64) -> Vec<u8> {
     let (w, h) = (photo.width as usize, photo.height as usize);
     let luma: Vec<f32> = photo
         .data
-        .chunks_exact(4)
+        .as_chunks::<4>()
+        .0
+        .iter()
         .map(|p| crate::photo::luma([p[0], p[1], p[2], 255]))
         .collect();
     let mut scalp = Vec::new();

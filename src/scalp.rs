@@ -365,7 +365,9 @@ fn foreground_row(row: &[u8], bg: [f32; 3], thr: f32, fg: &mut Vec<bool>) {
     // Squared distances, so no square root per pixel.
     let thr2 = thr * thr;
     fg.extend(
-        row.chunks_exact(4)
+        row.as_chunks::<4>()
+            .0
+            .iter()
             .map(|p| rgb_distance2([p[0], p[1], p[2], 255], bg) > thr2),
     );
 }
@@ -447,7 +449,9 @@ fn foreground_of_many(photo: &Rgba) -> Vec<bool> {
     }
     photo
         .data
-        .chunks_exact(4)
+        .as_chunks::<4>()
+        .0
+        .iter()
         .map(|p| {
             let p = [p[0], p[1], p[2], 255];
             centres
@@ -640,7 +644,9 @@ fn like_patch(photo: &Rgba, [x0, y0, x1, y1]: [i64; 4], brightness_weight: f32) 
     let m = median_colour(&patch);
     photo
         .data
-        .chunks_exact(4)
+        .as_chunks::<4>()
+        .0
+        .iter()
         .map(|p| {
             let d = [p[0] as f32 - m[0], p[1] as f32 - m[1], p[2] as f32 - m[2]];
             let (rg, gb) = (d[0] - d[1], d[1] - d[2]);

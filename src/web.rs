@@ -49,7 +49,7 @@ fn dabs(points: &[f64], radius: f64, add: bool, scar: bool) -> Result<Vec<Dab>, 
         return Err(err("The brush size is out of range."));
     }
     let mut dabs = Vec::new();
-    for c in points.chunks_exact(2) {
+    for c in points.as_chunks::<2>().0 {
         if c[0].is_finite() && c[1].is_finite() {
             dabs.push(Dab {
                 x: c[0],
@@ -189,16 +189,6 @@ impl Engine {
         })
     }
 
-    /// Marks a scar to camouflage: `points` as in [`Engine::brush`]; a
-    /// drag marks a strip scar (FUT), a tap a dot scar (FUE).
-    pub fn scar(&mut self, points: Vec<f64>, radius: f64) -> Result<(), JsError> {
-        let dabs = dabs(&points, radius, true, true)?;
-        if !dabs.is_empty() {
-            self.preview()?.scar(snap(dabs));
-        }
-        Ok(())
-    }
-
     /// Whether the eyes were found, so the hairline, scale and temples
     /// started from the face (false: a default the person should drag).
     pub fn face_found(&self) -> bool {
@@ -278,11 +268,27 @@ impl Engine {
     }
 
     /// Applies one brush stroke: `points` is `[x0, y0, x1, y1, ...]` in
-    /// relative coordinates, `radius` a fraction of the photo's width.
-    pub fn brush(&mut self, points: Vec<f64>, radius: f64, add: bool) -> Result<(), JsError> {
-        let dabs = dabs(&points, radius, add, false)?;
+    /// relative coordinates, `radius` a fraction of the photo's width;
+    /// `add` adds scalp, false erases. With `scar` the stroke marks a scar
+    /// to camouflage instead (`add` unused): a drag marks a strip scar
+    /// (FUT), a tap a dot scar (FUE). One export for both, as each export
+    /// costs the wasm its own binding code.
+    pub fn brush(
+        &mut self,
+        points: Vec<f64>,
+        radius: f64,
+        add: bool,
+        scar: bool,
+    ) -> Result<(), JsError> {
+        let dabs = dabs(&points, radius, add, scar)?;
         if !dabs.is_empty() {
-            self.preview()?.brush(snap(dabs));
+            let p = self.preview()?;
+            let dabs = snap(dabs);
+            if scar {
+                p.scar(dabs);
+            } else {
+                p.brush(dabs);
+            }
         }
         Ok(())
     }

@@ -962,8 +962,7 @@ class SmpPreview extends HTMLElement {
     });
     this.#brush = new Brush(q('path.trail'), q('circle.ring'), this.#viewport, (points, radius, add) => {
       try {
-        if (this.#brush.mode === 'scar') this.#engine.scar(points, radius);
-        else this.#engine.brush(points, radius, add);
+        this.#engine.brush(points, radius, add, this.#brush.mode === 'scar');
         this.stats.dabs += points.length / 2;
         this.#render();
       } catch (e) {
