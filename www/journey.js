@@ -1,7 +1,7 @@
 // The treatment journey controls of <smp-preview>: time since treatment
 // (fresh, healed, aged 1 to 6 years) with a touch-up, diffuse thinning, and
 // the message shown when no face was found to place the hairline. The
-// markup (JOURNEY_FIELDSET) sits inside the Dots group; the element queues engine
+// markup (in template.js) sits inside the Dots group; the element queues engine
 // changes through `queue(name, value)` and applies them once per frame.
 
 /** Stops of the time control: engine months and what the person reads. */
@@ -35,24 +35,6 @@ export function timeLabel(months) {
   if (stop) return stop.label;
   return months < 13 ? `${months} months` : `${(months / 12).toFixed(1)} years`;
 }
-
-export const JOURNEY_FIELDSET = `
-    <fieldset class="journey">
-      <legend>Over time</legend>
-      <div class="field">
-        <div class="field-head"><label for="months">Time since treatment</label>
-        <span class="value" id="months-value" aria-hidden="true">${TIME_STOPS[1].label}</span></div>
-        <input type="range" id="months" min="0" max="${TIME_STOPS.length - 1}" step="1" value="1"
-          aria-valuetext="${TIME_STOPS[1].label}" aria-describedby="months-hint">
-        <p class="hint" id="months-hint">Fresh dots are darker and crisper for the first days; healed dots settle
-          about a month later. Over years they fade and soften (touch-ups are usual after 3 to 5 years).</p>
-      </div>
-      <button type="button" class="touch-up" aria-describedby="touch-up-hint">Touch-up</button>
-      <p class="hint" id="touch-up-hint">Restores the healed look.</p>
-      <label class="check"><input type="checkbox" id="thinning" aria-describedby="thinning-hint">
-        I'm keeping my hair (diffuse thinning)</label>
-      <p class="hint" id="thinning-hint">Dots go between your existing hairs as shading, where skin shows.</p>
-    </fieldset>`;
 
 export class Journey {
   /**
