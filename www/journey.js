@@ -37,49 +37,53 @@ export function timeLabel(months) {
 }
 
 export class Journey {
+  #months; // the time slider (its value: an index into TIME_STOPS)
+  #thinning;
+  #queue;
+  #showValue;
+  #current = HEALED; // engine months shown
+
   /**
    * root: the shadow root; queue(name, value): queues an engine change
-   * ('months' or 'thinning'); say(text): the status line.
+   * ('months' or 'thinning'); say(text): the status line; showValue(id,
+   * text): shows a slider's value.
    */
-  constructor(root, queue, say) {
-    this.months = root.getElementById('months');
-    this.monthsValue = root.getElementById('months-value');
-    this.thinning = root.getElementById('thinning');
-    this.queue = queue;
-    this.current = HEALED; // engine months shown
-    this.months.addEventListener('input', () => {
-      const m = TIME_STOPS[Number(this.months.value)].months;
+  constructor(root, queue, say, showValue) {
+    this.#months = root.getElementById('months');
+    this.#thinning = root.getElementById('thinning');
+    this.#queue = queue;
+    this.#showValue = showValue;
+    this.#months.addEventListener('input', () => {
+      const m = TIME_STOPS[Number(this.#months.value)].months;
       this.#show(m);
-      this.queue('months', m);
+      this.#queue('months', m);
     });
     root.querySelector('.touch-up').addEventListener('click', () => {
-      this.months.value = String(stopFor(HEALED));
+      this.#months.value = String(stopFor(HEALED));
       this.#show(HEALED);
-      this.queue('months', HEALED);
+      this.#queue('months', HEALED);
       say('Touch-up: the dots are back to their healed look.');
     });
-    this.thinning.addEventListener('change', () => this.queue('thinning', this.thinning.checked ? 1 : 0));
+    this.#thinning.addEventListener('change', () => this.#queue('thinning', this.#thinning.checked ? 1 : 0));
   }
 
   /** Follows the engine's design (share links set these too); skips values still queued. */
   sync(d, pending) {
     if (!pending.has('months') && typeof d.months === 'number') {
-      if (TIME_STOPS[Number(this.months.value)].months !== d.months) this.months.value = String(stopFor(d.months));
+      if (TIME_STOPS[Number(this.#months.value)].months !== d.months) this.#months.value = String(stopFor(d.months));
       this.#show(d.months);
     }
-    if (!pending.has('thinning') && typeof d.thinning === 'boolean') this.thinning.checked = d.thinning;
+    if (!pending.has('thinning') && typeof d.thinning === 'boolean') this.#thinning.checked = d.thinning;
   }
 
   /** Carries the person's choices over to a newly loaded photo. */
   apply(engine) {
-    engine.set('months', this.current);
-    engine.set('thinning', this.thinning.checked ? 1 : 0);
+    engine.set('months', this.#current);
+    engine.set('thinning', this.#thinning.checked ? 1 : 0);
   }
 
   #show(m) {
-    this.current = m;
-    const text = timeLabel(m);
-    this.monthsValue.textContent = text;
-    this.months.setAttribute('aria-valuetext', text);
+    this.#current = m;
+    this.#showValue('months', timeLabel(m));
   }
 }

@@ -954,7 +954,12 @@ class SmpPreview extends HTMLElement {
       });
     }
 
-    this.#journey = new Journey(root, (name, value) => this.#queue(name, value), (text) => this.#say(text));
+    this.#journey = new Journey(
+      root,
+      (name, value) => this.#queue(name, value),
+      (text) => this.#say(text),
+      (id, text) => this.#showValue(id, text),
+    );
     this.#viewport = new Viewport(els.frame, els.content, () => this.#drawOverlay());
     this.#handles = new Handles(q('.handles'), q('path.hairline'), this.#viewport, (i, x, y) => {
       this.#pendingHandle = { i, x, y };
@@ -1023,7 +1028,7 @@ class SmpPreview extends HTMLElement {
         this.#brush.mode = r.value;
         this.#viewport.painter = r.value === 'off' ? null : this.#brush;
         els.frame.classList.toggle('painting', r.value !== 'off');
-        this.#brush.hover(null);
+        this.#brush.hover();
       });
     }
     const showBrushSize = () => {
@@ -1032,8 +1037,8 @@ class SmpPreview extends HTMLElement {
     };
     els.brushSize.addEventListener('input', showBrushSize);
     showBrushSize();
-    els.frame.addEventListener('pointermove', (e) => this.#brush.hover(e.clientX, e.clientY));
-    els.frame.addEventListener('pointerleave', () => this.#brush.hover(null));
+    els.frame.addEventListener('pointermove', (e) => this.#brush.hover(e));
+    els.frame.addEventListener('pointerleave', () => this.#brush.hover());
     els.undo.addEventListener('click', () => {
       if (this.#engine?.undo_brush()) this.#say('Brush stroke undone.');
       this.#render();
