@@ -48,13 +48,13 @@ export class Viewport {
     this.fit();
   }
 
-  get fitScale() {
+  get #fitScale() {
     if (!this.width || !this.height) return 1;
     return Math.max(1e-3, Math.min(this.#frame.clientWidth / this.width, this.#frame.clientHeight / this.height));
   }
 
   fit() {
-    this.scale = this.fitScale;
+    this.scale = this.#fitScale;
     this.#x = (this.#frame.clientWidth - this.width * this.scale) / 2;
     this.#y = (this.#frame.clientHeight - this.height * this.scale) / 2;
     this.#fitted = true;
@@ -70,7 +70,7 @@ export class Viewport {
     this.zoomTo(this.scale * factor, cx, cy);
   }
 
-  panBy(dx, dy) {
+  #panBy(dx, dy) {
     this.#x += dx;
     this.#y += dy;
     this.#moved();
@@ -95,7 +95,7 @@ export class Viewport {
 
   /** A zoom within limits: 800% at most, half the fitted size (or of 100%) at least. */
   #limit(scale) {
-    return Math.min(MAX_SCALE, Math.max(Math.min(this.fitScale, 1) / 2, scale));
+    return Math.min(MAX_SCALE, Math.max(Math.min(this.#fitScale, 1) / 2, scale));
   }
 
   /** Zooms to `s` with photo point (ix, iy) (photo px) at frame point (cx, cy). */
@@ -188,7 +188,7 @@ export class Viewport {
       const dx = p.x - g.last.x;
       const dy = p.y - g.last.y;
       g.last = p;
-      this.panBy(dx, dy);
+      this.#panBy(dx, dy);
     } else if (g.type === 'pinch' && this.#pointers.size >= 2) {
       const mid = this.#fingers();
       // The photo point that started under the fingers stays under them: pinch pans too.
@@ -223,7 +223,7 @@ export class Viewport {
   #key(e) {
     if (e.target !== this.#frame || e.altKey || e.ctrlKey || e.metaKey) return;
     const moves = { ArrowLeft: [KEY_PAN, 0], ArrowRight: [-KEY_PAN, 0], ArrowUp: [0, KEY_PAN], ArrowDown: [0, -KEY_PAN] };
-    if (moves[e.key]) this.panBy(...moves[e.key]);
+    if (moves[e.key]) this.#panBy(...moves[e.key]);
     else if (e.key === '+' || e.key === '=') this.zoomBy(1.25);
     else if (e.key === '-' || e.key === '_') this.zoomBy(0.8);
     else if (e.key === '0') this.fit();
