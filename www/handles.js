@@ -16,17 +16,23 @@ const SHAPES = { classic: [0.18, 0], rounded: [0.42, 0], mature: [0.05, 0.5] };
 const MIN_GAP = 0.02; // temples must stay left and right of the middle
 
 export class Handles {
+  #viewport;
+  #line;
+  #onMove;
+  #rel = null; // the handles' positions, as update() last got them
+  #buttons;
+  #dragging = null; // { id, dx, dy }: the pointer dragging a handle and its grab offset
+
   /**
    * layer: element over the frame to hold the buttons; line: an SVG <path>;
    * viewport: the Viewport; onMove(index, x, y) asks for a move (relative
    * coordinates); the owner calls update() once the engine has taken it.
    */
   constructor(layer, line, viewport, onMove) {
-    this.viewport = viewport;
-    this.line = line;
-    this.onMove = onMove;
-    this.rel = null;
-    this.buttons = LABELS.map((label, i) => {
+    this.#viewport = viewport;
+    this.#line = line;
+    this.#onMove = onMove;
+    this.#buttons = LABELS.map((label, i) => {
       const b = document.createElement('button');
       b.type = 'button';
       b.className = 'handle';
@@ -34,8 +40,8 @@ export class Handles {
       b.title = `${label}. Drag it, or use the arrow keys (Shift for bigger steps).`;
       b.addEventListener('pointerdown', (e) => this.#grab(e, i));
       b.addEventListener('pointermove', (e) => this.#drag(e, i));
-      b.addEventListener('pointerup', () => (this.dragging = null));
-      b.addEventListener('pointercancel', () => (this.dragging = null));
+      b.addEventListener('pointerup', () => (this.#dragging = null));
+      b.addEventListener('pointercancel', () => (this.#dragging = null));
       b.addEventListener('keydown', (e) => this.#key(e, i));
       layer.append(b);
       return b;
@@ -44,62 +50,62 @@ export class Handles {
 
   /** Shows the handles at `rel` ([x0,y0,x1,y1,x2,y2], or null to hide them). */
   update(rel, { shape = 'classic', pxPerCm = 30, showLine = true } = {}) {
-    this.rel = rel && rel.length === 6 ? Array.from(rel) : null;
-    const vp = this.viewport;
-    this.buttons.forEach((b, i) => {
-      b.hidden = !this.rel;
-      if (!this.rel) return;
-      const p = vp.toFrame(this.rel[2 * i], this.rel[2 * i + 1]);
+    this.#rel = rel && rel.length === 6 ? Array.from(rel) : null;
+    const vp = this.#viewport;
+    this.#buttons.forEach((b, i) => {
+      b.hidden = !this.#rel;
+      if (!this.#rel) return;
+      const p = vp.toFrame(this.#rel[2 * i], this.#rel[2 * i + 1]);
       b.style.transform = `translate(${p.x}px, ${p.y}px)`;
     });
-    this.line.setAttribute('d', this.rel && showLine ? this.#path(shape, pxPerCm) : '');
+    this.#line.setAttribute('d', this.#rel && showLine ? this.#path(shape, pxPerCm) : '');
   }
 
   /** Moves handle i to (x, y), kept on the photo and in left-middle-right order. */
   #request(i, x, y) {
-    const r = this.rel;
+    const r = this.#rel;
     if (!r) return;
     let lo = 0;
     let hi = 1;
     if (i === 0) hi = r[2] - MIN_GAP;
     if (i === 1) [lo, hi] = [r[0] + MIN_GAP, r[4] - MIN_GAP];
     if (i === 2) lo = r[2] + MIN_GAP;
-    this.onMove(i, Math.min(hi, Math.max(lo, x)), Math.min(1, Math.max(0, y)));
+    this.#onMove(i, Math.min(hi, Math.max(lo, x)), Math.min(1, Math.max(0, y)));
   }
 
   #grab(e, i) {
-    if (!this.rel || (e.pointerType === 'mouse' && e.button !== 0)) return;
+    if (!this.#rel || (e.pointerType === 'mouse' && e.button !== 0)) return;
     e.stopPropagation(); // the viewport must not pan or paint under a handle
     e.preventDefault();
-    this.buttons[i].focus();
-    this.buttons[i].setPointerCapture(e.pointerId);
+    this.#buttons[i].focus();
+    this.#buttons[i].setPointerCapture(e.pointerId);
     // Keep the grab offset so the handle doesn't jump to the pointer.
-    const p = this.viewport.toRelative(e.clientX, e.clientY);
-    this.dragging = { id: e.pointerId, dx: this.rel[2 * i] - p.x, dy: this.rel[2 * i + 1] - p.y };
+    const p = this.#viewport.toRelative(e);
+    this.#dragging = { id: e.pointerId, dx: this.#rel[2 * i] - p.x, dy: this.#rel[2 * i + 1] - p.y };
   }
 
   #drag(e, i) {
-    const d = this.dragging;
+    const d = this.#dragging;
     if (!d || d.id !== e.pointerId) return;
-    const p = this.viewport.toRelative(e.clientX, e.clientY);
+    const p = this.#viewport.toRelative(e);
     this.#request(i, p.x + d.dx, p.y + d.dy);
   }
 
   #key(e, i) {
     const dir = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }[e.key];
-    if (!dir || !this.rel) return;
+    if (!dir || !this.#rel) return;
     e.preventDefault();
     e.stopPropagation(); // arrows here move the handle, not the view
     const px = e.shiftKey ? 20 : 3; // photo pixels per press
-    const vp = this.viewport;
-    this.#request(i, this.rel[2 * i] + (dir[0] * px) / vp.width, this.rel[2 * i + 1] + (dir[1] * px) / vp.height);
+    const vp = this.#viewport;
+    this.#request(i, this.#rel[2 * i] + (dir[0] * px) / vp.width, this.#rel[2 * i + 1] + (dir[1] * px) / vp.height);
   }
 
   /** SVG path data of the hairline between the temples, in frame pixels. */
   #path(shape, pxPerCm) {
-    const vp = this.viewport;
+    const vp = this.#viewport;
     const [w, h] = [vp.width, vp.height];
-    const r = this.rel;
+    const r = this.#rel;
     const [lx, ly, mx, my, rx, ry] = [r[0] * w, r[1] * h, r[2] * w, r[3] * h, r[4] * w, r[5] * h];
     const [mid, recess] = SHAPES[shape] ?? SHAPES.classic;
     const inner = (tx, ty) => [

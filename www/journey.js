@@ -1,7 +1,7 @@
 // The treatment journey controls of <smp-preview>: time since treatment
 // (fresh, healed, aged 1 to 6 years) with a touch-up, diffuse thinning, and
 // the message shown when no face was found to place the hairline. The
-// markup (JOURNEY_FIELDSET) sits inside the Dots group; the element queues engine
+// markup (in template.js) sits inside the Dots group; the element queues engine
 // changes through `queue(name, value)` and applies them once per frame.
 
 /** Stops of the time control: engine months and what the person reads. */
@@ -36,68 +36,54 @@ export function timeLabel(months) {
   return months < 13 ? `${months} months` : `${(months / 12).toFixed(1)} years`;
 }
 
-export const JOURNEY_FIELDSET = `
-    <fieldset class="journey">
-      <legend>Over time</legend>
-      <div class="field">
-        <div class="field-head"><label for="months">Time since treatment</label>
-        <span class="value" id="months-value" aria-hidden="true">${TIME_STOPS[1].label}</span></div>
-        <input type="range" id="months" min="0" max="${TIME_STOPS.length - 1}" step="1" value="1"
-          aria-valuetext="${TIME_STOPS[1].label}" aria-describedby="months-hint">
-        <p class="hint" id="months-hint">Fresh dots are darker and crisper for the first days; healed dots settle
-          about a month later. Over years they fade and soften (touch-ups are usual after 3 to 5 years).</p>
-      </div>
-      <button type="button" class="touch-up" aria-describedby="touch-up-hint">Touch-up</button>
-      <p class="hint" id="touch-up-hint">Restores the healed look.</p>
-      <label class="check"><input type="checkbox" id="thinning" aria-describedby="thinning-hint">
-        I'm keeping my hair (diffuse thinning)</label>
-      <p class="hint" id="thinning-hint">Dots go between your existing hairs as shading, where skin shows.</p>
-    </fieldset>`;
-
 export class Journey {
+  #months; // the time slider (its value: an index into TIME_STOPS)
+  #thinning;
+  #queue;
+  #showValue;
+  #current = HEALED; // engine months shown
+
   /**
    * root: the shadow root; queue(name, value): queues an engine change
-   * ('months' or 'thinning'); say(text): the status line.
+   * ('months' or 'thinning'); say(text): the status line; showValue(id,
+   * text): shows a slider's value.
    */
-  constructor(root, queue, say) {
-    this.months = root.getElementById('months');
-    this.monthsValue = root.getElementById('months-value');
-    this.thinning = root.getElementById('thinning');
-    this.queue = queue;
-    this.current = HEALED; // engine months shown
-    this.months.addEventListener('input', () => {
-      const m = TIME_STOPS[Number(this.months.value)].months;
+  constructor(root, queue, say, showValue) {
+    this.#months = root.getElementById('months');
+    this.#thinning = root.getElementById('thinning');
+    this.#queue = queue;
+    this.#showValue = showValue;
+    this.#months.addEventListener('input', () => {
+      const m = TIME_STOPS[Number(this.#months.value)].months;
       this.#show(m);
-      this.queue('months', m);
+      this.#queue('months', m);
     });
     root.querySelector('.touch-up').addEventListener('click', () => {
-      this.months.value = String(stopFor(HEALED));
+      this.#months.value = String(stopFor(HEALED));
       this.#show(HEALED);
-      this.queue('months', HEALED);
+      this.#queue('months', HEALED);
       say('Touch-up: the dots are back to their healed look.');
     });
-    this.thinning.addEventListener('change', () => this.queue('thinning', this.thinning.checked ? 1 : 0));
+    this.#thinning.addEventListener('change', () => this.#queue('thinning', this.#thinning.checked ? 1 : 0));
   }
 
   /** Follows the engine's design (share links set these too); skips values still queued. */
   sync(d, pending) {
     if (!pending.has('months') && typeof d.months === 'number') {
-      if (TIME_STOPS[Number(this.months.value)].months !== d.months) this.months.value = String(stopFor(d.months));
+      if (TIME_STOPS[Number(this.#months.value)].months !== d.months) this.#months.value = String(stopFor(d.months));
       this.#show(d.months);
     }
-    if (!pending.has('thinning') && typeof d.thinning === 'boolean') this.thinning.checked = d.thinning;
+    if (!pending.has('thinning') && typeof d.thinning === 'boolean') this.#thinning.checked = d.thinning;
   }
 
   /** Carries the person's choices over to a newly loaded photo. */
   apply(engine) {
-    engine.set('months', this.current);
-    engine.set('thinning', this.thinning.checked ? 1 : 0);
+    engine.set('months', this.#current);
+    engine.set('thinning', this.#thinning.checked ? 1 : 0);
   }
 
   #show(m) {
-    this.current = m;
-    const text = timeLabel(m);
-    this.monthsValue.textContent = text;
-    this.months.setAttribute('aria-valuetext', text);
+    this.#current = m;
+    this.#showValue('months', timeLabel(m));
   }
 }

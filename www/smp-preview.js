@@ -43,6 +43,12 @@ function loadEngine() {
   return enginePromise;
 }
 
+/** Said after a link's problem when the preview shows the default design. */
+const DEFAULT_DESIGN = ' The preview shows the default design instead.';
+
+/** Resolves once the page has painted (a status just set is on screen). */
+const painted = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r)));
+
 /** Frees the bitmap of a photo decoding (a promise) that will never be shown; its errors no longer matter. */
 function discard(decoded) {
   decoded?.then((d) => d.full.close(), () => {});
@@ -57,7 +63,37 @@ const NEAR_VIEW_PX = 200;
 class SmpPreview extends HTMLElement {
   static observedAttributes = ['sample', 'density', 'shade', 'hairline', 'controls', 'cta-label', 'cta-href', 'cta-target'];
 
-  #els = {};
+  // The shadow root and the elements the element works with (see #wire).
+  #root;
+  #frame;
+  #after;
+  #before;
+  #message;
+  #dropHint;
+  #busy;
+  #status;
+  #file;
+  #camera;
+  #shape;
+  #showLine;
+  #compareInput;
+  #divider;
+  #undo;
+  #brushSize;
+  #seedValue;
+  #zoomLevel;
+  #invite;
+  #ctaLink;
+  #ctaButton;
+  #sharePhoto;
+  #shareLinkButton;
+  #shareImageButton;
+  #shareOut;
+  #shareUrl;
+  #shareSize;
+  #afterCtx;
+  #beforeCtx;
+  #sliders = {}; // the SLIDERS' inputs by engine name
   #engine = null;
   #memory = null;
   #photo = null; // { full: ImageBitmap, width, height, name, capped, sourceWidth, sourceHeight }
@@ -72,7 +108,7 @@ class SmpPreview extends HTMLElement {
   #design = null; // the engine's design as last rendered
   #Engine = null; // the engine class (for its static fragment_photo)
   #shared = null; // the share link being opened: { fragment, photo?, design? }
-  #linkProblem = ''; // why the page's link could not be opened
+  #linkProblem = ''; // why the page's link could not be opened (the engine's words)
   #sentDesign = ''; // design_json of the last smp-design-change (or of the loaded photo)
   #changeTimer = 0;
   #linkPhoto = null; // the small JPEG copy made for links, per photo
@@ -181,7 +217,7 @@ class SmpPreview extends HTMLElement {
       this.setAttribute('state', 'error');
       this.#showMessage("The preview engine couldn't start in this browser. Try an up-to-date Chrome, Edge, Firefox or Safari.", true);
       this.#say("The preview engine couldn't start.", true);
-      this.#els.photoSet.disabled = true;
+      this.#root.querySelector('.photo-set').disabled = true;
       sample?.then((f) => discard(f.decoded)); // never shown
       return;
     }
@@ -222,19 +258,13 @@ class SmpPreview extends HTMLElement {
   async #openLink(fragment) {
     this.#linkProblem = '';
     let photo;
-    try {
-      photo = this.#Engine.fragment_photo(fragment);
-    } catch (e) {
-      this.#shared = null;
-      this.#linkProblem = `${e.message} The preview shows the default design instead.`;
-      return false;
-    }
     let design;
     try {
+      photo = this.#Engine.fragment_photo(fragment);
       design = this.#peek(fragment);
     } catch (e) {
       this.#shared = null;
-      this.#linkProblem = `${e.message} The preview shows the default design instead.`;
+      this.#linkProblem = e.message;
       return false;
     }
     this.#shared = { fragment, photo, design };
@@ -264,7 +294,7 @@ class SmpPreview extends HTMLElement {
     if (!fragment) return;
     if (await this.#openLink(fragment)) return;
     if (this.#linkProblem) {
-      this.#say(`${this.#linkProblem.replace(/ The preview shows the default design instead\.$/, '')} The current preview stays.`, true);
+      this.#say(`${this.#linkProblem} The current preview stays.`, true);
       return;
     }
     if (this.#ownPhoto && this.#photo) {
@@ -322,7 +352,7 @@ class SmpPreview extends HTMLElement {
     }
     if (isSample) {
       e.apply_fragment(shared.fragment);
-      this.#els.invite.hidden = false;
+      this.#invite.hidden = false;
       return 'Showing a shared design on the sample photo. Load a photo of your own head to see the design on you.';
     }
     // The person's own photo, after a link without one.
@@ -376,26 +406,25 @@ class SmpPreview extends HTMLElement {
   }
 
   #hideInvite() {
-    this.#els.invite.hidden = true;
+    this.#invite.hidden = true;
   }
 
   async #shareLink() {
     if (!this.#photo || this.#busyShare) return;
-    const els = this.#els;
     this.#busyShare = true;
-    els.shareLink.disabled = true;
+    this.#shareLinkButton.disabled = true;
     try {
       let photo = null;
-      if (els.sharePhoto.checked) {
+      if (this.#sharePhoto.checked) {
         this.#say('Making a small copy of your photo for the link…');
-        this.#linkPhoto ??= await linkPhoto(els.before);
+        this.#linkPhoto ??= await linkPhoto(this.#before);
         photo = this.#linkPhoto;
       }
       const fragment = this.#engine.share_fragment(photo ? photo.bytes : undefined);
       const link = `${location.origin}${location.pathname}#${fragment}`;
-      els.shareUrl.value = link;
-      els.shareOut.hidden = false;
-      els.shareSize.textContent =
+      this.#shareUrl.value = link;
+      this.#shareOut.hidden = false;
+      this.#shareSize.textContent =
         `${link.length.toLocaleString('en')} characters` +
         (photo
           ? `, including a ${photo.width} × ${photo.height} copy of your photo (${kb(photo.bytes.length)}). Long links can be cut off by some email and chat apps.`
@@ -410,12 +439,12 @@ class SmpPreview extends HTMLElement {
       this.#say(`The link couldn't be made (${e.message}).`, true);
     } finally {
       this.#busyShare = false;
-      els.shareLink.disabled = false;
+      this.#shareLinkButton.disabled = false;
     }
   }
 
   async #copyLink() {
-    const { shareUrl } = this.#els;
+    const shareUrl = this.#shareUrl;
     shareUrl.select();
     const copied = await copyText(shareUrl.value);
     this.#say(copied ? 'Link copied.' : 'Copying is not allowed here: the link is selected, copy it with your keyboard or menu.');
@@ -423,35 +452,34 @@ class SmpPreview extends HTMLElement {
 
   /** The design and the photo option a link is made from. */
   #shareKey() {
-    return `${this.#engine.design_json()}|${this.#els.sharePhoto.checked}`;
+    return `${this.#engine.design_json()}|${this.#sharePhoto.checked}`;
   }
 
   /** Marks a shown link as out of date once the design or the photo option differs from it. */
   #shareStale() {
-    const { shareOut, shareSize } = this.#els;
+    const shareOut = this.#shareOut;
     // A late design-change notice for edits made before the link was made must not mark it stale.
-    if (!shareOut.hidden && this.#shareKey() !== this.#linkKey) shareSize.textContent = 'The design has changed since this link was made: press Share link for a new one.';
+    if (!shareOut.hidden && this.#shareKey() !== this.#linkKey) this.#shareSize.textContent = 'The design has changed since this link was made: press Share link for a new one.';
   }
 
   async #shareImage() {
     if (!this.#photo || this.#busyShare) return;
-    const els = this.#els;
     this.#busyShare = true;
-    els.shareImage.disabled = true;
+    this.#shareImageButton.disabled = true;
     const { full, name } = this.#photo;
     const key = this.#engine.design_json();
     try {
       let ready = this.#readyImage?.key === key ? this.#readyImage : null;
       if (!ready) {
         this.#say('Preparing the image…');
-        await new Promise((r) => requestAnimationFrame(() => setTimeout(r)));
+        await painted();
         const blob = await exportImage(this.#engine, full, 'image/jpeg');
         ready = { key, blob, file: `${name}-smp-preview.jpg` };
       }
       this.#readyImage = null;
       let how;
       try {
-        how = await shareOrDownload(ready.blob, ready.file, els.root, 'My scalp micropigmentation preview');
+        how = await shareOrDownload(ready.blob, ready.file, this.#root, 'My scalp micropigmentation preview');
       } catch (e) {
         // The browser wants the share to follow a tap closely: keep the image for the next one.
         this.#readyImage = ready;
@@ -468,7 +496,7 @@ class SmpPreview extends HTMLElement {
       this.#say(`The image couldn't be made (${e.message}). Try a smaller photo.`, true);
     } finally {
       this.#busyShare = false;
-      els.shareImage.disabled = false;
+      this.#shareImageButton.disabled = false;
     }
   }
 
@@ -479,7 +507,7 @@ class SmpPreview extends HTMLElement {
     const name = DEFAULT_ATTRS[attr];
     const v = this.#attrValue(attr);
     if (v == null) return;
-    this.#els[name].value = String(v);
+    this.#sliders[name].value = String(v);
     this.#showValue(name, SLIDERS.find((s) => s.name === name).show(v));
     if (live && this.#photo) this.#queue(name, v);
   }
@@ -497,7 +525,7 @@ class SmpPreview extends HTMLElement {
   #applyGroups() {
     const list = this.getAttribute('controls');
     const shown = list == null ? null : new Set(list.split(',').map((g) => g.trim().toLowerCase()));
-    const root = this.#els.root;
+    const root = this.#root;
     for (const g of CONTROL_GROUPS) {
       for (const el of root.querySelectorAll(`.group-${g}`)) el.hidden = shown ? !shown.has(g) : false;
     }
@@ -516,10 +544,11 @@ class SmpPreview extends HTMLElement {
 
   /** The call-to-action button from cta-label, cta-href and cta-target. */
   #applyCta() {
-    const { ctaRow, ctaLink, ctaButton } = this.#els;
+    const ctaLink = this.#ctaLink;
+    const ctaButton = this.#ctaButton;
     const label = (this.getAttribute('cta-label') ?? '').trim();
     const href = safeHref(this.getAttribute('cta-href'));
-    ctaRow.hidden = !label;
+    this.#root.querySelector('.cta-row').hidden = !label;
     ctaLink.hidden = !(label && href);
     ctaButton.hidden = !(label && !href);
     if (label) {
@@ -542,7 +571,12 @@ class SmpPreview extends HTMLElement {
 
   /** Dispatches `type` with the design (never the photo) and `extra` in detail. */
   #emit(type, extra = {}) {
-    this.dispatchEvent(new CustomEvent(type, { bubbles: true, composed: true, detail: { design: this.design, ...extra } }));
+    this.#fire(type, { design: this.design, ...extra });
+  }
+
+  /** Dispatches `type` (bubbling out of the shadow root) with `detail`. */
+  #fire(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { bubbles: true, composed: true, detail }));
   }
 
   /** After a repaint: smp-design-change once the design has been still for a moment. */
@@ -620,11 +654,11 @@ class SmpPreview extends HTMLElement {
     }
     const token = ++this.#loadToken;
     this.#say(isSample ? 'Opening the sample photo…' : fromLink ? 'Opening the photo in the link…' : 'Opening your photo…');
-    this.#els.busy.hidden = !this.#photo; // over the current preview; the first load has its own message
+    this.#busy.hidden = !this.#photo; // over the current preview; the first load has its own message
     try {
       return await this.#loadNow(blob, name, isSample, fromLink, token, decoded);
     } finally {
-      if (token === this.#loadToken) this.#els.busy.hidden = true;
+      if (token === this.#loadToken) this.#busy.hidden = true;
     }
   }
 
@@ -643,7 +677,7 @@ class SmpPreview extends HTMLElement {
     // Let the status paint over the current preview: sampling the dot pattern
     // takes a while. (The first photo's loading message is already showing.)
     if (this.#photo) {
-      await new Promise((r) => requestAnimationFrame(() => setTimeout(r)));
+      await painted();
       if (token !== this.#loadToken) return decoded.full.close(), false;
     }
     const { working } = decoded;
@@ -659,25 +693,24 @@ class SmpPreview extends HTMLElement {
     // The working pixels now live in the engine and the 'before' canvas; keep only the full bitmap.
     const { working: _, ...kept } = decoded;
     this.#photo = { ...kept, width: working.width, height: working.height, name: baseName(name) };
-    const { after, before, beforeCtx } = this.#els;
-    for (const c of [after, before]) [c.width, c.height] = [working.width, working.height];
-    beforeCtx.putImageData(working, 0, 0);
+    for (const c of [this.#after, this.#before]) [c.width, c.height] = [working.width, working.height];
+    this.#beforeCtx.putImageData(working, 0, 0);
     // The 'after' canvas gets its first frame from #render below (a second
     // full-size put here cost ~8 ms of the first preview).
-    this.#els.frame.classList.remove('empty');
+    this.#frame.classList.remove('empty');
     this.#hideMessage();
     this.#viewport.setImageSize(working.width, working.height);
     // A new photo: links and prepared images of the old one are out of date.
     this.#linkPhoto = null;
     this.#readyImage = null;
-    this.#els.shareOut.hidden = true;
+    this.#shareOut.hidden = true;
     let note = null;
     let problem = null;
     try {
       note = this.#designForNewPhoto(isSample, fromLink, working);
     } catch (e) {
       // A link that decodes but does not apply: say why and keep the defaults.
-      problem = `${e.message} The preview shows the default design instead.`;
+      problem = e.message + DEFAULT_DESIGN;
       this.#shared = null;
       this.#hideInvite();
       try {
@@ -688,12 +721,12 @@ class SmpPreview extends HTMLElement {
     }
     this.#render();
     this.#baseline();
-    for (const f of this.#els.designSets) f.disabled = false;
+    for (const f of this.#root.querySelectorAll('fieldset.design')) f.disabled = false;
     this.#updateExportNote();
     this.stats.photos++;
     this.setAttribute('state', 'ready');
     const { sourceWidth: sw, sourceHeight: sh } = decoded;
-    problem ??= this.#linkProblem;
+    problem ??= this.#linkProblem && this.#linkProblem + DEFAULT_DESIGN;
     this.#linkProblem = '';
     if (problem) this.#say(problem, true);
     else
@@ -705,16 +738,16 @@ class SmpPreview extends HTMLElement {
               (decoded.capped ? ` It is larger than ${FULL_MAX} pixels, so downloads are scaled down to ${decoded.full.width} × ${decoded.full.height}.` : '')),
       );
     // No eyes found: the hairline sits at a default (a link's own handles need no note).
-    if (!problem && note == null && !this.#engine.face_found()) this.#say(`${this.#els.status.textContent} ${NO_FACE}`);
-    this.dispatchEvent(new CustomEvent('smp-photo', { bubbles: true, composed: true, detail: { width: sw, height: sh, name } }));
+    if (!problem && note == null && !this.#engine.face_found()) this.#say(`${this.#status.textContent} ${NO_FACE}`);
+    this.#fire('smp-photo', { width: sw, height: sh, name });
     return true;
   }
 
   #failLoad(message) {
     this.#say(this.#photo ? `${message} The current preview stays.` : message, true);
     if (!this.#photo) this.#showMessage(message, true);
-    this.#els.file.value = '';
-    this.#els.camera.value = '';
+    this.#file.value = '';
+    this.#camera.value = '';
   }
 
   // Carries the person's choices over to a newly loaded photo; the hairline's
@@ -722,8 +755,8 @@ class SmpPreview extends HTMLElement {
   #applyControls() {
     const e = this.#engine;
     for (const s of SLIDERS) if (s !== HAIRLINE) e.set(s.name, this.#value(s.name));
-    e.set_text('shape', this.#els.shape.value);
-    e.set_text('edge', this.#els.root.querySelector('input[name=edge]:checked').value);
+    e.set_text('shape', this.#shape.value);
+    e.set_text('edge', this.#root.querySelector('input[name=edge]:checked').value);
     if (this.#seed) e.set_text('seed', this.#seed);
     this.#journey.apply(e);
     // The clinic's starting hairline height, if it set one.
@@ -735,12 +768,16 @@ class SmpPreview extends HTMLElement {
 
   #value(name) {
     // Rounded so float steps (0.15 + k * 0.05) never land a hair outside the engine's range.
-    return Number(Number(this.#els[name].value).toFixed(4));
+    return Number(Number(this.#sliders[name].value).toFixed(4));
   }
 
   /** Queues an engine change; changes are applied and drawn once per frame. */
   #queue(name, value) {
     this.#pending.set(name, value);
+    this.#flushSoon();
+  }
+
+  #flushSoon() {
     this.#raf ||= requestAnimationFrame(() => this.#flush());
   }
 
@@ -795,8 +832,8 @@ class SmpPreview extends HTMLElement {
     }
     try {
       const fresh = new this.#Engine();
-      const { before, beforeCtx } = this.#els;
-      const px = beforeCtx.getImageData(0, 0, before.width, before.height);
+      const before = this.#before;
+      const px = this.#beforeCtx.getImageData(0, 0, before.width, before.height);
       fresh.load_photo(px.width, px.height, new Uint8Array(px.data.buffer));
       this.#engine = fresh;
       try {
@@ -814,7 +851,7 @@ class SmpPreview extends HTMLElement {
       this.#say(`The preview hit an internal error (${err?.message || err}) and was restarted; your photo and design are kept.`, true);
     } catch (err2) {
       // Never a blank preview: at least the photo itself.
-      this.#els.afterCtx.drawImage(this.#els.before, 0, 0);
+      this.#afterCtx.drawImage(this.#before, 0, 0);
       this.#say(`The preview hit an internal error (${err2?.message || err2}). Try again, or reload the page if it keeps happening.`, true);
     }
   }
@@ -827,13 +864,13 @@ class SmpPreview extends HTMLElement {
     const h = e.height();
     // A fresh view every time: wasm memory may have grown (detaching old views).
     const pixels = new Uint8ClampedArray(this.#memory.buffer, ptr, w * h * 4);
-    this.#els.afterCtx.putImageData(new ImageData(pixels, w, h), 0, 0);
+    this.#afterCtx.putImageData(new ImageData(pixels, w, h), 0, 0);
     const ms = performance.now() - t0;
     this.stats.renders++;
     this.stats.lastRenderMs = ms;
     const design = JSON.parse(e.design_json());
     this.#syncFromDesign(design);
-    this.dispatchEvent(new CustomEvent('smp-render', { bubbles: true, composed: true, detail: { ms, design } }));
+    this.#fire('smp-render', { ms, design });
     this.#designMaybeChanged();
     this.#finishPatternSoon();
   }
@@ -847,37 +884,34 @@ class SmpPreview extends HTMLElement {
   #finishPatternSoon() {
     if (this.#finishQueued) return;
     this.#finishQueued = true;
-    requestAnimationFrame(() =>
-      setTimeout(() => {
-        this.#finishQueued = false;
-        try {
-          this.#engine.finish_pattern();
-        } catch (err) {
-          this.#engineFailed(err);
-        }
-      }),
-    );
+    painted().then(() => {
+      this.#finishQueued = false;
+      try {
+        this.#engine.finish_pattern();
+      } catch (err) {
+        this.#engineFailed(err);
+      }
+    });
   }
 
   // The controls follow the design: the engine changes some values by itself
   // (hairline height after a handle drag or preset, brush history), and a
   // share link sets all of them.
   #syncFromDesign(d) {
-    const els = this.#els;
     this.#design = d;
     for (const s of SLIDERS) {
       if (this.#pending.has(s.name)) continue;
-      if (Number(els[s.name].value) !== d[s.name]) els[s.name].value = String(d[s.name]);
+      if (Number(this.#sliders[s.name].value) !== d[s.name]) this.#sliders[s.name].value = String(d[s.name]);
       this.#showValue(s.name, s.show(d[s.name]));
     }
-    if (!this.#pending.has('shape')) els.shape.value = d.shape;
+    if (!this.#pending.has('shape')) this.#shape.value = d.shape;
     if (!this.#pending.has('edge')) {
-      const edge = els.root.querySelector(`input[name=edge][value=${d.edge === 'defined' ? 'defined' : 'soft'}]`);
+      const edge = this.#root.querySelector(`input[name=edge][value=${d.edge === 'defined' ? 'defined' : 'soft'}]`);
       if (!edge.checked) edge.checked = true;
     }
     if (!this.#pending.has('seed')) this.#seed = d.seed;
-    els.seedValue.textContent = `Pattern number ${d.seed}`;
-    els.undo.disabled = this.#engine.brush_strokes() === 0; // strokes and scars (design.brush_strokes counts strokes only)
+    this.#seedValue.textContent = `Pattern number ${d.seed}`;
+    this.#undo.disabled = this.#engine.brush_strokes() === 0; // strokes and scars (design.brush_strokes counts strokes only)
     this.#journey.sync(d, this.#pending);
     this.#brush.pxPerCm = d.px_per_cm;
     this.#drawOverlay();
@@ -889,10 +923,10 @@ class SmpPreview extends HTMLElement {
     this.#handles.update(this.#engine.handles(), {
       shape: d.shape,
       pxPerCm: d.px_per_cm,
-      showLine: this.#els.showLine.checked && this.#showHairline,
+      showLine: this.#showLine.checked && this.#showHairline,
     });
-    const v = Number(this.#els.compare.value);
-    const line = this.#els.divider;
+    const v = Number(this.#compareInput.value);
+    const line = this.#divider;
     const top = this.#viewport.toFrame(v / 100, 0);
     const bottom = this.#viewport.toFrame(v / 100, 1);
     line.setAttribute('x1', top.x);
@@ -900,65 +934,62 @@ class SmpPreview extends HTMLElement {
     line.setAttribute('y1', top.y);
     line.setAttribute('y2', bottom.y);
     line.classList.toggle('shown', v > 0 && v < 100);
-    this.#els.zoomLevel.textContent = `${Math.round(this.#viewport.scale * 100)}%`;
+    this.#zoomLevel.textContent = `${Math.round(this.#viewport.scale * 100)}%`;
     this.#brush.redraw();
   }
 
   #wire(root) {
     const q = (s) => root.querySelector(s);
-    const els = this.#els;
-    Object.assign(els, {
-      root,
-      frame: q('.frame'),
-      content: q('.content'),
-      after: q('canvas.after'),
-      before: q('canvas.before'),
-      message: q('.message'),
-      dropHint: q('.drop-hint'),
-      busy: q('.busy'),
-      status: q('.status'),
-      file: q('#file'),
-      camera: q('#camera'),
-      photoSet: q('.photo-set'),
-      designSets: [...root.querySelectorAll('fieldset.design')],
-      shape: q('#shape'),
-      showLine: q('#show-line'),
-      compare: q('#compare'),
-      divider: q('line.divider'),
-      undo: q('.undo'),
-      brushSize: q('#brush-size'),
-      seedValue: q('#seed-value'),
-      zoomLevel: q('.zoom-level'),
-      exportSize: q('.export-size'),
-      invite: q('.invite'),
-      ctaRow: q('.cta-row'),
-      ctaLink: q('.cta-link'),
-      ctaButton: q('.cta-button'),
-      sharePhoto: q('#share-photo'),
-      shareLink: q('.share-link'),
-      shareImage: q('.share-image'),
-      shareOut: q('.share-out'),
-      shareUrl: q('#share-url'),
-      shareSize: q('.share-size'),
-    });
+    this.#root = root;
+    this.#frame = q('.frame');
+    this.#after = q('canvas.after');
+    this.#before = q('canvas.before');
+    this.#message = q('.message');
+    this.#dropHint = q('.drop-hint');
+    this.#busy = q('.busy');
+    this.#status = q('.status');
+    this.#file = q('#file');
+    this.#camera = q('#camera');
+    this.#shape = q('#shape');
+    this.#showLine = q('#show-line');
+    this.#compareInput = q('#compare');
+    this.#divider = q('line.divider');
+    this.#undo = q('.undo');
+    this.#brushSize = q('#brush-size');
+    this.#seedValue = q('#seed-value');
+    this.#zoomLevel = q('.zoom-level');
+    this.#invite = q('.invite');
+    this.#ctaLink = q('.cta-link');
+    this.#ctaButton = q('.cta-button');
+    this.#sharePhoto = q('#share-photo');
+    this.#shareLinkButton = q('.share-link');
+    this.#shareImageButton = q('.share-image');
+    this.#shareOut = q('.share-out');
+    this.#shareUrl = q('#share-url');
+    this.#shareSize = q('.share-size');
     // Only putImageData goes to these canvases; tests read them back.
-    els.afterCtx = els.after.getContext('2d');
-    els.beforeCtx = els.before.getContext('2d');
+    this.#afterCtx = this.#after.getContext('2d');
+    this.#beforeCtx = this.#before.getContext('2d');
     for (const s of SLIDERS) {
-      els[s.name] = q(`#${s.name}`);
+      this.#sliders[s.name] = q(`#${s.name}`);
       this.#showValue(s.name, s.show(s.value));
-      els[s.name].addEventListener('input', () => {
+      this.#sliders[s.name].addEventListener('input', () => {
         const v = this.#value(s.name);
         this.#showValue(s.name, s.show(v));
         this.#queue(s.name, v);
       });
     }
 
-    this.#journey = new Journey(root, (name, value) => this.#queue(name, value), (text) => this.#say(text));
-    this.#viewport = new Viewport(els.frame, els.content, () => this.#drawOverlay());
+    this.#journey = new Journey(
+      root,
+      (name, value) => this.#queue(name, value),
+      (text) => this.#say(text),
+      (id, text) => this.#showValue(id, text),
+    );
+    this.#viewport = new Viewport(this.#frame, q('.content'), () => this.#drawOverlay());
     this.#handles = new Handles(q('.handles'), q('path.hairline'), this.#viewport, (i, x, y) => {
       this.#pendingHandle = { i, x, y };
-      this.#raf ||= requestAnimationFrame(() => this.#flush());
+      this.#flushSoon();
     });
     this.#brush = new Brush(q('path.trail'), q('circle.ring'), this.#viewport, (points, radius, add) => {
       try {
@@ -971,7 +1002,7 @@ class SmpPreview extends HTMLElement {
     });
 
     // Photo in: pickers and drag and drop.
-    for (const input of [els.file, els.camera]) {
+    for (const input of [this.#file, this.#camera]) {
       input.addEventListener('change', () => {
         const f = input.files?.[0];
         if (f) this.loadPhoto(f);
@@ -982,13 +1013,13 @@ class SmpPreview extends HTMLElement {
       if (!e.dataTransfer?.types.includes('Files')) return;
       e.preventDefault(); // allows the drop
       e.dataTransfer.dropEffect = 'copy';
-      els.dropHint.hidden = false;
+      this.#dropHint.hidden = false;
     });
     this.addEventListener('dragleave', (e) => {
-      if (!e.relatedTarget || !this.contains(e.relatedTarget)) els.dropHint.hidden = true;
+      if (!e.relatedTarget || !this.contains(e.relatedTarget)) this.#dropHint.hidden = true;
     });
     this.addEventListener('drop', (e) => {
-      els.dropHint.hidden = true;
+      this.#dropHint.hidden = true;
       const f = e.dataTransfer?.files?.[0];
       if (!f) return;
       e.preventDefault(); // the browser must not navigate to the file
@@ -996,7 +1027,7 @@ class SmpPreview extends HTMLElement {
     });
 
     // Design controls.
-    els.shape.addEventListener('change', () => this.#queue('shape', els.shape.value));
+    this.#shape.addEventListener('change', () => this.#queue('shape', this.#shape.value));
     for (const r of root.querySelectorAll('input[name=edge]')) r.addEventListener('change', () => this.#queue('edge', r.value));
     q('.new-pattern').addEventListener('click', () => {
       // Decimal text: a u64 seed does not survive a JavaScript number.
@@ -1004,10 +1035,10 @@ class SmpPreview extends HTMLElement {
       this.#queue('seed', this.#seed);
       this.#say('New dot pattern.');
     });
-    els.showLine.addEventListener('change', () => this.#drawOverlay());
+    this.#showLine.addEventListener('change', () => this.#drawOverlay());
 
     // Before / after: the original is uncovered from the left.
-    els.compare.addEventListener('input', () => this.#compare());
+    this.#compareInput.addEventListener('input', () => this.#compare());
     this.#compare();
 
     // Zoom buttons.
@@ -1021,19 +1052,19 @@ class SmpPreview extends HTMLElement {
       r.addEventListener('change', () => {
         this.#brush.mode = r.value;
         this.#viewport.painter = r.value === 'off' ? null : this.#brush;
-        els.frame.classList.toggle('painting', r.value !== 'off');
-        this.#brush.hover(null);
+        this.#frame.classList.toggle('painting', r.value !== 'off');
+        this.#brush.hover();
       });
     }
     const showBrushSize = () => {
-      this.#brush.diameterCm = Number(els.brushSize.value);
-      this.#showValue('brush-size', `${Number(els.brushSize.value).toFixed(1)} cm across`);
+      this.#brush.diameterCm = Number(this.#brushSize.value);
+      this.#showValue('brush-size', `${Number(this.#brushSize.value).toFixed(1)} cm across`);
     };
-    els.brushSize.addEventListener('input', showBrushSize);
+    this.#brushSize.addEventListener('input', showBrushSize);
     showBrushSize();
-    els.frame.addEventListener('pointermove', (e) => this.#brush.hover(e.clientX, e.clientY));
-    els.frame.addEventListener('pointerleave', () => this.#brush.hover(null));
-    els.undo.addEventListener('click', () => {
+    this.#frame.addEventListener('pointermove', (e) => this.#brush.hover(e));
+    this.#frame.addEventListener('pointerleave', () => this.#brush.hover());
+    this.#undo.addEventListener('click', () => {
       if (this.#engine?.undo_brush()) this.#say('Brush stroke undone.');
       this.#render();
     });
@@ -1042,21 +1073,21 @@ class SmpPreview extends HTMLElement {
     for (const b of root.querySelectorAll('.download')) b.addEventListener('click', () => this.#download(b.dataset.type));
 
     // Share.
-    els.shareLink.addEventListener('click', () => this.#shareLink());
-    els.shareImage.addEventListener('click', () => this.#shareImage());
+    this.#shareLinkButton.addEventListener('click', () => this.#shareLink());
+    this.#shareImageButton.addEventListener('click', () => this.#shareImage());
     q('.copy-link').addEventListener('click', () => this.#copyLink());
-    els.shareUrl.addEventListener('focus', () => els.shareUrl.select());
-    els.sharePhoto.addEventListener('change', () => this.#shareStale());
+    this.#shareUrl.addEventListener('focus', () => this.#shareUrl.select());
+    this.#sharePhoto.addEventListener('change', () => this.#shareStale());
 
     // Call to action: the link navigates as links do; the event goes out first.
-    for (const b of [els.ctaLink, els.ctaButton]) {
+    for (const b of [this.#ctaLink, this.#ctaButton]) {
       b.addEventListener('click', () => this.#emit('smp-cta-click', { label: b.textContent, href: b.getAttribute('href') }));
     }
   }
 
   #compare() {
-    const v = Number(this.#els.compare.value);
-    const { before } = this.#els;
+    const v = Number(this.#compareInput.value);
+    const before = this.#before;
     // Clip in the photo's own coordinates, so the split follows zoom and pan.
     before.style.clipPath = `inset(0 ${100 - v}% 0 0)`;
     before.classList.toggle('shown', v > 0);
@@ -1067,7 +1098,7 @@ class SmpPreview extends HTMLElement {
 
   #updateExportNote() {
     const p = this.#photo;
-    this.#els.exportSize.textContent =
+    this.#root.querySelector('.export-size').textContent =
       `Full resolution: ${p.full.width} × ${p.full.height} pixels` +
       (p.capped ? ` (your photo is ${p.sourceWidth} × ${p.sourceHeight}; downloads are capped at ${FULL_MAX} pixels on the longest side).` : '.') +
       (p.full.width > WORKING_MAX || p.full.height > WORKING_MAX ? ' The preview on screen is a smaller copy.' : '') +
@@ -1077,16 +1108,16 @@ class SmpPreview extends HTMLElement {
   async #download(type) {
     if (!this.#photo || this.#exporting) return;
     this.#exporting = true;
-    const buttons = this.#els.root.querySelectorAll('.download');
+    const buttons = this.#root.querySelectorAll('.download');
     for (const b of buttons) b.disabled = true;
     const { full, name } = this.#photo;
     const ext = type === 'image/png' ? 'png' : 'jpg';
     this.#say(`Preparing the full-size ${ext.toUpperCase()} (${full.width} × ${full.height})…`);
     try {
-      await new Promise((r) => requestAnimationFrame(() => setTimeout(r))); // let the status paint
+      await painted();
       const blob = await exportImage(this.#engine, full, type);
       const file = `${name}-smp-preview.${ext}`;
-      saveBlob(blob, file, this.#els.root);
+      saveBlob(blob, file, this.#root);
       this.#say(`Downloaded ${file} (${full.width} × ${full.height}).`);
       this.#emit('smp-export', { format: ext === 'png' ? 'png' : 'jpeg', width: full.width, height: full.height });
     } catch (e) {
@@ -1099,26 +1130,26 @@ class SmpPreview extends HTMLElement {
 
   // The visible value with its unit; screen readers get the same words from the slider.
   #showValue(id, text) {
-    const root = this.#els.root;
+    const root = this.#root;
     root.getElementById(`${id}-value`).textContent = text;
     root.getElementById(id).setAttribute('aria-valuetext', text);
   }
 
   #say(text, isError = false) {
-    const s = this.#els.status;
+    const s = this.#status;
     s.textContent = text;
     s.classList.toggle('error', isError);
   }
 
   #showMessage(text, isError = false) {
-    const m = this.#els.message;
+    const m = this.#message;
     m.hidden = false;
     m.classList.toggle('error', isError);
     m.querySelector('p').textContent = text;
   }
 
   #hideMessage() {
-    this.#els.message.hidden = true;
+    this.#message.hidden = true;
   }
 }
 

@@ -1,8 +1,12 @@
 // The markup of <smp-preview> (inside its shadow root) and the numeric
 // controls it offers. No inline styles or scripts: the page runs under
 // a CSP with style-src 'self'; smp-preview.css styles everything.
+//
+// The markup is written as string pieces joined with +, which esbuild folds
+// into one string for dist/: the indentation here shows the nesting without
+// shipping it (whitespace between these tags changes nothing on screen).
 
-import { JOURNEY_FIELDSET } from './journey.js';
+import { TIME_STOPS } from './journey.js';
 
 // Numeric controls: engine name, label, range (the engine's), unit display.
 export const SLIDERS = [
@@ -20,155 +24,178 @@ const HINTS = {
   hairline_cm: 'From between the brows up to the middle of the hairline; 7 to 9 cm is usual. Too low looks too young.',
 };
 
-const slider = (s) => `
-  <div class="field">
-    <div class="field-head"><label for="${s.name}">${s.label}</label>
-    <span class="value" id="${s.name}-value" aria-hidden="true"></span></div>
-    <input type="range" id="${s.name}" name="${s.name}" min="${s.min}" max="${s.max}" step="${s.step}" value="${s.value}"
-      ${HINTS[s.name] ? `aria-describedby="${s.name}-hint"` : ''}>
-    ${HINTS[s.name] ? `<p class="hint" id="${s.name}-hint">${HINTS[s.name]}</p>` : ''}
-  </div>`;
+/** A hint paragraph that the control `id` names with aria-describedby="ID-hint". */
+const hint = (id, text) => `<p class="hint" id="${id}-hint">${text}</p>`;
 
-export const TEMPLATE = `
-<div class="root">
-<div class="app">
-  <section class="viewer" aria-label="Preview">
-    <div class="frame empty" tabindex="0" role="group"
-      aria-label="Photo preview. Arrow keys pan, plus and minus zoom, 0 fits the photo.">
-      <div class="content">
-        <canvas class="after" role="img" aria-label="Your photo with simulated scalp micropigmentation"></canvas>
-        <canvas class="before" aria-hidden="true"></canvas>
-      </div>
-      <svg class="overlay" aria-hidden="true">
-        <path class="hairline"></path><line class="divider"></line>
-        <path class="trail"></path><circle class="ring" r="0"></circle>
-      </svg>
-      <div class="handles"></div>
-      <div class="message"><div class="spinner" aria-hidden="true"></div><p>Loading the preview engine…</p></div>
-      <div class="busy" hidden><div class="spinner" aria-hidden="true"></div><p>Preparing the preview…</p></div>
-      <div class="drop-hint" hidden><p>Drop your photo to preview it</p></div>
-    </div>
-    <div class="under">
-      <div class="toolbar group-zoom" role="group" aria-label="Zoom">
-        <button type="button" class="zoom-out" aria-label="Zoom out">−</button>
-        <span class="zoom-level" aria-hidden="true">100%</span>
-        <button type="button" class="zoom-in" aria-label="Zoom in">+</button>
-        <button type="button" class="fit">Fit</button>
-        <button type="button" class="actual" aria-label="Actual size, 100%">100%</button>
-      </div>
-      <div class="field compare group-compare">
-        <div class="field-head"><label for="compare">Before / after</label>
-        <span class="value" id="compare-value" aria-hidden="true">After</span></div>
-        <input type="range" id="compare" min="0" max="100" step="1" value="0">
-      </div>
-    </div>
-    <p class="status" role="status" aria-live="polite"></p>
-    <div class="invite" hidden>
-      <p>This shared design is shown on a sample photo. Load a photo of your own head to see it on you: the design carries over.</p>
-      <label for="file" class="button">Choose your photo…</label>
-    </div>
-    <p class="note">Results vary between people (skin, age, healing, practitioner): this is an illustration, not a promise.</p>
-  </section>
+/**
+ * A labelled slider `s` ({ name, label, min, max, step, value }, the name
+ * is its id) with its value shown beside the label (in #NAME-value, which
+ * the element fills; `shown` is the text before it does), an optional hint
+ * and extra classes for the field.
+ */
+const range = (s, text = HINTS[s.name], shown = '', cls = '') =>
+  `<div class="field${cls}">` +
+    `<div class="field-head"><label for="${s.name}">${s.label}</label>` +
+    `<span class="value" id="${s.name}-value" aria-hidden="true">${shown}</span></div>` +
+    `<input type="range" id="${s.name}" min="${s.min}" max="${s.max}" step="${s.step}" value="${s.value}"` +
+      (shown && ` aria-valuetext="${shown}"`) +
+      (text ? ` aria-describedby="${s.name}-hint">${hint(s.name, text)}` : '>') +
+  '</div>';
 
-  <div class="panel">
+/** A fieldset of design controls, shown by `controls` as group NAME, enabled once a photo is in. */
+const group = (name, legend, body) => `<fieldset class="design group-${name}" disabled><legend>${legend}</legend>${body}</fieldset>`;
 
-    <div class="cta-row" hidden>
-      <a class="button cta cta-link" hidden>Contact the clinic</a>
-      <button type="button" class="cta cta-button" hidden>Contact the clinic</button>
-    </div>
+/** A radio button labelled `label`. */
+const radio = (name, value, label, more = '') => `<label><input type="radio" name="${name}" value="${value}"${more}> ${label}</label>`;
 
-    <fieldset class="photo-set group-photo">
-      <legend>Your photo</legend>
-      <div class="row">
-        <input type="file" id="file" accept="image/*" class="visually-hidden">
-        <label for="file" class="button">Choose a photo…</label>
-        <input type="file" id="camera" accept="image/*" capture="user" class="visually-hidden">
-        <label for="camera" class="button secondary">Take a selfie</label>
-      </div>
-      <p class="hint">Or drop a photo onto the preview. A front or top view of your head works best.
-        Your photo stays on this device: nothing is uploaded.</p>
-    </fieldset>
+export const TEMPLATE =
+  '<div class="root">' +
+  '<div class="app">' +
+    '<section class="viewer" aria-label="Preview">' +
+      '<div class="frame empty" tabindex="0" role="group" aria-label="Photo preview. Arrow keys pan, plus and minus zoom, 0 fits the photo.">' +
+        '<div class="content">' +
+          '<canvas class="after" role="img" aria-label="Your photo with simulated scalp micropigmentation"></canvas>' +
+          '<canvas class="before" aria-hidden="true"></canvas>' +
+        '</div>' +
+        '<svg class="overlay" aria-hidden="true">' +
+          '<path class="hairline"></path><line class="divider"></line>' +
+          '<path class="trail"></path><circle class="ring" r="0"></circle>' +
+        '</svg>' +
+        '<div class="handles"></div>' +
+        '<div class="message"><div class="spinner" aria-hidden="true"></div><p>Loading the preview engine…</p></div>' +
+        '<div class="busy" hidden><div class="spinner" aria-hidden="true"></div><p>Preparing the preview…</p></div>' +
+        '<div class="drop-hint" hidden><p>Drop your photo to preview it</p></div>' +
+      '</div>' +
+      '<div class="under">' +
+        '<div class="toolbar group-zoom" role="group" aria-label="Zoom">' +
+          '<button type="button" class="zoom-out" aria-label="Zoom out">−</button>' +
+          '<span class="zoom-level" aria-hidden="true">100%</span>' +
+          '<button type="button" class="zoom-in" aria-label="Zoom in">+</button>' +
+          '<button type="button" class="fit">Fit</button>' +
+          '<button type="button" class="actual" aria-label="Actual size, 100%">100%</button>' +
+        '</div>' +
+        range({ name: 'compare', label: 'Before / after', min: 0, max: 100, step: 1, value: 0 }, '', 'After', ' compare group-compare') +
+      '</div>' +
+      '<p class="status" role="status" aria-live="polite"></p>' +
+      '<div class="invite" hidden>' +
+        '<p>This shared design is shown on a sample photo. Load a photo of your own head to see it on you: the design carries over.</p>' +
+        '<label for="file" class="button">Choose your photo…</label>' +
+      '</div>' +
+      '<p class="note">Results vary between people (skin, age, healing, practitioner): this is an illustration, not a promise.</p>' +
+    '</section>' +
 
-    <fieldset class="design group-dots" disabled>
-      <legend>Dots</legend>
-      ${SLIDERS.filter((s) => s !== HAIRLINE).map(slider).join('')}
-      <button type="button" class="new-pattern" aria-describedby="seed-value">New pattern</button>
-      <p class="hint" id="seed-value"></p>
-      ${JOURNEY_FIELDSET}
-    </fieldset>
+    '<div class="panel">' +
+      '<div class="cta-row" hidden>' +
+        '<a class="button cta cta-link" hidden>Contact the clinic</a>' +
+        '<button type="button" class="cta cta-button" hidden>Contact the clinic</button>' +
+      '</div>' +
 
-    <fieldset class="design group-hairline" disabled>
-      <legend>Hairline</legend>
-      ${slider(HAIRLINE)}
-      <div class="field">
-        <label for="shape">Hairline shape</label>
-        <select id="shape">
-          <option value="classic">Classic</option>
-          <option value="rounded">Rounded</option>
-          <option value="mature">Mature (recessed temples)</option>
-        </select>
-      </div>
-      <fieldset class="choice">
-        <legend>Edge</legend>
-        <label><input type="radio" name="edge" value="soft" checked> Soft</label>
-        <label><input type="radio" name="edge" value="defined"> Defined</label>
-      </fieldset>
-      <label class="check"><input type="checkbox" id="show-line" checked> Show hairline guide</label>
-      <p class="hint">Drag the round handles on the photo, or focus one and use the arrow keys.</p>
-    </fieldset>
+      '<fieldset class="photo-set group-photo">' +
+        '<legend>Your photo</legend>' +
+        '<div class="row">' +
+          '<input type="file" id="file" accept="image/*" class="visually-hidden">' +
+          '<label for="file" class="button">Choose a photo…</label>' +
+          '<input type="file" id="camera" accept="image/*" capture="user" class="visually-hidden">' +
+          '<label for="camera" class="button secondary">Take a selfie</label>' +
+        '</div>' +
+        '<p class="hint">Or drop a photo onto the preview. A front or top view of your head works best. ' +
+          'Your photo stays on this device: nothing is uploaded.</p>' +
+      '</fieldset>' +
 
-    <fieldset class="design group-brush" disabled>
-      <legend>Scalp brush</legend>
-      <fieldset class="choice">
-        <legend>Brush</legend>
-        <label><input type="radio" name="brush" value="off" checked> Off</label>
-        <label><input type="radio" name="brush" value="add"> Add scalp</label>
-        <label><input type="radio" name="brush" value="erase"> Erase</label>
-        <label><input type="radio" name="brush" value="scar" aria-describedby="scar-hint"> Scar</label>
-      </fieldset>
-      <div class="field">
-        <div class="field-head"><label for="brush-size">Brush size</label>
-        <span class="value" id="brush-size-value" aria-hidden="true"></span></div>
-        <input type="range" id="brush-size" min="0.5" max="6" step="0.5" value="2">
-      </div>
-      <button type="button" class="undo" disabled>Undo brush stroke</button>
-      <p class="hint">Paint on the photo to add scalp the preview missed or erase dots from hair, ears or background.
-        Drag with two fingers (or the middle mouse button) to move the photo while painting.</p>
-      <p class="hint" id="scar-hint">Scar: drag along a strip scar, or tap each small dot scar, to blend it in with dots.
-        Undo takes back scars too.</p>
-    </fieldset>
+      group(
+        'dots',
+        'Dots',
+        SLIDERS.filter((s) => s !== HAIRLINE).map((s) => range(s)).join('') +
+          '<button type="button" class="new-pattern" aria-describedby="seed-value">New pattern</button>' +
+          '<p class="hint" id="seed-value"></p>' +
+          // "Over time" (journey.js): time since treatment, touch-up, diffuse thinning.
+          '<fieldset class="journey">' +
+            '<legend>Over time</legend>' +
+            range(
+              { name: 'months', label: 'Time since treatment', min: 0, max: TIME_STOPS.length - 1, step: 1, value: 1 },
+              'Fresh dots are darker and crisper for the first days; healed dots settle about a month later. ' +
+                'Over years they fade and soften (touch-ups are usual after 3 to 5 years).',
+              TIME_STOPS[1].label,
+            ) +
+            '<button type="button" class="touch-up" aria-describedby="touch-up-hint">Touch-up</button>' +
+            hint('touch-up', 'Restores the healed look.') +
+            '<label class="check"><input type="checkbox" id="thinning" aria-describedby="thinning-hint"> ' +
+              "I'm keeping my hair (diffuse thinning)</label>" +
+            hint('thinning', 'Dots go between your existing hairs as shading, where skin shows.') +
+          '</fieldset>',
+      ) +
 
-    <fieldset class="design group-download" disabled>
-      <legend>Download</legend>
-      <div class="row">
-        <button type="button" class="download" data-type="image/png">Download PNG</button>
-        <button type="button" class="download" data-type="image/jpeg">Download JPEG</button>
-      </div>
-      <p class="hint export-size"></p>
-    </fieldset>
+      group(
+        'hairline',
+        'Hairline',
+        range(HAIRLINE) +
+          '<div class="field">' +
+            '<label for="shape">Hairline shape</label>' +
+            '<select id="shape">' +
+              '<option value="classic">Classic</option>' +
+              '<option value="rounded">Rounded</option>' +
+              '<option value="mature">Mature (recessed temples)</option>' +
+            '</select>' +
+          '</div>' +
+          '<fieldset class="choice">' +
+            '<legend>Edge</legend>' +
+            radio('edge', 'soft', 'Soft', ' checked') +
+            radio('edge', 'defined', 'Defined') +
+          '</fieldset>' +
+          '<label class="check"><input type="checkbox" id="show-line" checked> Show hairline guide</label>' +
+          '<p class="hint">Drag the round handles on the photo, or focus one and use the arrow keys.</p>',
+      ) +
 
-    <fieldset class="design group-share" disabled>
-      <legend>Share</legend>
-      <p class="hint">A share link carries the design (every setting, the hairline and brush edits), not your photo.</p>
-      <label class="check"><input type="checkbox" id="share-photo" aria-describedby="share-photo-hint">
-        Include a small copy of my photo in the link</label>
-      <p class="hint" id="share-photo-hint">Off unless you tick it. Anyone who gets the link can then see the photo.</p>
-      <div class="row">
-        <button type="button" class="share-link">Share link</button>
-        <button type="button" class="share-image">Share image</button>
-      </div>
-      <div class="field share-out" hidden>
-        <div class="field-head"><label for="share-url">Link to this design</label></div>
-        <div class="row nowrap">
-          <input type="text" id="share-url" readonly spellcheck="false" autocomplete="off" aria-describedby="share-size">
-          <button type="button" class="copy-link secondary">Copy</button>
-        </div>
-        <p class="hint share-size" id="share-size"></p>
-      </div>
-    </fieldset>
-  </div>
-</div>
-</div>`;
+      group(
+        'brush',
+        'Scalp brush',
+        '<fieldset class="choice">' +
+          '<legend>Brush</legend>' +
+          radio('brush', 'off', 'Off', ' checked') +
+          radio('brush', 'add', 'Add scalp') +
+          radio('brush', 'erase', 'Erase') +
+          radio('brush', 'scar', 'Scar', ' aria-describedby="scar-hint"') +
+        '</fieldset>' +
+        range({ name: 'brush-size', label: 'Brush size', min: 0.5, max: 6, step: 0.5, value: 2 }) +
+        '<button type="button" class="undo" disabled>Undo brush stroke</button>' +
+        '<p class="hint">Paint on the photo to add scalp the preview missed or erase dots from hair, ears or background. ' +
+          'Drag with two fingers (or the middle mouse button) to move the photo while painting.</p>' +
+        hint('scar', 'Scar: drag along a strip scar, or tap each small dot scar, to blend it in with dots. Undo takes back scars too.'),
+      ) +
+
+      group(
+        'download',
+        'Download',
+        '<div class="row">' +
+          '<button type="button" class="download" data-type="image/png">Download PNG</button>' +
+          '<button type="button" class="download" data-type="image/jpeg">Download JPEG</button>' +
+        '</div>' +
+        '<p class="hint export-size"></p>',
+      ) +
+
+      group(
+        'share',
+        'Share',
+        '<p class="hint">A share link carries the design (every setting, the hairline and brush edits), not your photo.</p>' +
+          '<label class="check"><input type="checkbox" id="share-photo" aria-describedby="share-photo-hint"> ' +
+            'Include a small copy of my photo in the link</label>' +
+          hint('share-photo', 'Off unless you tick it. Anyone who gets the link can then see the photo.') +
+          '<div class="row">' +
+            '<button type="button" class="share-link">Share link</button>' +
+            '<button type="button" class="share-image">Share image</button>' +
+          '</div>' +
+          '<div class="field share-out" hidden>' +
+            '<div class="field-head"><label for="share-url">Link to this design</label></div>' +
+            '<div class="row nowrap">' +
+              '<input type="text" id="share-url" readonly spellcheck="false" autocomplete="off" aria-describedby="share-size">' +
+              '<button type="button" class="copy-link secondary">Copy</button>' +
+            '</div>' +
+            '<p class="hint share-size" id="share-size"></p>' +
+          '</div>',
+      ) +
+    '</div>' +
+  '</div>' +
+  '</div>';
 
 /** Control groups the `controls` attribute can list (all are shown without it). */
 export const CONTROL_GROUPS = ['photo', 'dots', 'hairline', 'brush', 'download', 'share', 'compare', 'zoom'];

@@ -7,24 +7,29 @@ const MAX_SCALE = 8; // 800%: individual dots fill several screen pixels.
 const KEY_PAN = 40; // CSS px per arrow key press
 
 export class Viewport {
+  // Photo size (px) and zoom: read by the handles, the brush and the element.
+  width = 0;
+  height = 0;
+  scale = 1;
+  /** Optional { start(p), move(p), end(), cancel() } that takes one-pointer drags (the brush). */
+  painter = null;
+  #frame;
+  #content;
+  #onChange;
+  #x = 0; // frame px of the photo's top left corner
+  #y = 0;
+  #fitted = true; // keep fitting while the frame resizes until the person zooms
+  #pointers = new Map();
+  #gesture = null;
+
   /**
    * frame: the clipping box (listens for gestures); content: the transformed
    * element holding the canvases; onChange(): called after every move.
    */
   constructor(frame, content, onChange) {
-    this.frame = frame;
-    this.content = content;
-    this.onChange = onChange;
-    this.width = 0;
-    this.height = 0;
-    this.scale = 1;
-    this.x = 0;
-    this.y = 0;
-    this.fitted = true; // keep fitting while the frame resizes until the person zooms
-    /** Optional { start(p), move(p), end(), cancel() } that takes one-pointer drags (the brush). */
-    this.painter = null;
-    this.pointers = new Map();
-    this.gesture = null;
+    this.#frame = frame;
+    this.#content = content;
+    this.#onChange = onChange;
 
     frame.addEventListener('pointerdown', (e) => this.#down(e));
     frame.addEventListener('pointermove', (e) => this.#move(e));
@@ -38,62 +43,74 @@ export class Viewport {
   setImageSize(width, height) {
     this.width = width;
     this.height = height;
-    this.content.style.width = `${width}px`;
-    this.content.style.height = `${height}px`;
+    this.#content.style.width = `${width}px`;
+    this.#content.style.height = `${height}px`;
     this.fit();
   }
 
-  get fitScale() {
+  get #fitScale() {
     if (!this.width || !this.height) return 1;
-    return Math.max(1e-3, Math.min(this.frame.clientWidth / this.width, this.frame.clientHeight / this.height));
+    return Math.max(1e-3, Math.min(this.#frame.clientWidth / this.width, this.#frame.clientHeight / this.height));
   }
 
   fit() {
-    this.scale = this.fitScale;
-    this.x = (this.frame.clientWidth - this.width * this.scale) / 2;
-    this.y = (this.frame.clientHeight - this.height * this.scale) / 2;
-    this.fitted = true;
+    this.scale = this.#fitScale;
+    this.#x = (this.#frame.clientWidth - this.width * this.scale) / 2;
+    this.#y = (this.#frame.clientHeight - this.height * this.scale) / 2;
+    this.#fitted = true;
     this.#apply();
   }
 
   /** Zooms to `scale` keeping the photo point under frame point (cx, cy) in place. */
-  zoomTo(scale, cx = this.frame.clientWidth / 2, cy = this.frame.clientHeight / 2) {
-    const min = Math.min(this.fitScale, 1) / 2;
-    const s = Math.min(MAX_SCALE, Math.max(min, scale));
-    const ix = (cx - this.x) / this.scale;
-    const iy = (cy - this.y) / this.scale;
-    this.scale = s;
-    this.x = cx - ix * s;
-    this.y = cy - iy * s;
-    this.fitted = false;
-    this.#clamp();
-    this.#apply();
+  zoomTo(scale, cx = this.#frame.clientWidth / 2, cy = this.#frame.clientHeight / 2) {
+    this.#place(this.#limit(scale), cx, cy, (cx - this.#x) / this.scale, (cy - this.#y) / this.scale);
   }
 
   zoomBy(factor, cx, cy) {
     this.zoomTo(this.scale * factor, cx, cy);
   }
 
-  panBy(dx, dy) {
-    this.x += dx;
-    this.y += dy;
-    this.fitted = false;
-    this.#clamp();
-    this.#apply();
+  #panBy(dx, dy) {
+    this.#x += dx;
+    this.#y += dy;
+    this.#moved();
   }
 
-  /** Photo coordinates (0..1) of a client (viewport) point. */
-  toRelative(clientX, clientY) {
-    const r = this.frame.getBoundingClientRect();
-    return {
-      x: (clientX - r.left - this.frame.clientLeft - this.x) / (this.scale * this.width),
-      y: (clientY - r.top - this.frame.clientTop - this.y) / (this.scale * this.height),
-    };
+  /** Frame coordinates (CSS px) of an event's (client) point. */
+  local(e) {
+    const r = this.#frame.getBoundingClientRect();
+    return { x: e.clientX - r.left - this.#frame.clientLeft, y: e.clientY - r.top - this.#frame.clientTop };
+  }
+
+  /** Photo coordinates (0..1) of an event's (client) point. */
+  toRelative(e) {
+    const p = this.local(e);
+    return { x: (p.x - this.#x) / (this.scale * this.width), y: (p.y - this.#y) / (this.scale * this.height) };
   }
 
   /** Frame coordinates (CSS px) of a photo point given in 0..1. */
   toFrame(rx, ry) {
-    return { x: this.x + rx * this.width * this.scale, y: this.y + ry * this.height * this.scale };
+    return { x: this.#x + rx * this.width * this.scale, y: this.#y + ry * this.height * this.scale };
+  }
+
+  /** A zoom within limits: 800% at most, half the fitted size (or of 100%) at least. */
+  #limit(scale) {
+    return Math.min(MAX_SCALE, Math.max(Math.min(this.#fitScale, 1) / 2, scale));
+  }
+
+  /** Zooms to `s` with photo point (ix, iy) (photo px) at frame point (cx, cy). */
+  #place(s, cx, cy, ix, iy) {
+    this.scale = s;
+    this.#x = cx - ix * s;
+    this.#y = cy - iy * s;
+    this.#moved();
+  }
+
+  /** After a zoom or pan by the person: the photo no longer follows the frame's size. */
+  #moved() {
+    this.#fitted = false;
+    this.#clamp();
+    this.#apply();
   }
 
   // Keep part of the photo on screen so it can't be lost by panning.
@@ -102,118 +119,111 @@ export class Viewport {
     const h = this.height * this.scale;
     const mx = Math.min(64, w / 2);
     const my = Math.min(64, h / 2);
-    this.x = Math.min(this.frame.clientWidth - mx, Math.max(mx - w, this.x));
-    this.y = Math.min(this.frame.clientHeight - my, Math.max(my - h, this.y));
+    this.#x = Math.min(this.#frame.clientWidth - mx, Math.max(mx - w, this.#x));
+    this.#y = Math.min(this.#frame.clientHeight - my, Math.max(my - h, this.#y));
   }
 
   #apply() {
-    this.content.style.transform = `translate(${this.x}px, ${this.y}px) scale(${this.scale})`;
+    this.#content.style.transform = `translate(${this.#x}px, ${this.#y}px) scale(${this.scale})`;
     // Past 200% show photo pixels as squares: smoothing would blur the dots being inspected.
-    this.content.classList.toggle('pixelated', this.scale >= 2);
-    this.onChange?.();
+    this.#content.classList.toggle('pixelated', this.scale >= 2);
+    this.#onChange?.();
   }
 
   #resized() {
     if (!this.width) return;
-    if (this.fitted) this.fit();
+    if (this.#fitted) this.fit();
     else {
       this.#clamp();
       this.#apply();
     }
   }
 
-  #local(e) {
-    const r = this.frame.getBoundingClientRect();
-    return { x: e.clientX - r.left - this.frame.clientLeft, y: e.clientY - r.top - this.frame.clientTop };
-  }
-
   #down(e) {
     if (!this.width || (e.pointerType === 'mouse' && e.button !== 0 && e.button !== 1)) return;
-    this.pointers.set(e.pointerId, this.#local(e));
-    this.frame.setPointerCapture(e.pointerId);
+    this.#pointers.set(e.pointerId, this.local(e));
+    this.#frame.setPointerCapture(e.pointerId);
     e.preventDefault(); // no text selection or native image drag while dragging
-    if (this.pointers.size === 2) {
+    if (this.#pointers.size === 2) {
       // A second finger turns any drag (even a brush stroke) into a pinch.
-      if (this.gesture?.type === 'paint') this.painter?.cancel();
+      if (this.#gesture?.type === 'paint') this.painter?.cancel();
       this.#startPinch();
-    } else if (this.pointers.size === 1) {
+    } else if (this.#pointers.size === 1) {
       if (this.painter && e.button === 0) {
-        this.gesture = { type: 'paint' };
-        this.painter.start(this.toRelative(e.clientX, e.clientY));
+        this.#gesture = { type: 'paint' };
+        this.painter.start(this.toRelative(e));
       } else {
-        this.gesture = { type: 'pan', last: this.#local(e) };
-        this.frame.classList.add('panning');
+        this.#gesture = { type: 'pan', last: this.local(e) };
+        this.#frame.classList.add('panning');
       }
     }
   }
 
+  /** The midpoint (x, y) and distance (d) of the two fingers of a pinch. */
+  #fingers() {
+    const [a, b] = [...this.#pointers.values()];
+    return { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2, d: Math.hypot(a.x - b.x, a.y - b.y) };
+  }
+
   #startPinch() {
-    const [a, b] = [...this.pointers.values()];
-    const mid = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
-    this.gesture = {
+    const mid = this.#fingers();
+    this.#gesture = {
       type: 'pinch',
-      dist: Math.hypot(a.x - b.x, a.y - b.y) || 1,
+      dist: mid.d || 1,
       scale: this.scale,
-      ix: (mid.x - this.x) / this.scale,
-      iy: (mid.y - this.y) / this.scale,
+      ix: (mid.x - this.#x) / this.scale,
+      iy: (mid.y - this.#y) / this.scale,
     };
   }
 
   #move(e) {
-    if (!this.pointers.has(e.pointerId)) return;
-    const p = this.#local(e);
-    this.pointers.set(e.pointerId, p);
-    const g = this.gesture;
+    if (!this.#pointers.has(e.pointerId)) return;
+    const p = this.local(e);
+    this.#pointers.set(e.pointerId, p);
+    const g = this.#gesture;
     if (!g) return;
     if (g.type === 'paint') {
-      this.painter?.move(this.toRelative(e.clientX, e.clientY));
+      this.painter?.move(this.toRelative(e));
     } else if (g.type === 'pan') {
       const dx = p.x - g.last.x;
       const dy = p.y - g.last.y;
       g.last = p;
-      this.panBy(dx, dy);
-    } else if (g.type === 'pinch' && this.pointers.size >= 2) {
-      const [a, b] = [...this.pointers.values()];
-      const mid = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
-      const min = Math.min(this.fitScale, 1) / 2;
-      this.scale = Math.min(MAX_SCALE, Math.max(min, (g.scale * Math.hypot(a.x - b.x, a.y - b.y)) / g.dist));
+      this.#panBy(dx, dy);
+    } else if (g.type === 'pinch' && this.#pointers.size >= 2) {
+      const mid = this.#fingers();
       // The photo point that started under the fingers stays under them: pinch pans too.
-      this.x = mid.x - g.ix * this.scale;
-      this.y = mid.y - g.iy * this.scale;
-      this.fitted = false;
-      this.#clamp();
-      this.#apply();
+      this.#place(this.#limit((g.scale * mid.d) / g.dist), mid.x, mid.y, g.ix, g.iy);
     }
   }
 
   #up(e, cancelled) {
-    if (!this.pointers.delete(e.pointerId)) return;
-    const g = this.gesture;
+    if (!this.#pointers.delete(e.pointerId)) return;
+    const g = this.#gesture;
     if (g?.type === 'paint') {
       if (cancelled) this.painter?.cancel();
       else this.painter?.end();
-      this.gesture = null;
-    } else if (g?.type === 'pinch' && this.pointers.size === 1) {
+      this.#gesture = null;
+    } else if (g?.type === 'pinch' && this.#pointers.size === 1) {
       // Lifting one finger of a pinch continues as a pan, never as a stroke.
-      this.gesture = { type: 'pan', last: [...this.pointers.values()][0] };
-    } else if (this.pointers.size === 0) {
-      this.gesture = null;
+      this.#gesture = { type: 'pan', last: [...this.#pointers.values()][0] };
+    } else if (this.#pointers.size === 0) {
+      this.#gesture = null;
     }
-    if (!this.pointers.size) this.frame.classList.remove('panning');
+    if (!this.#pointers.size) this.#frame.classList.remove('panning');
   }
 
   #wheel(e) {
     if (!this.width) return;
     e.preventDefault(); // the wheel zooms the photo instead of scrolling the page
     const unit = e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? 400 : 1;
-    const p = this.#local(e);
+    const p = this.local(e);
     this.zoomBy(Math.exp(-e.deltaY * unit * 0.0015), p.x, p.y);
   }
 
   #key(e) {
-    if (e.target !== this.frame || e.altKey || e.ctrlKey || e.metaKey) return;
+    if (e.target !== this.#frame || e.altKey || e.ctrlKey || e.metaKey) return;
     const moves = { ArrowLeft: [KEY_PAN, 0], ArrowRight: [-KEY_PAN, 0], ArrowUp: [0, KEY_PAN], ArrowDown: [0, -KEY_PAN] };
-    if (moves[e.key]) this.panBy(...moves[e.key]);
+    if (moves[e.key]) this.#panBy(...moves[e.key]);
     else if (e.key === '+' || e.key === '=') this.zoomBy(1.25);
     else if (e.key === '-' || e.key === '_') this.zoomBy(0.8);
     else if (e.key === '0') this.fit();
