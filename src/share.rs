@@ -131,7 +131,7 @@ const DAB_STEPS: f64 = 8192.0;
 const RADIUS_STEPS: f64 = 65536.0;
 const MAX_RADIUS: u16 = 32767;
 
-// The numbers in the messages are the caps above (a unit test checks).
+// The number in the message is the cap above (a unit test checks).
 const TOO_LONG: &str = "This link is too long to be a share link from the simulator (over 655360 characters); ask the sender for a new link.";
 const EMPTY: &str = "This share link is empty: paste the whole link, including the part after #.";
 const NEWER: &str = "This link was made by a newer version of the simulator; ask for a new link or update the page.";
@@ -140,15 +140,10 @@ const NOT_A_LINK: &str =
 const DAMAGED: &str = "This link is incomplete or damaged; copy the whole link again, or ask the sender for a new one.";
 const BAD_CHARACTERS: &str = "This link is damaged: it contains characters a share link never has. Copy the whole link again, or ask the sender for a new one.";
 const BAD_CHECKSUM: &str = "This link is damaged (its checksum does not match); copy the whole link again, or ask the sender for a new one.";
-const TOO_MANY_STROKES: &str = "This link has more than 2000 brush strokes, more than the simulator makes; ask the sender for a new link.";
-const TOO_MANY_DABS: &str = "This link has more than 50000 brush dabs, more than the simulator makes; ask the sender for a new link.";
-const BRUSH_SIZE: &str =
-    "A brush size in this link is out of range; ask the sender for a new link.";
-const OFF_PHOTO: &str =
-    "A brush stroke in this link is far off the photo; ask the sender for a new link.";
-const PHOTO_TOO_BIG: &str =
-    "The photo in this link is larger than 150 KB; ask the sender for a new link.";
-const NOT_JPEG: &str = "The photo in this link is not a JPEG image; ask the sender for a new link.";
+/// Brush strokes or a photo a link made by the simulator never holds:
+/// more strokes or dabs than the caps, a brush size out of range, a dab off
+/// the photo, a photo over the cap or not a JPEG.
+const BEYOND: &str = "This link holds brush strokes or a photo beyond what the simulator makes; ask the sender for a new link.";
 
 /// Why a link could not be read, as a message a person can act on. The
 /// message never repeats text from the link.
@@ -575,10 +570,10 @@ fn read(fragment: &[u8]) -> Result<Shared, &'static str> {
             TAG_STROKES => strokes = read_strokes(payload)?,
             TAG_PHOTO => {
                 if len > MAX_PHOTO_BYTES {
-                    return Err(PHOTO_TOO_BIG);
+                    return Err(BEYOND);
                 }
                 if !payload.starts_with(&JPEG_MAGIC) {
-                    return Err(NOT_JPEG);
+                    return Err(BEYOND);
                 }
                 photo = Some(payload.to_vec());
             }
@@ -618,7 +613,7 @@ fn read_strokes(payload: &[u8]) -> Result<Vec<Vec<Dab>>, &'static str> {
     let mut r = Reader(payload);
     let count = r.varint()? as usize;
     if count > MAX_STROKES {
-        return Err(TOO_MANY_STROKES);
+        return Err(BEYOND);
     }
     // Each stroke takes at least 4 bytes: flags, radius, a dab count.
     if count == 0 || count * 4 > r.0.len() {
@@ -633,11 +628,11 @@ fn read_strokes(payload: &[u8]) -> Result<Vec<Vec<Dab>>, &'static str> {
         }
         let radius = r.u16()?;
         if radius == 0 || radius > MAX_RADIUS {
-            return Err(BRUSH_SIZE);
+            return Err(BEYOND);
         }
         let n = r.varint()? as usize;
         if n > MAX_DABS - total {
-            return Err(TOO_MANY_DABS);
+            return Err(BEYOND);
         }
         total += n;
         // Each dab takes at least 2 bytes.
@@ -650,7 +645,7 @@ fn read_strokes(payload: &[u8]) -> Result<Vec<Vec<Dab>>, &'static str> {
             x += unzigzag(r.varint()?);
             y += unzigzag(r.varint()?);
             if !((DAB_MIN..=DAB_MAX).contains(&x) && (DAB_MIN..=DAB_MAX).contains(&y)) {
-                return Err(OFF_PHOTO);
+                return Err(BEYOND);
             }
             dabs.push(Dab {
                 x: x as f64 / DAB_STEPS,
@@ -871,11 +866,8 @@ mod tests {
     }
 
     #[test]
-    fn messages_name_the_caps_and_the_default_journey_is_left_out() {
+    fn the_message_names_the_cap_and_the_default_journey_is_left_out() {
         assert!(TOO_LONG.contains(&text!(" ", MAX_FRAGMENT_CHARS, " ")));
-        assert!(TOO_MANY_STROKES.contains(&text!(" ", MAX_STROKES, " ")));
-        assert!(TOO_MANY_DABS.contains(&text!(" ", MAX_DABS, " ")));
-        assert!(PHOTO_TOO_BIG.contains(&text!(" ", MAX_PHOTO_BYTES / 1024, " KB")));
         let d = Design::for_photo(100, 100, RelPoint { x: 0.5, y: 0.4 }, 32.0);
         assert_eq!((d.months, d.thinning), (MONTHS.default, false));
         assert_eq!(d.temple_half_cm, TEMPLE_HALF_CM.default);
