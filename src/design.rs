@@ -315,12 +315,8 @@ impl Design {
         SESSIONS.check(self.session as f64)?;
         MONTHS.check(self.months)?;
         TEMPLE_HALF_CM.check(self.temple_half_cm)?;
-        let on_photo = |p: RelPoint| {
-            p.x.is_finite()
-                && p.y.is_finite()
-                && (-0.5..=1.5).contains(&p.x)
-                && (-0.5..=1.5).contains(&p.y)
-        };
+        // `contains` is false for NaN and infinities.
+        let on_photo = |p: RelPoint| (-0.5..=1.5).contains(&p.x) && (-0.5..=1.5).contains(&p.y);
         let [l, m, r] = self.hairline.handles;
         if !(on_photo(l) && on_photo(m) && on_photo(r) && on_photo(self.glabella)) {
             return Err(DesignError::new("A hairline handle is off the photo: drag it back onto the head, or reset the hairline."));
