@@ -276,24 +276,30 @@ pub fn quantize_strokes(strokes: &[Vec<Dab>]) -> Vec<Vec<Dab>> {
                 add: d.add || d.scar,
                 scar: d.scar,
             };
-            match out[first..].last_mut() {
+            let runs = out.len();
+            match out.last_mut() {
                 Some(run)
-                    if run[0].add == q.add
-                        && run[0].scar == q.scar
-                        && run[0].radius == q.radius =>
+                    if runs > first
+                        && run
+                            .last()
+                            .is_some_and(|d| (d.add, d.scar, d.radius) == (q.add, q.scar, q.radius)) =>
                 {
                     run.push(q)
                 }
                 _ => out.push(vec![q]),
             }
         }
-        for i in first..out.len() {
-            let n = out[i].len();
-            if i == MAX_STROKES || total + n > MAX_DABS {
-                out.truncate(i);
-                return out;
+        let mut keep = out.len();
+        for (i, run) in out.iter().enumerate().skip(first) {
+            if i == MAX_STROKES || total + run.len() > MAX_DABS {
+                keep = i;
+                break;
             }
-            total += n;
+            total += run.len();
+        }
+        if keep < out.len() {
+            out.truncate(keep);
+            return out;
         }
     }
     out
