@@ -737,11 +737,14 @@ fn put_section(out: &mut Vec<u8>, tag: u8, payload: &[u8]) {
 }
 
 fn put_varint(out: &mut Vec<u8>, mut v: u32) {
-    while v >= 0x80 {
-        out.push((v as u8 & 0x7F) | 0x80);
+    loop {
+        let more = v >= 0x80;
+        out.push(v as u8 & 0x7F | (more as u8) << 7);
         v >>= 7;
+        if !more {
+            return;
+        }
     }
-    out.push(v as u8);
 }
 
 /// CRC-16/CCITT-FALSE: polynomial 0x1021, initial 0xFFFF, no reflection,
