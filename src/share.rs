@@ -750,6 +750,7 @@ fn put_varint(out: &mut Vec<u8>, mut v: u32) {
 /// CRC-16/CCITT-FALSE: polynomial 0x1021, initial 0xFFFF, no reflection,
 /// no final xor. Catches every error burst of up to 16 bits, so every
 /// single changed character.
+#[inline(never)]
 fn crc16(bytes: &[u8]) -> u16 {
     let mut crc: u16 = 0xFFFF;
     for &b in bytes {
