@@ -419,7 +419,8 @@ impl Grid {
         } else {
             clamp(n, first, last)
         };
-        if (0.0..=u16::MAX as f64).contains(&n) {
+        // `as` saturates: past the top is `u16::MAX` too.
+        if n >= 0.0 {
             n as u16
         } else {
             u16::MAX
