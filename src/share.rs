@@ -280,9 +280,9 @@ pub fn quantize_strokes(strokes: &[Vec<Dab>]) -> Vec<Vec<Dab>> {
             match out.last_mut() {
                 Some(run)
                     if runs > first
-                        && run
-                            .last()
-                            .is_some_and(|d| (d.add, d.scar, d.radius) == (q.add, q.scar, q.radius)) =>
+                        && run.last().is_some_and(|d| {
+                            (d.add, d.scar, d.radius) == (q.add, q.scar, q.radius)
+                        }) =>
                 {
                     run.push(q)
                 }
