@@ -42,16 +42,16 @@ impl Shape {
     }
     /// Parses [`Shape::name`].
     pub fn parse(s: &str) -> Result<Shape, DesignError> {
-        Shape::ALL
-            .into_iter()
-            .find(|k| k.name() == s)
-            .ok_or_else(|| {
-                DesignError::new(text!(
-                    "Unknown hairline shape \"",
-                    short(s),
-                    "\": choose classic, rounded or mature."
-                ))
-            })
+        match s {
+            "classic" => Ok(Shape::Classic),
+            "rounded" => Ok(Shape::Rounded),
+            "mature" => Ok(Shape::Mature),
+            _ => Err(DesignError::new(text!(
+                "Unknown hairline shape \"",
+                short(s),
+                "\": choose classic, rounded or mature."
+            ))),
+        }
     }
 }
 
@@ -477,6 +477,16 @@ mod tests {
         d.hairline.handles[0].x = 0.9;
         assert!(d.validate().is_err());
         assert!(Shape::parse("<script>").unwrap_err().0.contains("classic"));
+    }
+
+    #[test]
+    fn names_parse_back() {
+        for k in Shape::ALL {
+            assert_eq!(Shape::parse(k.name()), Ok(k));
+        }
+        for e in [Edge::Soft, Edge::Defined] {
+            assert_eq!(Edge::parse(e.name()), Ok(e));
+        }
     }
 
     #[test]
