@@ -114,13 +114,12 @@ const TAG_JOURNEY: u8 = 0x04;
 /// Tags from here up are optional: skipped when unknown.
 const FIRST_OPTIONAL_TAG: u8 = 0x80;
 const DESIGN_LEN: usize = 35;
-/// The design section's payload followed by the journey section's
-/// (months since treatment `u8`, thinning `u8` 0 or 1, temple half-width
-/// `u16` in 0.01 cm): see [`design_bytes`].
-const FIELDS_LEN: usize = DESIGN_LEN + 4;
-/// The journey section of a default design (1 month, no thinning, 4.6 cm),
-/// which a link leaves out.
-const DEFAULT_JOURNEY: [u8; 4] = [1, 0, 0xCC, 0x01];
+/// The journey section's payload: months since treatment `u8`, thinning
+/// `u8` (0 or 1), temple half-width `u16` in 0.01 cm.
+type Journey = [u8; 4];
+/// The journey of a default design (1 month, no thinning, 4.6 cm), which a
+/// link leaves out.
+const DEFAULT_JOURNEY: Journey = [1, 0, 0xCC, 0x01];
 const JPEG_MAGIC: [u8; 3] = [0xFF, 0xD8, 0xFF];
 
 /// Dab centres in grid steps of 1/8192: -1..2 of the photo.
@@ -179,10 +178,9 @@ pub struct Shared {
 /// A design that fails [`Design::validate`] still encodes, and its link is
 /// refused by [`decode`].
 pub fn encode(design: &Design, strokes: &[Vec<Dab>], photo: Option<&[u8]>) -> String {
-    let fields = design_bytes(design);
-    let (fields, journey) = fields.split_at(DESIGN_LEN);
+    let (fields, journey) = design_bytes(design);
     let mut record = Vec::with_capacity(64);
-    put_section(&mut record, TAG_DESIGN, fields);
+    put_section(&mut record, TAG_DESIGN, &fields);
 
     // The quantized strokes are on the link's grids, so scaling them back
     // to steps is exact.
@@ -211,7 +209,7 @@ pub fn encode(design: &Design, strokes: &[Vec<Dab>], photo: Option<&[u8]>) -> St
         put_section(&mut record, TAG_PHOTO, photo);
     }
     if journey != DEFAULT_JOURNEY {
-        put_section(&mut record, TAG_JOURNEY, journey);
+        put_section(&mut record, TAG_JOURNEY, &journey);
     }
     let crc = crc16(&record);
     record.extend_from_slice(&crc.to_be_bytes());
@@ -242,7 +240,8 @@ pub fn decode(fragment: &str) -> Result<Shared, ShareError> {
 /// gives this design back. Idempotent; a valid design stays valid and an
 /// invalid one stays invalid. Seed, session, shape and edge are unchanged.
 pub fn quantize(design: &Design) -> Design {
-    design_from(&design_bytes(design))
+    let (fields, journey) = design_bytes(design);
+    design_from(&fields, &journey)
 }
 
 /// The brush strokes exactly as a link carries them (the `strokes` of
@@ -436,7 +435,7 @@ const U16_AT: [usize; 12] = [0, 2, 4, 6, 19, 21, 23, 25, 27, 29, 31, 33];
 /// The design section's payload then the journey section's, each value
 /// rounded to its grid. Out-of-range values stay out of range (or saturate)
 /// and are refused by validation.
-fn design_bytes(d: &Design) -> [u8; FIELDS_LEN] {
+fn design_bytes(d: &Design) -> ([u8; DESIGN_LEN], Journey) {
     let [l, m, r] = d.hairline.handles;
     let g = d.glabella;
     let values = [
@@ -470,24 +469,24 @@ fn design_bytes(d: &Design) -> [u8; FIELDS_LEN] {
             n[4] = n[4].min(n[6] - 1);
         }
     }
-    let mut p = [0u8; FIELDS_LEN];
+    let mut p = [0u8; DESIGN_LEN];
     for (&at, n) in U16_AT.iter().zip(n) {
         [p[at], p[at + 1]] = n.to_le_bytes();
     }
     p[8] = d.session;
     p[9] = d.hairline.shape as u8;
     p[10] = d.edge as u8;
-    p[11..19].copy_from_slice(&d.seed.to_le_bytes());
-    p[35] = round_within(d.months, 0.0, 255.0) as u8;
-    p[36] = d.thinning as u8;
-    let temple = round_within(d.temple_half_cm * 100.0, 0.0, 65535.0) as u16;
-    [p[37], p[38]] = temple.to_le_bytes();
-    p
+    for (i, b) in d.seed.to_le_bytes().into_iter().enumerate() {
+        p[11 + i] = b;
+    }
+    let months = round_within(d.months, 0.0, 255.0) as u8;
+    let [t0, t1] = (round_within(d.temple_half_cm * 100.0, 0.0, 65535.0) as u16).to_le_bytes();
+    (p, [months, d.thinning as u8, t0, t1])
 }
 
 /// The design [`design_bytes`] wrote, or a link carries (shape and edge
 /// codes already checked).
-fn design_from(p: &[u8; FIELDS_LEN]) -> Design {
+fn design_from(p: &[u8; DESIGN_LEN], journey: &Journey) -> Design {
     let u16_at = |at: usize| u16::from_le_bytes([p[at], p[at + 1]]) as f64;
     let value = |i: usize| GRIDS[i.min(4)].at(u16_at(U16_AT[i]));
     let point = |i: usize| RelPoint {
@@ -495,7 +494,9 @@ fn design_from(p: &[u8; FIELDS_LEN]) -> Design {
         y: value(i + 1),
     };
     let mut seed = [0u8; 8];
-    seed.copy_from_slice(&p[11..19]);
+    for (i, b) in seed.iter_mut().enumerate() {
+        *b = p[11 + i];
+    }
     Design {
         density: value(0),
         shade: value(1),
@@ -517,9 +518,9 @@ fn design_from(p: &[u8; FIELDS_LEN]) -> Design {
         px_per_cm: value(3),
         glabella: point(10),
         session: p[8],
-        months: p[35] as f64,
-        thinning: p[36] == 1,
-        temple_half_cm: u16_at(37) / 100.0,
+        months: journey[0] as f64,
+        thinning: journey[1] == 1,
+        temple_half_cm: u16::from_le_bytes([journey[2], journey[3]]) as f64 / 100.0,
     }
 }
 
@@ -550,9 +551,8 @@ fn read(fragment: &[u8]) -> Result<Shared, &'static str> {
     let mut r = Reader(sections);
     // The lowest tag the next section may have.
     let mut next_tag = 0u16;
-    let mut fields = [0u8; FIELDS_LEN];
-    fields[DESIGN_LEN..].copy_from_slice(&DEFAULT_JOURNEY);
-    let mut design = false;
+    let mut design: Option<&[u8; DESIGN_LEN]> = None;
+    let mut journey = &DEFAULT_JOURNEY;
     let mut strokes = Vec::new();
     let mut photo = None;
     while !r.0.is_empty() {
@@ -565,14 +565,11 @@ fn read(fragment: &[u8]) -> Result<Shared, &'static str> {
         let payload = r.take(len)?;
         match tag {
             TAG_DESIGN => {
-                if len != DESIGN_LEN {
-                    return Err(DAMAGED);
-                }
-                if payload[9] > 2 || payload[10] > 1 {
+                let p: &[u8; DESIGN_LEN] = payload.try_into().map_err(|_| DAMAGED)?;
+                if p[9] > 2 || p[10] > 1 {
                     return Err(NEWER);
                 }
-                fields[..DESIGN_LEN].copy_from_slice(payload);
-                design = true;
+                design = Some(p);
             }
             TAG_STROKES => strokes = read_strokes(payload)?,
             TAG_PHOTO => {
@@ -584,19 +581,19 @@ fn read(fragment: &[u8]) -> Result<Shared, &'static str> {
                 }
                 photo = Some(payload.to_vec());
             }
-            TAG_JOURNEY => match payload {
-                [_, 0 | 1, _, _] => fields[DESIGN_LEN..].copy_from_slice(payload),
+            TAG_JOURNEY => match <&Journey>::try_from(payload) {
+                Ok(j @ [_, 0 | 1, _, _]) => journey = j,
                 _ => return Err(DAMAGED),
             },
             FIRST_OPTIONAL_TAG.. => {}
             _ => return Err(NEWER),
         }
     }
-    if !design {
+    let Some(design) = design else {
         return Err(DAMAGED);
-    }
+    };
     Ok(Shared {
-        design: design_from(&fields),
+        design: design_from(design, journey),
         strokes,
         photo,
     })
@@ -882,6 +879,6 @@ mod tests {
         let d = Design::for_photo(100, 100, RelPoint { x: 0.5, y: 0.4 }, 32.0);
         assert_eq!((d.months, d.thinning), (MONTHS.default, false));
         assert_eq!(d.temple_half_cm, TEMPLE_HALF_CM.default);
-        assert_eq!(design_bytes(&d)[DESIGN_LEN..], DEFAULT_JOURNEY);
+        assert_eq!(design_bytes(&d).1, DEFAULT_JOURNEY);
     }
 }
