@@ -623,7 +623,7 @@ fn read_strokes(payload: &[u8]) -> Result<Vec<Vec<Dab>>, &'static str> {
     if count == 0 || count * 4 > r.0.len() {
         return Err(DAMAGED);
     }
-    let mut strokes = Vec::with_capacity(count);
+    let mut strokes = Vec::new();
     let mut total = 0usize;
     for _ in 0..count {
         let flags = r.u8()?;
@@ -643,7 +643,7 @@ fn read_strokes(payload: &[u8]) -> Result<Vec<Vec<Dab>>, &'static str> {
         if n == 0 || n * 2 > r.0.len() {
             return Err(DAMAGED);
         }
-        let mut dabs = Vec::with_capacity(n);
+        let mut dabs = Vec::new();
         let (mut x, mut y) = (0i64, 0i64);
         for _ in 0..n {
             x += unzigzag(r.varint()?);
