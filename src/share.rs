@@ -787,7 +787,7 @@ fn base64url_encode(bytes: &[u8], out: &mut String) {
 /// Strict: only the alphabet, no padding, a possible length, and unused
 /// bits of the last character zero (so each byte string has one text).
 fn base64url_decode(text: &[u8]) -> Result<Vec<u8>, &'static str> {
-    let mut out = Vec::with_capacity(text.len() / 4 * 3 + 2);
+    let mut out = Vec::new();
     let (mut bits, mut n) = (0u32, 0);
     for &c in text {
         let v = ALPHABET.iter().position(|&a| a == c);
