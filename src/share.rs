@@ -179,7 +179,7 @@ pub struct Shared {
 /// refused by [`decode`].
 pub fn encode(design: &Design, strokes: &[Vec<Dab>], photo: Option<&[u8]>) -> String {
     let (fields, journey) = design_bytes(design);
-    let mut record = Vec::with_capacity(64);
+    let mut record = Vec::new();
     put_section(&mut record, TAG_DESIGN, &fields);
 
     // The quantized strokes are on the link's grids, so scaling them back
