@@ -214,8 +214,7 @@ pub fn encode(design: &Design, strokes: &[Vec<Dab>], photo: Option<&[u8]>) -> St
     let crc = crc16(&record);
     record.extend_from_slice(&crc.to_be_bytes());
 
-    let mut out = String::with_capacity(3 + record.len().div_ceil(3) * 4);
-    out.push_str("v1.");
+    let mut out = String::from("v1.");
     base64url_encode(&record, &mut out);
     out
 }
