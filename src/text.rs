@@ -84,7 +84,9 @@ pub(crate) fn push_decimal(out: &mut String, n: u64, width: usize) {
 pub(crate) fn hex16(n: u64) -> String {
     let mut out = String::with_capacity(16);
     for i in (0..16).rev() {
-        out.push(b"0123456789abcdef"[(n >> (4 * i)) as usize & 0xf] as char);
+        let d = (n >> (4 * i)) as u8 & 0xf;
+        // Known ASCII, so a one-byte push.
+        out.push((if d < 10 { b'0' + d } else { b'a' - 10 + d }) as char);
     }
     out
 }
