@@ -214,7 +214,8 @@ pub fn encode(design: &Design, strokes: &[Vec<Dab>], photo: Option<&[u8]>) -> St
     let crc = crc16(&record);
     record.extend_from_slice(&crc.to_be_bytes());
 
-    let mut out = String::from("v1.");
+    let mut out = String::new();
+    out.push_str("v1.");
     base64url_encode(&record, &mut out);
     out
 }
