@@ -604,13 +604,13 @@ fn strip_version(text: &[u8]) -> Result<&[u8], &'static str> {
     if let Some(body) = text.strip_prefix(b"v1.") {
         return Ok(body);
     }
-    let rest = text.strip_prefix(b"v").unwrap_or_default();
-    let digits = rest.iter().take_while(|c| c.is_ascii_digit()).count();
     // Any other number without a leading zero is a later version.
-    match rest.get(..digits).unwrap_or_default() {
-        [] | [b'0', ..] | b"1" => Err(NOT_A_LINK),
-        _ => Err(NEWER),
-    }
+    let newer = match text {
+        [b'v', b'1', rest @ ..] => rest.first().is_some_and(u8::is_ascii_digit),
+        [b'v', b'2'..=b'9', ..] => true,
+        _ => false,
+    };
+    Err(if newer { NEWER } else { NOT_A_LINK })
 }
 
 fn read_strokes(payload: &[u8]) -> Result<Vec<Vec<Dab>>, &'static str> {
