@@ -416,7 +416,9 @@ impl Piece for Decimal {
             out.push_str("not a number");
             return;
         }
-        let scale = 10u64.pow(decimals);
+        // `max(1)` changes nothing but shows the compiler the divisor is
+        // not 0, so the division needs no panic path.
+        let scale = 10u64.pow(decimals).max(1);
         // Beyond 2^53 the integer part is exact anyway; no engine value gets close.
         let n = (x.abs() * scale as f64).round() as u64;
         let (int, mut frac) = (n / scale, n % scale);
