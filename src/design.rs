@@ -42,16 +42,16 @@ impl Shape {
     }
     /// Parses [`Shape::name`].
     pub fn parse(s: &str) -> Result<Shape, DesignError> {
-        Shape::ALL
-            .into_iter()
-            .find(|k| k.name() == s)
-            .ok_or_else(|| {
-                DesignError::new(text!(
-                    "Unknown hairline shape \"",
-                    short(s),
-                    "\": choose classic, rounded or mature."
-                ))
-            })
+        match s {
+            "classic" => Ok(Shape::Classic),
+            "rounded" => Ok(Shape::Rounded),
+            "mature" => Ok(Shape::Mature),
+            _ => Err(DesignError::new(text!(
+                "Unknown hairline shape \"",
+                short(s),
+                "\": choose classic, rounded or mature."
+            ))),
+        }
     }
 }
 
@@ -109,11 +109,21 @@ impl core::error::Error for DesignError {}
 
 /// Shortens untrusted text before it is echoed in a message.
 pub(crate) fn short(s: &str) -> &str {
-    // The first 24 characters. `get`, not `&s[..end]`: the end is always
-    // a char boundary, but slicing's panic message would bring `core::fmt`
-    // into the wasm.
-    let end = s.char_indices().nth(24).map_or(s.len(), |(i, _)| i);
-    s.get(..end).unwrap_or(s)
+    // The first 24 characters, counted by their first bytes rather than
+    // decoded (`char_indices` costs 0.1 KB of wasm). `get`, not `&s[..i]`:
+    // the end is always a char boundary, but slicing's panic message would
+    // bring `core::fmt` into the wasm.
+    let mut chars = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        // The first byte of a character (not a UTF-8 continuation byte).
+        if b & 0xC0 != 0x80 {
+            if chars == 24 {
+                return s.get(..i).unwrap_or(s);
+            }
+            chars += 1;
+        }
+    }
+    s
 }
 
 /// A numeric range with a unit and a name, so every check and every error
@@ -315,12 +325,8 @@ impl Design {
         SESSIONS.check(self.session as f64)?;
         MONTHS.check(self.months)?;
         TEMPLE_HALF_CM.check(self.temple_half_cm)?;
-        let on_photo = |p: RelPoint| {
-            p.x.is_finite()
-                && p.y.is_finite()
-                && (-0.5..=1.5).contains(&p.x)
-                && (-0.5..=1.5).contains(&p.y)
-        };
+        // `contains` is false for NaN and infinities.
+        let on_photo = |p: RelPoint| (-0.5..=1.5).contains(&p.x) && (-0.5..=1.5).contains(&p.y);
         let [l, m, r] = self.hairline.handles;
         if !(on_photo(l) && on_photo(m) && on_photo(r) && on_photo(self.glabella)) {
             return Err(DesignError::new("A hairline handle is off the photo: drag it back onto the head, or reset the hairline."));
@@ -410,7 +416,9 @@ impl Piece for Decimal {
             out.push_str("not a number");
             return;
         }
-        let scale = 10u64.pow(decimals);
+        // `max(1)` changes nothing but shows the compiler the divisor is
+        // not 0, so the division needs no panic path.
+        let scale = 10u64.pow(decimals).max(1);
         // Beyond 2^53 the integer part is exact anyway; no engine value gets close.
         let n = (x.abs() * scale as f64).round() as u64;
         let (int, mut frac) = (n / scale, n % scale);
@@ -471,6 +479,32 @@ mod tests {
         d.hairline.handles[0].x = 0.9;
         assert!(d.validate().is_err());
         assert!(Shape::parse("<script>").unwrap_err().0.contains("classic"));
+    }
+
+    #[test]
+    fn names_parse_back() {
+        for k in Shape::ALL {
+            assert_eq!(Shape::parse(k.name()), Ok(k));
+        }
+        for e in [Edge::Soft, Edge::Defined] {
+            assert_eq!(Edge::parse(e.name()), Ok(e));
+        }
+    }
+
+    #[test]
+    fn short_keeps_the_first_24_characters() {
+        for s in [
+            "",
+            "abc",
+            "é",
+            "a🙂b",
+            &"é🙂x".repeat(9),
+            &"z".repeat(24),
+            &"z".repeat(25),
+        ] {
+            let want: String = s.chars().take(24).collect();
+            assert_eq!(short(s), want);
+        }
     }
 
     #[test]

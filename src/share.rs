@@ -111,63 +111,17 @@ const TAG_DESIGN: u8 = 0x01;
 const TAG_STROKES: u8 = 0x02;
 const TAG_PHOTO: u8 = 0x03;
 const TAG_JOURNEY: u8 = 0x04;
-
-/// The treatment-journey fields (section `0x04`, 4 bytes, only when any
-/// differs from its default): months since treatment (`u8`), thinning
-/// (`u8`, 0 or 1), temple half-width in 0.01 cm (`u16`).
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-struct Journey {
-    months: u8,
-    thinning: u8,
-    temple: u16,
-}
-
-impl Default for Journey {
-    fn default() -> Self {
-        Journey {
-            months: crate::design::MONTHS.default as u8,
-            thinning: 0,
-            temple: (crate::design::TEMPLE_HALF_CM.default * 100.0).round() as u16,
-        }
-    }
-}
-
-impl Journey {
-    fn from_design(d: &Design) -> Journey {
-        // Out-of-range values saturate here and are refused by validation.
-        Journey {
-            months: clamp(d.months.round(), 0.0, 255.0) as u8,
-            thinning: d.thinning as u8,
-            temple: clamp((d.temple_half_cm * 100.0).round(), 0.0, 65535.0) as u16,
-        }
-    }
-    fn bytes(&self) -> [u8; 4] {
-        let t = self.temple.to_le_bytes();
-        [self.months, self.thinning, t[0], t[1]]
-    }
-    fn read(payload: &[u8]) -> Result<Journey, ShareError> {
-        match payload {
-            [months, thinning @ (0 | 1), a, b] => Ok(Journey {
-                months: *months,
-                thinning: *thinning,
-                temple: u16::from_le_bytes([*a, *b]),
-            }),
-            _ => Err(ShareError::new(DAMAGED)),
-        }
-    }
-    fn apply(&self, d: &mut Design) {
-        d.months = self.months as f64;
-        d.thinning = self.thinning == 1;
-        d.temple_half_cm = self.temple as f64 / 100.0;
-    }
-}
 /// Tags from here up are optional: skipped when unknown.
 const FIRST_OPTIONAL_TAG: u8 = 0x80;
 const DESIGN_LEN: usize = 35;
+/// The journey section's payload: months since treatment `u8`, thinning
+/// `u8` (0 or 1), temple half-width `u16` in 0.01 cm.
+type Journey = [u8; 4];
+/// The journey of a default design (1 month, no thinning, 4.6 cm), which a
+/// link leaves out.
+const DEFAULT_JOURNEY: Journey = [1, 0, 0xCC, 0x01];
 const JPEG_MAGIC: [u8; 3] = [0xFF, 0xD8, 0xFF];
 
-/// Handles and glabella: the range [`Design::validate`] allows.
-const ON_PHOTO: (f64, f64) = (-0.5, 1.5);
 /// Dab centres in grid steps of 1/8192: -1..2 of the photo.
 const DAB_MIN: i64 = -8192;
 const DAB_MAX: i64 = 16384;
@@ -176,23 +130,24 @@ const DAB_STEPS: f64 = 8192.0;
 const RADIUS_STEPS: f64 = 65536.0;
 const MAX_RADIUS: u16 = 32767;
 
+// The number in the message is the cap above (a unit test checks).
+const TOO_LONG: &str = "This link is too long to be a share link from the simulator (over 655360 characters); ask the sender for a new link.";
+const EMPTY: &str = "This share link is empty: paste the whole link, including the part after #.";
 const NEWER: &str = "This link was made by a newer version of the simulator; ask for a new link or update the page.";
 const NOT_A_LINK: &str =
     "This is not a share link from the simulator: the text after # should start with \"v1.\". Copy the whole link again.";
 const DAMAGED: &str = "This link is incomplete or damaged; copy the whole link again, or ask the sender for a new one.";
 const BAD_CHARACTERS: &str = "This link is damaged: it contains characters a share link never has. Copy the whole link again, or ask the sender for a new one.";
 const BAD_CHECKSUM: &str = "This link is damaged (its checksum does not match); copy the whole link again, or ask the sender for a new one.";
+/// Brush strokes or a photo a link made by the simulator never holds:
+/// more strokes or dabs than the caps, a brush size out of range, a dab off
+/// the photo, a photo over the cap or not a JPEG.
+const BEYOND: &str = "This link holds brush strokes or a photo beyond what the simulator makes; ask the sender for a new link.";
 
 /// Why a link could not be read, as a message a person can act on. The
 /// message never repeats text from the link.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ShareError(pub String);
-
-impl ShareError {
-    fn new(message: impl Into<String>) -> Self {
-        ShareError(message.into())
-    }
-}
 
 impl fmt::Display for ShareError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -223,30 +178,43 @@ pub struct Shared {
 /// A design that fails [`Design::validate`] still encodes, and its link is
 /// refused by [`decode`].
 pub fn encode(design: &Design, strokes: &[Vec<Dab>], photo: Option<&[u8]>) -> String {
-    let mut record = Vec::with_capacity(64);
-    put_section(
-        &mut record,
-        TAG_DESIGN,
-        &Fields::from_design(design).bytes(),
-    );
+    let (fields, journey) = design_bytes(design);
+    let mut record = Vec::new();
+    put_section(&mut record, TAG_DESIGN, &fields);
 
-    let strokes = normalize_strokes(strokes);
+    // The quantized strokes are on the link's grids, so scaling them back
+    // to steps is exact.
+    let strokes = quantize_strokes(strokes);
     if !strokes.is_empty() {
-        let mut payload = Vec::new();
-        write_strokes(&strokes, &mut payload);
-        put_section(&mut record, TAG_STROKES, &payload);
+        let mut p = Vec::new();
+        put_varint(&mut p, strokes.len() as u32);
+        for s in &strokes {
+            let Some(d) = s.first() else { continue };
+            p.push(d.add as u8 | (d.scar as u8) << 1);
+            p.extend_from_slice(&((d.radius * RADIUS_STEPS) as u16).to_le_bytes());
+            put_varint(&mut p, s.len() as u32);
+            let mut prev = [0i64; 2];
+            for d in s {
+                for (prev, v) in prev.iter_mut().zip([d.x, d.y]) {
+                    let v = (v * DAB_STEPS) as i64;
+                    put_varint(&mut p, zigzag(v - *prev));
+                    *prev = v;
+                }
+            }
+        }
+        put_section(&mut record, TAG_STROKES, &p);
     }
-    if let Some(photo) = photo.filter(|p| photo_fits(p)) {
+    if let Some(photo) = photo.filter(|p| p.len() <= MAX_PHOTO_BYTES && p.starts_with(&JPEG_MAGIC))
+    {
         put_section(&mut record, TAG_PHOTO, photo);
     }
-    let journey = Journey::from_design(design);
-    if journey != Journey::default() {
-        put_section(&mut record, TAG_JOURNEY, &journey.bytes());
+    if journey != DEFAULT_JOURNEY {
+        put_section(&mut record, TAG_JOURNEY, &journey);
     }
     let crc = crc16(&record);
     record.extend_from_slice(&crc.to_be_bytes());
 
-    let mut out = String::with_capacity(3 + record.len().div_ceil(3) * 4);
+    let mut out = String::new();
     out.push_str("v1.");
     base64url_encode(&record, &mut out);
     out
@@ -257,41 +225,23 @@ pub fn encode(design: &Design, strokes: &[Vec<Dab>], photo: Option<&[u8]>) -> St
 /// (another version, bad characters, a cut or edited link, values out of
 /// range) is an error, never a panic.
 pub fn decode(fragment: &str) -> Result<Shared, ShareError> {
-    if fragment.len() > MAX_FRAGMENT_CHARS {
-        return Err(ShareError::new(text!(
-            "This link is too long to be a share link from the simulator (over ",
-            MAX_FRAGMENT_CHARS,
-            " characters); ask the sender for a new link."
-        )));
-    }
-    // ASCII only: a link is ASCII, and `str::trim`'s Unicode tables cost
-    // 0.6 KB of wasm.
-    let text = fragment.trim_ascii();
-    let text = text.strip_prefix("#").unwrap_or(text);
-    if text.is_empty() {
-        return Err(ShareError::new(
-            "This share link is empty: paste the whole link, including the part after #.",
-        ));
-    }
-    let body = strip_version(text)?;
-    let record = base64url_decode(body)?;
-    if record.len() < 2 {
-        return Err(ShareError::new(DAMAGED));
-    }
-    let (sections, crc) = record.split_at(record.len() - 2);
-    if crc16(sections) != u16::from_be_bytes([crc[0], crc[1]]) {
-        return Err(ShareError::new(BAD_CHECKSUM));
-    }
-    parse_sections(sections)
+    let shared = read(fragment.as_bytes()).map_err(|m| ShareError(m.into()))?;
+    shared.design.validate().map_err(|e| {
+        ShareError(text!(
+            "This link holds a setting the simulator does not accept: ",
+            e.0,
+            " Ask the sender for a new link."
+        ))
+    })?;
+    Ok(shared)
 }
 
 /// The design exactly as a link carries it: `decode(&encode(design, ..))`
 /// gives this design back. Idempotent; a valid design stays valid and an
 /// invalid one stays invalid. Seed, session, shape and edge are unchanged.
 pub fn quantize(design: &Design) -> Design {
-    let mut q = Fields::from_design(design).to_design();
-    Journey::from_design(design).apply(&mut q);
-    q
+    let (fields, journey) = design_bytes(design);
+    design_from(&fields, &journey)
 }
 
 /// The brush strokes exactly as a link carries them (the `strokes` of
@@ -302,12 +252,63 @@ pub fn quantize(design: &Design) -> Design {
 /// they change, and strokes beyond [`MAX_STROKES`] or [`MAX_DABS`] left out.
 /// Idempotent.
 pub fn quantize_strokes(strokes: &[Vec<Dab>]) -> Vec<Vec<Dab>> {
-    let q = normalize_strokes(strokes);
-    let mut out = Vec::with_capacity(q.len());
-    for s in &q {
-        out.push(s.to_dabs());
+    let mut out: Vec<Vec<Dab>> = Vec::new();
+    let mut total = 0;
+    for stroke in strokes {
+        // This stroke's runs go on the end of `out`, then the caps are
+        // checked run by run.
+        let first = out.len();
+        for d in stroke {
+            if !(d.x.is_finite() && d.y.is_finite() && d.radius.is_finite() && d.radius > 0.0) {
+                continue;
+            }
+            let step = |v: f64| {
+                round_within(v * DAB_STEPS, DAB_MIN as f64, DAB_MAX as f64) as i64 as f64
+                    / DAB_STEPS
+            };
+            let q = Dab {
+                x: step(d.x),
+                y: step(d.y),
+                radius: round_within(d.radius * RADIUS_STEPS, 1.0, MAX_RADIUS as f64)
+                    / RADIUS_STEPS,
+                // A scar's `add` means nothing: always true, one canonical form.
+                add: d.add || d.scar,
+                scar: d.scar,
+            };
+            let runs = out.len();
+            match out.last_mut() {
+                Some(run)
+                    if runs > first
+                        && run.last().is_some_and(|d| {
+                            (d.add, d.scar, d.radius) == (q.add, q.scar, q.radius)
+                        }) =>
+                {
+                    run.push(q)
+                }
+                _ => out.push(vec![q]),
+            }
+        }
+        let mut keep = out.len();
+        for (i, run) in out.iter().enumerate().skip(first) {
+            if i == MAX_STROKES || total + run.len() > MAX_DABS {
+                keep = i;
+                break;
+            }
+            total += run.len();
+        }
+        if keep < out.len() {
+            out.truncate(keep);
+            return out;
+        }
     }
     out
+}
+
+/// `x` rounded and limited to `lo..=hi` (NaN to `lo`). One copy of the
+/// rounding for every caller.
+#[inline(never)]
+fn round_within(x: f64, lo: f64, hi: f64) -> f64 {
+    clamp(x.round(), lo, hi)
 }
 
 // ---------------------------------------------------------------------------
@@ -321,49 +322,67 @@ struct Grid {
     /// The valid range of the value.
     lo: f64,
     hi: f64,
+    /// The first and last step whose value is within range (a unit test
+    /// checks them against `bounds`).
+    first: f64,
+    last: f64,
 }
 
-const DENSITY_GRID: Grid = Grid {
-    origin: 0.0,
-    steps: 2.0,
-    lo: DENSITY.min,
-    hi: DENSITY.max,
-};
-const SHADE_GRID: Grid = Grid {
-    origin: 0.0,
-    steps: 200.0,
-    lo: SHADE.min,
-    hi: SHADE.max,
-};
-const DOT_GRID: Grid = Grid {
-    origin: 0.0,
-    steps: 200.0,
-    lo: DOT_MM.min,
-    hi: DOT_MM.max,
-};
-const PX_GRID: Grid = Grid {
-    origin: 0.0,
-    steps: 100.0,
-    lo: PX_PER_CM.min,
-    hi: PX_PER_CM.max,
-};
+/// The grids of density, shade, dot size, photo scale and the handles'
+/// coordinates, in the order of [`design_bytes`]'s values.
+const GRIDS: [Grid; 5] = [
+    Grid {
+        origin: 0.0,
+        steps: 2.0,
+        lo: DENSITY.min,
+        hi: DENSITY.max,
+        first: 40.0,
+        last: 200.0,
+    },
+    Grid {
+        origin: 0.0,
+        steps: 200.0,
+        lo: SHADE.min,
+        hi: SHADE.max,
+        first: 40.0,
+        last: 200.0,
+    },
+    Grid {
+        origin: 0.0,
+        steps: 200.0,
+        lo: DOT_MM.min,
+        hi: DOT_MM.max,
+        first: 30.0,
+        last: 180.0,
+    },
+    Grid {
+        origin: 0.0,
+        steps: 100.0,
+        lo: PX_PER_CM.min,
+        hi: PX_PER_CM.max,
+        first: 400.0,
+        last: 40000.0,
+    },
+    COORD_GRID,
+];
+/// Handles and glabella: `-0.5 + n / 8192`, the range [`Design::validate`]
+/// allows.
 const COORD_GRID: Grid = Grid {
-    origin: ON_PHOTO.0,
+    origin: -0.5,
     steps: 8192.0,
-    lo: ON_PHOTO.0,
-    hi: ON_PHOTO.1,
+    lo: -0.5,
+    hi: 1.5,
+    first: 0.0,
+    last: 16384.0,
 };
 
 impl Grid {
-    fn value(self, n: u16) -> f64 {
-        self.at(n as f64)
-    }
-
     fn at(self, n: f64) -> f64 {
         self.origin + n / self.steps
     }
 
     /// The first and last step whose value is within range.
+    #[cfg(test)]
     fn bounds(self) -> (f64, f64) {
         let mut first = ((self.lo - self.origin) * self.steps).ceil();
         if self.at(first - 1.0) >= self.lo {
@@ -385,11 +404,12 @@ impl Grid {
     /// The nearest step, keeping a value in range in range and a value out
     /// of range out of it; `u16::MAX` (out of range on every grid) for what
     /// cannot be written, NaN included.
+    #[inline(never)]
     fn step(self, x: f64) -> u16 {
         if x.is_nan() {
             return u16::MAX;
         }
-        let (first, last) = self.bounds();
+        let (first, last) = (self.first, self.last);
         let n = ((x - self.origin) * self.steps).round();
         let n = if x < self.lo {
             n.min(first - 1.0)
@@ -398,7 +418,8 @@ impl Grid {
         } else {
             clamp(n, first, last)
         };
-        if (0.0..=u16::MAX as f64).contains(&n) {
+        // `as` saturates: past the top is `u16::MAX` too.
+        if n >= 0.0 {
             n as u16
         } else {
             u16::MAX
@@ -406,296 +427,243 @@ impl Grid {
     }
 }
 
-/// The design section, value by value.
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct Fields {
-    density: u16,
-    shade: u16,
-    dot_mm: u16,
-    px_per_cm: u16,
-    session: u8,
-    shape: Shape,
-    edge: Edge,
-    seed: u64,
-    /// Left, middle, right handle and glabella, each x then y.
-    coords: [u16; 8],
+/// Where [`design_bytes`]'s `u16` values sit: density, shade, dot size,
+/// photo scale, then the left, middle and right handle and the glabella,
+/// each `x, y`.
+const U16_AT: [usize; 12] = [0, 2, 4, 6, 19, 21, 23, 25, 27, 29, 31, 33];
+
+/// The design section's payload then the journey section's, each value
+/// rounded to its grid. Out-of-range values stay out of range (or saturate)
+/// and are refused by validation.
+fn design_bytes(d: &Design) -> ([u8; DESIGN_LEN], Journey) {
+    let [l, m, r] = d.hairline.handles;
+    let g = d.glabella;
+    let values = [
+        d.density,
+        d.shade,
+        d.dot_mm,
+        d.px_per_cm,
+        l.x,
+        l.y,
+        m.x,
+        m.y,
+        r.x,
+        r.y,
+        g.x,
+        g.y,
+    ];
+    let mut n = [0u16; 12];
+    for (i, n) in n.iter_mut().enumerate() {
+        *n = GRIDS[i.min(4)].step(values[i]);
+    }
+    // Rounding is monotonic, so the handles' order can only collapse to
+    // a tie (handles closer than a step); pull them apart again.
+    let on = |x: f64| (COORD_GRID.lo..=COORD_GRID.hi).contains(&x);
+    if on(l.x) && on(m.x) && on(r.x) && l.x < m.x && m.x < r.x {
+        let last = COORD_GRID.last as u16;
+        n[6] = n[6].max(n[4] + 1);
+        n[8] = n[8].max(n[6] + 1);
+        if n[8] > last {
+            n[8] = last;
+            n[6] = n[6].min(n[8] - 1);
+            n[4] = n[4].min(n[6] - 1);
+        }
+    }
+    let mut p = [0u8; DESIGN_LEN];
+    for (&at, n) in U16_AT.iter().zip(n) {
+        [p[at], p[at + 1]] = n.to_le_bytes();
+    }
+    p[8] = d.session;
+    p[9] = d.hairline.shape as u8;
+    p[10] = d.edge as u8;
+    for (i, b) in d.seed.to_le_bytes().into_iter().enumerate() {
+        p[11 + i] = b;
+    }
+    let months = round_within(d.months, 0.0, 255.0) as u8;
+    let [t0, t1] = (round_within(d.temple_half_cm * 100.0, 0.0, 65535.0) as u16).to_le_bytes();
+    (p, [months, d.thinning as u8, t0, t1])
 }
 
-impl Fields {
-    fn from_design(d: &Design) -> Fields {
-        let [l, m, r] = d.hairline.handles;
-        let points = [l, m, r, d.glabella];
-        let mut coords = [0u16; 8];
-        for (i, p) in points.iter().enumerate() {
-            coords[2 * i] = COORD_GRID.step(p.x);
-            coords[2 * i + 1] = COORD_GRID.step(p.y);
-        }
-        // Rounding is monotonic, so the handles' order can only collapse to
-        // a tie (handles closer than a step); pull them apart again.
-        let on = |x: f64| (ON_PHOTO.0..=ON_PHOTO.1).contains(&x);
-        if on(l.x) && on(m.x) && on(r.x) && l.x < m.x && m.x < r.x {
-            let last = COORD_GRID.bounds().1 as u16;
-            let mut n = [coords[0], coords[2], coords[4]];
-            n[1] = n[1].max(n[0] + 1);
-            n[2] = n[2].max(n[1] + 1);
-            if n[2] > last {
-                n[2] = last;
-                n[1] = n[1].min(n[2] - 1);
-                n[0] = n[0].min(n[1] - 1);
-            }
-            [coords[0], coords[2], coords[4]] = n;
-        }
-        Fields {
-            density: DENSITY_GRID.step(d.density),
-            shade: SHADE_GRID.step(d.shade),
-            dot_mm: DOT_GRID.step(d.dot_mm),
-            px_per_cm: PX_GRID.step(d.px_per_cm),
-            session: d.session,
-            shape: d.hairline.shape,
-            edge: d.edge,
-            seed: d.seed,
-            coords,
-        }
+/// The design [`design_bytes`] wrote, or a link carries (shape and edge
+/// codes already checked).
+fn design_from(p: &[u8; DESIGN_LEN], journey: &Journey) -> Design {
+    let u16_at = |at: usize| u16::from_le_bytes([p[at], p[at + 1]]) as f64;
+    let value = |i: usize| GRIDS[i.min(4)].at(u16_at(U16_AT[i]));
+    let point = |i: usize| RelPoint {
+        x: value(i),
+        y: value(i + 1),
+    };
+    let mut seed = [0u8; 8];
+    for (i, b) in seed.iter_mut().enumerate() {
+        *b = p[11 + i];
     }
-
-    fn to_design(self) -> Design {
-        let point = |i: usize| RelPoint {
-            x: COORD_GRID.value(self.coords[2 * i]),
-            y: COORD_GRID.value(self.coords[2 * i + 1]),
-        };
-        Design {
-            density: DENSITY_GRID.value(self.density),
-            shade: SHADE_GRID.value(self.shade),
-            dot_mm: DOT_GRID.value(self.dot_mm),
-            hairline: Hairline {
-                shape: self.shape,
-                handles: [point(0), point(1), point(2)],
+    Design {
+        density: value(0),
+        shade: value(1),
+        dot_mm: value(2),
+        hairline: Hairline {
+            shape: match p[9] {
+                0 => Shape::Classic,
+                1 => Shape::Rounded,
+                _ => Shape::Mature,
             },
-            edge: self.edge,
-            seed: self.seed,
-            px_per_cm: PX_GRID.value(self.px_per_cm),
-            glabella: point(3),
-            session: self.session,
-            months: crate::design::MONTHS.default,
-            thinning: false,
-            temple_half_cm: crate::design::TEMPLE_HALF_CM.default,
-        }
-    }
-
-    fn bytes(&self) -> [u8; DESIGN_LEN] {
-        let mut p = [0u8; DESIGN_LEN];
-        let mut put = |at: usize, bytes: &[u8]| {
-            for (i, &b) in bytes.iter().enumerate() {
-                p[at + i] = b;
-            }
-        };
-        let values = [self.density, self.shade, self.dot_mm, self.px_per_cm];
-        for (i, v) in values.into_iter().enumerate() {
-            put(2 * i, &v.to_le_bytes());
-        }
-        let shape = match self.shape {
-            Shape::Classic => 0,
-            Shape::Rounded => 1,
-            Shape::Mature => 2,
-        };
-        let edge = match self.edge {
-            Edge::Soft => 0,
-            Edge::Defined => 1,
-        };
-        put(8, &[self.session, shape, edge]);
-        put(11, &self.seed.to_le_bytes());
-        for (i, c) in self.coords.into_iter().enumerate() {
-            put(19 + 2 * i, &c.to_le_bytes());
-        }
-        p
-    }
-
-    fn read(payload: &[u8]) -> Result<Fields, ShareError> {
-        let p: &[u8; DESIGN_LEN] = payload.try_into().map_err(|_| Damaged)?;
-        let u16_at = |i: usize| u16::from_le_bytes([p[i], p[i + 1]]);
-        let shape = match p[9] {
-            0 => Shape::Classic,
-            1 => Shape::Rounded,
-            2 => Shape::Mature,
-            _ => return Err(ShareError::new(NEWER)),
-        };
-        let edge = match p[10] {
-            0 => Edge::Soft,
-            1 => Edge::Defined,
-            _ => return Err(ShareError::new(NEWER)),
-        };
-        let mut seed = [0u8; 8];
-        seed.copy_from_slice(&p[11..19]);
-        let mut coords = [0u16; 8];
-        for (i, c) in coords.iter_mut().enumerate() {
-            *c = u16_at(19 + 2 * i);
-        }
-        Ok(Fields {
-            density: u16_at(0),
-            shade: u16_at(2),
-            dot_mm: u16_at(4),
-            px_per_cm: u16_at(6),
-            session: p[8],
-            shape,
-            edge,
-            seed: u64::from_le_bytes(seed),
-            coords,
-        })
+            handles: [point(4), point(6), point(8)],
+        },
+        edge: if p[10] == 0 {
+            Edge::Soft
+        } else {
+            Edge::Defined
+        },
+        seed: u64::from_le_bytes(seed),
+        px_per_cm: value(3),
+        glabella: point(10),
+        session: p[8],
+        months: journey[0] as f64,
+        thinning: journey[1] == 1,
+        temple_half_cm: u16::from_le_bytes([journey[2], journey[3]]) as f64 / 100.0,
     }
 }
 
 // ---------------------------------------------------------------------------
-// Strokes
+// Reading
 
-/// A stroke on the link's grids.
-struct QStroke {
-    add: bool,
-    scar: bool,
-    radius: u16,
-    /// Centres in 1/8192 steps.
-    points: Vec<(i64, i64)>,
-}
-
-impl QStroke {
-    fn to_dabs(&self) -> Vec<Dab> {
-        let radius = self.radius as f64 / RADIUS_STEPS;
-        let mut dabs = Vec::with_capacity(self.points.len());
-        for &(x, y) in &self.points {
-            dabs.push(Dab {
-                x: x as f64 / DAB_STEPS,
-                y: y as f64 / DAB_STEPS,
-                radius,
-                add: self.add,
-                scar: self.scar,
-            });
-        }
-        dabs
+/// [`decode`] up to validation, the error a message.
+fn read(fragment: &[u8]) -> Result<Shared, &'static str> {
+    if fragment.len() > MAX_FRAGMENT_CHARS {
+        return Err(TOO_LONG);
     }
-}
+    // ASCII only: a link is ASCII, and `str::trim`'s Unicode tables cost
+    // 0.6 KB of wasm.
+    let text = fragment.trim_ascii();
+    let text = text.strip_prefix(b"#").unwrap_or(text);
+    if text.is_empty() {
+        return Err(EMPTY);
+    }
+    let record = base64url_decode(strip_version(text)?)?;
+    let Some(end) = record.len().checked_sub(2) else {
+        return Err(DAMAGED);
+    };
+    let (sections, crc) = record.split_at(end);
+    if crc16(sections).to_be_bytes() != crc {
+        return Err(BAD_CHECKSUM);
+    }
 
-fn dab_step(v: f64) -> i64 {
-    clamp((v * DAB_STEPS).round(), DAB_MIN as f64, DAB_MAX as f64) as i64
-}
-
-fn normalize_strokes(strokes: &[Vec<Dab>]) -> Vec<QStroke> {
-    let mut out: Vec<QStroke> = Vec::new();
-    let mut total = 0;
-    for stroke in strokes {
-        // This stroke's runs go on the end of `out`, then the caps are
-        // checked run by run.
-        let first = out.len();
-        for d in stroke {
-            if !(d.x.is_finite() && d.y.is_finite() && d.radius.is_finite() && d.radius > 0.0) {
-                continue;
-            }
-            let radius = clamp((d.radius * RADIUS_STEPS).round(), 1.0, MAX_RADIUS as f64) as u16;
-            let point = (dab_step(d.x), dab_step(d.y));
-            // A scar's `add` means nothing: always true, one canonical form.
-            let add = d.add || d.scar;
-            match out[first..].last_mut() {
-                Some(run) if run.add == add && run.scar == d.scar && run.radius == radius => {
-                    run.points.push(point)
+    let mut r = Reader(sections);
+    // The lowest tag the next section may have.
+    let mut next_tag = 0u16;
+    let mut design: Option<&[u8; DESIGN_LEN]> = None;
+    let mut journey = &DEFAULT_JOURNEY;
+    let mut strokes = Vec::new();
+    let mut photo = None;
+    while !r.0.is_empty() {
+        let tag = r.u8()?;
+        if (tag as u16) < next_tag {
+            return Err(DAMAGED);
+        }
+        next_tag = tag as u16 + 1;
+        let len = r.varint()? as usize;
+        let payload = r.take(len)?;
+        match tag {
+            TAG_DESIGN => {
+                let p: &[u8; DESIGN_LEN] = payload.try_into().map_err(|_| DAMAGED)?;
+                if p[9] > 2 || p[10] > 1 {
+                    return Err(NEWER);
                 }
-                _ => out.push(QStroke {
-                    add,
-                    scar: d.scar,
-                    radius,
-                    points: vec![point],
-                }),
+                design = Some(p);
             }
-        }
-        for i in first..out.len() {
-            let n = out[i].points.len();
-            if i == MAX_STROKES || total + n > MAX_DABS {
-                out.truncate(i);
-                return out;
+            TAG_STROKES => strokes = read_strokes(payload)?,
+            TAG_PHOTO => {
+                if len > MAX_PHOTO_BYTES {
+                    return Err(BEYOND);
+                }
+                if !payload.starts_with(&JPEG_MAGIC) {
+                    return Err(BEYOND);
+                }
+                photo = Some(payload.to_vec());
             }
-            total += n;
+            TAG_JOURNEY => match <&Journey>::try_from(payload) {
+                Ok(j @ [_, 0 | 1, _, _]) => journey = j,
+                _ => return Err(DAMAGED),
+            },
+            FIRST_OPTIONAL_TAG.. => {}
+            _ => return Err(NEWER),
         }
     }
-    out
+    let Some(design) = design else {
+        return Err(DAMAGED);
+    };
+    Ok(Shared {
+        design: design_from(design, journey),
+        strokes,
+        photo,
+    })
 }
 
-fn write_strokes(strokes: &[QStroke], out: &mut Vec<u8>) {
-    put_varint(out, strokes.len() as u32);
-    for s in strokes {
-        out.push(s.add as u8 | (s.scar as u8) << 1);
-        out.extend_from_slice(&s.radius.to_le_bytes());
-        put_varint(out, s.points.len() as u32);
-        let mut prev = (0i64, 0i64);
-        for &p in &s.points {
-            put_varint(out, zigzag(p.0 - prev.0));
-            put_varint(out, zigzag(p.1 - prev.1));
-            prev = p;
-        }
+/// Returns the base64 text after a `v1.` prefix.
+fn strip_version(text: &[u8]) -> Result<&[u8], &'static str> {
+    if let Some(body) = text.strip_prefix(b"v1.") {
+        return Ok(body);
     }
+    // Any other number without a leading zero is a later version.
+    let newer = match text {
+        [b'v', b'1', rest @ ..] => rest.first().is_some_and(u8::is_ascii_digit),
+        [b'v', b'2'..=b'9', ..] => true,
+        _ => false,
+    };
+    Err(if newer { NEWER } else { NOT_A_LINK })
 }
 
-fn read_strokes(payload: &[u8]) -> Result<Vec<Vec<Dab>>, ShareError> {
-    let mut r = Reader::new(payload);
+fn read_strokes(payload: &[u8]) -> Result<Vec<Vec<Dab>>, &'static str> {
+    let mut r = Reader(payload);
     let count = r.varint()? as usize;
     if count > MAX_STROKES {
-        return Err(ShareError::new(text!(
-            "This link has more than ",
-            MAX_STROKES,
-            " brush strokes, more than the simulator makes; ask the sender for a new link."
-        )));
+        return Err(BEYOND);
     }
     // Each stroke takes at least 4 bytes: flags, radius, a dab count.
-    if count == 0 || count * 4 > r.remaining() {
-        return Err(ShareError::new(DAMAGED));
+    if count == 0 || count * 4 > r.0.len() {
+        return Err(DAMAGED);
     }
-    let mut strokes = Vec::with_capacity(count);
+    let mut strokes = Vec::new();
     let mut total = 0usize;
     for _ in 0..count {
-        let (add, scar) = match r.u8()? {
-            0 => (false, false),
-            1 => (true, false),
-            3 => (true, true),
-            _ => return Err(ShareError::new(DAMAGED)),
-        };
+        let flags = r.u8()?;
+        if !matches!(flags, 0 | 1 | 3) {
+            return Err(DAMAGED);
+        }
         let radius = r.u16()?;
         if radius == 0 || radius > MAX_RADIUS {
-            return Err(ShareError::new(
-                "A brush size in this link is out of range; ask the sender for a new link.",
-            ));
+            return Err(BEYOND);
         }
         let n = r.varint()? as usize;
         if n > MAX_DABS - total {
-            return Err(ShareError::new(text!(
-                "This link has more than ",
-                MAX_DABS,
-                " brush dabs, more than the simulator makes; ask the sender for a new link."
-            )));
+            return Err(BEYOND);
         }
         total += n;
         // Each dab takes at least 2 bytes.
-        if n == 0 || n * 2 > r.remaining() {
-            return Err(ShareError::new(DAMAGED));
+        if n == 0 || n * 2 > r.0.len() {
+            return Err(DAMAGED);
         }
-        let mut points = Vec::with_capacity(n);
+        let mut dabs = Vec::new();
         let (mut x, mut y) = (0i64, 0i64);
         for _ in 0..n {
             x += unzigzag(r.varint()?);
             y += unzigzag(r.varint()?);
             if !((DAB_MIN..=DAB_MAX).contains(&x) && (DAB_MIN..=DAB_MAX).contains(&y)) {
-                return Err(ShareError::new(
-                    "A brush stroke in this link is far off the photo; ask the sender for a new link.",
-                ));
+                return Err(BEYOND);
             }
-            points.push((x, y));
+            dabs.push(Dab {
+                x: x as f64 / DAB_STEPS,
+                y: y as f64 / DAB_STEPS,
+                radius: radius as f64 / RADIUS_STEPS,
+                add: flags != 0,
+                scar: flags == 3,
+            });
         }
-        strokes.push(
-            QStroke {
-                add,
-                scar,
-                radius,
-                points,
-            }
-            .to_dabs(),
-        );
+        strokes.push(dabs);
     }
-    r.finish()?;
+    if !r.0.is_empty() {
+        return Err(DAMAGED);
+    }
     Ok(strokes)
 }
 
@@ -707,136 +675,37 @@ fn unzigzag(v: u32) -> i64 {
     (v >> 1) as i64 ^ -((v & 1) as i64)
 }
 
-// ---------------------------------------------------------------------------
-// Record
-
-fn photo_fits(photo: &[u8]) -> bool {
-    photo.len() <= MAX_PHOTO_BYTES && photo.starts_with(&JPEG_MAGIC)
-}
-
-fn put_section(out: &mut Vec<u8>, tag: u8, payload: &[u8]) {
-    out.push(tag);
-    put_varint(out, payload.len() as u32);
-    out.extend_from_slice(payload);
-}
-
-/// Returns the base64 text after a `v1.` prefix.
-fn strip_version(text: &str) -> Result<&str, ShareError> {
-    if let Some(body) = text.strip_prefix("v1.") {
-        return Ok(body);
-    }
-    // Bytes, not `str`: slicing a `str` could panic with a message that
-    // brings `core::fmt`'s char escaping and Unicode tables into the wasm.
-    let rest = text.strip_prefix("v").unwrap_or("").as_bytes();
-    let digits = rest.iter().take_while(|c| c.is_ascii_digit()).count();
-    let version = rest.get(..digits).unwrap_or_default();
-    // Any other number without a leading zero is a later version.
-    if !version.is_empty() && version[0] != b'0' && version != b"1" {
-        Err(ShareError::new(NEWER))
-    } else {
-        Err(ShareError::new(NOT_A_LINK))
-    }
-}
-
-fn parse_sections(bytes: &[u8]) -> Result<Shared, ShareError> {
-    let mut r = Reader::new(bytes);
-    let mut last_tag: Option<u8> = None;
-    let mut design = None;
-    let mut journey = Journey::default();
-    let mut strokes = Vec::new();
-    let mut photo = None;
-    while r.remaining() > 0 {
-        let tag = r.u8()?;
-        if last_tag.is_some_and(|t| tag <= t) {
-            return Err(ShareError::new(DAMAGED));
-        }
-        last_tag = Some(tag);
-        let len = r.varint()? as usize;
-        let payload = r.take(len)?;
-        match tag {
-            TAG_DESIGN => design = Some(Fields::read(payload)?.to_design()),
-            TAG_STROKES => strokes = read_strokes(payload)?,
-            TAG_JOURNEY => journey = Journey::read(payload)?,
-            TAG_PHOTO => {
-                if payload.len() > MAX_PHOTO_BYTES {
-                    return Err(ShareError::new(text!(
-                        "The photo in this link is larger than ",
-                        MAX_PHOTO_BYTES / 1024,
-                        " KB; ask the sender for a new link."
-                    )));
-                }
-                if !payload.starts_with(&JPEG_MAGIC) {
-                    return Err(ShareError::new(
-                        "The photo in this link is not a JPEG image; ask the sender for a new link.",
-                    ));
-                }
-                photo = Some(payload.to_vec());
-            }
-            t if t >= FIRST_OPTIONAL_TAG => {}
-            _ => return Err(ShareError::new(NEWER)),
-        }
-    }
-    let mut design = design.ok_or_else(|| ShareError::new(DAMAGED))?;
-    journey.apply(&mut design);
-    design.validate().map_err(|e| {
-        ShareError::new(text!(
-            "This link holds a setting the simulator does not accept: ",
-            e.0,
-            " Ask the sender for a new link."
-        ))
-    })?;
-    Ok(Shared {
-        design,
-        strokes,
-        photo,
-    })
-}
-
 /// A link cut short or holding a malformed value: [`DAMAGED`]. The
 /// [`Reader`]'s error, a unit so that its results stay as small as an
-/// `Option`; `?` turns it into the [`ShareError`].
+/// `Option`; `?` turns it into the message.
 #[derive(Debug)]
 struct Damaged;
 
-impl From<Damaged> for ShareError {
+impl From<Damaged> for &'static str {
     fn from(_: Damaged) -> Self {
-        ShareError::new(DAMAGED)
+        DAMAGED
     }
 }
 
-/// Bounds-checked reading; running out is a damaged link.
-struct Reader<'a> {
-    /// The bytes not read yet.
-    rest: &'a [u8],
-}
+/// Bounds-checked reading of the bytes not read yet; running out is a
+/// damaged link.
+struct Reader<'a>(&'a [u8]);
 
 impl<'a> Reader<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
-        Reader { rest: bytes }
-    }
-
-    fn remaining(&self) -> usize {
-        self.rest.len()
-    }
-
     fn take(&mut self, n: usize) -> Result<&'a [u8], Damaged> {
-        let (s, rest) = self.rest.split_at_checked(n).ok_or(Damaged)?;
-        self.rest = rest;
+        let (s, rest) = self.0.split_at_checked(n).ok_or(Damaged)?;
+        self.0 = rest;
         Ok(s)
     }
 
     fn u8(&mut self) -> Result<u8, Damaged> {
-        let &[b] = self.take(1)? else {
-            return Err(Damaged);
-        };
+        let (&b, rest) = self.0.split_first().ok_or(Damaged)?;
+        self.0 = rest;
         Ok(b)
     }
 
     fn u16(&mut self) -> Result<u16, Damaged> {
-        let &[a, b] = self.take(2)? else {
-            return Err(Damaged);
-        };
-        Ok(u16::from_le_bytes([a, b]))
+        Ok(u16::from_le_bytes([self.u8()?, self.u8()?]))
     }
 
     /// Unsigned LEB128, at most 32 bits, shortest form only.
@@ -854,27 +723,32 @@ impl<'a> Reader<'a> {
         }
         Err(Damaged)
     }
+}
 
-    fn finish(&self) -> Result<(), Damaged> {
-        if self.remaining() == 0 {
-            Ok(())
-        } else {
-            Err(Damaged)
-        }
-    }
+// ---------------------------------------------------------------------------
+// Writing
+
+fn put_section(out: &mut Vec<u8>, tag: u8, payload: &[u8]) {
+    out.push(tag);
+    put_varint(out, payload.len() as u32);
+    out.extend_from_slice(payload);
 }
 
 fn put_varint(out: &mut Vec<u8>, mut v: u32) {
-    while v >= 0x80 {
-        out.push((v as u8 & 0x7F) | 0x80);
+    loop {
+        let more = v >= 0x80;
+        out.push(v as u8 & 0x7F | (more as u8) << 7);
         v >>= 7;
+        if !more {
+            return;
+        }
     }
-    out.push(v as u8);
 }
 
 /// CRC-16/CCITT-FALSE: polynomial 0x1021, initial 0xFFFF, no reflection,
 /// no final xor. Catches every error burst of up to 16 bits, so every
 /// single changed character.
+#[inline(never)]
 fn crc16(bytes: &[u8]) -> u16 {
     let mut crc: u16 = 0xFFFF;
     for &b in bytes {
@@ -896,53 +770,38 @@ fn crc16(bytes: &[u8]) -> u16 {
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 fn base64url_encode(bytes: &[u8], out: &mut String) {
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
-        for i in 0..=chunk.len() {
-            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+    let (mut bits, mut n) = (0u32, 0);
+    for &b in bytes {
+        bits = bits << 8 | b as u32;
+        n += 8;
+        while n >= 6 {
+            n -= 6;
+            out.push(ALPHABET[(bits >> n & 63) as usize] as char);
         }
     }
-}
-
-fn sextet(c: u8) -> Option<u32> {
-    Some(match c {
-        b'A'..=b'Z' => c - b'A',
-        b'a'..=b'z' => c - b'a' + 26,
-        b'0'..=b'9' => c - b'0' + 52,
-        b'-' => 62,
-        b'_' => 63,
-        _ => return None,
-    } as u32)
+    if n > 0 {
+        out.push(ALPHABET[(bits << (6 - n) & 63) as usize] as char);
+    }
 }
 
 /// Strict: only the alphabet, no padding, a possible length, and unused
 /// bits of the last character zero (so each byte string has one text).
-fn base64url_decode(text: &str) -> Result<Vec<u8>, ShareError> {
-    let text = text.as_bytes();
-    if !text.iter().all(|&c| sextet(c).is_some()) {
-        return Err(ShareError::new(BAD_CHARACTERS));
-    }
-    if text.len() % 4 == 1 {
-        return Err(ShareError::new(DAMAGED));
-    }
-    let mut out = Vec::with_capacity(text.len() / 4 * 3 + 2);
-    for chunk in text.chunks(4) {
-        let mut n = 0u32;
-        for (i, &c) in chunk.iter().enumerate() {
-            n |= sextet(c).unwrap_or(0) << (18 - 6 * i);
+fn base64url_decode(text: &[u8]) -> Result<Vec<u8>, &'static str> {
+    let mut out = Vec::new();
+    let (mut bits, mut n) = (0u32, 0);
+    for &c in text {
+        let v = ALPHABET.iter().position(|&a| a == c);
+        bits = bits << 6 | v.ok_or(BAD_CHARACTERS)? as u32;
+        n += 6;
+        if n >= 8 {
+            n -= 8;
+            out.push((bits >> n) as u8);
         }
-        let bytes = n.to_be_bytes();
-        let used = chunk.len() - 1;
-        // The bits past the last whole byte must be zero.
-        if used < 3 && n & (0xFF_FFFF >> (8 * used)) != 0 {
-            return Err(ShareError::new(DAMAGED));
-        }
-        out.extend_from_slice(&bytes[1..1 + used]);
+    }
+    // One character past the last whole byte (a length of 4k + 1) cannot
+    // be; the bits past the last whole byte must be zero.
+    if n == 6 || bits & ((1 << n) - 1) != 0 {
+        return Err(DAMAGED);
     }
     Ok(out)
 }
@@ -950,6 +809,7 @@ fn base64url_decode(text: &str) -> Result<Vec<u8>, ShareError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::design::{MONTHS, TEMPLE_HALF_CM};
 
     #[test]
     fn crc_matches_the_published_check_value() {
@@ -972,11 +832,11 @@ mod tests {
             let mut s = String::new();
             base64url_encode(bytes, &mut s);
             assert_eq!(s, text);
-            assert_eq!(base64url_decode(text).unwrap(), bytes);
+            assert_eq!(base64url_decode(text.as_bytes()).unwrap(), bytes);
         }
-        assert!(base64url_decode("Zh").is_err(), "non-zero unused bits");
-        assert!(base64url_decode("Zm9vY").is_err(), "impossible length");
-        assert!(base64url_decode("Zg==").is_err(), "padding");
+        assert!(base64url_decode(b"Zh").is_err(), "non-zero unused bits");
+        assert!(base64url_decode(b"Zm9vY").is_err(), "impossible length");
+        assert!(base64url_decode(b"Zg==").is_err(), "padding");
     }
 
     #[test]
@@ -984,15 +844,13 @@ mod tests {
         for v in [0u32, 1, 127, 128, 300, 16383, 16384, u32::MAX] {
             let mut out = Vec::new();
             put_varint(&mut out, v);
-            let mut r = Reader::new(&out);
+            let mut r = Reader(&out);
             assert_eq!(r.varint().unwrap(), v);
-            assert_eq!(r.remaining(), 0);
+            assert!(r.0.is_empty());
         }
-        assert!(Reader::new(&[0x80, 0x00]).varint().is_err());
-        assert!(Reader::new(&[0xFF, 0xFF, 0xFF, 0xFF, 0x1F])
-            .varint()
-            .is_err());
-        assert!(Reader::new(&[0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01])
+        assert!(Reader(&[0x80, 0x00]).varint().is_err());
+        assert!(Reader(&[0xFF, 0xFF, 0xFF, 0xFF, 0x1F]).varint().is_err());
+        assert!(Reader(&[0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01])
             .varint()
             .is_err());
         for v in [0i64, -1, 1, -8192, 16384, 24576, -24576] {
@@ -1002,10 +860,25 @@ mod tests {
 
     #[test]
     fn grid_bounds_are_the_range_ends() {
-        assert_eq!(DENSITY_GRID.bounds(), (40.0, 200.0));
-        assert_eq!(SHADE_GRID.bounds(), (40.0, 200.0));
-        assert_eq!(DOT_GRID.bounds(), (30.0, 180.0));
-        assert_eq!(PX_GRID.bounds(), (400.0, 40000.0));
-        assert_eq!(COORD_GRID.bounds(), (0.0, 16384.0));
+        let bounds = [
+            (40.0, 200.0),
+            (40.0, 200.0),
+            (30.0, 180.0),
+            (400.0, 40000.0),
+            (0.0, 16384.0),
+        ];
+        for (grid, bounds) in GRIDS.into_iter().zip(bounds) {
+            assert_eq!(grid.bounds(), bounds);
+            assert_eq!((grid.first, grid.last), bounds);
+        }
+    }
+
+    #[test]
+    fn the_message_names_the_cap_and_the_default_journey_is_left_out() {
+        assert!(TOO_LONG.contains(&text!(" ", MAX_FRAGMENT_CHARS, " ")));
+        let d = Design::for_photo(100, 100, RelPoint { x: 0.5, y: 0.4 }, 32.0);
+        assert_eq!((d.months, d.thinning), (MONTHS.default, false));
+        assert_eq!(d.temple_half_cm, TEMPLE_HALF_CM.default);
+        assert_eq!(design_bytes(&d).1, DEFAULT_JOURNEY);
     }
 }

@@ -62,17 +62,21 @@ unsigned_piece!(u8, u16, u32, u64, usize);
 
 /// Appends `n` in decimal, with leading zeros to at least `width` digits
 /// (at most 20).
-pub(crate) fn push_decimal(out: &mut String, mut n: u64, width: usize) {
-    let mut digits = [b'0'; 20];
-    let mut start = digits.len();
-    while n > 0 {
-        start -= 1;
-        digits[start] = b'0' + (n % 10) as u8;
-        n /= 10;
+pub(crate) fn push_decimal(out: &mut String, n: u64, width: usize) {
+    // The place value of the first digit: 10^(digits - 1). Digits computed
+    // as `b'0' + d % 10` are known to be ASCII, so each push is one byte.
+    let mut place = 1u64;
+    let mut digits = 1;
+    while place <= n / 10 || digits < width.min(20) {
+        place *= 10;
+        digits += 1;
     }
-    start = start.min(digits.len() - width.clamp(1, 20));
-    for &d in &digits[start..] {
-        out.push(d as char);
+    loop {
+        out.push((b'0' + (n / place % 10) as u8) as char);
+        if place == 1 {
+            return;
+        }
+        place /= 10;
     }
 }
 
@@ -80,7 +84,9 @@ pub(crate) fn push_decimal(out: &mut String, mut n: u64, width: usize) {
 pub(crate) fn hex16(n: u64) -> String {
     let mut out = String::with_capacity(16);
     for i in (0..16).rev() {
-        out.push(b"0123456789abcdef"[(n >> (4 * i)) as usize & 0xf] as char);
+        let d = (n >> (4 * i)) as u8 & 0xf;
+        // Known ASCII, so a one-byte push.
+        out.push((if d < 10 { b'0' + d } else { b'a' - 10 + d }) as char);
     }
     out
 }
@@ -94,7 +100,7 @@ mod tests {
         for n in [0u64, 1, 9, 10, 99, 100, 4096, u32::MAX as u64, u64::MAX] {
             assert_eq!(text!(n), format!("{n}"));
             assert_eq!(hex16(n), format!("{n:016x}"));
-            for width in [1, 2, 3, 6] {
+            for width in [0, 1, 2, 3, 6, 20] {
                 let mut s = String::new();
                 push_decimal(&mut s, n, width);
                 assert_eq!(s, format!("{n:0width$}"));
