@@ -310,15 +310,12 @@ impl Engine {
         ))
     }
 
-    /// Checks a share-link fragment and returns the photo it carries, if
-    /// any (load that photo first, then call [`Engine::apply_fragment`]).
-    pub fn fragment_photo(fragment: &str) -> Result<Option<Vec<u8>>, JsError> {
-        Ok(crate::share::decode(fragment).map_err(|e| err(e.0))?.photo)
-    }
-
-    /// Applies a share link's design and brush edits to the loaded photo.
-    /// A bad link changes nothing and says why.
-    pub fn apply_fragment(&mut self, fragment: &str) -> Result<(), JsError> {
+    /// Applies a share link's design and brush edits to the loaded photo,
+    /// and returns the photo the link carries, if any (the widget reads
+    /// it, and the design, with a throwaway engine first, loads that photo,
+    /// then applies the link to it). A bad link changes nothing and says
+    /// why.
+    pub fn apply_fragment(&mut self, fragment: &str) -> Result<Option<Vec<u8>>, JsError> {
         let shared = crate::share::decode(fragment).map_err(|e| err(e.0))?;
         let p = self.preview()?;
         p.set_design(shared.design).map_err(|e| err(e.0))?;
@@ -330,7 +327,7 @@ impl Engine {
                 p.brush(stroke);
             }
         }
-        Ok(())
+        Ok(shared.photo)
     }
 
     /// Digest of the sampled dot pattern as hex: equal natively and in

@@ -106,7 +106,7 @@ class SmpPreview extends HTMLElement {
   #exporting = false;
   #seed = ''; // set by "New pattern"; kept for later photos
   #design = null; // the engine's design as last rendered
-  #Engine = null; // the engine class (for its static fragment_photo)
+  #Engine = null; // the engine class (for throwaway engines)
   #shared = null; // the share link being opened: { fragment, photo?, design? }
   #linkProblem = ''; // why the page's link could not be opened (the engine's words)
   #sentDesign = ''; // design_json of the last smp-design-change (or of the loaded photo)
@@ -260,8 +260,7 @@ class SmpPreview extends HTMLElement {
     let photo;
     let design;
     try {
-      photo = this.#Engine.fragment_photo(fragment);
-      design = this.#peek(fragment);
+      ({ photo, design } = this.#peek(fragment));
     } catch (e) {
       this.#shared = null;
       this.#linkProblem = e.message;
@@ -276,13 +275,13 @@ class SmpPreview extends HTMLElement {
     return false;
   }
 
-  /** The design a link carries, read with a throwaway engine on a blank photo. */
+  /** The photo (or undefined) and the design a link carries, read with a throwaway engine on a blank photo. */
   #peek(fragment) {
     const scratch = new this.#Engine();
     try {
       scratch.load_photo(64, 64, new Uint8Array(64 * 64 * 4).fill(200));
-      scratch.apply_fragment(fragment);
-      return JSON.parse(scratch.design_json());
+      const photo = scratch.apply_fragment(fragment);
+      return { photo, design: JSON.parse(scratch.design_json()) };
     } finally {
       scratch.free();
     }
