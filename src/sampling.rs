@@ -1055,7 +1055,7 @@ fn new_dot(p: [f64; 2], rank: f32, rng: &mut Pcg64Mcg) -> Dot {
 }
 
 /// FNV-1a digest of a pattern's exact bits (positions, ranks and jitter):
-/// the golden value that pins determinism natively and in wasm.
+/// the golden value that pins the pattern (tests/sampling.rs).
 pub fn digest(dots: &[Dot]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     let mut eat = |v: f32| {

@@ -80,17 +80,6 @@ pub(crate) fn push_decimal(out: &mut String, n: u64, width: usize) {
     }
 }
 
-/// `n` as 16 lowercase hex digits, as `format!("{n:016x}")` writes it.
-pub(crate) fn hex16(n: u64) -> String {
-    let mut out = String::with_capacity(16);
-    for i in (0..16).rev() {
-        let d = (n >> (4 * i)) as u8 & 0xf;
-        // Known ASCII, so a one-byte push.
-        out.push((if d < 10 { b'0' + d } else { b'a' - 10 + d }) as char);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,7 +88,6 @@ mod tests {
     fn pieces_read_as_format_writes_them() {
         for n in [0u64, 1, 9, 10, 99, 100, 4096, u32::MAX as u64, u64::MAX] {
             assert_eq!(text!(n), format!("{n}"));
-            assert_eq!(hex16(n), format!("{n:016x}"));
             for width in [0, 1, 2, 3, 6, 20] {
                 let mut s = String::new();
                 push_decimal(&mut s, n, width);

@@ -11,7 +11,7 @@ use crate::design::{
 use crate::photo::Rgba;
 use crate::preview::Preview;
 use crate::scalp::Dab;
-use crate::text::{hex16, text, Piece};
+use crate::text::{text, Piece};
 use wasm_bindgen::prelude::*;
 
 /// One preview in the page: a photo, its design and its frame.
@@ -328,12 +328,6 @@ impl Engine {
             }
         }
         Ok(shared.photo)
-    }
-
-    /// Digest of the sampled dot pattern as hex: equal natively and in
-    /// wasm for the same photo size, scale and seed (checked by tests).
-    pub fn pattern_digest(&mut self) -> Result<String, JsError> {
-        Ok(hex16(crate::sampling::digest(self.preview()?.dots())))
     }
 
     /// Number of brush strokes and scars undo can take back (for enabling

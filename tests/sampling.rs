@@ -192,14 +192,39 @@ fn pattern_is_pinned_by_a_golden_digest() {
 
 const GOLDEN: &str = "a8870d4c488bc047";
 
-/// The same digest is checked in the browser (tests/browser/
-/// determinism.test.mjs): wasm must sample the same dots bit for bit.
+/// The pattern the preview samples for a flat photo is pinned.
 #[test]
-fn preview_pattern_digest_matches_the_browser_golden() {
+fn preview_pattern_digest_is_pinned() {
     let photo = smp_preview::photo::Rgba::filled(160, 120, [200, 150, 130, 255]);
     let mut preview = smp_preview::preview::Preview::new(photo);
     assert_eq!(format!("{:016x}", digest(preview.dots())), PREVIEW_GOLDEN);
 }
 
-/// Golden digest of a 160x120 flat skin-tone photo's pattern.
+/// The same frame hash is checked in the browser (tests/browser/
+/// determinism.test.mjs): the shipped wasm must draw the same pixels, bit
+/// for bit (the engine uses only IEEE-exact arithmetic: +, -, *, /, sqrt).
+#[test]
+fn preview_frame_matches_the_browser_golden() {
+    let photo = smp_preview::photo::Rgba::filled(160, 120, [200, 150, 130, 255]);
+    let mut preview = smp_preview::preview::Preview::new(photo);
+    let frame = preview.render();
+    let inked = frame
+        .chunks_exact(4)
+        .filter(|p| p[..3] != [200, 150, 130])
+        .count();
+    assert!(
+        inked > 160 * 120 / 2,
+        "the flat photo is mostly inked: {inked} pixels"
+    );
+    // FNV-1a, 32 bits, over the RGBA bytes (the browser test computes the same).
+    let mut h: u32 = 0x811c_9dc5;
+    for &b in frame {
+        h = (h ^ b as u32).wrapping_mul(0x0100_0193);
+    }
+    assert_eq!(format!("{h:08x}"), PREVIEW_FRAME_GOLDEN);
+}
+
+/// FNV-1a 32 of the default-design frame of the 160x120 flat photo.
+const PREVIEW_FRAME_GOLDEN: &str = "224e2506";
+
 const PREVIEW_GOLDEN: &str = "78b32b299b5d81a3";
