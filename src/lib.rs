@@ -30,9 +30,13 @@
 //! the CLI are unchanged): std's panic machinery formats every panic
 //! message and pulls `core::fmt`, Unicode tables and panic payloads into
 //! the module, KBs of a download that a person waits for. On wasm a panic
-//! simply traps (`wasm_runtime`), the allocator is the small `lol_alloc`
-//! free list, and the few float methods `core` lacks come from `float`.
-//! Modules take `Vec`, `String` and friends from `prelude`.
+//! simply traps, the allocator is the small `lol_alloc` free list, and the
+//! few float methods `core` lacks come from `float`. Modules take `Vec`,
+//! `String` and friends from `prelude`. The shipped build goes further:
+//! `scripts/build-wasm.sh` recompiles `core` and `alloc` with the
+//! immediate-abort panic strategy, so a panic is a bare trap at its site
+//! and neither `core`'s panic formatting nor any panic message or location
+//! reaches the module.
 //!
 //! ## Size
 //!
@@ -46,11 +50,12 @@
 //! ## Panics
 //!
 //! A panic is a bug, and on wasm its message is never shown. Panics in
-//! engine code therefore carry constant messages only: a message with
-//! arguments (`assert!(.., "{k}")`, `expect`, integer `clamp`'s bounds
-//! check) keeps `core::fmt`'s padding and `Display`/`Debug` impls in the
-//! wasm even though nothing prints them. The same goes for `format!`:
-//! messages are built with `text::text!`.
+//! engine code carry constant messages only: without the shipped build's
+//! immediate abort, a message with arguments (`assert!(.., "{k}")`,
+//! `expect`, integer `clamp`'s bounds check) keeps `core::fmt`'s padding
+//! and `Display`/`Debug` impls in the wasm even though nothing prints
+//! them. `format!` would bring them back in any build: messages people
+//! read are built with `text::text!`.
 #![cfg_attr(target_arch = "wasm32", no_std)]
 #![warn(missing_docs)]
 

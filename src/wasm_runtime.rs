@@ -3,7 +3,10 @@
 
 /// A panic is a bug; on wasm it traps, which the page's JavaScript sees as
 /// a `RuntimeError` (std on wasm32-unknown-unknown aborts too, but formats
-/// the message first, which pulls `core::fmt` into the module).
+/// the message first, which pulls `core::fmt` into the module). The shipped
+/// build's `core` traps at the panic itself (immediate abort, see
+/// `scripts/build-wasm.sh`) and never calls this; a plain `cargo build
+/// --target wasm32-unknown-unknown` does.
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {
     core::arch::wasm32::unreachable()
