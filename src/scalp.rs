@@ -489,10 +489,18 @@ fn fit_head(fg: &[bool], w: usize, h: usize) -> Head {
     if ty == 0 {
         return fallback; // the head is cut off or the background is not plain
     }
+    // A row's silhouette, away from the photo's side edges; none below it.
+    let row_extent = |y: usize| {
+        if y < h {
+            extent(fg, w, y, w / 20, w - w / 20)
+        } else {
+            None
+        }
+    };
     // First guess of the radius from a shallow depth, then the median over
     // depths where the crown is still a circle.
     let guess_depth = (h / 20).max(4);
-    let Some((l, r)) = extent(fg, w, h, ty + guess_depth) else {
+    let Some((l, r)) = row_extent(ty + guess_depth) else {
         return fallback;
     };
     let hw = (r - l) as f64 / 2.0;
@@ -502,7 +510,7 @@ fn fit_head(fg: &[bool], w: usize, h: usize) -> Head {
     let mut centres = Vec::new();
     let (d_lo, d_hi) = ((0.15 * r0) as usize, (0.6 * r0) as usize);
     for depth in d_lo.max(2)..=d_hi.max(3) {
-        if let Some((l, r)) = extent(fg, w, h, ty + depth) {
+        if let Some((l, r)) = row_extent(ty + depth) {
             let hw = (r - l) as f64 / 2.0;
             let d = depth as f64;
             radii.push((hw * hw + d * d) / (2.0 * d));
@@ -525,7 +533,7 @@ fn fit_head(fg: &[bool], w: usize, h: usize) -> Head {
         let d1 = (ty as f64 + 1.0 * radius) as usize;
         let mut half = Vec::new();
         for y in d0..=d1.min(h - 1) {
-            if let Some((l, r)) = extent(fg, w, h, y) {
+            if let Some((l, r)) = row_extent(y) {
                 half.push((cx - l as f64).max(r as f64 - cx));
             }
         }
@@ -547,19 +555,17 @@ fn fit_head(fg: &[bool], w: usize, h: usize) -> Head {
     }
 }
 
-/// Extent of the silhouette in row `y` of `fg` (`w` x `h`): its leftmost
-/// and rightmost foreground pixels (skin close to the background's colour
-/// and highlights leave holes inside, so runs are not contiguous). Called
-/// per row (see "Hot loops" in the crate docs).
+/// Extent of the silhouette in row `y` of `fg` (`w` wide) between columns
+/// `x0` and `x1` (exclusive): its leftmost and rightmost foreground pixels
+/// (skin close to the background's colour and highlights leave holes
+/// inside, so runs are not contiguous). Called per row (see "Hot loops" in
+/// the crate docs).
 #[inline(never)]
-fn extent(fg: &[bool], w: usize, h: usize, y: usize) -> Option<(usize, usize)> {
-    if y >= h {
-        return None;
-    }
-    let row = &fg[y * w + w / 20..y * w + w - w / 20];
+fn extent(fg: &[bool], w: usize, y: usize, x0: usize, x1: usize) -> Option<(usize, usize)> {
+    let row = &fg[y * w + x0..y * w + x1];
     let l = row.iter().position(|&v| v)?;
     let r = row.iter().rposition(|&v| v)?;
-    Some((l + w / 20, r + w / 20))
+    Some((x0 + l, x0 + r))
 }
 
 /// The head's silhouette: in each row from the crown down to below the
@@ -577,13 +583,8 @@ fn silhouette(fg: &[bool], w: usize, h: usize, head: Head, near_crown: bool) -> 
     // rejects stray background specks.
     let mut extents: Vec<(usize, usize)> = Vec::new();
     for y in head.top as usize..=y_hi {
-        let row = &fg[y * w + x_lo..=y * w + x_hi];
-        let found = row
-            .iter()
-            .position(|&v| v)
-            .zip(row.iter().rposition(|&v| v));
-        match (found, extents.last()) {
-            (Some((l, r)), _) => extents.push((x_lo + l, x_lo + r)),
+        match (extent(fg, w, y, x_lo, x_hi + 1), extents.last()) {
+            (Some(e), _) => extents.push(e),
             (None, Some(&prev)) => extents.push(prev),
             (None, None) => extents.push((head.cx as usize, head.cx as usize)),
         }

@@ -41,6 +41,16 @@ fn snap(dabs: Vec<Dab>) -> Vec<Dab> {
         .unwrap_or_default()
 }
 
+/// Applies one stroke as its dabs say: a scar to camouflage, or a brush
+/// stroke that adds or erases scalp (a stroke's dabs are all one kind).
+fn apply_stroke(p: &mut Preview, dabs: Vec<Dab>) {
+    if dabs.first().is_some_and(|d| d.scar) {
+        p.scar(dabs);
+    } else {
+        p.brush(dabs);
+    }
+}
+
 /// Dabs from `[x0, y0, x1, y1, ...]` (relative coordinates) and a radius
 /// (fraction of the photo's width); points that are not numbers are
 /// skipped.
@@ -282,13 +292,7 @@ impl Engine {
     ) -> Result<(), JsError> {
         let dabs = dabs(&points, radius, add, scar)?;
         if !dabs.is_empty() {
-            let p = self.preview()?;
-            let dabs = snap(dabs);
-            if scar {
-                p.scar(dabs);
-            } else {
-                p.brush(dabs);
-            }
+            apply_stroke(self.preview()?, snap(dabs));
         }
         Ok(())
     }
@@ -321,11 +325,7 @@ impl Engine {
         p.set_design(shared.design).map_err(|e| err(e.0))?;
         p.clear_brush();
         for stroke in shared.strokes {
-            if stroke.first().is_some_and(|d| d.scar) {
-                p.scar(stroke);
-            } else {
-                p.brush(stroke);
-            }
+            apply_stroke(p, stroke);
         }
         Ok(shared.photo)
     }
