@@ -75,6 +75,7 @@ pub mod sampling;
 pub mod scalp;
 pub mod share;
 mod text;
+pub mod view;
 #[cfg(target_arch = "wasm32")]
 mod wasm_runtime;
 pub mod web;

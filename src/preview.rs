@@ -17,6 +17,7 @@ use crate::photo::Rgba;
 use crate::render::{Canvas, Clip, Keys, Look, Spot};
 use crate::sampling::{Dot, Pattern, Spacing};
 use crate::scalp::{skin_luma, soften, Dab, Head, ScalpMask, MAX_FORESHORTENING};
+use crate::view::View;
 
 /// Normalized radius that turns a requested density into the nested
 /// sampler's spacing: measured so that the test pattern shows 100.3, 69.6
@@ -222,6 +223,11 @@ impl Preview {
         self.mask_version += 1;
         self.shares.clear();
         self.under.clear();
+    }
+
+    /// The view of the head the photo shows.
+    pub fn view(&self) -> View {
+        View::Front
     }
 
     /// Whether eyes were found, so the hairline started from the face.
