@@ -6,6 +6,7 @@
 use crate::prelude::*;
 
 use crate::text::{push_decimal, text, Piece};
+use crate::view::View;
 use core::fmt;
 
 /// A point in relative photo coordinates: `x` in 0..1 of the width, `y` in
@@ -279,6 +280,9 @@ pub struct Design {
     /// Diffuse thinning: the person keeps their hair, and dots go between
     /// the hairs as shading under them.
     pub thinning: bool,
+    /// Which way the head faces the camera: only front and top views have
+    /// a front hairline; profiles and back views fill the scalp.
+    pub view: View,
     /// Half the distance between the temple lines ([`TEMPLE_HALF_CM`]),
     /// from the eyes when they were found.
     pub temple_half_cm: f64,
@@ -310,6 +314,7 @@ impl Design {
             session: SESSIONS.default as u8,
             months: MONTHS.default,
             thinning: false,
+            view: View::Front,
             temple_half_cm: TEMPLE_HALF_CM.default,
         };
         d.place_hairline(width, height, HAIRLINE_CM.default, Shape::Classic);

@@ -73,6 +73,9 @@ impl Spacing for HeadSpacing {
 struct PatternKey {
     seed: u64,
     px_per_cm: f64,
+    /// The box the pattern covers ([`Preview::pattern_box`], which depends
+    /// on the view).
+    area: [u32; 4],
 }
 
 /// A photo being previewed, with every cached stage.
@@ -174,7 +177,10 @@ impl Preview {
             || design.px_per_cm != old.px_per_cm
             || design.density != old.density
             || design.thinning != old.thinning
+            || design.view != old.view
         {
+            // The view also decides how far down the pattern reaches (see
+            // `pattern_box`); `pattern_to` resamples when that changed.
             // Density sets the front row's share of the full zone.
             self.shares.clear();
         }
@@ -225,9 +231,9 @@ impl Preview {
         self.under.clear();
     }
 
-    /// The view of the head the photo shows.
+    /// The view of the head the photo shows, as the design says.
     pub fn view(&self) -> View {
-        View::Front
+        self.design.view
     }
 
     /// Whether eyes were found, so the hairline started from the face.
@@ -265,11 +271,12 @@ impl Preview {
 
     /// The pattern, sampled at least as far as the dots ranked below `rank`.
     fn pattern_to(&mut self, rank: f32) -> &[Dot] {
+        let [x0, y0, x1, y1] = self.pattern_box();
         let key = PatternKey {
             seed: self.design.seed,
             px_per_cm: self.design.px_per_cm,
+            area: [x0, y0, x1, y1].map(|v| v as u32),
         };
-        let [x0, y0, x1, y1] = self.pattern_box();
         if self.pattern.as_ref().map(|p| p.0) != Some(key) {
             let origin = [x0 as f32, y0 as f32];
             self.pattern = Some((key, Pattern::new(x1 - x0, y1 - y0, origin, key.seed)));
@@ -299,12 +306,19 @@ impl Preview {
         let Head {
             cx, top, radius, ..
         } = self.head;
-        // The side hairline reaches ear level about 1.1 radii down.
+        // The side hairline reaches ear level about 1.1 radii down; seen
+        // from the side or the back, the scalp goes on to the nape, as far
+        // down as the silhouette reaches.
+        let depth = if self.design.view.shows_hairline() {
+            1.25
+        } else {
+            1.6
+        };
         [
             (cx - 1.3 * radius).max(0.0),
             (top - 0.1 * radius).max(0.0),
             (cx + 1.3 * radius).min(w),
-            (top + 1.25 * radius).min(h),
+            (top + depth * radius).min(h),
         ]
     }
 
@@ -349,7 +363,12 @@ impl Preview {
             }
             self.under = under;
         }
-        let field = HairlineField::new(&self.design, self.photo.width, self.photo.height);
+        // Profiles and back views show no front hairline: the scalp fills.
+        let field = self
+            .design
+            .view
+            .shows_hairline()
+            .then(|| HairlineField::new(&self.design, self.photo.width, self.photo.height));
         // Refilled in place: a slider step re-runs this, and a fresh vector
         // each time would leave holes in the wasm heap.
         self.shares
@@ -359,7 +378,9 @@ impl Preview {
                 Some(true) => (1.0, 0.0),
                 Some(false) => (0.0, 0.0),
                 None if u.mask > 0.0 => {
-                    let (share, front) = field.share(d.x as f64, d.y as f64);
+                    let (share, front) = field
+                        .as_ref()
+                        .map_or((1.0, 0.0), |f| f.share(d.x as f64, d.y as f64));
                     (u.mask * share * u.skin, front)
                 }
                 None => (0.0, 0.0),

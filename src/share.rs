@@ -22,8 +22,10 @@
 //! | `0x02` | brush strokes                   | only when there are strokes  |
 //! | `0x03` | photo: the JPEG bytes as-is     | only when the person opted in|
 //! | `0x04` | journey: months since treatment | only when any differs from   |
-//! |        | u8, thinning u8, temple half-   | its default (1 month, no     |
-//! |        | width u16 in 0.01 cm            | thinning, 4.6 cm)            |
+//! |        | u8, thinning (bit 0) and view   | its default (1 month, no     |
+//! |        | (bits 1-3: front, top, left,    | thinning, front view,        |
+//! |        | right, back) u8, temple half-   | 4.6 cm)                      |
+//! |        | width u16 in 0.01 cm            |                              |
 //!
 //! The design section, each value a whole number of grid steps:
 //!
@@ -94,6 +96,7 @@ use core::fmt;
 use crate::design::{Design, Edge, Hairline, RelPoint, Shape, DENSITY, DOT_MM, PX_PER_CM, SHADE};
 use crate::order::clamp;
 use crate::scalp::Dab;
+use crate::view::View;
 
 /// The format version this module writes and reads.
 pub const VERSION: u32 = 1;
@@ -481,7 +484,7 @@ fn design_bytes(d: &Design) -> ([u8; DESIGN_LEN], Journey) {
     }
     let months = round_within(d.months, 0.0, 255.0) as u8;
     let [t0, t1] = (round_within(d.temple_half_cm * 100.0, 0.0, 65535.0) as u16).to_le_bytes();
-    (p, [months, d.thinning as u8, t0, t1])
+    (p, [months, d.thinning as u8 | (d.view as u8) << 1, t0, t1])
 }
 
 /// The design [`design_bytes`] wrote, or a link carries (shape and edge
@@ -519,7 +522,8 @@ fn design_from(p: &[u8; DESIGN_LEN], journey: &Journey) -> Design {
         glabella: point(10),
         session: p[8],
         months: journey[0] as f64,
-        thinning: journey[1] == 1,
+        thinning: journey[1] & 1 == 1,
+        view: View::ALL[(journey[1] >> 1) as usize],
         temple_half_cm: u16::from_le_bytes([journey[2], journey[3]]) as f64 / 100.0,
     }
 }
@@ -582,7 +586,7 @@ fn read(fragment: &[u8]) -> Result<Shared, &'static str> {
                 photo = Some(payload.to_vec());
             }
             TAG_JOURNEY => match <&Journey>::try_from(payload) {
-                Ok(j @ [_, 0 | 1, _, _]) => journey = j,
+                Ok(j @ [_, 0..=9, _, _]) => journey = j,
                 _ => return Err(DAMAGED),
             },
             FIRST_OPTIONAL_TAG.. => {}

@@ -12,6 +12,7 @@ use crate::photo::Rgba;
 use crate::preview::Preview;
 use crate::scalp::Dab;
 use crate::text::{text, Piece};
+use crate::view::View;
 use wasm_bindgen::prelude::*;
 
 /// One preview in the page: a photo, its design and its frame.
@@ -177,8 +178,9 @@ impl Engine {
 
     /// Sets a control that takes text: "shape" (a hairline preset:
     /// "classic", "rounded" or "mature", keeping the hairline's height),
-    /// "edge" ("soft" or "defined") or "seed" (the pattern number as
-    /// decimal text: a u64 does not survive a JavaScript number).
+    /// "edge" ("soft" or "defined"), "view" ("front", "top", "left",
+    /// "right" or "back") or "seed" (the pattern number as decimal text: a
+    /// u64 does not survive a JavaScript number).
     pub fn set_text(&mut self, name: &str, value: &str) -> Result<(), JsError> {
         self.edit(|d, w, h| {
             match name {
@@ -188,6 +190,11 @@ impl Engine {
                     d.place_hairline(w, h, cm, shape);
                 }
                 "edge" => d.edge = Edge::parse(value)?,
+                "view" => {
+                    d.view = View::parse(value).ok_or_else(|| {
+                        DesignError::new("Choose front, top, left, right or back.")
+                    })?
+                }
                 "seed" => {
                     d.seed = value.trim_ascii().parse().map_err(|_| {
                         DesignError::new("The pattern number must be a whole number.")
@@ -265,6 +272,9 @@ impl Engine {
             decimal(d.months, 6),
             ",\"thinning\":",
             d.thinning,
+            ",\"view\":\"",
+            d.view.name(),
+            "\"",
             ",\"seed\":\"",
             d.seed,
             "\",\"px_per_cm\":",

@@ -15,6 +15,7 @@ use smp_preview::share::{
     decode, encode, quantize, quantize_strokes, ShareError, Shared, MAX_DABS, MAX_FRAGMENT_CHARS,
     MAX_PHOTO_BYTES, MAX_STROKES,
 };
+use smp_preview::view::View;
 
 const NEWER: &str = "newer version";
 /// Brush strokes or a photo out of range or over a cap.
@@ -247,6 +248,8 @@ fn random_design(rng: &mut Pcg64Mcg) -> Design {
     d.session = rng.random_range(1..=4);
     d.hairline.shape = pick(rng, &Shape::ALL);
     d.edge = pick(rng, &[Edge::Soft, Edge::Defined]);
+    d.view = pick(rng, &View::ALL);
+    d.thinning = rng.random();
     let any = rng.random();
     d.seed = pick(rng, &[0, 1, u64::MAX, 1 << 63, any]);
     let gap = if rng.random_bool(0.2) { 1e-6 } else { 0.3 };
@@ -310,6 +313,8 @@ fn every_field_round_trips() {
     d.session = 2;
     d.hairline.shape = Shape::Mature;
     d.edge = Edge::Defined;
+    d.view = View::Back;
+    d.thinning = true;
     d.seed = u64::MAX;
     d.glabella = RelPoint {
         x: 0.51234,

@@ -5,15 +5,16 @@
 //! smp-render PHOTO -o OUT.png [--density N] [--shade S] [--dot-mm D]
 //!            [--hairline-cm H] [--shape classic|rounded|mature]
 //!            [--edge soft|defined] [--session 1-4] [--months 0-72]
-//!            [--thinning on|off] [--seed N]
+//!            [--thinning on|off] [--view front|top|left|right|back] [--seed N]
 //!            [--scale PX_PER_CM] [--dots FILE.csv]
 //! ```
 use smp_preview::design::{Edge, Shape};
 use smp_preview::photo::Rgba;
 use smp_preview::preview::Preview;
+use smp_preview::view::View;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: smp-render PHOTO -o OUT.png [--density DOTS_PER_CM2] [--shade 0.2-1] [--dot-mm MM] [--hairline-cm CM] [--shape classic|rounded|mature] [--edge soft|defined] [--session 1-4] [--months 0-72] [--thinning on|off] [--seed N] [--scale PX_PER_CM] [--dots FILE.csv]";
+const USAGE: &str = "usage: smp-render PHOTO -o OUT.png [--density DOTS_PER_CM2] [--shade 0.2-1] [--dot-mm MM] [--hairline-cm CM] [--shape classic|rounded|mature] [--edge soft|defined] [--session 1-4] [--months 0-72] [--thinning on|off] [--view front|top|left|right|back] [--seed N] [--scale PX_PER_CM] [--dots FILE.csv]";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -91,6 +92,11 @@ fn run(args: Vec<String>) -> Result<(), String> {
                     .map_err(|_| format!("--seed takes a whole number, got \"{v}\""))?
             }
             "--scale" => design.px_per_cm = num()?,
+            "--view" => {
+                design.view = View::parse(v).ok_or_else(|| {
+                    format!("--view takes front, top, left, right or back, got \"{v}\"")
+                })?
+            }
             other => return Err(format!("unknown option {other}\n{USAGE}")),
         }
     }
