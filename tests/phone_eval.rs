@@ -171,6 +171,9 @@ struct Outcome {
     covered: f64,
     hairline_cm: Option<f64>,
     seen_view: View,
+    eyes: bool,
+    /// The head found: centre x, top, crown radius (pixels).
+    head: (f64, f64, f64),
 }
 
 /// One photo's scores: the automatic preview, and the preview after the
@@ -251,6 +254,11 @@ fn outcome(preview: &mut Preview, t: &Truth) -> Outcome {
         covered: covered_px as f64 / scalp_px.max(1) as f64,
         hairline_cm,
         seen_view: design.view,
+        eyes: preview.face_found(),
+        head: {
+            let h = preview.head();
+            (h.cx, h.top, h.radius)
+        },
     }
 }
 
@@ -356,16 +364,17 @@ fn report(scores: &[Score]) -> String {
     out.push_str("\nAfter the person corrects the view (one tap):\n\n");
     summary(&mut out, scores, |s| &s.corrected);
     out.push_str("\nPer photo, automatic preview:\n\n");
-    out.push_str("| photo | view (seen) | dots | outside | on face | covered | hairline error |\n");
-    out.push_str("|---|---|---|---|---|---|---|\n");
+    out.push_str("| photo | view (seen) | eyes found | dots | outside | on face | covered | hairline error |\n");
+    out.push_str("|---|---|---|---|---|---|---|---|\n");
     for s in scores {
         let o = &s.auto;
         let _ = writeln!(
             out,
-            "| {} | {} ({}) | {} | {:.1}% | {:.1}% | {:.0}% | {} |",
+            "| {} | {} ({}) | {} | {} | {:.1}% | {:.1}% | {:.0}% | {} |",
             s.photo,
             s.view,
             o.seen_view.name(),
+            if o.eyes { "yes" } else { "no" },
             o.dots,
             100.0 * o.outside,
             100.0 * o.on_face,
@@ -420,6 +429,28 @@ fn phone_photos_meet_the_floors() {
     let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("target");
     let _ = std::fs::create_dir_all(&target);
     std::fs::write(target.join("phone-eval.md"), &table).unwrap();
+    // The same per photo, for scripts: scores before and after the view fix
+    // and the head found.
+    let mut csv = String::from("photo,view,outside,on_face,covered,outside_fixed,on_face_fixed,covered_fixed,head_cx,head_top,head_radius\n");
+    for s in &scores {
+        let (a, c) = (&s.auto, &s.corrected);
+        let _ = writeln!(
+            csv,
+            "{},{},{:.4},{:.4},{:.4},{:.4},{:.4},{:.4},{:.1},{:.1},{:.1}",
+            s.photo,
+            s.view,
+            a.outside,
+            a.on_face,
+            a.covered,
+            c.outside,
+            c.on_face,
+            c.covered,
+            a.head.0,
+            a.head.1,
+            a.head.2
+        );
+    }
+    std::fs::write(target.join("phone-eval.csv"), csv).unwrap();
     println!("{table}");
     let t = tally(
         scores.iter().filter(|s| s.photo.starts_with("phone/")),
