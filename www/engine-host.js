@@ -3,13 +3,11 @@
 // while the engine works, else on the page (the same engine-core.js, one
 // request after another, as before).
 //
-//   const engine = await startEngine(module, workerUrl, loadGlue);
+//   const engine = await startEngine(module, new URL('./', import.meta.url));
 //   const answer = await engine.request({ calls: [['set', 'density', 50]], render: true });
 //   engine.kind  // 'worker' or 'page'
 //
 // See engine-core.js for requests and answers.
-
-import { EngineCore } from './engine-core.js';
 
 /** Resolves once the page has painted (a status just set is on screen). */
 export const painted = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r)));
@@ -55,58 +53,59 @@ class PageEngine {
   }
 }
 
+/** The page fallback's module (engine-page.js), imported by URL so that dist/'s bundle leaves it a file of its own. */
+let pageModule = null;
+
 /**
- * A new worker running the engine on `module` (a compiled WebAssembly.Module),
- * or null where none can start (a CSP that refuses it, a browser without
- * module workers).
+ * A new worker running the engine on the compiled wasm `compiled` (a
+ * promise: the worker starts, and loads its script, while the wasm
+ * compiles), or null where none can start (a CSP that refuses it, a
+ * browser without module workers). Rejects when the wasm does not compile.
  */
-function spawn(module, url) {
-  // A worker script must be same-origin; one on another origin (the widget on a
-  // CDN) is imported by a blob: worker instead, which needs CORS and a CSP
-  // that allows blob: workers (else the engine runs on the page).
-  const tries =
-    url.origin === location.origin
-      ? [() => new Worker(url, { type: 'module' })]
-      : [() => new Worker(URL.createObjectURL(new Blob([`import ${JSON.stringify(url.href)};`], { type: 'text/javascript' })), { type: 'module' })];
-  return new Promise((resolve) => {
-    const next = (i) => {
-      if (i >= tries.length) return resolve(null);
-      let worker;
-      try {
-        worker = tries[i]();
-      } catch {
-        return next(i + 1);
-      }
-      const give = (w) => {
-        worker.onmessage = worker.onerror = null;
-        resolve(w);
-      };
-      worker.onmessage = ({ data }) => {
-        if (data.ready) give(worker);
-        else {
-          worker.terminate();
-          give(null); // the engine itself failed: the page will not do better
-        }
-      };
-      worker.onerror = (e) => {
-        e.preventDefault?.();
-        worker.terminate();
-        next(i + 1);
-      };
-      worker.postMessage({ module });
+async function spawn(compiled, url) {
+  let worker = null;
+  try {
+    // A worker script must be same-origin; one on another origin (the widget on a
+    // CDN) is imported by a blob: worker instead, which needs CORS and a CSP
+    // that allows blob: workers (else the engine runs on the page).
+    const script =
+      url.origin === location.origin ? url : URL.createObjectURL(new Blob([`import ${JSON.stringify(url.href)};`], { type: 'text/javascript' }));
+    worker = new Worker(script, { type: 'module' });
+  } catch {
+    await compiled;
+    return null;
+  }
+  const started = new Promise((resolve) => {
+    const give = (w) => {
+      worker.onmessage = worker.onerror = null;
+      if (!w) worker.terminate();
+      resolve(w);
     };
-    next(0);
+    // { ready } once the engine runs; { failed } if it could not start (the page will not do better).
+    worker.onmessage = ({ data }) => give(data.ready ? worker : null);
+    worker.onerror = (e) => {
+      e.preventDefault?.();
+      give(null);
+    };
   });
+  let module;
+  try {
+    module = await compiled;
+  } catch (e) {
+    worker.terminate();
+    throw e;
+  }
+  worker.postMessage({ module });
+  return started;
 }
 
 /**
- * The engine for one widget: `module` is the compiled wasm, `workerUrl`
- * engine-worker.js, `page()` resolves to { mod, memory } (the wasm-bindgen
- * glue initialised on the page) for when no worker can start.
+ * The engine for one widget: `compiled` is (a promise of) the compiled wasm,
+ * `base` the folder of engine-worker.js and engine-page.js.
  */
-export async function startEngine(module, workerUrl, page) {
-  const worker = typeof Worker === 'function' ? await spawn(module, workerUrl) : null;
+export async function startEngine(compiled, base) {
+  const worker = typeof Worker === 'function' ? await spawn(compiled, new URL('engine-worker.js', base)) : null;
   if (worker) return new WorkerEngine(worker);
-  const { mod, memory } = await page();
-  return new PageEngine(new EngineCore(mod, memory, painted));
+  pageModule ??= import(new URL('engine-page.js', base).href);
+  return new PageEngine(await (await pageModule).pageCore(await compiled));
 }

@@ -35,10 +35,8 @@ const DEFAULT_SAMPLE = new URL('assets/sample-01.jpg', HERE).href;
 // The engine is compiled once per page, on first use, relative to this file
 // (the compiled module is shared by every widget); each widget runs its own
 // engine in a Web Worker (engine-host.js) or, where none can start, on the
-// page. The glue's path is a literal so that dist/'s bundler folds it into
-// the bundle for the page fallback.
+// page.
 const WASM_URL = new URL('pkg/smp_preview_bg.wasm', HERE);
-const WORKER_URL = new URL('engine-worker.js', HERE);
 let modulePromise = null;
 function compileEngine() {
   modulePromise ??= (async () => {
@@ -53,15 +51,6 @@ function compileEngine() {
     }
   })();
   return modulePromise;
-}
-let pageEngine = null;
-function loadOnPage(module) {
-  pageEngine ??= (async () => {
-    const mod = await import('./pkg/smp_preview.js');
-    const wasm = await mod.default({ module_or_path: module });
-    return { mod, memory: wasm.memory };
-  })();
-  return pageEngine;
 }
 
 /** A CSP violation of WebAssembly seen on this page (set by the listener below). */
@@ -244,8 +233,7 @@ class SmpPreview extends HTMLElement {
     // Fetch the sample while the engine compiles (unless a link may bring its own photo).
     const sample = this.#readLink() ? null : this.#startSample();
     try {
-      const module = await compileEngine();
-      this.#engine = await startEngine(module, WORKER_URL, () => loadOnPage(module));
+      this.#engine = await startEngine(compileEngine(), HERE);
       this.stats.engine = this.#engine.kind;
       performance.mark('smp-engine-ready'); // startup milestones, for the benchmark and the browser's profiler
     } catch (e) {
@@ -722,7 +710,8 @@ class SmpPreview extends HTMLElement {
     const stale = () => token !== this.#loadToken && (decoded.full.close(), true);
     try {
       // A copy goes to the engine: the page keeps the pixels for the 'before' canvas.
-      await this.#call('load_photo', working.width, working.height, working.data.buffer.slice(0));
+      const copy = working.data.buffer.slice(0);
+      must(await this.#send([['load_photo', working.width, working.height, copy]], false, [copy]));
       performance.mark('smp-photo-loaded');
     } catch (e) {
       if (stale()) return false;
