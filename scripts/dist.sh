@@ -6,11 +6,13 @@
 #      older than the Rust sources;
 #   2. copies www/ into a fresh dist/, leaving out test-only and editor files
 #      and the JavaScript modules;
-#   3. bundles and minifies the JavaScript with esbuild: the widget, the
-#      modules it imports and the wasm-bindgen glue become one
-#      dist/smp-preview.js (same name, so the embed snippet is the same); the
-#      glue runs, and fetches the wasm, only when a widget comes into view;
-#      the page scripts and stylesheets are minified in place;
+#   3. bundles and minifies the JavaScript with esbuild: the widget and the
+#      modules it imports become one dist/smp-preview.js (same name, so the
+#      embed snippet is the same); the engine's worker (engine-core.js and
+#      the wasm-bindgen glue) one dist/engine-worker.js, started, and the
+#      wasm fetched, only when a widget comes into view; engine-page.js, the
+#      same engine for the page where no worker can start, likewise; the
+#      page scripts and stylesheets are minified in place;
 #   4. writes dist/README.txt (upload, .wasm content type, both embeds).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -35,11 +37,17 @@ mkdir -p dist
   ! -name '*.test.*' ! -name '*.spec.*' ! -name 'test-*' ! -path '*/fixtures/*' ! -name '*.js' -print0) |
   tar -C www --null -T - -cf - | tar -C dist -xf -
 
-# The widget: one file, its imports and the glue included; the glue's
-# `import(...)` stays lazy, so the engine is still fetched only when a widget
-# is in view.
+# The widget: one file, its imports included (engine-page.js, imported by
+# URL, stays a file of its own).
 "$ESBUILD" www/smp-preview.js --bundle --minify --format=esm --target=es2022 \
   --legal-comments=none --log-level=warning --outfile=dist/smp-preview.js
+# The engine's worker: its own bundle (engine-core.js and the glue), fetched
+# by each widget as it starts its engine; and the same engine for the page,
+# fetched only where no worker can start.
+for f in engine-worker.js engine-page.js; do
+  "$ESBUILD" "www/$f" --bundle --minify --format=esm --target=es2022 \
+    --legal-comments=none --log-level=warning --outfile="dist/$f"
+done
 # Scripts that run on their own, and the stylesheets: minified as they are.
 for f in embed.js clinic-example.js; do
   "$ESBUILD" "www/$f" --minify --target=es2022 --log-level=warning --outfile="dist/$f"
@@ -48,11 +56,11 @@ for f in smp-preview.css index.css embed.css clinic-example.css; do
   "$ESBUILD" "www/$f" --minify --log-level=warning --outfile="dist/$f"
 done
 
-# The glue is in the bundle: the page no longer preloads it.
+# The glue is in the worker's bundle: the page never preloads it.
 sed -i '/rel="modulepreload" href="pkg\/smp_preview.js"/d' dist/index.html
 grep -q 'modulepreload' dist/index.html && { echo "dist.sh: dist/index.html still preloads the glue" >&2; exit 1; }
 
-for f in index.html embed.html smp-preview.js smp-preview.css pkg/smp_preview_bg.wasm assets/sample-01.jpg; do
+for f in index.html embed.html smp-preview.js engine-worker.js engine-page.js smp-preview.css pkg/smp_preview_bg.wasm assets/sample-01.jpg; do
   [ -s "dist/$f" ] || { echo "dist.sh: dist/$f is missing" >&2; exit 1; }
 done
 
@@ -82,24 +90,44 @@ EMBED 1: directly in your page (two lines)
     <script type="module" src="/smp/smp-preview.js"></script>
     <smp-preview cta-label="Book a consultation" cta-href="/contact"></smp-preview>
 
-The widget finds its engine next to smp-preview.js. If your page sends a
-Content-Security-Policy, it needs script-src 'wasm-unsafe-eval' (and the
-folder's origin in script-src/connect-src if it is on another domain).
-If you cannot allow that, use embed 2.
+The widget finds its engine (pkg/) and its worker (engine-worker.js) next
+to smp-preview.js. If your page sends a Content-Security-Policy, it needs
+script-src 'wasm-unsafe-eval'; without it the visitor reads "The preview
+can't start on this page" and the browser's console tells you what to add.
+On another domain than your page (a CDN, smp.yourclinic.example), that host
+must send CORS headers (Access-Control-Allow-Origin: your site's origin,
+or *) for smp-preview.js, engine-worker.js, engine-page.js and pkg/, and your CSP needs its
+origin in script-src and connect-src, plus worker-src blob: (browsers start
+workers only from the page's own origin; without it the engine runs on the
+page and pauses it briefly after each photo). Uploading this folder to your
+own site (/smp/) needs none of that. If you cannot allow wasm, use embed 2.
 
-EMBED 2: in an iframe (two lines)
----------------------------------
-    <iframe src="https://smp.yourclinic.example/embed.html?parent-origin=https://www.yourclinic.example" title="Scalp micropigmentation preview" width="100%" height="980" loading="lazy" allow="clipboard-write; web-share"></iframe>
-    <script src="/js/smp-events.js"></script>   <!-- optional: your own listener, see below -->
+EMBED 2: in an iframe that sizes itself (two lines and a small script)
+----------------------------------------------------------------------
+    <iframe id="smp-frame" src="https://smp.yourclinic.example/embed.html?parent-origin=https://www.yourclinic.example" title="Scalp micropigmentation preview" width="100%" height="980" allow="clipboard-write; web-share"></iframe>
+    <script src="/js/smp-events.js"></script>
 
-The iframe page sends the widget's events to your page with postMessage,
-only to the origin given as parent-origin (write it exactly: scheme, host
-and port, no path). In your own script:
+The iframe page sends its content height and the widget's events to your
+page with postMessage, only to the origin given as parent-origin (write it
+exactly: scheme, host and port, no path), as
+{ source: 'smp-preview', type, detail }. /js/smp-events.js sizes the
+iframe and receives the events:
 
+    // smp-events.js: sizes the iframe to the widget and receives its events.
+    const smpFrame = document.getElementById('smp-frame');
     window.addEventListener('message', (e) => {
       if (e.origin !== 'https://smp.yourclinic.example' || e.data?.source !== 'smp-preview') return;
-      console.log(e.data.type, e.data.detail.design); // smp-design-change, smp-export, smp-share, smp-cta-click
+      if (e.data.type === 'smp-resize') {
+        smpFrame.style.height = `${e.data.detail.height}px`; // the widget's whole height: no scroll bar inside
+      } else {
+        console.log(e.data.type, e.data.detail.design); // smp-design-change, smp-export, smp-share, smp-cta-click
+      }
     });
+
+If your page sends a Content-Security-Policy, allow the frame with
+frame-src (default-src alone blocks it); the page itself needs no
+'wasm-unsafe-eval':
+    Content-Security-Policy: default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; frame-src https://smp.yourclinic.example
 
 More settings go in the iframe's address: density, shade, hairline,
 controls, cta-label, cta-href, brand (a colour, %23 for #), radius, font.
@@ -107,6 +135,8 @@ controls, cta-label, cta-href, brand (a colour, %23 for #), radius, font.
 WHAT IS IN HERE
 ---------------
   smp-preview.js, smp-preview.css         the widget (bundled and minified)
+  engine-worker.js                         the engine's Web Worker (keeps the page responsive)
+  engine-page.js                           the engine on the page, where no worker can start
   pkg/                                     the engine (WebAssembly)
   assets/                                  the sample photo (CC BY 4.0, see ATTRIBUTION.txt)
   index.html                               the simulator as a page of its own

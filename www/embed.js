@@ -12,8 +12,9 @@
 //   { source: 'smp-preview', type, detail }
 // addressed to parent-origin only: a page of any other origin framing this
 // one receives nothing. Without parent-origin nothing is forwarded. The
-// photo is never in an event, so never in a message. A 'smp-resize'
-// message ({ height }) lets the host size the iframe to its content.
+// photo is never in an event, so never in a message. An 'smp-resize'
+// message (detail: { height }, the page's content height in CSS px) lets the
+// host size the iframe to the widget (README: "In an iframe").
 
 const EVENTS = ['smp-design-change', 'smp-export', 'smp-share', 'smp-cta-click'];
 const params = new URLSearchParams(location.search);
@@ -77,7 +78,10 @@ if (forward) {
   }
   let last = 0;
   new ResizeObserver(() => {
-    const height = Math.ceil(document.documentElement.scrollHeight);
-    if (height !== last) post({ type: 'smp-resize', height: (last = height) });
-  }).observe(document.body);
+    // The content's height, not the scroll height (which is never less than the iframe's own).
+    const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+    if (height === last) return;
+    last = height;
+    post({ type: 'smp-resize', detail: { height }, height }); // `height` also at the top, as before
+  }).observe(document.documentElement);
 }

@@ -1,20 +1,18 @@
 // The export: the same dots drawn over the full-resolution photo, encoded
-// by the browser and saved through a temporary download link. Re-encoding
-// through a canvas carries no EXIF (so no GPS or camera details) over.
+// by the browser (engine-core.js) and saved through a temporary download
+// link. Re-encoding through a canvas carries no EXIF (so no GPS or camera
+// details) over.
 
-/** PNG or JPEG blob (`type`) of the design rendered over `full` (an ImageBitmap). */
+/**
+ * PNG or JPEG blob (`type`) of the design rendered over `full` (an
+ * ImageBitmap), made by the engine (engine-host.js: in its worker, so the
+ * page does not freeze while a large photo is drawn and encoded).
+ */
 export async function exportImage(engine, full, type) {
-  const canvas = document.createElement('canvas');
-  canvas.width = full.width;
-  canvas.height = full.height;
-  const ctx = canvas.getContext('2d');
-  ctx.drawImage(full, 0, 0);
-  const image = ctx.getImageData(0, 0, full.width, full.height);
-  image.data.set(engine.render_full(full.width, full.height, image.data));
-  ctx.putImageData(image, 0, 0);
-  return new Promise((resolve, reject) =>
-    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the browser could not encode it'))), type, 0.92),
-  );
+  const copy = await createImageBitmap(full); // the engine takes (and closes) a copy; the page keeps `full`
+  const { results } = await engine.request({ calls: [['export', copy, type]] }, [copy]);
+  if ('error' in results[0]) throw new Error(results[0].error);
+  return results[0].value;
 }
 
 /** Downloads `blob` as `name` through an <a download> appended to `parent` for the click. */

@@ -76,10 +76,12 @@ export class Journey {
     if (!pending.has('thinning') && typeof d.thinning === 'boolean') this.#thinning.checked = d.thinning;
   }
 
-  /** Carries the person's choices over to a newly loaded photo. */
-  apply(engine) {
-    engine.set('months', this.#current);
-    engine.set('thinning', this.#thinning.checked ? 1 : 0);
+  /** The engine calls that carry the person's choices over to a newly loaded photo. */
+  calls() {
+    return [
+      ['set', 'months', this.#current],
+      ['set', 'thinning', this.#thinning.checked ? 1 : 0],
+    ];
   }
 
   #show(m) {

@@ -26,28 +26,54 @@ import { Journey, NO_FACE } from './journey.js';
 import { SLIDERS, HAIRLINE, TEMPLATE, CONTROL_GROUPS } from './template.js';
 import { exportImage, saveBlob } from './export.js';
 import { linkPhoto, workingSize, shareOrDownload, copyText, kb } from './share.js';
+import { startEngine, painted } from './engine-host.js';
+import { TouchGuard } from './touch.js';
 
 const HERE = new URL('./', import.meta.url);
 const DEFAULT_SAMPLE = new URL('assets/sample-01.jpg', HERE).href;
 
-// One engine module per page, loaded on first use relative to this file. The
-// path is a literal so that dist/'s bundler folds the glue into the bundle
-// (one file, 0.3 KB less gzip); the wasm itself is still fetched only here.
-let enginePromise = null;
-function loadEngine() {
-  enginePromise ??= (async () => {
-    const mod = await import('./pkg/smp_preview.js');
-    const wasm = await mod.default({ module_or_path: new URL('pkg/smp_preview_bg.wasm', HERE) });
-    return { Engine: mod.Engine, memory: wasm.memory };
+// The engine is compiled once per page, on first use, relative to this file
+// (the compiled module is shared by every widget); each widget runs its own
+// engine in a Web Worker (engine-host.js) or, where none can start, on the
+// page.
+const WASM_URL = new URL('pkg/smp_preview_bg.wasm', HERE);
+let modulePromise = null;
+function compileEngine() {
+  modulePromise ??= (async () => {
+    const response = await fetch(WASM_URL);
+    if (!response.ok) throw new Error(`${WASM_URL.pathname}: HTTP ${response.status}`);
+    try {
+      return await WebAssembly.compileStreaming(response.clone());
+    } catch (e) {
+      // A host that serves .wasm with another content type: compile the bytes (CSP refusals fail here again).
+      if (!(e instanceof TypeError)) throw e;
+      return WebAssembly.compile(await response.arrayBuffer());
+    }
   })();
-  return enginePromise;
+  return modulePromise;
+}
+
+/** A CSP violation of WebAssembly seen on this page (set by the listener below). */
+let wasmBlocked = false;
+document.addEventListener('securitypolicyviolation', (e) => {
+  if (/wasm|eval/.test(e.blockedURI) || /wasm/.test(e.sample)) wasmBlocked = true;
+});
+
+/** Tells the site's developer what to add when the page's CSP refuses WebAssembly (true when that was the cause). */
+function explainCsp(error) {
+  const message = String(error?.message || error);
+  if (!wasmBlocked && !/Content Security Policy|wasm-unsafe-eval|unsafe-eval/i.test(message)) return false;
+  console.error(
+    "smp-preview: this page's Content-Security-Policy does not allow WebAssembly, so the preview can't start. " +
+      "Add 'wasm-unsafe-eval' to the page's script-src directive (for example: script-src 'self' 'wasm-unsafe-eval'), " +
+      'or embed the widget in an iframe (embed.html; see the README). Browser message: ' + message,
+  );
+  return true;
 }
 
 /** Said after a link's problem when the preview shows the default design. */
 const DEFAULT_DESIGN = ' The preview shows the default design instead.';
 
-/** Resolves once the page has painted (a status just set is on screen). */
-const painted = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r)));
 
 /** Frees the bitmap of a photo decoding (a promise) that will never be shown; its errors no longer matter. */
 function discard(decoded) {
@@ -94,19 +120,18 @@ class SmpPreview extends HTMLElement {
   #afterCtx;
   #beforeCtx;
   #sliders = {}; // the SLIDERS' inputs by engine name
-  #engine = null;
-  #memory = null;
+  #engine = null; // engine-host.js: requests go to the engine (in a worker) and come back with a frame
+  #state = null; // the engine's state as of its last answer (engine-core.js): design text, handles, strokes, face
+  #busyRender = false; // a render request is out: slider changes wait for it, then go as one
   #photo = null; // { full: ImageBitmap, width, height, name, capped, sourceWidth, sourceHeight }
   #ownPhoto = false; // once a person picks a photo, the sample attribute no longer replaces it
   #loadToken = 0;
   #pending = new Map(); // control changes waiting for the next animation frame
   #pendingHandle = null;
   #raf = 0;
-  #finishQueued = false; // a finish_pattern call waits for the frame after a render
   #exporting = false;
   #seed = ''; // set by "New pattern"; kept for later photos
   #design = null; // the engine's design as last rendered
-  #Engine = null; // the engine class (for throwaway engines)
   #shared = null; // the share link being opened: { fragment, photo?, design? }
   #linkProblem = ''; // why the page's link could not be opened (the engine's words)
   #sentDesign = ''; // design_json of the last smp-design-change (or of the loaded photo)
@@ -128,7 +153,7 @@ class SmpPreview extends HTMLElement {
    * photos loaded, brush dabs painted, share links made, and the last
    * share link's lengths.
    */
-  stats = { renders: 0, lastRenderMs: 0, photos: 0, dabs: 0, shares: 0, lastShare: null };
+  stats = { renders: 0, lastRenderMs: 0, photos: 0, dabs: 0, shares: 0, lastShare: null, engine: '', wasmBytes: 0 };
 
   connectedCallback() {
     if (this.shadowRoot) {
@@ -174,7 +199,7 @@ class SmpPreview extends HTMLElement {
 
   /** The current design (the engine's design_json), or null before a photo. */
   get design() {
-    return this.#photo ? JSON.parse(this.#engine.design_json()) : null;
+    return this.#photo && this.#state ? JSON.parse(this.#state.design) : null;
   }
 
   /** Loads a photo (File or Blob) as if picked by the person. */
@@ -208,14 +233,14 @@ class SmpPreview extends HTMLElement {
     // Fetch the sample while the engine compiles (unless a link may bring its own photo).
     const sample = this.#readLink() ? null : this.#startSample();
     try {
-      const { Engine, memory } = await loadEngine();
-      this.#Engine = Engine;
-      this.#engine = new Engine();
-      this.#memory = memory;
+      this.#engine = await startEngine(compileEngine(), HERE);
+      this.stats.engine = this.#engine.kind;
       performance.mark('smp-engine-ready'); // startup milestones, for the benchmark and the browser's profiler
     } catch (e) {
       this.setAttribute('state', 'error');
-      this.#showMessage("The preview engine couldn't start in this browser. Try an up-to-date Chrome, Edge, Firefox or Safari.", true);
+      // A page whose CSP refuses WebAssembly is the site's to fix: the console says how, the visitor reads a neutral note.
+      if (explainCsp(e)) this.#showMessage("The preview can't start on this page. Please try again later.", true);
+      else this.#showMessage("The preview engine couldn't start in this browser. Try an up-to-date Chrome, Edge, Firefox or Safari.", true);
       this.#say("The preview engine couldn't start.", true);
       this.#root.querySelector('.photo-set').disabled = true;
       sample?.then((f) => discard(f.decoded)); // never shown
@@ -260,7 +285,7 @@ class SmpPreview extends HTMLElement {
     let photo;
     let design;
     try {
-      ({ photo, design } = this.#peek(fragment));
+      ({ photo, design } = await this.#peek(fragment));
     } catch (e) {
       this.#shared = null;
       this.#linkProblem = e.message;
@@ -276,15 +301,33 @@ class SmpPreview extends HTMLElement {
   }
 
   /** The photo (or undefined) and the design a link carries, read with a throwaway engine on a blank photo. */
-  #peek(fragment) {
-    const scratch = new this.#Engine();
-    try {
-      scratch.load_photo(64, 64, new Uint8Array(64 * 64 * 4).fill(200));
-      const photo = scratch.apply_fragment(fragment);
-      return { photo, design: JSON.parse(scratch.design_json()) };
-    } finally {
-      scratch.free();
+  async #peek(fragment) {
+    const { photo, design } = await this.#call('peek', fragment);
+    return { photo, design: JSON.parse(design) };
+  }
+
+  /**
+   * Sends `calls` ([[name, ...args], ...]) to the engine, and a render when
+   * `render`; shows the frame and follows the new state. Resolves to the
+   * answer's results ([{ value } | { error }]). An error inside the engine
+   * while rendering restarts it (see #engineFailed).
+   */
+  async #send(calls, render = false, transfer = []) {
+    const answer = await this.#engine.request({ calls, render }, transfer);
+    if (answer.state) {
+      this.#state = answer.state;
+      this.stats.wasmBytes = answer.state.memory;
     }
+    if (answer.renderError) await this.#engineFailed(answer.renderError);
+    else if (answer.frame) this.#show(answer.frame);
+    return answer.results;
+  }
+
+  /** One engine call: its value, or throws its error. */
+  async #call(name, ...args) {
+    const [r] = await this.#send([[name, ...args]]);
+    if ('error' in r) throw new Error(r.error);
+    return r.value;
   }
 
   async #hashChanged() {
@@ -299,13 +342,13 @@ class SmpPreview extends HTMLElement {
     if (this.#ownPhoto && this.#photo) {
       // The person has their own photo: the design moves onto it.
       try {
-        this.#applyShared();
+        await this.#applyShared();
         this.#say(this.#sharedNote);
       } catch (e) {
         this.#shared = null;
         this.#say(`${e.message} The current preview stays.`, true);
       }
-      this.#render();
+      await this.#render();
       this.#baseline();
     } else {
       this.#ownPhoto = false;
@@ -318,31 +361,27 @@ class SmpPreview extends HTMLElement {
    * opened (if any), else the person's current choices. Returns what to tell
    * the person, or null for the usual message.
    */
-  #designForNewPhoto(isSample, fromLink, working) {
+  async #designForNewPhoto(isSample, fromLink, working) {
     const shared = this.#shared;
-    const e = this.#engine;
     if (!shared) {
-      this.#applyControls();
+      must(await this.#send(this.#controlCalls()));
       return null;
     }
     if (fromLink) {
       // The photo the sender chose to include: the link's design, exactly.
-      e.apply_fragment(shared.fragment);
+      await this.#call('apply_fragment', shared.fragment);
       const size = workingSize(shared.photo);
       // The copy is smaller than the sender's photo: scale px/cm with it (the handles are relative already).
       if (size && size.width !== working.width && size.width > 0) {
         const k = working.width / size.width;
-        const px = JSON.parse(e.design_json()).px_per_cm * k;
-        const handles = e.handles();
+        const px = JSON.parse(this.#state.design).px_per_cm * k;
+        const handles = this.#state.handles;
         if (k > 0.05 && k < 20) {
-          try {
-            e.set('px_per_cm', px);
-            // The engine keeps the hairline's height in cm, measured at the old scale;
-            // the link's handles (relative to the photo) are already right.
-            this.#setHandles(handles);
-          } catch {
-            // out of range: keep the link's scale
-          }
+          const [scaled] = await this.#send([['set', 'px_per_cm', px]]);
+          // The engine keeps the hairline's height in cm, measured at the old scale;
+          // the link's handles (relative to the photo) are already right.
+          // (Out of range: the link's scale stays.)
+          if (!('error' in scaled)) await this.#send(handleCalls(handles));
         }
       }
       this.#shared = null;
@@ -350,12 +389,12 @@ class SmpPreview extends HTMLElement {
       return 'Opened a shared design, on the photo the link carries.';
     }
     if (isSample) {
-      e.apply_fragment(shared.fragment);
+      await this.#call('apply_fragment', shared.fragment);
       this.#invite.hidden = false;
       return 'Showing a shared design on the sample photo. Load a photo of your own head to see the design on you.';
     }
     // The person's own photo, after a link without one.
-    this.#applyShared();
+    await this.#applyShared();
     return this.#sharedNote;
   }
 
@@ -367,19 +406,21 @@ class SmpPreview extends HTMLElement {
    * the photo keeps its own scale; brush edits, painted for another photo,
    * do not.
    */
-  #applyShared() {
+  async #applyShared() {
     const shared = this.#shared;
-    const e = this.#engine;
     const d = shared.design;
-    const detected = JSON.parse(e.design_json()).px_per_cm;
+    const detected = JSON.parse(this.#state.design).px_per_cm;
     if (Math.abs(detected - d.px_per_cm) < 0.006) {
-      e.apply_fragment(shared.fragment);
+      await this.#call('apply_fragment', shared.fragment);
       this.#sharedNote = 'Your photo is shown with the shared design.';
     } else {
-      for (const name of ['density', 'shade', 'dot_mm', 'session', 'months']) if (name in d) e.set(name, d[name]);
-      if ('thinning' in d) e.set('thinning', d.thinning ? 1 : 0);
-      for (const name of ['edge', 'seed', 'shape']) e.set_text(name, d[name]);
-      this.#setHandles(d.handles.flat());
+      const calls = [];
+      for (const name of ['density', 'shade', 'dot_mm', 'session', 'months']) if (name in d) calls.push(['set', name, d[name]]);
+      if ('thinning' in d) calls.push(['set', 'thinning', d.thinning ? 1 : 0]);
+      for (const name of ['edge', 'seed', 'shape']) calls.push(['set_text', name, d[name]]);
+      const results = await this.#send(calls);
+      await this.#send(handleCalls(d.handles.flat()));
+      must(results);
       this.#sharedNote =
         'Your photo is shown with the shared design.' +
         (d.brush_strokes ? ' Brush edits were made on another photo, so they are not carried over.' : '');
@@ -388,20 +429,6 @@ class SmpPreview extends HTMLElement {
     this.#hideInvite();
     this.#pending.clear();
     this.#pendingHandle = null;
-  }
-
-  /** Moves the three hairline handles to `rel` ([x0, y0, x1, y1, x2, y2], relative). */
-  #setHandles(rel) {
-    // Two passes: a handle may only pass another once that one has moved.
-    for (let pass = 0; pass < 2; pass++) {
-      for (const i of [1, 0, 2]) {
-        try {
-          this.#engine.set_handle(i, rel[2 * i], rel[2 * i + 1]);
-        } catch {
-          // retried in the second pass
-        }
-      }
-    }
   }
 
   #hideInvite() {
@@ -419,7 +446,7 @@ class SmpPreview extends HTMLElement {
         this.#linkPhoto ??= await linkPhoto(this.#before);
         photo = this.#linkPhoto;
       }
-      const fragment = this.#engine.share_fragment(photo ? photo.bytes : undefined);
+      const fragment = await this.#call('share_fragment', photo ? photo.bytes : undefined);
       const link = `${location.origin}${location.pathname}#${fragment}`;
       this.#shareUrl.value = link;
       this.#shareOut.hidden = false;
@@ -451,7 +478,7 @@ class SmpPreview extends HTMLElement {
 
   /** The design and the photo option a link is made from. */
   #shareKey() {
-    return `${this.#engine.design_json()}|${this.#sharePhoto.checked}`;
+    return `${this.#state?.design}|${this.#sharePhoto.checked}`;
   }
 
   /** Marks a shown link as out of date once the design or the photo option differs from it. */
@@ -466,7 +493,7 @@ class SmpPreview extends HTMLElement {
     this.#busyShare = true;
     this.#shareImageButton.disabled = true;
     const { full, name } = this.#photo;
-    const key = this.#engine.design_json();
+    const key = this.#state.design;
     try {
       let ready = this.#readyImage?.key === key ? this.#readyImage : null;
       if (!ready) {
@@ -583,7 +610,7 @@ class SmpPreview extends HTMLElement {
     clearTimeout(this.#changeTimer);
     this.#changeTimer = setTimeout(() => {
       if (!this.#photo) return;
-      const json = this.#engine.design_json();
+      const json = this.#state?.design;
       if (json === this.#sentDesign) return;
       this.#sentDesign = json;
       this.#readyImage = null;
@@ -595,7 +622,7 @@ class SmpPreview extends HTMLElement {
   /** A newly loaded photo's design is where changes are counted from. */
   #baseline() {
     clearTimeout(this.#changeTimer);
-    this.#sentDesign = this.#engine.design_json();
+    this.#sentDesign = this.#state?.design;
   }
 
   #sampleUrl() {
@@ -680,14 +707,19 @@ class SmpPreview extends HTMLElement {
       if (token !== this.#loadToken) return decoded.full.close(), false;
     }
     const { working } = decoded;
+    const stale = () => token !== this.#loadToken && (decoded.full.close(), true);
     try {
-      this.#engine.load_photo(working.width, working.height, new Uint8Array(working.data.buffer));
+      // A copy goes to the engine: the page keeps the pixels for the 'before' canvas.
+      const copy = working.data.buffer.slice(0);
+      must(await this.#send([['load_photo', working.width, working.height, copy]], false, [copy]));
       performance.mark('smp-photo-loaded');
     } catch (e) {
+      if (stale()) return false;
       decoded.full.close();
       this.#failLoad(`This photo can't be previewed: ${e.message}`);
       return false;
     }
+    if (stale()) return false;
     this.#photo?.full.close();
     // The working pixels now live in the engine and the 'before' canvas; keep only the full bitmap.
     const { working: _, ...kept } = decoded;
@@ -706,19 +738,21 @@ class SmpPreview extends HTMLElement {
     let note = null;
     let problem = null;
     try {
-      note = this.#designForNewPhoto(isSample, fromLink, working);
+      note = await this.#designForNewPhoto(isSample, fromLink, working);
     } catch (e) {
       // A link that decodes but does not apply: say why and keep the defaults.
       problem = e.message + DEFAULT_DESIGN;
       this.#shared = null;
       this.#hideInvite();
       try {
-        this.#applyControls();
+        must(await this.#send(this.#controlCalls()));
       } catch (e2) {
         problem = e2.message;
       }
     }
-    this.#render();
+    if (token !== this.#loadToken) return false; // a newer photo is on its way: it draws itself
+    await this.#render();
+    if (token !== this.#loadToken) return false;
     this.#baseline();
     for (const f of this.#root.querySelectorAll('fieldset.design')) f.disabled = false;
     this.#updateExportNote();
@@ -737,7 +771,7 @@ class SmpPreview extends HTMLElement {
               (decoded.capped ? ` It is larger than ${FULL_MAX} pixels, so downloads are scaled down to ${decoded.full.width} × ${decoded.full.height}.` : '')),
       );
     // No eyes found: the hairline sits at a default (a link's own handles need no note).
-    if (!problem && note == null && !this.#engine.face_found()) this.#say(`${this.#status.textContent} ${NO_FACE}`);
+    if (!problem && note == null && !this.#state.face) this.#say(`${this.#status.textContent} ${NO_FACE}`);
     this.#fire('smp-photo', { width: sw, height: sh, name });
     return true;
   }
@@ -749,20 +783,21 @@ class SmpPreview extends HTMLElement {
     this.#camera.value = '';
   }
 
-  // Carries the person's choices over to a newly loaded photo; the hairline's
-  // place comes from the new photo itself.
-  #applyControls() {
-    const e = this.#engine;
-    for (const s of SLIDERS) if (s !== HAIRLINE) e.set(s.name, this.#value(s.name));
-    e.set_text('shape', this.#shape.value);
-    e.set_text('edge', this.#root.querySelector('input[name=edge]:checked').value);
-    if (this.#seed) e.set_text('seed', this.#seed);
-    this.#journey.apply(e);
+  // The calls that carry the person's choices over to a newly loaded photo;
+  // the hairline's place comes from the new photo itself.
+  #controlCalls() {
+    const calls = [];
+    for (const s of SLIDERS) if (s !== HAIRLINE) calls.push(['set', s.name, this.#value(s.name)]);
+    calls.push(['set_text', 'shape', this.#shape.value]);
+    calls.push(['set_text', 'edge', this.#root.querySelector('input[name=edge]:checked').value]);
+    if (this.#seed) calls.push(['set_text', 'seed', this.#seed]);
+    calls.push(...this.#journey.calls());
     // The clinic's starting hairline height, if it set one.
     const cm = this.#attrValue('hairline');
-    if (cm != null) e.set('hairline_cm', cm);
+    if (cm != null) calls.push(['set', 'hairline_cm', cm]);
     this.#pending.clear();
     this.#pendingHandle = null;
+    return calls;
   }
 
   #value(name) {
@@ -780,39 +815,31 @@ class SmpPreview extends HTMLElement {
     this.#raf ||= requestAnimationFrame(() => this.#flush());
   }
 
-  #flush() {
+  /** Sends the queued changes with a render; while one is out, changes wait and then go together. */
+  async #flush() {
     this.#raf = 0;
-    if (!this.#photo) return;
-    const e = this.#engine;
-    for (const [name, value] of this.#pending) {
-      try {
-        // Text for shape, edge and seed; numbers for the rest.
-        if (typeof value === 'string') e.set_text(name, value);
-        else e.set(name, value);
-      } catch (err) {
-        this.#say(err.message, true);
-      }
-    }
+    if (!this.#photo || this.#busyRender) return;
+    const calls = [];
+    // Text for shape, edge and seed; numbers for the rest.
+    for (const [name, value] of this.#pending) calls.push([typeof value === 'string' ? 'set_text' : 'set', name, value]);
     this.#pending.clear();
     if (this.#pendingHandle) {
       const { i, x, y } = this.#pendingHandle;
       this.#pendingHandle = null;
-      try {
-        e.set_handle(i, x, y);
-      } catch (err) {
-        this.#say(err.message, true);
-      }
+      calls.push(['set_handle', i, x, y]);
     }
-    this.#render();
+    this.#busyRender = true;
+    try {
+      for (const r of await this.#send(calls, true)) if ('error' in r) this.#say(r.error, true);
+    } finally {
+      this.#busyRender = false;
+      if (this.#pending.size || this.#pendingHandle) this.#flushSoon();
+    }
   }
 
   /** Repaints; an error inside the engine (a wasm panic or trap) restarts it instead of freezing the widget. */
   #render() {
-    try {
-      this.#renderNow();
-    } catch (err) {
-      this.#engineFailed(err);
-    }
+    return this.#send([], true);
   }
 
   /**
@@ -821,76 +848,53 @@ class SmpPreview extends HTMLElement {
    * fragment when it still answers, else from the controls) and repaint.
    * When even that fails, the next action tries again.
    */
-  #engineFailed(err) {
-    const old = this.#engine;
+  async #engineFailed(message) {
     let fragment = null;
     try {
-      fragment = old.share_fragment(undefined);
+      fragment = await this.#call('share_fragment', undefined);
     } catch {
       // the old engine is beyond asking
     }
-    try {
-      const fresh = new this.#Engine();
-      const before = this.#before;
-      const px = this.#beforeCtx.getImageData(0, 0, before.width, before.height);
-      fresh.load_photo(px.width, px.height, new Uint8Array(px.data.buffer));
-      this.#engine = fresh;
-      try {
-        old.free();
-      } catch {
-        // already gone
-      }
-      if (fragment) fresh.apply_fragment(fragment);
-      else {
-        this.#applyControls();
-        if (this.#design) this.#setHandles(this.#design.handles.flat());
-      }
-      this.#renderNow();
-      this.stats.restarts = (this.stats.restarts ?? 0) + 1;
-      this.#say(`The preview hit an internal error (${err?.message || err}) and was restarted; your photo and design are kept.`, true);
-    } catch (err2) {
-      // Never a blank preview: at least the photo itself.
-      this.#afterCtx.drawImage(this.#before, 0, 0);
-      this.#say(`The preview hit an internal error (${err2?.message || err2}). Try again, or reload the page if it keeps happening.`, true);
+    const before = this.#before;
+    const px = this.#beforeCtx.getImageData(0, 0, before.width, before.height);
+    const calls = [['restart'], ['load_photo', px.width, px.height, px.data.buffer]];
+    if (fragment) calls.push(['apply_fragment', fragment]);
+    else {
+      calls.push(...this.#controlCalls());
+      if (this.#design) calls.push(...handleCalls(this.#design.handles.flat()));
     }
+    let failed;
+    try {
+      const answer = await this.#engine.request({ calls, render: true }, [px.data.buffer]);
+      if (answer.state) this.#state = answer.state;
+      failed = answer.results.slice(0, fragment ? 3 : 2).find((r) => 'error' in r)?.error ?? answer.renderError;
+      if (!failed) {
+        this.#show(answer.frame);
+        this.stats.restarts = (this.stats.restarts ?? 0) + 1;
+        this.#say(`The preview hit an internal error (${message}) and was restarted; your photo and design are kept.`, true);
+        return;
+      }
+    } catch (e) {
+      failed = e.message;
+    }
+    // Never a blank preview: at least the photo itself.
+    this.#afterCtx.drawImage(this.#before, 0, 0);
+    this.#say(`The preview hit an internal error (${failed}). Try again, or reload the page if it keeps happening.`, true);
   }
 
-  #renderNow() {
-    const e = this.#engine;
+  /** Draws a frame from the engine (engine-core.js) and follows the design it was drawn with. */
+  #show({ width, height, pixels, ms }) {
+    // A frame for a photo that is being replaced (the canvas already has the new photo's size) is dropped.
+    if (width !== this.#after.width || height !== this.#after.height) return;
     const t0 = performance.now();
-    const ptr = e.render();
-    const w = e.width();
-    const h = e.height();
-    // A fresh view every time: wasm memory may have grown (detaching old views).
-    const pixels = new Uint8ClampedArray(this.#memory.buffer, ptr, w * h * 4);
-    this.#afterCtx.putImageData(new ImageData(pixels, w, h), 0, 0);
-    const ms = performance.now() - t0;
+    this.#afterCtx.putImageData(new ImageData(pixels, width, height), 0, 0);
+    ms += performance.now() - t0;
     this.stats.renders++;
     this.stats.lastRenderMs = ms;
-    const design = JSON.parse(e.design_json());
+    const design = JSON.parse(this.#state.design);
     this.#syncFromDesign(design);
     this.#fire('smp-render', { ms, design });
     this.#designMaybeChanged();
-    this.#finishPatternSoon();
-  }
-
-  /**
-   * The engine samples only as much of the dot pattern as the frame shows
-   * (the default design needs 70% of it): the rest follows once the
-   * frame is on screen, so neither the first preview nor the first slider
-   * move past the default density waits for it.
-   */
-  #finishPatternSoon() {
-    if (this.#finishQueued) return;
-    this.#finishQueued = true;
-    painted().then(() => {
-      this.#finishQueued = false;
-      try {
-        this.#engine.finish_pattern();
-      } catch (err) {
-        this.#engineFailed(err);
-      }
-    });
   }
 
   // The controls follow the design: the engine changes some values by itself
@@ -909,8 +913,8 @@ class SmpPreview extends HTMLElement {
       if (!edge.checked) edge.checked = true;
     }
     if (!this.#pending.has('seed')) this.#seed = d.seed;
-    this.#seedValue.textContent = `Pattern number ${d.seed}`;
-    this.#undo.disabled = this.#engine.brush_strokes() === 0; // strokes and scars (design.brush_strokes counts strokes only)
+    this.#seedValue.textContent = `Pattern ${patternCode(d.seed)}`;
+    this.#undo.disabled = this.#state.strokes === 0; // strokes and scars (design.brush_strokes counts strokes only)
     this.#journey.sync(d, this.#pending);
     this.#brush.pxPerCm = d.px_per_cm;
     this.#drawOverlay();
@@ -919,7 +923,7 @@ class SmpPreview extends HTMLElement {
   #drawOverlay() {
     const d = this.#design;
     if (!d || !this.#photo) return;
-    this.#handles.update(this.#engine.handles(), {
+    this.#handles.update(this.#state.handles, {
       shape: d.shape,
       pxPerCm: d.px_per_cm,
       showLine: this.#showLine.checked && this.#showHairline,
@@ -979,6 +983,7 @@ class SmpPreview extends HTMLElement {
       });
     }
 
+    new TouchGuard(root);
     this.#journey = new Journey(
       root,
       (name, value) => this.#queue(name, value),
@@ -990,11 +995,11 @@ class SmpPreview extends HTMLElement {
       this.#pendingHandle = { i, x, y };
       this.#flushSoon();
     });
-    this.#brush = new Brush(q('path.trail'), q('circle.ring'), this.#viewport, (points, radius, add) => {
+    this.#brush = new Brush(q('path.trail'), q('circle.ring'), this.#viewport, async (points, radius, add) => {
       try {
-        this.#engine.brush(points, radius, add, this.#brush.mode === 'scar');
+        await this.#call('brush', points, radius, add, this.#brush.mode === 'scar');
         this.stats.dabs += points.length / 2;
-        this.#render();
+        await this.#render();
       } catch (e) {
         this.#say(e.message, true);
       }
@@ -1063,9 +1068,10 @@ class SmpPreview extends HTMLElement {
     showBrushSize();
     this.#frame.addEventListener('pointermove', (e) => this.#brush.hover(e));
     this.#frame.addEventListener('pointerleave', () => this.#brush.hover());
-    this.#undo.addEventListener('click', () => {
-      if (this.#engine?.undo_brush()) this.#say('Brush stroke undone.');
-      this.#render();
+    this.#undo.addEventListener('click', async () => {
+      if (!this.#photo) return;
+      const [undone] = await this.#send([['undo_brush']], true);
+      if (undone.value) this.#say('Brush stroke undone.');
     });
 
     // Export.
@@ -1150,6 +1156,33 @@ class SmpPreview extends HTMLElement {
   #hideMessage() {
     this.#message.hidden = true;
   }
+}
+
+/**
+ * A short name for a dot pattern (the seed is a 64-bit number, 20 digits):
+ * six letters and digits, enough to tell patterns apart on screen. The
+ * share link carries the full seed.
+ */
+function patternCode(seed) {
+  try {
+    return (BigInt(seed) % 36n ** 6n).toString(36).toUpperCase().padStart(6, '0');
+  } catch {
+    return String(seed).slice(-6);
+  }
+}
+
+/** Throws the first error among an engine answer's results. */
+function must(results) {
+  const failed = results.find((r) => 'error' in r);
+  if (failed) throw new Error(failed.error);
+}
+
+/** The calls that move the three hairline handles to `rel` ([x0, y0, x1, y1, x2, y2], relative). */
+function handleCalls(rel) {
+  // Two passes: a handle may only pass another once that one has moved (a refused move is retried in the second).
+  const calls = [];
+  for (let pass = 0; pass < 2; pass++) for (const i of [1, 0, 2]) calls.push(['set_handle', i, rel[2 * i], rel[2 * i + 1]]);
+  return calls;
 }
 
 /** An http(s), mailto or tel URL (absolute), or null: a call to action never runs script. */

@@ -1,5 +1,6 @@
 // Zoom and pan of the photo inside its frame: mouse wheel and drag, pinch
-// and drag on touch, keys when the frame has focus. The photo's canvases sit
+// and (once zoomed in) drag on touch, keys when the frame has focus. At the
+// fitted size a one-finger swipe on the photo scrolls the page. The photo's canvases sit
 // in `content`, which is moved with one CSS transform, so zooming never
 // re-renders the preview.
 
@@ -124,6 +125,8 @@ export class Viewport {
   }
 
   #apply() {
+    // Zoomed in, a finger on the photo pans it; at its fitted size a swipe scrolls the page (smp-preview.css).
+    this.#frame.classList.toggle('zoomed', !this.#fitted);
     this.#content.style.transform = `translate(${this.#x}px, ${this.#y}px) scale(${this.scale})`;
     // Past 200% show photo pixels as squares: smoothing would blur the dots being inspected.
     this.#content.classList.toggle('pixelated', this.scale >= 2);
@@ -152,6 +155,9 @@ export class Viewport {
       if (this.painter && e.button === 0) {
         this.#gesture = { type: 'paint' };
         this.painter.start(this.toRelative(e));
+      } else if (e.pointerType === 'touch' && this.#fitted) {
+        // The whole photo is in view: one finger scrolls the page (touch-action: pan-y), it does not pan.
+        this.#gesture = null;
       } else {
         this.#gesture = { type: 'pan', last: this.local(e) };
         this.#frame.classList.add('panning');

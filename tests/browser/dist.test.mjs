@@ -24,7 +24,7 @@ function widgetRequests(app) {
   return app.requests.map((u) => new URL(u).pathname).filter((p) => /\.(js|wasm|css)$/.test(p));
 }
 
-test('dist/index.html: the bundled widget shows the stippled sample, fetching one script and the engine once', async () => {
+test('dist/index.html: the bundled widget shows the stippled sample, fetching its script, its worker and the engine once', async () => {
   const app = await openApp(browser, { dir: DIST_DIR, csp: APP_CSP });
   try {
     await waitForPhotos(app.page, 1);
@@ -34,8 +34,10 @@ test('dist/index.html: the bundled widget shows the stippled sample, fetching on
     assert.ok(d.darker > 0.005 * d.pixels, `only ${d.darker} of ${d.pixels} pixels are darker than the photo`);
     const files = widgetRequests(app);
     assert.deepEqual(files.filter((p) => p.endsWith('.wasm')), ['/pkg/smp_preview_bg.wasm'], 'the engine was fetched more than once (preload not used?)');
-    // The widget's modules are inside the bundle: no template.js, photo.js ...
-    assert.deepEqual(files.filter((p) => p.endsWith('.js')), ['/smp-preview.js'], 'the glue is not in the bundle');
+    // The widget's modules are inside the bundle: no template.js, photo.js ...; the
+    // engine's worker is a bundle of its own (engine-core.js and the glue inside).
+    assert.deepEqual(files.filter((p) => p.endsWith('.js')).sort(), ['/engine-worker.js', '/smp-preview.js'], 'the glue is not in the bundles');
+    assert.equal(await app.page.evaluate(() => document.querySelector('smp-preview').stats.engine), 'worker', 'the engine is not in its worker');
     assert.deepEqual(app.consoleErrors, []);
     assert.deepEqual(app.foreignRequests(), []);
   } finally {

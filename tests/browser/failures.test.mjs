@@ -86,3 +86,19 @@ test('when the sample photo fails, the widget asks for a photo and still takes o
     await app.close();
   }
 });
+
+test('where no worker can start, the engine runs on the page and the widget still works', async () => {
+  const app = await openApp(browser, {
+    csp: APP_CSP,
+    beforeGoto: (page) => page.addInitScript(() => delete window.Worker),
+  });
+  try {
+    await waitForPhotos(app.page, 1);
+    assert.equal(await app.page.evaluate(() => document.querySelector('smp-preview').stats.engine), 'page');
+    await app.page.getByRole('slider', { name: 'Density' }).fill('40');
+    await app.page.waitForFunction(() => document.querySelector('smp-preview').design?.density === 40);
+    assert.deepEqual(app.consoleErrors, []);
+  } finally {
+    await app.close();
+  }
+});

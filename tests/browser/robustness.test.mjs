@@ -62,8 +62,8 @@ after(async () => {
   await browser?.close();
 });
 
-const wasmBytes = () =>
-  page.evaluate(async () => (await (await import(new URL('pkg/smp_preview.js', location.href).href)).default()).memory.buffer.byteLength);
+/** The size of the widget's wasm memory (its engine runs in a worker, which reports it with every answer). */
+const wasmBytes = () => page.evaluate(() => document.querySelector('smp-preview').stats.wasmBytes);
 
 /** Loads window.__files[key] through the widget's file input; waits until it is shown. */
 async function swap(key) {
@@ -107,7 +107,7 @@ async function renderIsFresh() {
   const fragment = (await page.locator('#share-url').inputValue()).split('#')[1];
   return page.evaluate(async (fragment) => {
     const m = await import(new URL('pkg/smp_preview.js', location.href).href);
-    const wasm = await m.default();
+    const wasm = await m.default({ module_or_path: new URL('pkg/smp_preview_bg.wasm', location.href) });
     const root = document.querySelector('smp-preview').shadowRoot;
     const read = (c) => {
       const o = new OffscreenCanvas(c.width, c.height);
@@ -190,9 +190,12 @@ test('500 slider changes and 20 photo swaps: memory bounded, object URLs revoked
 
 test('an error inside the engine shows a message, and the widget recovers', { timeout: 60_000 }, async () => {
   await swap('03');
-  // The next render throws as a wasm panic does (a RuntimeError: unreachable).
+  // The next render throws as a wasm panic does (a RuntimeError: unreachable),
+  // inside the engine's worker (the same module instance the worker imported).
+  assert.equal(await page.evaluate(() => document.querySelector('smp-preview').stats.engine), 'worker');
+  const [worker] = page.workers();
   const arm = (times) =>
-    page.evaluate(async (times) => {
+    worker.evaluate(async (times) => {
       const m = await import(new URL('pkg/smp_preview.js', location.href).href);
       const real = m.Engine.prototype.render;
       let left = times;

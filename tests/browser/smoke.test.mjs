@@ -31,7 +31,7 @@ test('the wasm package built into www/pkg/ initializes in the browser', async ()
   try {
     const exports = await app.page.evaluate(async () => {
       const mod = await import('/pkg/smp_preview.js');
-      await mod.default();
+      await mod.default({ module_or_path: '/pkg/smp_preview_bg.wasm' });
       return Object.keys(mod);
     });
     assert.ok(exports.includes('default'), `unexpected exports: ${exports}`);

@@ -1,0 +1,171 @@
+// The engine's side of <smp-preview>: runs the widget's requests against one
+// Engine (the Rust wasm) and answers with the new frame and state. It runs
+// in a Web Worker (engine-worker.js), so the heavy work (a photo's mask and
+// face, sampling the dot pattern, exports) never freezes the page; where a
+// worker can't start it runs on the page itself (engine-host.js).
+//
+// A request: { calls: [[name, ...args], ...], render }. Every call is tried
+// in turn (one failing does not stop the next: each gets its own result);
+// `render` then draws a frame. The answer:
+//   { results: [{ value } | { error }], frame: { width, height, pixels, ms }
+//     | null, renderError, state }
+// with state = { design (the design_json text), handles, strokes, face,
+// width, height, memory } once a photo is loaded (null before).
+// After a frame, the rest of the dot pattern is sampled (finish_pattern)
+// once no request is waiting.
+
+/** The Engine methods a request may call by name (besides the ones below). */
+const METHODS = new Set([
+  'load_photo', 'set', 'set_text', 'set_handle', 'brush', 'undo_brush',
+  'share_fragment', 'apply_fragment', 'design_json', 'handles', 'face_found', 'finish_pattern',
+]);
+
+/** What a person (or the site's developer) can read of an error. */
+const text = (e) => (e && e.message) || String(e);
+
+export class EngineCore {
+  #mod;
+  #memory;
+  #engine;
+  #idle;
+  #queue = [];
+  #running = false;
+  #finishDue = false;
+  #loaded = false;
+
+  /** mod: the wasm-bindgen module (initialised); memory: its WebAssembly.Memory; idle(): resolves when the host has a moment. */
+  constructor(mod, memory, idle) {
+    this.#mod = mod;
+    this.#memory = memory;
+    this.#idle = idle;
+    this.#engine = new mod.Engine();
+  }
+
+  /** Queues a request; resolves to its answer (requests run one at a time, in order). */
+  submit(request) {
+    return new Promise((resolve) => {
+      this.#queue.push({ request, resolve });
+      if (!this.#running) this.#drain();
+    });
+  }
+
+  async #drain() {
+    this.#running = true;
+    for (;;) {
+      while (this.#queue.length) {
+        const { request, resolve } = this.#queue.shift();
+        resolve(await this.#run(request));
+      }
+      if (!this.#finishDue) break;
+      // The frame is out: sample the rest of the pattern unless something new arrives first.
+      await this.#idle();
+      if (this.#queue.length) continue;
+      this.#finishDue = false;
+      try {
+        this.#engine.finish_pattern();
+      } catch {
+        // an engine that fails here fails its next render too, which the widget recovers from
+      }
+    }
+    this.#running = false;
+  }
+
+  async #run({ calls = [], render = false }) {
+    const results = [];
+    for (const [name, ...args] of calls) {
+      try {
+        results.push({ value: await this.#call(name, args) });
+      } catch (e) {
+        results.push({ error: text(e) });
+      }
+    }
+    let frame = null;
+    let renderError = null;
+    if (render && this.#loaded) {
+      try {
+        const t0 = performance.now();
+        const e = this.#engine;
+        const ptr = e.render();
+        const [width, height] = [e.width(), e.height()];
+        // A copy: wasm memory may grow (and move) before the page draws it.
+        const pixels = new Uint8ClampedArray(this.#memory.buffer, ptr, width * height * 4).slice();
+        frame = { width, height, pixels, ms: performance.now() - t0 };
+        this.#finishDue = true;
+      } catch (e) {
+        renderError = text(e);
+      }
+    }
+    return { results, frame, renderError, state: this.#state() };
+  }
+
+  async #call(name, args) {
+    const mod = this.#mod;
+    switch (name) {
+      case 'restart': {
+        // A fresh engine (after an error inside the old one); the photo is loaded again by the next call.
+        try {
+          this.#engine.free();
+        } catch {
+          // already beyond use
+        }
+        this.#engine = new mod.Engine();
+        this.#loaded = false;
+        return true;
+      }
+      case 'load_photo': {
+        const [width, height, pixels] = args;
+        this.#engine.load_photo(width, height, new Uint8Array(pixels.buffer ?? pixels));
+        this.#loaded = true;
+        this.#finishDue = false;
+        return true;
+      }
+      case 'peek': {
+        // The photo (or undefined) and the design a share link carries, read on a blank photo.
+        const scratch = new mod.Engine();
+        try {
+          scratch.load_photo(64, 64, new Uint8Array(64 * 64 * 4).fill(200));
+          const photo = scratch.apply_fragment(args[0]);
+          return { photo, design: scratch.design_json() };
+        } finally {
+          scratch.free();
+        }
+      }
+      case 'export':
+        return this.#export(...args);
+      default:
+        if (!METHODS.has(name)) throw new Error(`Unknown engine call ${name}.`);
+        return this.#engine[name](...args);
+    }
+  }
+
+  /** The design drawn over `bitmap` (the full-resolution photo), encoded as `type`: a Blob. */
+  async #export(bitmap, type) {
+    const { width, height } = bitmap;
+    const canvas = new OffscreenCanvas(width, height);
+    const ctx = canvas.getContext('2d');
+    ctx.drawImage(bitmap, 0, 0);
+    bitmap.close();
+    const image = ctx.getImageData(0, 0, width, height);
+    image.data.set(this.#engine.render_full(width, height, image.data));
+    ctx.putImageData(image, 0, 0);
+    return canvas.convertToBlob({ type, quality: 0.92 });
+  }
+
+  #state() {
+    if (!this.#loaded) return null;
+    const e = this.#engine;
+    try {
+      return {
+        design: e.design_json(),
+        handles: Array.from(e.handles()),
+        strokes: e.brush_strokes(),
+        face: e.face_found(),
+        width: e.width(),
+        height: e.height(),
+        memory: this.#memory.buffer.byteLength,
+      };
+    } catch {
+      return null; // an engine beyond asking: the widget restarts it
+    }
+  }
+}
