@@ -54,11 +54,12 @@ fn main() {
             .unwrap();
         let design = preview.design();
         let m = design.hairline.handles[1];
-        let eyes = preview
-            .eyes()
-            .map_or("null".to_string(), |e| {
-                format!("[[{},{}],[{},{}]]", e.left.0, e.left.1, e.right.0, e.right.1)
-            });
+        let eyes = preview.eyes().map_or("null".to_string(), |e| {
+            format!(
+                "[[{},{}],[{},{}]]",
+                e.left.0, e.left.1, e.right.0, e.right.1
+            )
+        });
         let dots: Vec<String> = dots
             .iter()
             .map(|d| format!("[{:.1},{:.1}]", d.0, d.1))
