@@ -65,6 +65,7 @@ pub mod design;
 pub mod face;
 mod float;
 pub mod hairline;
+pub mod hints;
 pub mod metrics;
 mod order;
 pub mod photo;

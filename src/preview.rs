@@ -13,6 +13,7 @@ use crate::prelude::*;
 use crate::design::{Design, DesignError, RelPoint, DENSITY, TEMPLE_HALF_CM};
 use crate::face::{find_eyes, Eyes};
 use crate::hairline::HairlineField;
+use crate::hints::Hints;
 use crate::photo::Rgba;
 use crate::render::{Canvas, Clip, Keys, Look, Spot};
 use crate::sampling::{Dot, Pattern, Spacing};
@@ -111,9 +112,28 @@ impl Preview {
     /// Starts a preview of `photo`: finds the head, the scalp and a default
     /// design (scale from the head's size, hairline 8 cm above the glabella).
     pub fn new(photo: Rgba) -> Preview {
-        let (mask, head) = ScalpMask::detect(&photo);
+        Preview::with_hints(photo, Hints::default())
+    }
+
+    /// Starts a preview of `photo` from what on-device models found in it
+    /// (the head's outline, the face, the view): where they ran, their
+    /// answers replace the classical silhouette and eye finder.
+    pub fn with_hints(photo: Rgba, hints: Hints) -> Preview {
+        let (mask, head) = if hints.has_person() {
+            ScalpMask::from_person(&photo, &hints.person)
+        } else {
+            ScalpMask::detect(&photo)
+        };
         let skin = skin_luma(&photo, &mask, head);
-        let eyes = find_eyes(&photo, head);
+        let models_ran = hints.has_person() || hints.face.is_some();
+        // The face detector's eyes where the models ran: where it saw no
+        // frontal face, the dark-blob finder would only find hair or shade.
+        let eyes = if models_ran {
+            hints.face.and_then(|f| f.frontal_eyes())
+        } else {
+            find_eyes(&photo, head)
+        };
+        let view = hints.view(&photo);
         // From the eyes when they were found (scale from their distance,
         // temples up from their outer corners); else from the head's size.
         let ((gx, gy), px_per_cm) = match eyes {
@@ -132,6 +152,7 @@ impl Preview {
             let cm = design.hairline_height_cm(photo.height);
             design.place_hairline(photo.width, photo.height, cm, design.hairline.shape);
         }
+        design.view = view.unwrap_or(View::Front);
         Preview {
             photo,
             head,

@@ -169,6 +169,40 @@ impl ScalpMask {
         (mask, head)
     }
 
+    /// The automatic mask from a person segmentation (one confidence byte
+    /// per pixel, see [`crate::hints`]): the person's outline cut to the
+    /// head (down to the neck's narrowest row) replaces the classical
+    /// silhouette, which spills into busy backgrounds.
+    pub fn from_person(photo: &Rgba, person: &[u8]) -> (ScalpMask, Head) {
+        let (w, h) = (photo.width as usize, photo.height as usize);
+        let fg: Vec<bool> = person.iter().map(|&v| v >= 128).collect();
+        let Some((head, neck)) = head_of_person(&fg, w, h) else {
+            return ScalpMask::detect(photo);
+        };
+        let (x_lo, x_hi) = (head.cx - 1.3 * head.radius, head.cx + 1.3 * head.radius);
+        let mut sharp = vec![0u8; w * h];
+        for (i, (s, &f)) in sharp.iter_mut().zip(&fg).enumerate() {
+            let (x, y) = ((i % w) as f64, i / w);
+            if f && y <= neck && (x_lo..=x_hi).contains(&x) {
+                *s = 255;
+            }
+        }
+        // Fade the outline inward only, as `detect` does.
+        let mut auto = sharp.clone();
+        soften(&mut auto, w, h, (head.radius * 0.012).max(1.0) as usize);
+        auto.iter_mut()
+            .zip(&sharp)
+            .for_each(|(a, s)| *a = (*a).min(*s));
+        let mask = ScalpMask {
+            width: photo.width,
+            height: photo.height,
+            auto,
+            history: Vec::new(),
+            edits: Vec::new(),
+        };
+        (mask, head)
+    }
+
     /// Mask value at a pixel: 0 (no dots) to 1 (scalp), and whether a brush
     /// forced it (`Some(true)` added, `Some(false)` erased).
     pub fn at(&self, x: f64, y: f64) -> (f32, Option<bool>) {
@@ -660,6 +694,43 @@ fn like_patch(photo: &Rgba, [x0, y0, x1, y1]: [i64; 4], brightness_weight: f32) 
             }
         })
         .collect()
+}
+
+/// The head in a person mask, and the row of the neck's narrowest point
+/// below it (the photo's last row when the neck is out of frame): the top
+/// is the first row the person reaches, the radius half the widest row
+/// above the neck.
+fn head_of_person(fg: &[bool], w: usize, h: usize) -> Option<(Head, usize)> {
+    let widths: Vec<Option<(usize, usize)>> = (0..h).map(|y| extent(fg, w, y, 0, w)).collect();
+    let min_width = w / 50;
+    let top = widths
+        .iter()
+        .position(|e| e.is_some_and(|(l, r)| r - l >= min_width))?;
+    // Walk down while the silhouette is a head: it widens to the ears, then
+    // narrows to the neck; the shoulders widen again below.
+    let (mut widest, mut widest_y) = (0usize, top);
+    let mut neck = (usize::MAX, h - 1);
+    for (y, e) in widths.iter().enumerate().skip(top) {
+        let width = e.map_or(0, |(l, r)| r - l);
+        if width > widest && neck.0 == usize::MAX {
+            (widest, widest_y) = (width, y);
+        } else if width < widest * 85 / 100 {
+            if width < neck.0 {
+                neck = (width, y);
+            } else if width > neck.0 * 115 / 100 {
+                break; // the shoulders
+            }
+        }
+    }
+    let (l, r) = widths[widest_y]?;
+    let radius = (r - l) as f64 / 2.0;
+    let head = Head {
+        cx: (l + r) as f64 / 2.0,
+        top: top as f64,
+        radius,
+        found: true,
+    };
+    Some((head, neck.1))
 }
 
 /// Sets every 0 pixel of a 0/255 mask that the image border cannot reach

@@ -8,6 +8,7 @@ use crate::design::{
     decimal, DesignError, Edge, RelPoint, Shape, DENSITY, DOT_MM, HAIRLINE_CM, MONTHS, PX_PER_CM,
     SESSIONS, SHADE,
 };
+use crate::hints::Hints;
 use crate::photo::Rgba;
 use crate::preview::Preview;
 use crate::scalp::Dab;
@@ -110,6 +111,28 @@ impl Engine {
     pub fn load_photo(&mut self, width: u32, height: u32, rgba: Vec<u8>) -> Result<(), JsError> {
         let photo = Rgba::new(width, height, rgba).map_err(err)?;
         self.preview = Some(Preview::new(photo));
+        Ok(())
+    }
+
+    /// Loads a photo as [`Engine::load_photo`] does, with what the
+    /// on-device models found in it (see `crate::hints`): `person` is the
+    /// person segmentation, one confidence byte (0-255) per pixel of the
+    /// working image, or empty; `face` is the most confident face
+    /// detection as its score then six `x, y` keypoints in working-image
+    /// pixels (right eye, left eye, nose tip, mouth, right ear, left ear,
+    /// MediaPipe's order), or empty. Where the models ran, their outline,
+    /// eyes and view replace the classical guesses.
+    pub fn load_photo_with_hints(
+        &mut self,
+        width: u32,
+        height: u32,
+        rgba: Vec<u8>,
+        person: Vec<u8>,
+        face: Vec<f64>,
+    ) -> Result<(), JsError> {
+        let photo = Rgba::new(width, height, rgba).map_err(err)?;
+        let hints = Hints::from_flat(width, height, person, &face).map_err(err)?;
+        self.preview = Some(Preview::with_hints(photo, hints));
         Ok(())
     }
 

@@ -9,6 +9,7 @@
 //! the full table is written to `target/phone-eval.md` (and printed with
 //! `cargo test --release --test phone_eval -- --nocapture`) for the README.
 
+use smp_preview::hints::{FaceDetection, Hints};
 use smp_preview::photo::Rgba;
 use smp_preview::preview::Preview;
 use smp_preview::view::View;
@@ -176,13 +177,17 @@ struct Outcome {
     head: (f64, f64, f64),
 }
 
-/// One photo's scores: the automatic preview, and the preview after the
-/// person corrects the view (one tap in the widget).
+/// One photo's scores: the automatic preview (classical), the same after
+/// the person corrects the view (one tap in the widget), and the preview
+/// from the on-device models' outputs (`tests/model-hints/`, as the widget
+/// passes them) before and after the view fix.
 struct Score {
     photo: String,
     view: String,
     auto: Outcome,
     corrected: Outcome,
+    models: Outcome,
+    models_corrected: Outcome,
 }
 
 impl Outcome {
@@ -262,6 +267,48 @@ fn outcome(preview: &mut Preview, t: &Truth) -> Outcome {
     }
 }
 
+/// The models' outputs for `photo` (scripts/model-hints.py made them from
+/// benches/models/run.mjs): the person mask and the face detection.
+fn model_hints(photo: &str, w: u32, h: u32) -> Hints {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/model-hints");
+    let name = photo.trim_start_matches("phone/");
+    let mask = image::open(dir.join(format!("{name}.png")))
+        .unwrap_or_else(|e| panic!("tests/model-hints/{name}.png: {e}"))
+        .to_luma8();
+    assert_eq!(mask.dimensions(), (w, h), "{name}: mask size");
+    let faces = std::fs::read_to_string(dir.join("faces.txt")).unwrap();
+    let face = faces
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .find(|f| f.first() == Some(&photo))
+        .unwrap_or_else(|| panic!("{photo}: not in tests/model-hints/faces.txt"))
+        .get(1..)
+        .filter(|rest| !rest.is_empty())
+        .map(|rest| {
+            let mut keypoints = [(0.0, 0.0); 6];
+            for (k, p) in keypoints.iter_mut().zip(&rest[1..]) {
+                *k = point(p);
+            }
+            FaceDetection {
+                score: rest[0].parse().unwrap(),
+                keypoints,
+            }
+        });
+    Hints {
+        person: mask.into_raw(),
+        face,
+    }
+}
+
+/// The preview's outcome, then again with the annotated view set.
+fn with_view_fix(mut preview: Preview, truth: &Truth, view: &str) -> (Outcome, Outcome) {
+    let first = outcome(&mut preview, truth);
+    let mut design = preview.design().clone();
+    design.view = View::parse(view).expect("a known view");
+    preview.set_design(design).unwrap();
+    (first, outcome(&mut preview, truth))
+}
+
 fn score(a: &Annotation) -> Score {
     let photo = load(&a.photo);
     let (w, h) = (photo.width as usize, photo.height as usize);
@@ -274,17 +321,17 @@ fn score(a: &Annotation) -> Score {
         face: raster(&a.face, w, h),
         scalp,
     };
-    let mut preview = Preview::new(photo);
-    let auto = outcome(&mut preview, &truth);
-    let mut design = preview.design().clone();
-    design.view = View::parse(&a.view).expect("a known view");
-    preview.set_design(design).unwrap();
-    let corrected = outcome(&mut preview, &truth);
+    let hints = model_hints(&a.photo, photo.width, photo.height);
+    let (auto, corrected) = with_view_fix(Preview::new(photo.clone()), &truth, &a.view);
+    let (models, models_corrected) =
+        with_view_fix(Preview::with_hints(photo, hints), &truth, &a.view);
     Score {
         photo: a.photo.clone(),
         view: a.view.clone(),
         auto,
         corrected,
+        models,
+        models_corrected,
     }
 }
 
@@ -363,6 +410,10 @@ fn report(scores: &[Score]) -> String {
     summary(&mut out, scores, |s| &s.auto);
     out.push_str("\nAfter the person corrects the view (one tap):\n\n");
     summary(&mut out, scores, |s| &s.corrected);
+    out.push_str("\nWith the on-device models (person segmentation, face detection):\n\n");
+    summary(&mut out, scores, |s| &s.models);
+    out.push_str("\nWith the models, after the view fix:\n\n");
+    summary(&mut out, scores, |s| &s.models_corrected);
     out.push_str("\nPer photo, automatic preview:\n\n");
     out.push_str("| photo | view (seen) | eyes found | dots | outside | on face | covered | hairline error |\n");
     out.push_str("|---|---|---|---|---|---|---|---|\n");
@@ -419,6 +470,10 @@ const FLOOR_VIEW: usize = 18;
 /// Scalp covered once the person has told the view (back and profile views
 /// fill down to the nape instead of stopping at a front hairline).
 const FLOOR_COVERED_CORRECTED: usize = 17;
+/// With the on-device models' outputs (tests/model-hints/).
+const FLOOR_MODELS_OUTSIDE: usize = 8;
+const FLOOR_MODELS_COVERED: usize = 44;
+const FLOOR_MODELS_VIEW: usize = 62;
 
 /// Slow unoptimized (minutes for 94 photos): `./test` runs it with `--release`.
 #[test]
@@ -485,6 +540,20 @@ fn phone_photos_meet_the_floors() {
         "scalp covered after the view fix: {} photos ok, floor {FLOOR_COVERED_CORRECTED}",
         c.covered_ok
     );
+    let m = tally(
+        scores.iter().filter(|s| s.photo.starts_with("phone/")),
+        |s| &s.models,
+    );
+    for (what, got, floor) in [
+        ("dots outside the scalp", m.outside_ok, FLOOR_MODELS_OUTSIDE),
+        ("scalp covered", m.covered_ok, FLOOR_MODELS_COVERED),
+        ("view", m.view_ok, FLOOR_MODELS_VIEW),
+    ] {
+        assert!(
+            got >= floor,
+            "with the models, {what}: {got} photos ok, floor {floor}"
+        );
+    }
 }
 
 #[test]

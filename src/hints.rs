@@ -1,0 +1,156 @@
+//! What on-device models found in a photo, handed to the engine.
+//!
+//! In the browser the widget runs MediaPipe's person segmentation and face
+//! detection on a person's own photo (benches/models/README.md says why
+//! these two) and passes their outputs here; the engine turns them into the
+//! head's outline, the eyes and the view. Without them (no model could
+//! load, the native CLI) the classical path in [`crate::scalp`] and
+//! [`crate::face`] runs instead.
+
+use crate::prelude::*;
+
+use crate::face::Eyes;
+use crate::photo::Rgba;
+use crate::view::View;
+
+/// A face detection (MediaPipe's BlazeFace short range): its confidence and
+/// six keypoints in photo pixels, in the model's order.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FaceDetection {
+    /// Confidence, 0..1.
+    pub score: f64,
+    /// Right eye, left eye (the person's), nose tip, mouth, right ear
+    /// tragion, left ear tragion.
+    pub keypoints: [(f64, f64); 6],
+}
+
+/// The lowest score of a frontal face: backs and tops of heads score
+/// 0.50-0.65 on the annotated set, real fronts 0.66-0.91.
+pub const FRONT_SCORE: f64 = 0.66;
+/// The lowest score of a profile.
+pub const PROFILE_SCORE: f64 = 0.6;
+/// Nose off the eyes' midpoint by more than this share of the eyes'
+/// distance: the face is turned side-on.
+pub const PROFILE_YAW: f64 = 0.4;
+/// A mask whose upper part is mostly skin-coloured, seen without a face, is
+/// a bare crown from above; mostly hair, the back of the head.
+const TOP_SKIN_SHARE: f64 = 0.6;
+
+impl FaceDetection {
+    /// Nose offset from the eyes' midpoint along the eye line, in eye
+    /// distances: negative when the nose points to the image's left.
+    pub fn yaw(&self) -> f64 {
+        let [er, el, nose, ..] = self.keypoints;
+        let (dx, dy) = (el.0 - er.0, el.1 - er.1);
+        let ipd = (dx * dx + dy * dy).sqrt().max(1e-6);
+        let mid = ((er.0 + el.0) / 2.0, (er.1 + el.1) / 2.0);
+        ((nose.0 - mid.0) * dx + (nose.1 - mid.1) * dy) / (ipd * ipd)
+    }
+
+    /// The eyes, when this is a confident frontal face.
+    pub fn frontal_eyes(&self) -> Option<Eyes> {
+        if self.score < FRONT_SCORE || self.yaw().abs() > PROFILE_YAW {
+            return None;
+        }
+        let [a, b, ..] = self.keypoints;
+        let (left, right) = if a.0 <= b.0 { (a, b) } else { (b, a) };
+        Some(Eyes { left, right })
+    }
+}
+
+/// The models' outputs for one photo.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Hints {
+    /// Person segmentation, one confidence byte (0..=255) per photo pixel;
+    /// empty when the model did not run.
+    pub person: Vec<u8>,
+    /// The most confident face, if any was found.
+    pub face: Option<FaceDetection>,
+}
+
+impl Hints {
+    /// Reads the binding's flat form: `person` is empty or one byte per
+    /// pixel; `face` is empty or the score then six `x, y` keypoints.
+    pub fn from_flat(
+        width: u32,
+        height: u32,
+        person: Vec<u8>,
+        face: &[f64],
+    ) -> Result<Hints, String> {
+        if !person.is_empty() && person.len() != width as usize * height as usize {
+            return Err(alloc::format!(
+                "The person mask has {} values for a {width} x {height} photo.",
+                person.len()
+            ));
+        }
+        let face = match face {
+            [] => None,
+            [score, k @ ..] if k.len() == 12 && face.iter().all(|v| v.is_finite()) => {
+                let mut keypoints = [(0.0, 0.0); 6];
+                for (p, xy) in keypoints.iter_mut().zip(k.chunks_exact(2)) {
+                    *p = (xy[0], xy[1]);
+                }
+                Some(FaceDetection {
+                    score: *score,
+                    keypoints,
+                })
+            }
+            _ => return Err(String::from("A face needs a score and six x, y keypoints.")),
+        };
+        Ok(Hints { person, face })
+    }
+
+    /// Whether the person segmentation ran.
+    pub fn has_person(&self) -> bool {
+        !self.person.is_empty()
+    }
+
+    /// The view the models point to: a confident face gives front, or by
+    /// its yaw a profile; without one, a mostly skin-coloured crown is seen
+    /// from the top, else from the back. `None` without any model output.
+    pub fn view(&self, photo: &Rgba) -> Option<View> {
+        if let Some(f) = self.face {
+            let yaw = f.yaw();
+            if yaw.abs() > PROFILE_YAW && f.score >= PROFILE_SCORE {
+                // Nose toward the image's left: the person's left side.
+                return Some(if yaw < 0.0 { View::Left } else { View::Right });
+            }
+            if f.score >= FRONT_SCORE {
+                return Some(View::Front);
+            }
+        }
+        if !self.has_person() {
+            return None;
+        }
+        let skin = self.crown_skin_share(photo)?;
+        Some(if skin >= TOP_SKIN_SHARE {
+            View::Top
+        } else {
+            View::Back
+        })
+    }
+
+    /// Share of skin-coloured pixels in the upper 45% of the person mask.
+    fn crown_skin_share(&self, photo: &Rgba) -> Option<f64> {
+        let w = photo.width as usize;
+        let rows: Vec<usize> = (0..photo.height as usize)
+            .filter(|&y| self.person[y * w..(y + 1) * w].iter().any(|&v| v >= 128))
+            .collect();
+        let (&top, &bottom) = (rows.first()?, rows.last()?);
+        let limit = top + (0.45 * (bottom - top) as f64) as usize;
+        let (mut skin, mut all) = (0usize, 0usize);
+        for y in top..=limit {
+            for x in 0..w {
+                if self.person[y * w + x] >= 128 {
+                    let [r, g, b, _] = photo.at(x as i64, y as i64).map(i32::from);
+                    all += 1;
+                    // A loose RGB skin rule: reddish, not grey.
+                    let is_skin =
+                        r > 60 && r > g && r > b && r - g.min(b) > 12 && (r - g).abs() > 8;
+                    skin += usize::from(is_skin);
+                }
+            }
+        }
+        (all > 0).then(|| skin as f64 / all as f64)
+    }
+}
