@@ -4,6 +4,8 @@
     scripts/annotate.py grid PHOTO OUT.png     photo with a labelled 50/100 px grid
     scripts/annotate.py show FILE.txt OUTDIR   every annotated photo with its polygons
     scripts/annotate.py sheet FILE.txt OUT.png the same, small, on one contact sheet
+    scripts/annotate.py models FILE.txt OUT.png   the same, given the on-device models'
+                                               outputs in tests/model-hints/ (as the widget)
     scripts/annotate.py preview FILE.txt OUT.png  the engine's preview of each photo
                                                (target/release/smp-render) with the
                                                annotated outlines, on one contact sheet
@@ -109,6 +111,18 @@ def rendered(block, args=()):
     return im
 
 
+def model_args(block):
+    """smp-render's flags for the models' outputs on the block's photo."""
+    hints = os.path.join(os.path.dirname(__file__), "..", "tests", "model-hints")
+    name = block["photo"].replace("phone/", "")
+    args = ["--person-mask", os.path.join(hints, name + ".png")]
+    for line in open(os.path.join(hints, "faces.txt")):
+        fields = line.split()
+        if fields and fields[0] == block["photo"] and len(fields) > 1:
+            args += ["--face", " ".join(fields[1:])]
+    return args
+
+
 def contact_sheet(images, out, tw=240, th=320, cols=6):
     rows = (len(images) + cols - 1) // cols
     sheet = Image.new("RGB", (cols * tw, rows * th), "white")
@@ -118,7 +132,7 @@ def contact_sheet(images, out, tw=240, th=320, cols=6):
 
 
 def main():
-    if len(sys.argv) != 4 or sys.argv[1] not in ("grid", "show", "sheet", "preview"):
+    if len(sys.argv) != 4 or sys.argv[1] not in ("grid", "show", "sheet", "preview", "models"):
         sys.exit(__doc__)
     cmd, a, b = sys.argv[1:]
     if cmd == "grid":
@@ -130,8 +144,10 @@ def main():
             draw(block).save(os.path.join(b, name + ".png"))
     elif cmd == "sheet":
         contact_sheet([draw(block) for block in parse(a)], b)
-    else:
+    elif cmd == "preview":
         contact_sheet([draw(block, rendered(block)) for block in parse(a)], b)
+    else:
+        contact_sheet([draw(block, rendered(block, model_args(block))) for block in parse(a)], b)
 
 
 if __name__ == "__main__":

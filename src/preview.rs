@@ -13,7 +13,7 @@ use crate::prelude::*;
 use crate::design::{Design, DesignError, RelPoint, DENSITY, TEMPLE_HALF_CM};
 use crate::face::{find_eyes, Eyes};
 use crate::hairline::HairlineField;
-use crate::hints::Hints;
+use crate::hints::{FaceDetection, Hints};
 use crate::photo::Rgba;
 use crate::render::{Canvas, Clip, Keys, Look, Spot};
 use crate::sampling::{Dot, Pattern, Spacing};
@@ -84,6 +84,8 @@ pub struct Preview {
     photo: Rgba,
     head: Head,
     eyes: Option<Eyes>,
+    /// The face the detector found, when the models ran.
+    face: Option<FaceDetection>,
     /// Per pixel, for diffuse thinning: share of bare skin around it
     /// (0..=255; 0 on hair). Empty until thinning is first shown.
     skin_share: Vec<u8>,
@@ -157,6 +159,7 @@ impl Preview {
             photo,
             head,
             eyes,
+            face: hints.face,
             mask,
             skin_luma: skin,
             design,
@@ -252,6 +255,27 @@ impl Preview {
         self.under.clear();
     }
 
+    /// Whether the design draws a front hairline: front views always; top
+    /// views when the face was found (the forehead is in sight), otherwise
+    /// the whole crown fills.
+    pub fn has_hairline(&self) -> bool {
+        match self.design.view {
+            View::Front => true,
+            View::Top => self.eyes.is_some(),
+            View::Left | View::Right | View::Back => false,
+        }
+    }
+
+    /// In a profile, where the face begins (see [`ProfileLimit`]).
+    fn profile_limit(&self) -> Option<ProfileLimit> {
+        let toward_left = match self.design.view {
+            View::Left => true,
+            View::Right => false,
+            _ => return None,
+        };
+        Some(ProfileLimit::new(self.head, self.face, toward_left))
+    }
+
     /// The view of the head the photo shows, as the design says.
     pub fn view(&self) -> View {
         self.design.view
@@ -330,10 +354,13 @@ impl Preview {
         // The side hairline reaches ear level about 1.1 radii down; seen
         // from the side or the back, the scalp goes on to the nape, as far
         // down as the silhouette reaches.
-        let depth = if self.design.view.shows_hairline() {
+        let depth = if self.has_hairline() {
             1.25
         } else {
-            1.6
+            // From the side, the back or above, the annotated scalp reaches
+            // about 2.1 skull half-widths below the top; the mask's own
+            // bottom (the neck) is the real limit.
+            2.3
         };
         [
             (cx - 1.3 * radius).max(0.0),
@@ -386,10 +413,9 @@ impl Preview {
         }
         // Profiles and back views show no front hairline: the scalp fills.
         let field = self
-            .design
-            .view
-            .shows_hairline()
+            .has_hairline()
             .then(|| HairlineField::new(&self.design, self.photo.width, self.photo.height));
+        let side = self.profile_limit();
         // Refilled in place: a slider step re-runs this, and a fresh vector
         // each time would leave holes in the wasm heap.
         self.shares
@@ -399,10 +425,26 @@ impl Preview {
                 Some(true) => (1.0, 0.0),
                 Some(false) => (0.0, 0.0),
                 None if u.mask > 0.0 => {
-                    let (share, front) = field
-                        .as_ref()
-                        .map_or((1.0, 0.0), |f| f.share(d.x as f64, d.y as f64));
-                    (u.mask * share * u.skin, front)
+                    let (x, y) = (d.x as f64, d.y as f64);
+                    let (share, front) = field.as_ref().map_or((1.0, 0.0), |f| f.share(x, y));
+                    let side = match &side {
+                        Some(s) => s.share(x, y),
+                        None if self.design.view == View::Back && self.head.found => {
+                            let Head {
+                                cx, top, radius, ..
+                            } = self.head;
+                            // From behind, the ears stand out beside the
+                            // skull, and the nape line sits about 2 skull
+                            // half-widths below the top (annotated set:
+                            // 2.1): fade the pigment out over the last part
+                            // as a practitioner blends a nape.
+                            let out = (x - cx).abs() / radius - 1.05;
+                            let below = ((y - top) / radius - 1.85) / 0.3;
+                            ((1.0 - out / 0.04).min(1.0 - below)).clamp(0.0, 1.0) as f32
+                        }
+                        None => 1.0,
+                    };
+                    (u.mask * share * side * u.skin, front)
                 }
                 None => (0.0, 0.0),
             };
@@ -525,6 +567,81 @@ impl Preview {
             .zip(&self.ids)
             .map(|(s, &i)| (s.x, s.y, 2.0 * s.radius, dots[i as usize].rank))
             .collect()
+    }
+}
+
+/// In a profile, the line where the face begins: from the temple, a little
+/// in front of and above the ear, up and forward to where the forehead's
+/// hairline belongs; below the temple only the fringe behind the ear is
+/// scalp (the sideburn, the ear and the cheek are not). From the face
+/// detector's ear and eye keypoints when it saw the face, else from the
+/// head's circle.
+struct ProfileLimit {
+    /// Toward the face, in image x: -1 when the face points to the left.
+    forward: f64,
+    /// The visible ear's tragion and the visible eye, in pixels.
+    ear: (f64, f64),
+    eye_x: f64,
+    /// Ear to eye, horizontally, pixels (about 8 cm on adults).
+    span: f64,
+}
+
+impl ProfileLimit {
+    fn new(head: Head, face: Option<FaceDetection>, toward_left: bool) -> ProfileLimit {
+        let forward = if toward_left { -1.0 } else { 1.0 };
+        // Keypoints: right eye, left eye, nose, mouth, right ear, left ear;
+        // seen from the person's left the left ear faces the camera.
+        let seen = face.map(|f| {
+            let k = f.keypoints;
+            let (ear, eyes) = if toward_left {
+                (k[5], [k[0], k[1]])
+            } else {
+                (k[4], [k[0], k[1]])
+            };
+            // The eye nearer the ear is the visible one.
+            let eye = if (eyes[0].0 - ear.0).abs() < (eyes[1].0 - ear.0).abs() {
+                eyes[0]
+            } else {
+                eyes[1]
+            };
+            (ear, eye.0)
+        });
+        let (ear, eye_x) = match seen {
+            Some((ear, eye_x)) if (eye_x - ear.0) * forward > 0.2 * head.radius => (ear, eye_x),
+            // The head's circle: the ear a little behind its centre at
+            // about one radius down, the eye near its front.
+            _ => (
+                (
+                    head.cx - 0.1 * forward * head.radius,
+                    head.top + 1.2 * head.radius,
+                ),
+                head.cx + 0.8 * forward * head.radius,
+            ),
+        };
+        ProfileLimit {
+            forward,
+            ear,
+            eye_x,
+            span: (eye_x - ear.0).abs(),
+        }
+    }
+
+    /// 1 on the scalp, 0 on the face, soft across the line.
+    fn share(&self, x: f64, y: f64) -> f32 {
+        let d = self.span;
+        let temple = (self.ear.0 + self.forward * 0.35 * d, self.ear.1 - 0.25 * d);
+        let front = (self.eye_x - self.forward * 0.1 * d, self.ear.1 - 1.3 * d);
+        // How far in front of the line through temple and front a point is.
+        let ahead = if y >= temple.1 {
+            // Below the temple: behind the ear only.
+            (x - (self.ear.0 - self.forward * 0.3 * d)) * self.forward
+        } else {
+            let t = (y - temple.1) / (front.1 - temple.1);
+            let line_x = temple.0 + t * (front.0 - temple.0);
+            (x - line_x) * self.forward
+        };
+        let soft = 0.04 * d;
+        (0.5 - ahead / (2.0 * soft)).clamp(0.0, 1.0) as f32
     }
 }
 

@@ -187,6 +187,15 @@ impl ScalpMask {
                 *s = 255;
             }
         }
+        // Keep a margin inside the outline: the segmentation's edge wanders
+        // a few pixels into the background, and dots crowd at the rim
+        // (foreshortening), so a dot there reads as on the wall. About
+        // 2 mm, as the blur below then fades it further in.
+        let margin = (head.radius / CROWN_RADIUS_CM * 0.2).max(1.0) as usize;
+        soften(&mut sharp, w, h, margin);
+        sharp
+            .iter_mut()
+            .for_each(|v| *v = if *v == 255 { 255 } else { 0 });
         // Fade the outline inward only, as `detect` does.
         let mut auto = sharp.clone();
         soften(&mut auto, w, h, (head.radius * 0.012).max(1.0) as usize);
@@ -722,12 +731,19 @@ fn head_of_person(fg: &[bool], w: usize, h: usize) -> Option<(Head, usize)> {
             }
         }
     }
+    // The widest row may run through the ears; the skull's own half-width
+    // is the widest above them (ears start about one radius down).
     let (l, r) = widths[widest_y]?;
-    let radius = (r - l) as f64 / 2.0;
+    let reach = top + (0.5 * (r - l) as f64) as usize;
+    let (l, r) = widths[top..=reach.min(h - 1)]
+        .iter()
+        .flatten()
+        .max_by_key(|(l, r)| r - l)
+        .copied()?;
     let head = Head {
         cx: (l + r) as f64 / 2.0,
         top: top as f64,
-        radius,
+        radius: (r - l) as f64 / 2.0,
         found: true,
     };
     Some((head, neck.1))

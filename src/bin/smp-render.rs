@@ -7,14 +7,27 @@
 //!            [--edge soft|defined] [--session 1-4] [--months 0-72]
 //!            [--thinning on|off] [--view front|top|left|right|back] [--seed N]
 //!            [--scale PX_PER_CM] [--dots FILE.csv]
+//!            [--person-mask MASK.png] [--face "SCORE X,Y X,Y X,Y X,Y X,Y X,Y"]
+//! ```
+//!
+//! The widget runs on-device models (person segmentation, face detection)
+//! on a person's photo; this renderer does not run them. Given their
+//! outputs (`--person-mask`: the segmentation at the photo's size, white
+//! for the person; `--face`: the detection's score and six keypoints, as
+//! `tests/model-hints/faces.txt` has them) it renders what the widget
+//! shows; without them it uses the classical detection, which differs on
+//! most phone photos.
+//!
+//! ```text
 //! ```
 use smp_preview::design::{Edge, Shape};
+use smp_preview::hints::Hints;
 use smp_preview::photo::Rgba;
 use smp_preview::preview::Preview;
 use smp_preview::view::View;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: smp-render PHOTO -o OUT.png [--density DOTS_PER_CM2] [--shade 0.2-1] [--dot-mm MM] [--hairline-cm CM] [--shape classic|rounded|mature] [--edge soft|defined] [--session 1-4] [--months 0-72] [--thinning on|off] [--view front|top|left|right|back] [--seed N] [--scale PX_PER_CM] [--dots FILE.csv]";
+const USAGE: &str = "usage: smp-render PHOTO -o OUT.png [--density DOTS_PER_CM2] [--shade 0.2-1] [--dot-mm MM] [--hairline-cm CM] [--shape classic|rounded|mature] [--edge soft|defined] [--session 1-4] [--months 0-72] [--thinning on|off] [--view front|top|left|right|back] [--seed N] [--scale PX_PER_CM] [--dots FILE.csv] [--person-mask MASK.png] [--face \"SCORE X,Y (x6)\"]";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -36,12 +49,32 @@ fn run(args: Vec<String>) -> Result<(), String> {
     let mut photo_path = None;
     let mut out_path = None;
     let mut dots_path = None;
+    let mut hints = Hints::default();
     let mut edits: Vec<(String, String)> = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "-o" | "--out" => out_path = it.next().cloned(),
             "--dots" => dots_path = it.next().cloned(),
+            "--person-mask" => {
+                let path = it
+                    .next()
+                    .ok_or_else(|| format!("--person-mask needs a file\n{USAGE}"))?;
+                let mask = image::open(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+                hints.person = mask.to_luma8().into_raw();
+            }
+            "--face" => {
+                let v = it
+                    .next()
+                    .ok_or_else(|| format!("--face needs a value\n{USAGE}"))?;
+                let numbers: Result<Vec<f64>, _> = v
+                    .split([' ', ','])
+                    .filter(|s| !s.is_empty())
+                    .map(str::parse)
+                    .collect();
+                let numbers = numbers.map_err(|_| format!("--face takes numbers, got \"{v}\""))?;
+                hints.face = Hints::from_flat(0, 0, Vec::new(), &numbers)?.face;
+            }
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return Ok(());
@@ -67,7 +100,10 @@ fn run(args: Vec<String>) -> Result<(), String> {
         .to_rgba8();
     let (w, h) = img.dimensions();
     let photo = Rgba::new(w, h, img.into_raw())?;
-    let mut preview = Preview::new(photo);
+    if !hints.person.is_empty() && hints.person.len() != (w * h) as usize {
+        return Err(format!("the person mask must be {w} x {h}, like the photo"));
+    }
+    let mut preview = Preview::with_hints(photo, hints);
     let mut design = preview.design().clone();
     let mut hairline_cm = None;
     for (flag, v) in &edits {
