@@ -726,10 +726,20 @@ class SmpPreview extends HTMLElement {
     }
     const { working } = decoded;
     const stale = () => token !== this.#loadToken && (decoded.full.close(), true);
+    // Without a link to apply, the person's choices and the first frame come in the same request as the photo:
+    // one trip to the engine (and one turn of a busy page) instead of three.
+    const direct = !this.#shared;
+    let first = null; // that request's answer
     try {
       // A copy goes to the engine: the page keeps the pixels for the 'before' canvas.
       const copy = working.data.buffer.slice(0);
-      must(await this.#send([['load_photo', working.width, working.height, copy]], false, [copy]));
+      const calls = [['load_photo', working.width, working.height, copy], ...(direct ? this.#controlCalls() : [])];
+      first = await this.#engine.request({ calls, render: direct }, [copy]);
+      if (first.state) {
+        this.#state = first.state;
+        this.stats.wasmBytes = first.state.memory;
+      }
+      must(first.results.slice(0, 1));
       performance.mark('smp-photo-loaded');
     } catch (e) {
       if (stale()) return false;
@@ -760,7 +770,8 @@ class SmpPreview extends HTMLElement {
     let problem = null;
     const automatic = !this.#shared; // the hairline comes from the photo, not from a link
     try {
-      note = await this.#designForNewPhoto(isSample, fromLink, working);
+      if (direct) must(first.results.slice(1));
+      else note = await this.#designForNewPhoto(isSample, fromLink, working);
     } catch (e) {
       // A link that decodes but does not apply: say why and keep the defaults.
       problem = e.message + DEFAULT_DESIGN;
@@ -778,9 +789,14 @@ class SmpPreview extends HTMLElement {
     const placed = this.#state?.handles;
     if (automatic && placed?.length === 6) {
       const fixed = onPhoto(placed);
-      if (fixed.some((v, i) => Math.abs(v - placed[i]) > 1e-6)) await this.#send([['set_handles', fixed]]);
+      if (fixed.some((v, i) => Math.abs(v - placed[i]) > 1e-6)) {
+        await this.#send([['set_handles', fixed]]);
+        first = null; // its frame is out of date
+      }
     }
-    await this.#render();
+    if (first?.frame && !problem) this.#show(first.frame);
+    else if (first?.renderError && !problem) await this.#engineFailed(first.renderError);
+    else await this.#render();
     if (token !== this.#loadToken) return false;
     this.#baseline();
     for (const f of this.#root.querySelectorAll('fieldset.design')) f.disabled = false;
