@@ -248,6 +248,26 @@ impl Engine {
         })
     }
 
+    /// Moves all three hairline handles at once to `[x0, y0, x1, y1, x2,
+    /// y2]` (relative coordinates; left temple, middle, right temple), so
+    /// a hairline can go anywhere in one step, even where moving one
+    /// handle at a time would pass another or leave one off the photo.
+    pub fn set_handles(&mut self, rel: Vec<f64>) -> Result<(), JsError> {
+        self.edit(|d, _, _| {
+            let [x0, y0, x1, y1, x2, y2] = rel[..] else {
+                return Err(DesignError::new(
+                    "There are three hairline handles: give six numbers.",
+                ));
+            };
+            d.hairline.handles = [
+                RelPoint { x: x0, y: y0 },
+                RelPoint { x: x1, y: y1 },
+                RelPoint { x: x2, y: y2 },
+            ];
+            Ok(())
+        })
+    }
+
     /// The three handles as `[x0, y0, x1, y1, x2, y2]` in relative
     /// coordinates.
     pub fn handles(&self) -> Vec<f64> {
@@ -302,6 +322,8 @@ impl Engine {
             d.seed,
             "\",\"px_per_cm\":",
             decimal(d.px_per_cm, 3),
+            ",\"temple_half_cm\":",
+            decimal(d.temple_half_cm, 2),
             ",\"handles\":[",
             handles,
             "],\"brush_strokes\":",

@@ -16,7 +16,7 @@
 
 /** The Engine methods a request may call by name (besides the ones below). */
 const METHODS = new Set([
-  'load_photo', 'set', 'set_text', 'set_handle', 'brush', 'undo_brush',
+  'load_photo', 'set', 'set_text', 'set_handle', 'set_handles', 'brush', 'undo_brush',
   'share_fragment', 'apply_fragment', 'design_json', 'handles', 'face_found', 'finish_pattern',
 ]);
 

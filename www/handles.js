@@ -15,6 +15,33 @@ const LABELS = [
 const SHAPES = { classic: [0.18, 0], rounded: [0.42, 0], mature: [0.05, 0.5] };
 const MIN_GAP = 0.02; // temples must stay left and right of the middle
 
+const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
+
+/**
+ * The handles `rel` ([x0, y0, x1, y1, x2, y2], relative) moved onto the
+ * photo: every point inside 0..1, the temples left and right of the middle.
+ */
+export function onPhoto(rel) {
+  const r = Array.from(rel, (v) => (Number.isFinite(v) ? v : 0.5));
+  r[2] = clamp(r[2], MIN_GAP, 1 - MIN_GAP);
+  r[0] = clamp(r[0], 0, r[2] - MIN_GAP);
+  r[4] = clamp(r[4], r[2] + MIN_GAP, 1);
+  for (const i of [1, 3, 5]) r[i] = clamp(r[i], 0, 1);
+  return r;
+}
+
+/**
+ * The hairline a tap at `p` (relative) places: the middle handle at the tap,
+ * the temples `halfCm` either side and a little lower, as the engine's
+ * preset `shape` places them (src/design.rs, place_hairline), on the photo.
+ */
+export function fromTap(p, { width, height, pxPerCm, halfCm = 4.6, shape = 'classic' }) {
+  const [drop, k] = { classic: [1, 1], rounded: [1.35, 1], mature: [0.1, 0.93] }[shape] ?? [1, 1];
+  const dx = (halfCm * k * pxPerCm) / width;
+  const dy = (drop * pxPerCm) / height;
+  return onPhoto([p.x - dx, p.y + dy, p.x, p.y, p.x + dx, p.y + dy]);
+}
+
 export class Handles {
   #viewport;
   #line;
@@ -50,7 +77,8 @@ export class Handles {
 
   /** Shows the handles at `rel` ([x0,y0,x1,y1,x2,y2], or null to hide them). */
   update(rel, { shape = 'classic', pxPerCm = 30, showLine = true } = {}) {
-    this.#rel = rel && rel.length === 6 ? Array.from(rel) : null;
+    // Drawn on the photo even when the automatic placement put one off it.
+    this.#rel = rel && rel.length === 6 ? onPhoto(rel) : null;
     const vp = this.#viewport;
     this.#buttons.forEach((b, i) => {
       b.hidden = !this.#rel;
@@ -70,7 +98,7 @@ export class Handles {
     if (i === 0) hi = r[2] - MIN_GAP;
     if (i === 1) [lo, hi] = [r[0] + MIN_GAP, r[4] - MIN_GAP];
     if (i === 2) lo = r[2] + MIN_GAP;
-    this.#onMove(i, Math.min(hi, Math.max(lo, x)), Math.min(1, Math.max(0, y)));
+    this.#onMove(i, clamp(x, Math.max(0, lo), Math.min(1, hi)), clamp(y, 0, 1));
   }
 
   #grab(e, i) {

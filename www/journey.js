@@ -17,8 +17,9 @@ export const TIME_STOPS = [
 ];
 const HEALED = 1;
 
+export const NO_FACE_SHORT = "We couldn't find a face to place the hairline automatically.";
 export const NO_FACE =
-  "We couldn't find a face to place the hairline automatically; drag the handles to set it.";
+  "We couldn't find a face to place the hairline automatically: use Place hairline and tap your forehead, or drag the handles.";
 
 /** The stop nearest to `months` (a share link may carry any whole month). */
 export function stopFor(months) {

@@ -20,10 +20,10 @@
 
 import { decodePhoto, decodeImage, PhotoError, FULL_MAX, WORKING_MAX } from './photo.js';
 import { Viewport } from './viewport.js';
-import { Handles } from './handles.js';
+import { Handles, onPhoto, fromTap } from './handles.js';
 import { Brush } from './brush.js';
-import { Journey, NO_FACE } from './journey.js';
-import { SLIDERS, HAIRLINE, TEMPLATE, CONTROL_GROUPS } from './template.js';
+import { Journey, NO_FACE, NO_FACE_SHORT } from './journey.js';
+import { SLIDERS, HAIRLINE, TEMPLATE, CONTROL_GROUPS, VIEWS } from './template.js';
 import { exportImage, saveBlob } from './export.js';
 import { linkPhoto, workingSize, shareOrDownload, copyText, kb } from './share.js';
 import { startEngine, painted } from './engine-host.js';
@@ -71,6 +71,19 @@ function explainCsp(error) {
   return true;
 }
 
+/** Views with a front hairline (the engine's View::shows_hairline). */
+const HAIRLINE_VIEWS = ['front', 'top'];
+/** A view's name as the buttons say it. */
+const viewLabel = (v) => VIEWS.find(([name]) => name === v)?.[1] ?? v;
+/** What the preview shows after a view is chosen without a forehead tap. */
+const VIEW_SAID = {
+  front: 'Front view: the hairline runs across the top of the forehead. Drag the handles, or use Place hairline, to move it.',
+  top: 'Top view: the hairline runs across the front of the head. Drag the handles, or use Place hairline, to move it.',
+  left: 'Left side view: the scalp is filled down to the natural hair edge; there is no front hairline here.',
+  right: 'Right side view: the scalp is filled down to the natural hair edge; there is no front hairline here.',
+  back: 'Back view: the crown is filled and blended into the hair at the back; there is no front hairline here.',
+};
+
 /** Said after a link's problem when the preview shows the default design. */
 const DEFAULT_DESIGN = ' The preview shows the default design instead.';
 
@@ -117,6 +130,11 @@ class SmpPreview extends HTMLElement {
   #shareOut;
   #shareUrl;
   #shareSize;
+  #askView; // "Which view is this photo?" over the preview
+  #askTap; // "Tap the middle of your forehead…" over the preview
+  #viewSelect;
+  #placeButton;
+  #placing = false; // the next tap on the photo places the hairline
   #afterCtx;
   #beforeCtx;
   #sliders = {}; // the SLIDERS' inputs by engine name
@@ -417,7 +435,7 @@ class SmpPreview extends HTMLElement {
       const calls = [];
       for (const name of ['density', 'shade', 'dot_mm', 'session', 'months']) if (name in d) calls.push(['set', name, d[name]]);
       if ('thinning' in d) calls.push(['set', 'thinning', d.thinning ? 1 : 0]);
-      for (const name of ['edge', 'seed', 'shape']) calls.push(['set_text', name, d[name]]);
+      for (const name of ['edge', 'seed', 'shape', 'view']) if (name in d) calls.push(['set_text', name, d[name]]);
       const results = await this.#send(calls);
       await this.#send(handleCalls(d.handles.flat()));
       must(results);
@@ -708,10 +726,20 @@ class SmpPreview extends HTMLElement {
     }
     const { working } = decoded;
     const stale = () => token !== this.#loadToken && (decoded.full.close(), true);
+    // Without a link to apply, the person's choices and the first frame come in the same request as the photo:
+    // one trip to the engine (and one turn of a busy page) instead of three.
+    const direct = !this.#shared;
+    let first = null; // that request's answer
     try {
       // A copy goes to the engine: the page keeps the pixels for the 'before' canvas.
       const copy = working.data.buffer.slice(0);
-      must(await this.#send([['load_photo', working.width, working.height, copy]], false, [copy]));
+      const calls = [['load_photo', working.width, working.height, copy], ...(direct ? this.#controlCalls() : [])];
+      first = await this.#engine.request({ calls, render: direct }, [copy]);
+      if (first.state) {
+        this.#state = first.state;
+        this.stats.wasmBytes = first.state.memory;
+      }
+      must(first.results.slice(0, 1));
       performance.mark('smp-photo-loaded');
     } catch (e) {
       if (stale()) return false;
@@ -730,6 +758,9 @@ class SmpPreview extends HTMLElement {
     // full-size put here cost ~8 ms of the first preview).
     this.#frame.classList.remove('empty');
     this.#hideMessage();
+    // Questions about the old photo are void.
+    this.#askView.hidden = true;
+    this.#stopPlacing();
     this.#viewport.setImageSize(working.width, working.height);
     // A new photo: links and prepared images of the old one are out of date.
     this.#linkPhoto = null;
@@ -737,8 +768,10 @@ class SmpPreview extends HTMLElement {
     this.#shareOut.hidden = true;
     let note = null;
     let problem = null;
+    const automatic = !this.#shared; // the hairline comes from the photo, not from a link
     try {
-      note = await this.#designForNewPhoto(isSample, fromLink, working);
+      if (direct) must(first.results.slice(1));
+      else note = await this.#designForNewPhoto(isSample, fromLink, working);
     } catch (e) {
       // A link that decodes but does not apply: say why and keep the defaults.
       problem = e.message + DEFAULT_DESIGN;
@@ -751,27 +784,43 @@ class SmpPreview extends HTMLElement {
       }
     }
     if (token !== this.#loadToken) return false; // a newer photo is on its way: it draws itself
-    await this.#render();
+    // Never a handle off the photo: an automatic placement past its edge moves onto it (a link's handles stay as
+    // the sender had them; they are drawn on the photo, and a drag keeps them there).
+    const placed = this.#state?.handles;
+    if (automatic && placed?.length === 6) {
+      const fixed = onPhoto(placed);
+      if (fixed.some((v, i) => Math.abs(v - placed[i]) > 1e-6)) {
+        await this.#send([['set_handles', fixed]]);
+        first = null; // its frame is out of date
+      }
+    }
+    if (first?.frame && !problem) this.#show(first.frame);
+    else if (first?.renderError && !problem) await this.#engineFailed(first.renderError);
+    else await this.#render();
     if (token !== this.#loadToken) return false;
     this.#baseline();
     for (const f of this.#root.querySelectorAll('fieldset.design')) f.disabled = false;
+    this.#viewSelect.disabled = false;
     this.#updateExportNote();
     this.stats.photos++;
     this.setAttribute('state', 'ready');
     const { sourceWidth: sw, sourceHeight: sh } = decoded;
     problem ??= this.#linkProblem && this.#linkProblem + DEFAULT_DESIGN;
     this.#linkProblem = '';
-    if (problem) this.#say(problem, true);
-    else
-      this.#say(
-        note ??
-          (isSample
-            ? 'Showing the sample photo. Choose or drop your own photo to see yourself.'
-            : `Photo loaded (${sw} × ${sh} pixels).` +
-              (decoded.capped ? ` It is larger than ${FULL_MAX} pixels, so downloads are scaled down to ${decoded.full.width} × ${decoded.full.height}.` : '')),
-      );
+    // A person's own photo: the engine can't yet tell its view, so it asks (the sample is a front photo; a link carries its view).
+    const ask = !isSample && !fromLink;
+    let said =
+      problem ||
+      note ||
+      (isSample
+        ? 'Showing the sample photo. Choose or drop your own photo to see yourself.'
+        : `Photo loaded (${sw} × ${sh} pixels).` +
+          (decoded.capped ? ` It is larger than ${FULL_MAX} pixels, so downloads are scaled down to ${decoded.full.width} × ${decoded.full.height}.` : ''));
     // No eyes found: the hairline sits at a default (a link's own handles need no note).
-    if (!problem && note == null && !this.#state.face) this.#say(`${this.#status.textContent} ${NO_FACE}`);
+    if (!problem && note == null && !this.#state.face) said += ` ${ask ? NO_FACE_SHORT : NO_FACE}`;
+    if (ask) said += ' Which view is this photo? Choose it on the preview.';
+    this.#say(said, !!problem);
+    if (ask) this.#askForView();
     this.#fire('smp-photo', { width: sw, height: sh, name });
     return true;
   }
@@ -861,7 +910,7 @@ class SmpPreview extends HTMLElement {
     if (fragment) calls.push(['apply_fragment', fragment]);
     else {
       calls.push(...this.#controlCalls());
-      if (this.#design) calls.push(...handleCalls(this.#design.handles.flat()));
+      if (this.#design) calls.push(['set_text', 'view', this.#design.view], ...handleCalls(this.#design.handles.flat()));
     }
     let failed;
     try {
@@ -913,6 +962,8 @@ class SmpPreview extends HTMLElement {
       if (!edge.checked) edge.checked = true;
     }
     if (!this.#pending.has('seed')) this.#seed = d.seed;
+    if (!this.#pending.has('view')) this.#viewSelect.value = d.view;
+    this.#placeButton.disabled = !HAIRLINE_VIEWS.includes(d.view);
     this.#seedValue.textContent = `Pattern ${patternCode(d.seed)}`;
     this.#undo.disabled = this.#state.strokes === 0; // strokes and scars (design.brush_strokes counts strokes only)
     this.#journey.sync(d, this.#pending);
@@ -923,7 +974,8 @@ class SmpPreview extends HTMLElement {
   #drawOverlay() {
     const d = this.#design;
     if (!d || !this.#photo) return;
-    this.#handles.update(this.#state.handles, {
+    // Side and back views have no front hairline to drag.
+    this.#handles.update(HAIRLINE_VIEWS.includes(d.view) ? this.#state.handles : null, {
       shape: d.shape,
       pxPerCm: d.px_per_cm,
       showLine: this.#showLine.checked && this.#showHairline,
@@ -970,6 +1022,10 @@ class SmpPreview extends HTMLElement {
     this.#shareOut = q('.share-out');
     this.#shareUrl = q('#share-url');
     this.#shareSize = q('.share-size');
+    this.#askView = q('.ask-view');
+    this.#askTap = q('.ask-tap');
+    this.#viewSelect = q('#view');
+    this.#placeButton = q('.place-hairline');
     // Only putImageData goes to these canvases; tests read them back.
     this.#afterCtx = this.#after.getContext('2d');
     this.#beforeCtx = this.#before.getContext('2d');
@@ -1030,6 +1086,27 @@ class SmpPreview extends HTMLElement {
       this.loadPhoto(f);
     });
 
+    // The view and the forehead tap. Over the photo, a press here is not the start of a pan or a stroke.
+    for (const box of [this.#askView, this.#askTap]) box.addEventListener('pointerdown', (e) => e.stopPropagation());
+    for (const b of root.querySelectorAll('.view-choice')) b.addEventListener('click', () => this.#chooseView(b.dataset.view));
+    q('.ask-close').addEventListener('click', () => this.#dismissView());
+    q('.ask-cancel').addEventListener('click', () => this.#cancelPlacing());
+    root.addEventListener('keydown', (e) => {
+      if (e.key !== 'Escape') return;
+      if (this.#placing) this.#cancelPlacing();
+      else if (!this.#askView.hidden && this.#askView.contains(root.activeElement)) this.#dismissView();
+      else return;
+      e.preventDefault();
+    });
+    this.#viewSelect.addEventListener('change', () => {
+      const view = this.#viewSelect.value;
+      this.#askView.hidden = true;
+      this.#stopPlacing();
+      this.#queue('view', view);
+      this.#say(VIEW_SAID[view]);
+    });
+    this.#placeButton.addEventListener('click', () => this.#startPlacing());
+
     // Design controls.
     this.#shape.addEventListener('change', () => this.#queue('shape', this.#shape.value));
     for (const r of root.querySelectorAll('input[name=edge]')) r.addEventListener('change', () => this.#queue('edge', r.value));
@@ -1054,6 +1131,7 @@ class SmpPreview extends HTMLElement {
     // Brush.
     for (const r of root.querySelectorAll('input[name=brush]')) {
       r.addEventListener('change', () => {
+        this.#stopPlacing();
         this.#brush.mode = r.value;
         this.#viewport.painter = r.value === 'off' ? null : this.#brush;
         this.#frame.classList.toggle('painting', r.value !== 'off');
@@ -1088,6 +1166,99 @@ class SmpPreview extends HTMLElement {
     for (const b of [this.#ctaLink, this.#ctaButton]) {
       b.addEventListener('click', () => this.#emit('smp-cta-click', { label: b.textContent, href: b.getAttribute('href') }));
     }
+  }
+
+  // ---- The view and the hairline in a tap or two (the engine can't always tell) ----
+
+  /** Asks which view the photo shows, over the preview (the current view marked). */
+  #askForView() {
+    const view = this.#design?.view;
+    for (const b of this.#askView.querySelectorAll('.view-choice')) b.setAttribute('aria-pressed', String(b.dataset.view === view));
+    this.#askView.hidden = false;
+    // Someone who picked the photo with the keyboard (or a screen reader) goes on to the question.
+    if (this.#root.activeElement) this.#askView.querySelector('.view-choice').focus({ preventScroll: true });
+  }
+
+  /** Hides the question `box`; true when the focus was in it (the caller puts it somewhere useful). */
+  #closeAsk(box) {
+    const focused = box.contains(this.#root.activeElement);
+    box.hidden = true;
+    return focused;
+  }
+
+  /** One tap on a view: drawn at once; a front or top view without a face found asks for the forehead next. */
+  #chooseView(view) {
+    const focused = this.#closeAsk(this.#askView);
+    this.#viewSelect.value = view;
+    this.#queue('view', view);
+    if (HAIRLINE_VIEWS.includes(view) && this.#showHairline && !this.#state?.face) this.#startPlacing(focused);
+    else {
+      if (focused) this.#frame.focus({ preventScroll: true });
+      this.#say(VIEW_SAID[view]);
+    }
+  }
+
+  #dismissView() {
+    if (this.#closeAsk(this.#askView)) this.#frame.focus({ preventScroll: true });
+    this.#say(
+      `The preview shows a ${viewLabel(this.#design?.view).toLowerCase()} view; change it under “View of this photo”.` +
+        (this.#state?.face ? '' : ` ${NO_FACE}`),
+    );
+  }
+
+  /** The next tap (or click) on the photo places the hairline; `focus` moves the focus to the question. */
+  #startPlacing(focus = this.#root.activeElement === this.#placeButton) {
+    if (!this.#photo) return;
+    this.#closeAsk(this.#askView);
+    this.#placing = true;
+    this.#askTap.hidden = false;
+    this.#frame.classList.add('painting', 'placing');
+    // The photo as it is, so the forehead is easy to find under a guessed pattern.
+    this.#before.style.clipPath = 'none';
+    this.#before.classList.add('shown');
+    let last = null;
+    this.#viewport.painter = {
+      start: (p) => (last = p),
+      move: (p) => (last = p),
+      end: () => this.#placeAt(last),
+      cancel: () => (last = null),
+    };
+    if (focus) this.#askTap.querySelector('button').focus({ preventScroll: true });
+    this.#say('Tap the middle of your forehead where the hairline should start: the temples follow.');
+  }
+
+  /** Leaves the forehead tap; the brush takes the photo back if it is on. */
+  #stopPlacing() {
+    if (!this.#placing) return;
+    this.#placing = false;
+    if (this.#closeAsk(this.#askTap)) this.#frame.focus({ preventScroll: true });
+    const painting = this.#brush.mode !== 'off';
+    this.#viewport.painter = painting ? this.#brush : null;
+    this.#frame.classList.toggle('painting', painting);
+    this.#frame.classList.remove('placing');
+    this.#compare(); // the before / after split as it was
+  }
+
+  #cancelPlacing() {
+    this.#stopPlacing();
+    this.#say('The hairline stays where it was. Drag the handles to move it.');
+  }
+
+  /** Places the hairline from a tap at `p` (relative): the middle handle there, the temples either side at the design's width. */
+  async #placeAt(p) {
+    if (!p || !this.#placing) return;
+    if (!(p.x >= 0 && p.x <= 1 && p.y >= 0 && p.y <= 1)) {
+      this.#say('Tap on the photo, in the middle of your forehead.');
+      return;
+    }
+    this.#stopPlacing();
+    const d = this.#design;
+    const { width, height } = this.#photo;
+    const rel = fromTap(p, { width, height, pxPerCm: d.px_per_cm, halfCm: d.temple_half_cm, shape: d.shape });
+    this.#pendingHandle = null; // a drag queued before the tap is superseded
+    const [r] = await this.#send([['set_handles', rel]], true);
+    if ('error' in r) this.#say(r.error, true);
+    else this.#say('Hairline placed where you tapped. Drag the handles to fine-tune it.');
   }
 
   #compare() {

@@ -24,6 +24,19 @@ const HINTS = {
   hairline_cm: 'From between the brows up to the middle of the hairline; 7 to 9 cm is usual. Too low looks too young.',
 };
 
+/**
+ * The views of a head a photo can show (the engine's names), as the
+ * widget offers them, each with a small pictogram (SVG path data, 32 px box).
+ */
+export const VIEWS = [
+  ['front', 'Front', 'M7 15a9 11 0 1 0 18 0a9 11 0 1 0-18 0M12 14h2M18 14h2M14 21h4'],
+  ['top', 'Top', 'M5 16a11 11 0 1 0 22 0a11 11 0 1 0-22 0M13 27l3 3 3-3M11 11l2 2M21 11l-2 2'],
+  ['left', 'Left side', 'M8 15a10 10 0 1 0 20 0a10 10 0 1 0-20 0M8 13l-4 4 4 1M17 13v5'],
+  ['right', 'Right side', 'M4 15a10 10 0 1 0 20 0a10 10 0 1 0-20 0M24 13l4 4-4 1M15 13v5'],
+  ['back', 'Back', 'M6 15a10 10 0 1 0 20 0a10 10 0 1 0-20 0M12 25v5M20 25v5M12 8c3 2 5 2 8 0'],
+];
+const icon = (d) => `<svg viewBox="0 0 32 32" aria-hidden="true" focusable="false"><path d="${d}"></path></svg>`;
+
 /** A hint paragraph that the control `id` names with aria-describedby="ID-hint". */
 const hint = (id, text) => `<p class="hint" id="${id}-hint">${text}</p>`;
 
@@ -62,6 +75,19 @@ export const TEMPLATE =
           '<path class="trail"></path><circle class="ring" r="0"></circle>' +
         '</svg>' +
         '<div class="handles"></div>' +
+        // Asked after a person's own photo loads (smp-preview.js): its view, then, when no face was found, the forehead.
+        '<div class="ask ask-view" role="group" aria-labelledby="ask-view-title" hidden>' +
+          '<div class="ask-head"><p class="ask-title" id="ask-view-title">Which view is this photo?</p>' +
+          '<button type="button" class="ask-close secondary">Not now</button></div>' +
+          '<div class="views">' +
+            VIEWS.map(([v, label, d]) => `<button type="button" class="view-choice" data-view="${v}" aria-pressed="false">${icon(d)}${label}</button>`).join('') +
+          '</div>' +
+        '</div>' +
+        '<div class="ask ask-tap" role="group" aria-labelledby="ask-tap-title" aria-describedby="ask-tap-hint" hidden>' +
+          '<div class="ask-head"><p class="ask-title" id="ask-tap-title">Tap the middle of your forehead where the hairline should start</p>' +
+          '<button type="button" class="ask-cancel secondary">Cancel</button></div>' +
+          '<p class="visually-hidden" id="ask-tap-hint">The temples follow. With a keyboard, press Cancel and move the hairline handles with the arrow keys.</p>' +
+        '</div>' +
         '<div class="message"><div class="spinner" aria-hidden="true"></div><p>Loading the preview engine…</p></div>' +
         '<div class="busy" hidden><div class="spinner" aria-hidden="true"></div><p>Preparing the preview…</p></div>' +
         '<div class="drop-hint" hidden><p>Drop your photo to preview it</p></div>' +
@@ -100,6 +126,13 @@ export const TEMPLATE =
         '</div>' +
         '<p class="hint">Or drop a photo onto the preview. A front or top view of your head works best. ' +
           'Your photo stays on this device: nothing is uploaded.</p>' +
+        '<div class="field view-field">' +
+          '<label for="view">View of this photo</label>' +
+          '<select id="view" disabled aria-describedby="view-hint">' +
+            VIEWS.map(([v, label]) => `<option value="${v}">${label}</option>`).join('') +
+          '</select>' +
+          hint('view', 'Front and top views get a hairline; side and back views fill the scalp.') +
+        '</div>' +
       '</fieldset>' +
 
       group(
@@ -128,7 +161,9 @@ export const TEMPLATE =
       group(
         'hairline',
         'Hairline',
-        range(HAIRLINE) +
+        '<button type="button" class="place-hairline secondary" aria-describedby="place-hint">Place hairline</button>' +
+          hint('place', 'Then tap the middle of the forehead on the photo: the temples follow.') +
+          range(HAIRLINE) +
           '<div class="field">' +
             '<label for="shape">Hairline shape</label>' +
             '<select id="shape">' +
