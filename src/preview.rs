@@ -561,12 +561,10 @@ fn skin_share(photo: &Rgba, mask: &[u8], px_per_cm: f64) -> Vec<u8> {
         let k = scalp.len() * 3 / 4;
         *scalp.select_nth_unstable_by(k, f32::total_cmp).1
     };
-    let mut bare = vec![0u8; luma.len()];
-    for (b, &l) in bare.iter_mut().zip(&luma) {
-        if l > 0.65 * skin {
-            *b = 255;
-        }
-    }
+    let bare: Vec<u8> = luma
+        .iter()
+        .map(|&l| if l > 0.65 * skin { 255 } else { 0 })
+        .collect();
     let mut share = bare.clone();
     soften(&mut share, w, h, ((0.2 * px_per_cm) as usize).max(1));
     share

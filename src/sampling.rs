@@ -397,10 +397,11 @@ fn fill(
     }
     // Active points with their spacing (kept, not looked up again: the
     // field may be costly to read at scattered places).
-    let mut active = vec![(0u32, 0f64); points.len()];
-    for (i, (a, p)) in active.iter_mut().zip(points.iter()).enumerate() {
-        *a = (i as u32, spacing.at(p[0], p[1]));
-    }
+    let active = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (i as u32, spacing.at(p[0], p[1])))
+        .collect();
     let mut growth = Growth {
         points,
         grid,
@@ -705,10 +706,10 @@ fn farthest_first(
         return Vec::new();
     }
     let r_lo = spacing.min();
-    let mut s = vec![0f64; n];
-    for (s, p) in s.iter_mut().zip(points) {
-        *s = spacing.at(p[0], p[1]) / r_lo;
-    }
+    let s: Vec<f64> = points
+        .iter()
+        .map(|p| spacing.at(p[0], p[1]) / r_lo)
+        .collect();
     let s_max = spacing.max() / r_lo;
     let cap = reach * r_lo; // normalized units: pixels where the spacing is smallest
 
