@@ -31,20 +31,9 @@ WASM_OPT_FEATURES=(
   --enable-call-indirect-overlong
 )
 
-# core and alloc are rebuilt with the immediate-abort panic strategy: a panic
-# is a bare trap (as it already is through src/wasm_runtime.rs), so core's
-# panic formatting, its messages and the file/line records of every bounds
-# check leave the module: 3.0 KB gzip of the 44 KB wasm. Both options are
-# unstable: RUSTC_BOOTSTRAP=1 lets the stable toolchain accept them (as the
-# Linux kernel's Rust build does), and -Zbuild-std needs the rust-src
-# component (ensure_wasm_target installs it). Only the wasm build sees them:
-# with --target, RUSTFLAGS does not reach host code, and native builds and
-# tests never get these flags. If a later rustc renames them, this build
-# fails with the compiler's message: see "Size" in README.md.
-WASM_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none"
-log "cargo build --release --target wasm32-unknown-unknown --no-default-features --lib -Zbuild-std=core,alloc ${FEATURES[*]-} (RUSTFLAGS=$WASM_RUSTFLAGS)"
-RUSTC_BOOTSTRAP=1 RUSTFLAGS="$WASM_RUSTFLAGS" \
-  cargo build --release --target wasm32-unknown-unknown --no-default-features --lib -Zbuild-std=core,alloc ${FEATURES[@]+"${FEATURES[@]}"}
+# Stable Rust, no unstable flags: the toolchain is pinned in rust-toolchain.toml.
+log "cargo build --release --target wasm32-unknown-unknown --no-default-features --lib ${FEATURES[*]-}"
+cargo build --release --target wasm32-unknown-unknown --no-default-features --lib ${FEATURES[@]+"${FEATURES[@]}"}
 
 want="$(wasm_bindgen_lock_version)"
 have="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" || true

@@ -59,6 +59,8 @@ ensure_rust() {
   command -v cargo >/dev/null 2>&1 || die "cargo not found (install Rust with rustup first)"
 }
 
+# The toolchain, its wasm target and components are pinned in
+# rust-toolchain.toml; rustup installs them on first use, this checks.
 ensure_wasm_target() {
   ensure_rust
   if rustup target list --installed 2>/dev/null | grep -qx 'wasm32-unknown-unknown'; then
@@ -66,13 +68,6 @@ ensure_wasm_target() {
   else
     log "rust target wasm32-unknown-unknown: installing"
     rustup target add wasm32-unknown-unknown
-  fi
-  # The wasm build recompiles core and alloc (-Zbuild-std, see scripts/build-wasm.sh).
-  if rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then
-    log "rust component rust-src: present"
-  else
-    log "rust component rust-src: installing"
-    rustup component add rust-src
   fi
 }
 

@@ -3,11 +3,8 @@
 //! through relative coordinates (0..1 of the photo's width and height), so a
 //! design survives rescaling and travels in a share link.
 
-use crate::prelude::*;
-
-use crate::text::{push_decimal, text, Piece};
 use crate::view::View;
-use core::fmt;
+use std::fmt;
 
 /// A point in relative photo coordinates: `x` in 0..1 of the width, `y` in
 /// 0..1 of the height.
@@ -47,10 +44,9 @@ impl Shape {
             "classic" => Ok(Shape::Classic),
             "rounded" => Ok(Shape::Rounded),
             "mature" => Ok(Shape::Mature),
-            _ => Err(DesignError::new(text!(
-                "Unknown hairline shape \"",
-                short(s),
-                "\": choose classic, rounded or mature."
+            _ => Err(DesignError::new(format!(
+                "Unknown hairline shape \"{}\": choose classic, rounded or mature.",
+                short(s)
             ))),
         }
     }
@@ -79,10 +75,9 @@ impl Edge {
         match s {
             "soft" => Ok(Edge::Soft),
             "defined" => Ok(Edge::Defined),
-            _ => Err(DesignError::new(text!(
-                "Unknown edge style \"",
-                short(s),
-                "\": choose soft or defined."
+            _ => Err(DesignError::new(format!(
+                "Unknown edge style \"{}\": choose soft or defined.",
+                short(s)
             ))),
         }
     }
@@ -106,25 +101,12 @@ impl fmt::Display for DesignError {
     }
 }
 
-impl core::error::Error for DesignError {}
+impl std::error::Error for DesignError {}
 
-/// Shortens untrusted text before it is echoed in a message.
+/// Shortens untrusted text before it is echoed in a message: its first 24
+/// characters.
 pub(crate) fn short(s: &str) -> &str {
-    // The first 24 characters, counted by their first bytes rather than
-    // decoded (`char_indices` costs 0.1 KB of wasm). `get`, not `&s[..i]`:
-    // the end is always a char boundary, but slicing's panic message would
-    // bring `core::fmt` into the wasm.
-    let mut chars = 0;
-    for (i, &b) in s.as_bytes().iter().enumerate() {
-        // The first byte of a character (not a UTF-8 continuation byte).
-        if b & 0xC0 != 0x80 {
-            if chars == 24 {
-                return s.get(..i).unwrap_or(s);
-            }
-            chars += 1;
-        }
-    }
-    s
+    s.char_indices().nth(24).map_or(s, |(i, _)| &s[..i])
 }
 
 /// A numeric range with a unit and a name, so every check and every error
@@ -144,9 +126,13 @@ pub struct Range {
 }
 
 impl Range {
-    /// `v` limited to the range.
+    /// `v` limited to the range; NaN gives the minimum.
     pub fn clamp(&self, v: f64) -> f64 {
-        crate::order::clamp(v, self.min, self.max)
+        if v.is_nan() {
+            self.min
+        } else {
+            v.clamp(self.min, self.max)
+        }
     }
 
     /// Accepts `v` when finite and within range.
@@ -154,17 +140,13 @@ impl Range {
         if v.is_finite() && v >= self.min && v <= self.max {
             Ok(v)
         } else {
-            Err(DesignError::new(text!(
+            Err(DesignError::new(format!(
+                "{} must be between {} and {} {}; got {}.",
                 self.label,
-                " must be between ",
                 decimal(self.min, 3),
-                " and ",
                 decimal(self.max, 3),
-                " ",
                 self.unit,
-                "; got ",
-                decimal(v, 3),
-                "."
+                decimal(v, 3)
             )))
         }
     }
@@ -398,12 +380,10 @@ impl Design {
     }
 }
 
-/// `x` rounded to at most `decimals` decimals, without trailing zeros
-/// (`0.7`, `8.13`, `70`), as a [`text!`] piece: written straight into the
-/// text, with no `String` of its own. Written by hand because float
-/// `Display` pulls ~20 KB of exact decimal conversion into the wasm; every
-/// number the engine prints (design JSON, messages) has a known, short
-/// precision.
+/// `x` rounded to at most `decimals` decimals, halfway cases away from
+/// zero, without trailing zeros (`0.7`, `8.13`, `70`); "not a number" when
+/// not finite. For `format!`: `{}` of an `f64` prints every digit, `{:.2}`
+/// keeps trailing zeros and rounds halfway cases to even.
 pub(crate) fn decimal(x: f64, decimals: u32) -> Decimal {
     Decimal { x, decimals }
 }
@@ -414,32 +394,29 @@ pub(crate) struct Decimal {
     decimals: u32,
 }
 
-impl Piece for Decimal {
-    fn push_to(&self, out: &mut String) {
+impl fmt::Display for Decimal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let Decimal { x, decimals } = *self;
         if !x.is_finite() {
-            out.push_str("not a number");
-            return;
+            return f.write_str("not a number");
         }
-        // `max(1)` changes nothing but shows the compiler the divisor is
-        // not 0, so the division needs no panic path.
-        let scale = 10u64.pow(decimals).max(1);
+        let scale = 10u64.pow(decimals);
         // Beyond 2^53 the integer part is exact anyway; no engine value gets close.
         let n = (x.abs() * scale as f64).round() as u64;
         let (int, mut frac) = (n / scale, n % scale);
         if x < 0.0 && n > 0 {
-            out.push('-');
+            f.write_str("-")?;
         }
-        push_decimal(out, int, 1);
+        write!(f, "{int}")?;
         if frac > 0 {
             let mut width = decimals as usize;
             while frac % 10 == 0 {
                 frac /= 10;
                 width -= 1;
             }
-            out.push('.');
-            push_decimal(out, frac, width);
+            write!(f, ".{frac:0width$}")?;
         }
+        Ok(())
     }
 }
 
@@ -449,15 +426,15 @@ mod tests {
 
     #[test]
     fn decimals_are_rounded_and_trimmed() {
-        assert_eq!(text!(decimal(70.0, 3)), "70");
-        assert_eq!(text!(decimal(0.7, 6)), "0.7");
-        assert_eq!(text!(decimal(0.55, 6)), "0.55");
-        assert_eq!(text!(decimal(8.126, 2)), "8.13");
-        assert_eq!(text!(decimal(0.05, 2)), "0.05");
-        assert_eq!(text!(decimal(-1.5, 1)), "-1.5");
-        assert_eq!(text!(decimal(-0.0001, 2)), "0");
-        assert_eq!(text!(decimal(0.123456789, 5)), "0.12346");
-        assert_eq!(text!(decimal(f64::NAN, 2)), "not a number");
+        assert_eq!(format!("{}", decimal(70.0, 3)), "70");
+        assert_eq!(format!("{}", decimal(0.7, 6)), "0.7");
+        assert_eq!(format!("{}", decimal(0.55, 6)), "0.55");
+        assert_eq!(format!("{}", decimal(8.126, 2)), "8.13");
+        assert_eq!(format!("{}", decimal(0.05, 2)), "0.05");
+        assert_eq!(format!("{}", decimal(-1.5, 1)), "-1.5");
+        assert_eq!(format!("{}", decimal(-0.0001, 2)), "0");
+        assert_eq!(format!("{}", decimal(0.123456789, 5)), "0.12346");
+        assert_eq!(format!("{}", decimal(f64::NAN, 2)), "not a number");
     }
 
     fn sample() -> Design {

@@ -7,8 +7,6 @@
 //! at iris scale, and paired by the geometry of a face (level, symmetric
 //! about the head's midline, a plausible distance apart).
 
-use crate::prelude::*;
-
 use crate::photo::{luma, Rgba};
 use crate::scalp::Head;
 
@@ -186,15 +184,9 @@ pub fn find_eyes(photo: &Rgba, head: Head) -> Option<Eyes> {
     }
     for side in sides.iter_mut() {
         // Strongest first; equal responses in scan order (row, then column).
-        // Only the strongest few are ever looked at, so they are taken off
-        // a heap rather than sorting every candidate.
+        side.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then((a.2, a.1).cmp(&(b.2, b.1))));
         let mut peaks: Vec<(f64, usize, usize)> = Vec::new();
-        let strongest_first = |a: &(f64, usize, usize), b: &(f64, usize, usize)| {
-            b.0.total_cmp(&a.0)
-                .then((a.2, a.1).cmp(&(b.2, b.1)))
-                .is_lt()
-        };
-        crate::order::visit_sorted(side, strongest_first, |&c| {
+        for &c in side.iter() {
             // Keep distinct peaks only. Pixel offsets: dx² + dy² is exact,
             // so its square root is the correctly rounded distance, as
             // `hypot` gives.
@@ -204,8 +196,10 @@ pub fn find_eyes(photo: &Rgba, head: Head) -> Option<Eyes> {
             }) {
                 peaks.push(c);
             }
-            peaks.len() < 6
-        });
+            if peaks.len() == 6 {
+                break;
+            }
+        }
         *side = peaks;
     }
     // Face-shaped pairs: level, symmetric, a plausible distance apart.

@@ -7,8 +7,6 @@
 //! density ramps from sparse single points to full over the transition
 //! zone, wider at the temples so they fade.
 
-use crate::prelude::*;
-
 use crate::design::{Design, Edge, Shape};
 
 /// The hairline laid out on a photo of a given size.
@@ -81,7 +79,7 @@ fn value_noise(seed: u64, x: f64) -> f64 {
 }
 
 fn smoothstep(e0: f64, e1: f64, x: f64) -> f64 {
-    let t = crate::order::clamp((x - e0) / (e1 - e0), 0.0, 1.0);
+    let t = ((x - e0) / (e1 - e0)).clamp(0.0, 1.0);
     t * t * (3.0 - 2.0 * t)
 }
 
@@ -160,13 +158,14 @@ impl HairlineField {
             rows.push((spline(&knots, xc) + noise) as f32);
             temple.push(smoothstep(0.55, 1.1, (xc - mx).abs() / half_span) as f32);
         }
-        let mut across = vec![0f32; width as usize];
-        for (x, c) in across.iter_mut().enumerate() {
-            let a = rows[x.saturating_sub(1)] as f64;
-            let b = rows[(x + 1).min(width as usize - 1)] as f64;
-            let slope = (b - a) / 2.0;
-            *c = (1.0 / (1.0 + slope * slope).sqrt()) as f32;
-        }
+        let across = (0..rows.len())
+            .map(|x| {
+                let a = rows[x.saturating_sub(1)] as f64;
+                let b = rows[(x + 1).min(rows.len() - 1)] as f64;
+                let slope = (b - a) / 2.0;
+                (1.0 / (1.0 + slope * slope).sqrt()) as f32
+            })
+            .collect();
         HairlineField {
             rows,
             across,

@@ -7,8 +7,6 @@
 //! load, the native CLI) the classical path in [`crate::scalp`] and
 //! [`crate::face`] runs instead.
 
-use crate::prelude::*;
-
 use crate::face::Eyes;
 use crate::photo::Rgba;
 use crate::view::View;
@@ -78,7 +76,7 @@ impl Hints {
         face: &[f64],
     ) -> Result<Hints, String> {
         if !person.is_empty() && person.len() != width as usize * height as usize {
-            return Err(alloc::format!(
+            return Err(format!(
                 "The person mask has {} values for a {width} x {height} photo.",
                 person.len()
             ));

@@ -24,59 +24,24 @@
 //! inlining them back into their single caller. Natively this costs
 //! nothing.
 //!
-//! ## Why `no_std` on wasm
-//!
-//! The wasm build is `no_std` (natively the crate uses std, so tests and
-//! the CLI are unchanged): std's panic machinery formats every panic
-//! message and pulls `core::fmt`, Unicode tables and panic payloads into
-//! the module, KBs of a download that a person waits for. On wasm a panic
-//! simply traps, the allocator is the small `lol_alloc` free list, and the
-//! few float methods `core` lacks come from `float`. Modules take `Vec`,
-//! `String` and friends from `prelude`. The shipped build goes further:
-//! `scripts/build-wasm.sh` recompiles `core` and `alloc` with the
-//! immediate-abort panic strategy, so a panic is a bare trap at its site
-//! and neither `core`'s panic formatting nor any panic message or location
-//! reaches the module.
-//!
-//! ## Size
-//!
-//! Vectors are mostly filled with plain loops rather than `.map(..).collect()`
-//! or `.extend(iter)` chains: each chain instantiates three generic
-//! functions of its own (`from_iter`, `extend_trusted`, `Map::fold`), KBs
-//! of the wasm in all. A loop per pixel or dot fills a preallocated
-//! `vec![..; n]` through a zip rather than pushing, so it does no more work
-//! per element; a chain stays where its loop came out no smaller.
-//!
 //! ## Panics
 //!
-//! A panic is a bug, and on wasm its message is never shown. Panics in
-//! engine code carry constant messages only: without the shipped build's
-//! immediate abort, a message with arguments (`assert!(.., "{k}")`,
-//! `expect`, integer `clamp`'s bounds check) keeps `core::fmt`'s padding
-//! and `Display`/`Debug` impls in the wasm even though nothing prints
-//! them. `format!` would bring them back in any build: messages people
-//! read are built with `text::text!`.
-#![cfg_attr(target_arch = "wasm32", no_std)]
+//! A panic is a bug. On wasm32-unknown-unknown it aborts: the engine call
+//! throws a `RuntimeError` in the page's JavaScript. Input a person or a link supplies is checked and refused with
+//! a message ([`design::DesignError`], [`share::ShareError`]), never by a
+//! panic.
 #![warn(missing_docs)]
-
-extern crate alloc;
 
 pub mod design;
 pub mod face;
-mod float;
 pub mod hairline;
 pub mod hints;
 pub mod metrics;
-mod order;
 pub mod photo;
-mod prelude;
 pub mod preview;
 pub mod render;
 pub mod sampling;
 pub mod scalp;
 pub mod share;
-mod text;
 pub mod view;
-#[cfg(target_arch = "wasm32")]
-mod wasm_runtime;
 pub mod web;

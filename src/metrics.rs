@@ -1,8 +1,6 @@
 //! Quality measures of point sets, shared by the tests and the benchmarks so
 //! both judge patterns the same way.
 
-use crate::prelude::*;
-
 /// A uniform bucket grid over points for nearest-neighbour queries.
 struct Buckets<'a> {
     points: &'a [[f64; 2]],

@@ -1,10 +1,7 @@
 //! The image buffer the engine works on: 8-bit RGBA, rows top to bottom,
 //! the layout of a canvas `ImageData`, so the browser hands it over as is.
 
-use crate::prelude::*;
-
-use crate::text::text;
-use core::fmt;
+use std::fmt;
 
 /// An RGBA image.
 #[derive(Clone, PartialEq)]
@@ -33,25 +30,13 @@ impl Rgba {
     /// Wraps RGBA bytes, checking the size and that the photo is usable.
     pub fn new(width: u32, height: u32, data: Vec<u8>) -> Result<Rgba, String> {
         if width < MIN_SIDE || height < MIN_SIDE {
-            return Err(text!(
-                "This photo is only ",
-                width,
-                "x",
-                height,
-                " pixels: use a photo at least ",
-                MIN_SIDE,
-                " pixels on each side, ideally a clear front view of the head."
+            return Err(format!(
+                "This photo is only {width}x{height} pixels: use a photo at least {MIN_SIDE} pixels on each side, ideally a clear front view of the head."
             ));
         }
         if width > MAX_SIDE || height > MAX_SIDE {
-            return Err(text!(
-                "This photo is ",
-                width,
-                "x",
-                height,
-                " pixels: the largest side allowed is ",
-                MAX_SIDE,
-                " pixels."
+            return Err(format!(
+                "This photo is {width}x{height} pixels: the largest side allowed is {MAX_SIDE} pixels."
             ));
         }
         if data.len() != width as usize * height as usize * 4 {
@@ -82,12 +67,9 @@ impl Rgba {
 
     /// The pixel at `(x, y)`, clamped to the image.
     pub fn at(&self, x: i64, y: i64) -> [u8; 4] {
-        // max/min, not `clamp`: see "Panics" in lib.rs (every side is at
-        // least MIN_SIDE, so this is `clamp`).
-        let x = x.max(0).min(self.width as i64 - 1) as usize;
-        let y = y.max(0).min(self.height as i64 - 1) as usize;
-        // Whole pixels: one bounds check (and one panic location in the
-        // wasm) rather than four.
+        let x = x.clamp(0, self.width as i64 - 1) as usize;
+        let y = y.clamp(0, self.height as i64 - 1) as usize;
+        // Whole pixels: one bounds check rather than four.
         self.data.as_chunks::<4>().0[y * self.width as usize + x]
     }
 }

@@ -8,8 +8,6 @@
 //! | hairline, edge, brush               | per-dot shares              |
 //! | density, shade, dot size, session   | the render only             |
 
-use crate::prelude::*;
-
 use crate::design::{Design, DesignError, RelPoint, DENSITY, TEMPLE_HALF_CM};
 use crate::face::{find_eyes, Eyes};
 use crate::hairline::HairlineField;
@@ -716,24 +714,22 @@ fn skin_share(photo: &Rgba, mask: &[u8], px_per_cm: f64) -> Vec<u8> {
         .iter()
         .map(|p| crate::photo::luma([p[0], p[1], p[2], 255]))
         .collect();
-    let mut scalp = Vec::new();
-    for (&l, &m) in luma.iter().zip(mask) {
-        if m > 127 {
-            scalp.push(l);
-        }
-    }
+    let mut scalp: Vec<f32> = luma
+        .iter()
+        .zip(mask)
+        .filter(|&(_, &m)| m > 127)
+        .map(|(&l, _)| l)
+        .collect();
     let skin = if scalp.is_empty() {
         0.6
     } else {
         let k = scalp.len() * 3 / 4;
-        crate::order::nth_f32(&mut scalp, k)
+        *scalp.select_nth_unstable_by(k, f32::total_cmp).1
     };
-    let mut bare = vec![0u8; luma.len()];
-    for (b, &l) in bare.iter_mut().zip(&luma) {
-        if l > 0.65 * skin {
-            *b = 255;
-        }
-    }
+    let bare: Vec<u8> = luma
+        .iter()
+        .map(|&l| if l > 0.65 * skin { 255 } else { 0 })
+        .collect();
     let mut share = bare.clone();
     soften(&mut share, w, h, ((0.2 * px_per_cm) as usize).max(1));
     share

@@ -9,8 +9,6 @@
 //! shadows stay darker, highlights stay highlights, because the pigment
 //! lies under the skin and the skin's own shine is on top of it.
 
-use crate::prelude::*;
-
 use crate::photo::Rgba;
 
 /// One dot, ready to draw, in pixels of the target image.

@@ -22,8 +22,6 @@
 //! on every IEEE target, wasm included) and a seeded PCG stream. There is no
 //! `sin`/`cos`: candidate directions come from half-angle formulas.
 
-use crate::prelude::*;
-
 use rand::{Rng, RngCore, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 
@@ -218,19 +216,16 @@ impl Grid {
         let stride = cols + 2 * reach;
         let span = reach as isize;
         let mut offsets = Vec::with_capacity((2 * reach + 1) * (2 * reach + 1));
-        let mut keys = Vec::with_capacity(offsets.capacity());
         for dr in -span..=span {
             for dc in -span..=span {
                 let ex = (dc.abs() - 1).max(0) as f64;
                 let ey = (dr.abs() - 1).max(0) as f64;
                 let d = ex * ex + ey * ey;
                 offsets.push((dr * stride as isize + dc, d));
-                keys.push(d.to_bits()); // d >= 0: its bits order as its value
             }
         }
-        // By distance, then offset: the offsets come ascending (|dc| < the
-        // stride), and the radix sort is stable.
-        crate::order::sort_by_keys(&mut offsets, &keys);
+        // By distance, then offset: a total order, so the order is unique.
+        offsets.sort_unstable_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
         let block_cols = cols.div_ceil(8);
         Grid {
             inv,
@@ -402,10 +397,11 @@ fn fill(
     }
     // Active points with their spacing (kept, not looked up again: the
     // field may be costly to read at scattered places).
-    let mut active = vec![(0u32, 0f64); points.len()];
-    for (i, (a, p)) in active.iter_mut().zip(points.iter()).enumerate() {
-        *a = (i as u32, spacing.at(p[0], p[1]));
-    }
+    let active = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (i as u32, spacing.at(p[0], p[1])))
+        .collect();
     let mut growth = Growth {
         points,
         grid,
@@ -710,10 +706,10 @@ fn farthest_first(
         return Vec::new();
     }
     let r_lo = spacing.min();
-    let mut s = vec![0f64; n];
-    for (s, p) in s.iter_mut().zip(points) {
-        *s = spacing.at(p[0], p[1]) / r_lo;
-    }
+    let s: Vec<f64> = points
+        .iter()
+        .map(|p| spacing.at(p[0], p[1]) / r_lo)
+        .collect();
     let s_max = spacing.max() / r_lo;
     let cap = reach * r_lo; // normalized units: pixels where the spacing is smallest
 
@@ -1008,13 +1004,9 @@ impl Pattern {
             return false;
         }
         // By row, then column: positions are non-negative, so their f32
-        // bits order like the values. The order depends only on the dots,
-        // not on how many stages added them.
-        let mut keys = vec![0u64; self.dots.len()];
-        for (k, d) in keys.iter_mut().zip(&self.dots) {
-            *k = ((d.y.to_bits() as u64) << 32) | d.x.to_bits() as u64;
-        }
-        crate::order::sort_by_keys(&mut self.dots, &keys);
+        // bits order like the values. A stable sort, so the order depends
+        // only on the dots, not on how many stages added them.
+        self.dots.sort_by_key(|d| (d.y.to_bits(), d.x.to_bits()));
         true
     }
 

@@ -9,8 +9,6 @@
 //! scale in px/cm, and the foreshortening that makes dots crowd toward the
 //! rim of a curved head.
 
-use crate::prelude::*;
-
 use crate::photo::{luma, Rgba};
 
 /// The head as found in the photo, in working-image pixels.
@@ -362,13 +360,9 @@ fn border_pixels(photo: &Rgba) -> Vec<[u8; 4]> {
 /// The median of each of R, G and B over `pixels` (not empty).
 fn median_colour(pixels: &[[u8; 4]]) -> [f32; 3] {
     let median = |c: usize| {
-        // As f32 (exact for u8), so this shares `nth_f32`'s code.
-        let mut v = vec![0f32; pixels.len()];
-        for (v, p) in v.iter_mut().zip(pixels) {
-            *v = p[c] as f32;
-        }
+        let mut v: Vec<u8> = pixels.iter().map(|p| p[c]).collect();
         let k = v.len() / 2;
-        crate::order::nth_f32(&mut v, k)
+        *v.select_nth_unstable(k).1 as f32
     };
     [median(0), median(1), median(2)]
 }
@@ -388,10 +382,7 @@ fn rgb_distance2(p: [u8; 4], c: [f32; 3]) -> f32 {
 fn foreground(photo: &Rgba) -> Vec<bool> {
     let border = border_pixels(photo);
     let bg = median_colour(&border);
-    let mut distances = vec![0f32; border.len()];
-    for (d, &p) in distances.iter_mut().zip(&border) {
-        *d = rgb_distance(p, bg);
-    }
+    let distances = border.iter().map(|&p| rgb_distance(p, bg)).collect();
     let thr = above_spread(distances);
     let mut fg = Vec::with_capacity(photo.data.len() / 4);
     for row in photo.data.chunks_exact(photo.width as usize * 4) {
@@ -419,7 +410,7 @@ fn foreground_row(row: &[u8], bg: [f32; 3], thr: f32, fg: &mut Vec<bool>) {
 /// noise): 1.6x the 90th percentile of its pixels' `distances`, at least 24.
 fn above_spread(mut distances: Vec<f32>) -> f32 {
     let k = distances.len() * 9 / 10;
-    (crate::order::nth_f32(&mut distances, k) * 1.6).max(24.0)
+    (*distances.select_nth_unstable_by(k, f32::total_cmp).1 * 1.6).max(24.0)
 }
 
 /// Background colours modelled by [`foreground_of_many`].
@@ -433,12 +424,7 @@ const BACKGROUND_COLOURS: usize = 3;
 fn foreground_of_many(photo: &Rgba) -> Vec<bool> {
     // The border's pixels by (R + G + B, then R, G, B, A).
     let mut border = border_pixels(photo);
-    let mut keys = vec![0u64; border.len()];
-    for (key, p) in keys.iter_mut().zip(&border) {
-        let luma = p[0] as u64 + p[1] as u64 + p[2] as u64;
-        *key = luma << 32 | u32::from_be_bytes(*p) as u64;
-    }
-    crate::order::sort_by_keys(&mut border, &keys);
+    border.sort_unstable_by_key(|p| (p[0] as u32 + p[1] as u32 + p[2] as u32, *p));
     let mut centres = [[0f32; 3]; BACKGROUND_COLOURS];
     for (k, c) in centres.iter_mut().enumerate() {
         let p = border[(2 * k + 1) * border.len() / (2 * BACKGROUND_COLOURS)];
@@ -473,18 +459,15 @@ fn foreground_of_many(photo: &Rgba) -> Vec<bool> {
         }
     }
     // Each colour's threshold, above its own pixels' variation.
-    let mut groups = vec![0usize; border.len()];
-    for (g, &p) in groups.iter_mut().zip(&border) {
-        *g = nearest(p, &centres);
-    }
+    let groups: Vec<usize> = border.iter().map(|&p| nearest(p, &centres)).collect();
     let mut thresholds = [0f32; BACKGROUND_COLOURS];
     for (k, t) in thresholds.iter_mut().enumerate() {
-        let mut d = Vec::new();
-        for (&p, &g) in border.iter().zip(&groups) {
-            if g == k {
-                d.push(rgb_distance(p, centres[k]));
-            }
-        }
+        let d: Vec<f32> = border
+            .iter()
+            .zip(&groups)
+            .filter(|&(_, &g)| g == k)
+            .map(|(&p, _)| rgb_distance(p, centres[k]))
+            .collect();
         // An empty group matches nothing.
         if !d.is_empty() {
             *t = above_spread(d);
@@ -564,8 +547,8 @@ fn fit_head(fg: &[bool], w: usize, h: usize) -> Head {
         return fallback;
     }
     let k = radii.len() / 2;
-    let mut radius = crate::order::nth_f64(&radii, k);
-    let cx = crate::order::nth_f64(&centres, k);
+    let mut radius = *radii.select_nth_unstable_by(k, f64::total_cmp).1;
+    let cx = *centres.select_nth_unstable_by(k, f64::total_cmp).1;
     // Refine: on a round crown the silhouette's half-width one radius
     // below the top equals the radius, and the width changes little there,
     // so this fixed point is far steadier than the shallow-depth guess.
@@ -584,7 +567,7 @@ fn fit_head(fg: &[bool], w: usize, h: usize) -> Head {
             break;
         }
         let k = half.len() / 2;
-        radius = crate::order::nth_f64(&half, k);
+        radius = *half.select_nth_unstable_by(k, f64::total_cmp).1;
     }
     let min_side = w.min(h) as f64;
     if !(radius > 0.12 * min_side && radius < 0.75 * min_side) {
@@ -634,11 +617,10 @@ fn silhouette(fg: &[bool], w: usize, h: usize, head: Head, near_crown: bool) -> 
     }
     for (k, y) in (head.top as usize..=y_hi).enumerate() {
         let window = &extents[k.saturating_sub(3)..(k + 4).min(extents.len())];
-        // The window holds at most 7 rows. Columns as f32 (exact) share
-        // `nth_f32`'s code.
-        let (mut ls, mut rs) = ([0f32; 7], [0f32; 7]);
+        // The window holds at most 7 rows.
+        let (mut ls, mut rs) = ([0usize; 7], [0usize; 7]);
         for (i, &(l, r)) in window.iter().enumerate() {
-            (ls[i], rs[i]) = (l as f32, r as f32);
+            (ls[i], rs[i]) = (l, r);
         }
         let (ls, rs) = (&mut ls[..window.len()], &mut rs[..window.len()]);
         // Heads are near symmetric: a side that came out much narrower
@@ -647,8 +629,8 @@ fn silhouette(fg: &[bool], w: usize, h: usize, head: Head, near_crown: bool) -> 
         // its own. The fitted crown circle, slightly shrunk, is always in.
         let k = ls.len() / 2;
         let (l, r) = (
-            crate::order::nth_f32(ls, k) as f64,
-            crate::order::nth_f32(rs, k) as f64,
+            *ls.select_nth_unstable(k).1 as f64,
+            *rs.select_nth_unstable(k).1 as f64,
         );
         let dy = y as f64 - (head.top + head.radius);
         let circle = 0.96 * (head.radius * head.radius - dy * dy).max(0.0).sqrt();
@@ -952,7 +934,7 @@ pub fn skin_luma(photo: &Rgba, mask: &ScalpMask, head: Head) -> f32 {
         return 0.6;
     }
     let k = v.len() / 2;
-    crate::order::nth_f32(&mut v, k)
+    *v.select_nth_unstable_by(k, f32::total_cmp).1
 }
 
 #[cfg(test)]

@@ -88,13 +88,9 @@
 //! temple handles stay strictly left and right of the middle one) and a
 //! value out of range stays out of range.
 
-use crate::prelude::*;
-
-use crate::text::text;
-use core::fmt;
+use std::fmt;
 
 use crate::design::{Design, Edge, Hairline, RelPoint, Shape, DENSITY, DOT_MM, PX_PER_CM, SHADE};
-use crate::order::clamp;
 use crate::scalp::Dab;
 use crate::view::View;
 
@@ -158,7 +154,7 @@ impl fmt::Display for ShareError {
     }
 }
 
-impl core::error::Error for ShareError {}
+impl std::error::Error for ShareError {}
 
 /// What a share link carries.
 #[derive(Clone, Debug, PartialEq)]
@@ -230,10 +226,9 @@ pub fn encode(design: &Design, strokes: &[Vec<Dab>], photo: Option<&[u8]>) -> St
 pub fn decode(fragment: &str) -> Result<Shared, ShareError> {
     let shared = read(fragment.as_bytes()).map_err(|m| ShareError(m.into()))?;
     shared.design.validate().map_err(|e| {
-        ShareError(text!(
-            "This link holds a setting the simulator does not accept: ",
-            e.0,
-            " Ask the sender for a new link."
+        ShareError(format!(
+            "This link holds a setting the simulator does not accept: {} Ask the sender for a new link.",
+            e.0
         ))
     })?;
     Ok(shared)
@@ -307,11 +302,9 @@ pub fn quantize_strokes(strokes: &[Vec<Dab>]) -> Vec<Vec<Dab>> {
     out
 }
 
-/// `x` rounded and limited to `lo..=hi` (NaN to `lo`). One copy of the
-/// rounding for every caller.
-#[inline(never)]
+/// `x` (finite) rounded and limited to `lo..=hi`.
 fn round_within(x: f64, lo: f64, hi: f64) -> f64 {
-    clamp(x.round(), lo, hi)
+    x.round().clamp(lo, hi)
 }
 
 // ---------------------------------------------------------------------------
@@ -419,7 +412,7 @@ impl Grid {
         } else if x > self.hi {
             n.max(last + 1.0)
         } else {
-            clamp(n, first, last)
+            n.clamp(first, last)
         };
         // `as` saturates: past the top is `u16::MAX` too.
         if n >= 0.0 {
@@ -455,10 +448,7 @@ fn design_bytes(d: &Design) -> ([u8; DESIGN_LEN], Journey) {
         g.x,
         g.y,
     ];
-    let mut n = [0u16; 12];
-    for (i, n) in n.iter_mut().enumerate() {
-        *n = GRIDS[i.min(4)].step(values[i]);
-    }
+    let mut n: [u16; 12] = std::array::from_fn(|i| GRIDS[i.min(4)].step(values[i]));
     // Rounding is monotonic, so the handles' order can only collapse to
     // a tie (handles closer than a step); pull them apart again.
     let on = |x: f64| (COORD_GRID.lo..=COORD_GRID.hi).contains(&x);
@@ -479,9 +469,7 @@ fn design_bytes(d: &Design) -> ([u8; DESIGN_LEN], Journey) {
     p[8] = d.session;
     p[9] = d.hairline.shape as u8;
     p[10] = d.edge as u8;
-    for (i, b) in d.seed.to_le_bytes().into_iter().enumerate() {
-        p[11 + i] = b;
-    }
+    p[11..19].copy_from_slice(&d.seed.to_le_bytes());
     let months = round_within(d.months, 0.0, 255.0) as u8;
     let [t0, t1] = (round_within(d.temple_half_cm * 100.0, 0.0, 65535.0) as u16).to_le_bytes();
     (p, [months, d.thinning as u8 | (d.view as u8) << 1, t0, t1])
@@ -496,10 +484,6 @@ fn design_from(p: &[u8; DESIGN_LEN], journey: &Journey) -> Design {
         x: value(i),
         y: value(i + 1),
     };
-    let mut seed = [0u8; 8];
-    for (i, b) in seed.iter_mut().enumerate() {
-        *b = p[11 + i];
-    }
     Design {
         density: value(0),
         shade: value(1),
@@ -517,7 +501,7 @@ fn design_from(p: &[u8; DESIGN_LEN], journey: &Journey) -> Design {
         } else {
             Edge::Defined
         },
-        seed: u64::from_le_bytes(seed),
+        seed: u64::from_le_bytes(p[11..19].try_into().unwrap()),
         px_per_cm: value(3),
         glabella: point(10),
         session: p[8],
@@ -536,8 +520,7 @@ fn read(fragment: &[u8]) -> Result<Shared, &'static str> {
     if fragment.len() > MAX_FRAGMENT_CHARS {
         return Err(TOO_LONG);
     }
-    // ASCII only: a link is ASCII, and `str::trim`'s Unicode tables cost
-    // 0.6 KB of wasm.
+    // ASCII only: a link is ASCII.
     let text = fragment.trim_ascii();
     let text = text.strip_prefix(b"#").unwrap_or(text);
     if text.is_empty() {
@@ -879,7 +862,7 @@ mod tests {
 
     #[test]
     fn the_message_names_the_cap_and_the_default_journey_is_left_out() {
-        assert!(TOO_LONG.contains(&text!(" ", MAX_FRAGMENT_CHARS, " ")));
+        assert!(TOO_LONG.contains(&format!(" {MAX_FRAGMENT_CHARS} ")));
         let d = Design::for_photo(100, 100, RelPoint { x: 0.5, y: 0.4 }, 32.0);
         assert_eq!((d.months, d.thinning), (MONTHS.default, false));
         assert_eq!(d.temple_half_cm, TEMPLE_HALF_CM.default);

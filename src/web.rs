@@ -2,8 +2,6 @@
 //! JavaScript values to engine types and back, and nothing else; every
 //! error becomes a JavaScript `Error` whose message a person can act on.
 
-use crate::prelude::*;
-
 use crate::design::{
     decimal, DesignError, Edge, RelPoint, Shape, DENSITY, DOT_MM, HAIRLINE_CM, MONTHS, PX_PER_CM,
     SESSIONS, SHADE,
@@ -12,7 +10,6 @@ use crate::hints::Hints;
 use crate::photo::Rgba;
 use crate::preview::Preview;
 use crate::scalp::Dab;
-use crate::text::{text, Piece};
 use crate::view::View;
 use wasm_bindgen::prelude::*;
 
@@ -29,10 +26,9 @@ fn err(message: impl Into<String>) -> JsError {
 /// The message for a control name [`Engine::set`] or [`Engine::set_text`]
 /// does not know (a bug in the page, or an old page on a newer engine).
 fn unknown_control(name: &str) -> DesignError {
-    DesignError::new(text!(
-        "Unknown control \"",
-        crate::design::short(name),
-        "\"."
+    DesignError::new(format!(
+        "Unknown control \"{}\".",
+        crate::design::short(name)
     ))
 }
 
@@ -60,19 +56,19 @@ fn dabs(points: &[f64], radius: f64, add: bool, scar: bool) -> Result<Vec<Dab>, 
     if !(radius.is_finite() && radius > 0.0 && radius < 0.5) {
         return Err(err("The brush size is out of range."));
     }
-    let mut dabs = Vec::new();
-    for c in points.as_chunks::<2>().0 {
-        if c[0].is_finite() && c[1].is_finite() {
-            dabs.push(Dab {
-                x: c[0],
-                y: c[1],
-                radius,
-                add,
-                scar,
-            });
-        }
-    }
-    Ok(dabs)
+    Ok(points
+        .as_chunks::<2>()
+        .0
+        .iter()
+        .filter(|[x, y]| x.is_finite() && y.is_finite())
+        .map(|&[x, y]| Dab {
+            x,
+            y,
+            radius,
+            add,
+            scar,
+        })
+        .collect())
 }
 
 impl Engine {
@@ -271,14 +267,14 @@ impl Engine {
     /// The three handles as `[x0, y0, x1, y1, x2, y2]` in relative
     /// coordinates.
     pub fn handles(&self) -> Vec<f64> {
-        let mut out = Vec::new();
-        if let Some(p) = &self.preview {
-            for h in &p.design().hairline.handles {
-                out.push(h.x);
-                out.push(h.y);
-            }
-        }
-        out
+        self.preview.as_ref().map_or_else(Vec::new, |p| {
+            p.design()
+                .hairline
+                .handles
+                .iter()
+                .flat_map(|h| [h.x, h.y])
+                .collect()
+        })
     }
 
     /// The current design as JSON (for analytics events and display).
@@ -288,47 +284,34 @@ impl Engine {
         };
         let d = p.design();
         let h = p.photo().height;
-        let mut handles = String::new();
-        for (i, p) in d.hairline.handles.iter().enumerate() {
-            handles.push_str(if i > 0 { ",[" } else { "[" });
-            decimal(p.x, 5).push_to(&mut handles);
-            handles.push(',');
-            decimal(p.y, 5).push_to(&mut handles);
-            handles.push(']');
-        }
-        text!(
-            "{\"density\":",
+        let handles: Vec<String> = d
+            .hairline
+            .handles
+            .iter()
+            .map(|p| format!("[{},{}]", decimal(p.x, 5), decimal(p.y, 5)))
+            .collect();
+        format!(
+            concat!(
+                "{{\"density\":{},\"shade\":{},\"dot_mm\":{},\"hairline_cm\":{},",
+                "\"shape\":\"{}\",\"edge\":\"{}\",\"session\":{},\"months\":{},",
+                "\"thinning\":{},\"view\":\"{}\",\"seed\":\"{}\",\"px_per_cm\":{},",
+                "\"temple_half_cm\":{},\"handles\":[{}],\"brush_strokes\":{}}}"
+            ),
             decimal(d.density, 6),
-            ",\"shade\":",
             decimal(d.shade, 6),
-            ",\"dot_mm\":",
             decimal(d.dot_mm, 6),
-            ",\"hairline_cm\":",
             decimal(d.hairline_height_cm(h), 2),
-            ",\"shape\":\"",
             d.hairline.shape.name(),
-            "\",\"edge\":\"",
             d.edge.name(),
-            "\",\"session\":",
             d.session,
-            ",\"months\":",
             decimal(d.months, 6),
-            ",\"thinning\":",
             d.thinning,
-            ",\"view\":\"",
             d.view.name(),
-            "\"",
-            ",\"seed\":\"",
             d.seed,
-            "\",\"px_per_cm\":",
             decimal(d.px_per_cm, 3),
-            ",\"temple_half_cm\":",
             decimal(d.temple_half_cm, 2),
-            ",\"handles\":[",
-            handles,
-            "],\"brush_strokes\":",
-            p.strokes().len(),
-            "}"
+            handles.join(","),
+            p.strokes().len()
         )
     }
 

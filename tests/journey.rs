@@ -5,26 +5,39 @@ use smp_preview::photo::Rgba;
 use smp_preview::preview::Preview;
 use smp_preview::scalp::Dab;
 
-fn photo(name: &str) -> Option<Rgba> {
-    let dir = format!("{}/../shared/photos", env!("CARGO_MANIFEST_DIR"));
-    let path = std::fs::read_dir(&dir)
-        .ok()?
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(name))?;
-    let img = image::open(path).ok()?.to_rgba8();
-    let (w, h) = img.dimensions();
-    Rgba::new(w, h, img.into_raw()).ok()
+/// The test photos: `../shared/photos`, beside the repository.
+fn photos_dir() -> String {
+    format!("{}/../shared/photos", env!("CARGO_MANIFEST_DIR"))
 }
 
-fn landmarks(name: &str) -> Vec<(f64, f64)> {
-    let dir = format!("{}/../shared/photos/landmarks", env!("CARGO_MANIFEST_DIR"));
-    let path = std::fs::read_dir(&dir)
-        .unwrap()
+/// The file in `dir` whose name starts with `name`; fails the test with a
+/// message naming the folder when it or the file is missing.
+fn find(dir: &str, name: &str) -> std::path::PathBuf {
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| {
+        panic!("these tests need the test photos in {dir} (../shared/photos beside the repository): {e}")
+    });
+    entries
         .filter_map(|e| e.ok())
         .map(|e| e.path())
         .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(name))
-        .unwrap();
+        .unwrap_or_else(|| {
+            panic!("no file starting with {name:?} in {dir}: these tests need the test photos")
+        })
+}
+
+/// Test photo `name` ("02", "11", ...).
+fn photo(name: &str) -> Rgba {
+    let path = find(&photos_dir(), name);
+    let img = image::open(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .to_rgba8();
+    let (w, h) = img.dimensions();
+    Rgba::new(w, h, img.into_raw()).unwrap()
+}
+
+/// Landmarks of London photo `name`, one `(x, y)` per point.
+fn landmarks(name: &str) -> Vec<(f64, f64)> {
+    let path = find(&format!("{}/landmarks", photos_dir()), name);
     let text = std::fs::read_to_string(path).unwrap();
     text.lines()
         .skip(1)
@@ -51,10 +64,7 @@ fn landmark_row(lm: &[(f64, f64)], x: f64) -> f64 {
 fn automatic_hairline_start_lands_on_the_real_hairline() {
     let mut errors = Vec::new();
     for name in ["02", "03", "04", "05"] {
-        let Some(p) = photo(name) else {
-            eprintln!("shared/photos not found: skipped");
-            return;
-        };
+        let p = photo(name);
         let (w, h) = (p.width as f64, p.height as f64);
         let preview = Preview::new(p);
         assert!(preview.face_found(), "{name}: no face found");
@@ -89,7 +99,7 @@ fn automatic_hairline_start_lands_on_the_real_hairline() {
 #[test]
 fn no_face_in_a_top_view_says_so() {
     for name in ["07", "08", "11"] {
-        let Some(p) = photo(name) else { return };
+        let p = photo(name);
         assert!(!Preview::new(p).face_found(), "{name}");
     }
 }
@@ -107,7 +117,7 @@ fn dots_in(preview: &mut Preview, [x0, y0, x1, y1]: [f32; 4]) -> usize {
 fn busy_backgrounds_keep_the_dots_on_the_scalp() {
     // Profile against a window, curtain and wall: the crown, not the cheek
     // or the window.
-    let Some(p) = photo("11") else { return };
+    let p = photo("11");
     let mut preview = Preview::new(p);
     assert_eq!(
         dots_in(&mut preview, [60.0, 370.0, 250.0, 460.0]),
@@ -124,7 +134,7 @@ fn busy_backgrounds_keep_the_dots_on_the_scalp() {
         "too few dots on the crown"
     );
     // Top view in front of a wall: none on the wall.
-    let Some(p) = photo("07") else { return };
+    let p = photo("07");
     let mut preview = Preview::new(p);
     assert_eq!(
         dots_in(&mut preview, [0.0, 0.0, 640.0, 25.0]),
@@ -239,7 +249,7 @@ fn fresh_dots_are_darker_with_redness() {
 
 #[test]
 fn thinning_puts_dots_between_hairs_not_on_them() {
-    let Some(p) = photo("08") else { return };
+    let p = photo("08");
     let skin_ref = {
         let mut preview = Preview::new(p.clone());
         let mut d = preview.design().clone();

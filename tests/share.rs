@@ -916,7 +916,7 @@ fn truncated_tampered_and_padded_links_are_refused() {
 }
 
 #[test]
-fn empty_garbage_and_huge_inputs_are_refused_quickly() {
+fn empty_garbage_and_huge_inputs_are_refused() {
     for link in [
         "",
         " ",
@@ -938,7 +938,6 @@ fn empty_garbage_and_huge_inputs_are_refused_quickly() {
         assert!(m.len() > 20, "{link:?}: {m}");
     }
     assert!(err("").contains("empty"));
-    let t = Instant::now();
     for len in [MAX_FRAGMENT_CHARS + 1, 10_000_000] {
         let huge = format!("v1.{}", "A".repeat(len));
         assert!(err(&huge).contains("too long"));
@@ -946,7 +945,6 @@ fn empty_garbage_and_huge_inputs_are_refused_quickly() {
     // Just under the cap: read, then refused.
     err(&format!("v1.{}", "A".repeat(MAX_FRAGMENT_CHARS - 3)));
     err(&format!("v1.{}", "_".repeat(MAX_FRAGMENT_CHARS - 3)));
-    assert!(t.elapsed().as_secs_f64() < 5.0);
 }
 
 #[test]
@@ -1250,13 +1248,13 @@ fn fuzz_decode_never_panics() {
         elapsed.as_secs_f64(),
         if cfg!(debug_assertions) { "debug" } else { "release" },
     );
+    // Random text is never a link, and the checksum refuses nearly every
+    // mutated link (a mutation can also leave a link as it was: a swap of
+    // two equal characters, an empty chunk copied).
+    assert_eq!(accepted[..2], [0, 0], "random text decoded as a link");
     assert!(
-        total
-            >= if cfg!(debug_assertions) {
-                100_000
-            } else {
-                1_000_000
-            }
+        accepted[2] * 10 < kinds[2],
+        "mutated links accepted: {accepted:?} of {kinds:?}"
     );
     // The checksummed kinds must reach the parser and sometimes pass it.
     assert!(accepted[3] > 0 && accepted[4] > 0, "{accepted:?}");

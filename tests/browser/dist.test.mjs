@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { launchBrowser, openApp, waitForPhotos, snap, comparePixels, APP_CSP, REPO_ROOT } from './harness.mjs';
 
 const DIST_DIR = path.join(REPO_ROOT, 'dist');
@@ -55,4 +56,31 @@ test('dist/embed.html: the iframe page works from the bundle too', async () => {
   } finally {
     await app.close();
   }
+});
+
+/** Most the widget may weigh over the wire: wasm + JS + CSS, gzip (issue 18). */
+const WIDGET_GZIP_BUDGET = 100_000;
+
+test('dist/: the widget (wasm + JS + CSS the page loads, gzip) is at most 100,000 B', async () => {
+  // The widget's files are what the bundled page fetches to show its first
+  // preview, less the page's own stylesheet; the sample photo (and any model
+  // file) is not code and is not counted.
+  const app = await openApp(browser, { dir: DIST_DIR, csp: APP_CSP });
+  let files;
+  try {
+    await waitForPhotos(app.page, 1);
+    files = [...new Set(widgetRequests(app))].filter((p) => p !== '/index.css').sort();
+  } finally {
+    await app.close();
+  }
+  assert.deepEqual(files, ['/pkg/smp_preview_bg.wasm', '/smp-preview.css', '/smp-preview.js']);
+  const sizes = files.map((p) => {
+    const buf = fs.readFileSync(path.join(DIST_DIR, p));
+    return { file: p, raw: buf.length, gzip: zlib.gzipSync(buf, { level: 9 }).length };
+  });
+  const total = sizes.reduce((t, f) => t + f.gzip, 0);
+  const detail = sizes.map((f) => `${f.file} ${f.gzip} B (${f.raw} B raw)`).join(', ');
+  assert.ok(sizes.every((f) => f.gzip > 0), `an empty widget file: ${detail}`);
+  assert.ok(total <= WIDGET_GZIP_BUDGET, `the widget is ${total} B gzip, over ${WIDGET_GZIP_BUDGET} B: ${detail}`);
+  console.log(`widget: ${total} B gzip: ${detail}`);
 });

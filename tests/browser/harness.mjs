@@ -138,17 +138,23 @@ export const APP_CSP =
 /** Test photos: shared/ sits beside the repository (also in CI's clean clone). */
 export const PHOTOS_DIR = path.resolve(REPO_ROOT, '../shared/photos');
 
+/** The files in `dir`, a folder of the test photos; a clear error when it is missing. */
+function photoFiles(dir) {
+  if (!fs.existsSync(dir)) throw new Error(`these tests need the test photos in ${dir} (../shared/photos beside the repository)`);
+  return fs.readdirSync(dir);
+}
+
 /** Full path of the test photo whose name starts with `prefix` ("01", "11", ...). */
 export function photoPath(prefix) {
-  const name = fs.readdirSync(PHOTOS_DIR).find((f) => f.startsWith(prefix + '_') && /\.jpe?g$/i.test(f));
+  const name = photoFiles(PHOTOS_DIR).find((f) => f.startsWith(prefix + '_') && /\.jpe?g$/i.test(f));
   if (!name) throw new Error(`no photo ${prefix}_* in ${PHOTOS_DIR}`);
   return path.join(PHOTOS_DIR, name);
 }
 
-/** Landmarks of a London photo as [[x, y], ...] (point i at index i), or null. */
+/** Landmarks of a London photo as [[x, y], ...] (point i at index i), or null when the photo has none. */
 export function landmarks(prefix) {
   const dir = path.join(PHOTOS_DIR, 'landmarks');
-  const name = fs.existsSync(dir) && fs.readdirSync(dir).find((f) => f.startsWith(prefix + '_'));
+  const name = photoFiles(dir).find((f) => f.startsWith(prefix + '_'));
   if (!name) return null;
   const lines = fs.readFileSync(path.join(dir, name), 'utf8').trim().split('\n');
   const n = Number(lines[0]);
