@@ -3,6 +3,7 @@
 //! through relative coordinates (0..1 of the photo's width and height), so a
 //! design survives rescaling and travels in a share link.
 
+use crate::num::clamp;
 use crate::view::View;
 use std::fmt;
 
@@ -131,7 +132,7 @@ impl Range {
         if v.is_nan() {
             self.min
         } else {
-            v.clamp(self.min, self.max)
+            clamp(v, self.min, self.max)
         }
     }
 

@@ -8,6 +8,7 @@
 //! zone, wider at the temples so they fade.
 
 use crate::design::{Design, Edge, Shape};
+use crate::num::clamp;
 
 /// The hairline laid out on a photo of a given size.
 #[derive(Clone, Debug)]
@@ -79,7 +80,7 @@ fn value_noise(seed: u64, x: f64) -> f64 {
 }
 
 fn smoothstep(e0: f64, e1: f64, x: f64) -> f64 {
-    let t = ((x - e0) / (e1 - e0)).clamp(0.0, 1.0);
+    let t = clamp((x - e0) / (e1 - e0), 0.0, 1.0);
     t * t * (3.0 - 2.0 * t)
 }
 

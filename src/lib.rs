@@ -37,6 +37,7 @@ pub mod face;
 pub mod hairline;
 pub mod hints;
 pub mod metrics;
+mod num;
 pub mod photo;
 pub mod preview;
 pub mod render;

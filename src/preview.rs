@@ -12,6 +12,7 @@ use crate::design::{Design, DesignError, RelPoint, DENSITY, TEMPLE_HALF_CM};
 use crate::face::{find_eyes, Eyes};
 use crate::hairline::HairlineField;
 use crate::hints::{FaceDetection, Hints};
+use crate::num::clamp;
 use crate::photo::Rgba;
 use crate::render::{Canvas, Clip, Keys, Look, Spot};
 use crate::sampling::{Dot, Pattern, Spacing};
@@ -438,7 +439,7 @@ impl Preview {
                             // as a practitioner blends a nape.
                             let out = (x - cx).abs() / radius - 1.05;
                             let below = ((y - top) / radius - 1.85) / 0.3;
-                            ((1.0 - out / 0.04).min(1.0 - below)).clamp(0.0, 1.0) as f32
+                            clamp((1.0 - out / 0.04).min(1.0 - below), 0.0, 1.0) as f32
                         }
                         None => 1.0,
                     };
@@ -639,7 +640,7 @@ impl ProfileLimit {
             (x - line_x) * self.forward
         };
         let soft = 0.04 * d;
-        (0.5 - ahead / (2.0 * soft)).clamp(0.0, 1.0) as f32
+        clamp(0.5 - ahead / (2.0 * soft), 0.0, 1.0) as f32
     }
 }
 
@@ -674,7 +675,7 @@ impl Ageing {
     /// faint redness), healed (1: the design's own tone), then fading over
     /// years (lighter and softer, same hue; a touch-up restores month 1).
     pub fn at(months: f64) -> Ageing {
-        let m = months.clamp(0.0, 72.0) as f32;
+        let m = clamp(months, 0.0, 72.0) as f32;
         if m < 1.0 {
             let fresh = 1.0 - m;
             Ageing {

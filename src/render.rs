@@ -9,6 +9,7 @@
 //! shadows stay darker, highlights stay highlights, because the pigment
 //! lies under the skin and the skin's own shine is on top of it.
 
+use crate::num::clamp;
 use crate::photo::Rgba;
 
 /// One dot, ready to draw, in pixels of the target image.
@@ -559,7 +560,7 @@ fn shade(p: &mut [u8], cov: f32, look: Look, t: [f32; 3], skin: f32) {
 }
 
 fn smoothstep(e0: f32, e1: f32, x: f32) -> f32 {
-    let t = ((x - e0) / (e1 - e0)).clamp(0.0, 1.0);
+    let t = clamp((x - e0) / (e1 - e0), 0.0, 1.0);
     t * t * (3.0 - 2.0 * t)
 }
 
@@ -667,7 +668,7 @@ fn splat(
                         // The core is 0 here and the halo is not negative.
                         halo
                     } else {
-                        let core = ((r - d) / soft + 0.5).clamp(0.0, 1.0) * peak;
+                        let core = clamp((r - d) / soft + 0.5, 0.0, 1.0) * peak;
                         core.max(halo)
                     }
                 };

@@ -22,6 +22,7 @@
 //! on every IEEE target, wasm included) and a seeded PCG stream. There is no
 //! `sin`/`cos`: candidate directions come from half-angle formulas.
 
+use crate::num::clamp;
 use rand::{Rng, RngCore, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 
@@ -170,7 +171,7 @@ impl Spacing for GridSpacing {
     fn at(&self, x: f64, y: f64) -> f64 {
         let c = ((x / self.width * self.cols as f64) as usize).min(self.cols - 1);
         let r = ((y / self.height * self.rows as f64) as usize).min(self.rows - 1);
-        let v = (self.values[r * self.cols + c] as f64).clamp(0.0, 1.0);
+        let v = clamp(self.values[r * self.cols + c] as f64, 0.0, 1.0);
         self.r_min + v * (self.r_max - self.r_min)
     }
     fn min(&self) -> f64 {

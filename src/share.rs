@@ -88,6 +88,7 @@
 //! temple handles stay strictly left and right of the middle one) and a
 //! value out of range stays out of range.
 
+use crate::num::clamp;
 use std::fmt;
 
 use crate::design::{Design, Edge, Hairline, RelPoint, Shape, DENSITY, DOT_MM, PX_PER_CM, SHADE};
@@ -304,7 +305,7 @@ pub fn quantize_strokes(strokes: &[Vec<Dab>]) -> Vec<Vec<Dab>> {
 
 /// `x` (finite) rounded and limited to `lo..=hi`.
 fn round_within(x: f64, lo: f64, hi: f64) -> f64 {
-    x.round().clamp(lo, hi)
+    clamp(x.round(), lo, hi)
 }
 
 // ---------------------------------------------------------------------------
@@ -412,7 +413,7 @@ impl Grid {
         } else if x > self.hi {
             n.max(last + 1.0)
         } else {
-            n.clamp(first, last)
+            clamp(n, first, last)
         };
         // `as` saturates: past the top is `u16::MAX` too.
         if n >= 0.0 {

@@ -73,7 +73,7 @@ test('dist/: the widget (wasm + JS + CSS the page loads, gzip) is at most 100,00
   } finally {
     await app.close();
   }
-  assert.deepEqual(files, ['/pkg/smp_preview_bg.wasm', '/smp-preview.css', '/smp-preview.js']);
+  assert.deepEqual(files, ['/engine-worker.js', '/pkg/smp_preview_bg.wasm', '/smp-preview.css', '/smp-preview.js']);
   const sizes = files.map((p) => {
     const buf = fs.readFileSync(path.join(DIST_DIR, p));
     return { file: p, raw: buf.length, gzip: zlib.gzipSync(buf, { level: 9 }).length };
