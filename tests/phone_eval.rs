@@ -486,12 +486,12 @@ fn phone_photos_meet_the_floors() {
     std::fs::write(target.join("phone-eval.md"), &table).unwrap();
     // The same per photo, for scripts: scores before and after the view fix
     // and the head found.
-    let mut csv = String::from("photo,view,outside,on_face,covered,outside_fixed,on_face_fixed,covered_fixed,head_cx,head_top,head_radius\n");
+    let mut csv = String::from("photo,view,outside,on_face,covered,outside_fixed,on_face_fixed,covered_fixed,head_cx,head_top,head_radius,outside_models,on_face_models,covered_models,view_models\n");
     for s in &scores {
         let (a, c) = (&s.auto, &s.corrected);
         let _ = writeln!(
             csv,
-            "{},{},{:.4},{:.4},{:.4},{:.4},{:.4},{:.4},{:.1},{:.1},{:.1}",
+            "{},{},{:.4},{:.4},{:.4},{:.4},{:.4},{:.4},{:.1},{:.1},{:.1},{:.4},{:.4},{:.4},{}",
             s.photo,
             s.view,
             a.outside,
@@ -502,7 +502,11 @@ fn phone_photos_meet_the_floors() {
             c.covered,
             a.head.0,
             a.head.1,
-            a.head.2
+            a.head.2,
+            s.models.outside,
+            s.models.on_face,
+            s.models.covered,
+            s.models.seen_view.name()
         );
     }
     std::fs::write(target.join("phone-eval.csv"), csv).unwrap();

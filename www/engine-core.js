@@ -119,6 +119,14 @@ export class EngineCore {
         this.#finishDue = false;
         return true;
       }
+      case 'load_photo_with_hints': {
+        // The on-device models' outputs (models.js): the person mask (one byte a pixel) and the face detection.
+        const [width, height, pixels, person, face] = args;
+        this.#engine.load_photo_with_hints(width, height, new Uint8Array(pixels.buffer ?? pixels), new Uint8Array(person.buffer ?? person), new Float64Array(face));
+        this.#loaded = true;
+        this.#finishDue = false;
+        return true;
+      }
       case 'peek': {
         // The photo (or undefined) and the design a share link carries, read on a blank photo.
         const scratch = new mod.Engine();
