@@ -128,7 +128,42 @@ function run(image) {
       face[2 + 2 * i] = p.y * height;
     });
   }
+  if (person.length && face.length) cutProfileFace(person, face, width, height);
   return { person, face };
+}
+
+/**
+ * On a profile the person mask holds the face, and the engine's outline of
+ * the scalp would run down over the cheek: the face's side of the head
+ * below a line from above the eyes to above the ear comes out of the mask.
+ * A profile as the engine reads one (src/hints.rs): score >= 0.6 and the
+ * nose off the eyes' midpoint by more than 0.4 eye distances. The line:
+ * 0.9 eye-to-ear distances above the eyes at the nose (the hairline sits
+ * 7-11 cm above the brows, the tragion 8-9 cm behind the eyes), falling to
+ * 0.45 above the visible ear (the one farther from the nose) at the ear.
+ */
+function cutProfileFace(person, face, width, height) {
+  const p = [];
+  for (let i = 0; i < 6; i++) p.push([face[1 + 2 * i], face[2 + 2 * i]]);
+  const [er, el, nose, , ear1, ear2] = p;
+  const [dx, dy] = [el[0] - er[0], el[1] - er[1]];
+  const ipd = Math.max(1e-6, Math.hypot(dx, dy));
+  const mid = [(er[0] + el[0]) / 2, (er[1] + el[1]) / 2];
+  const yaw = ((nose[0] - mid[0]) * dx + (nose[1] - mid[1]) * dy) / (ipd * ipd);
+  if (face[0] < 0.6 || Math.abs(yaw) <= 0.4) return;
+  const ear = Math.abs(ear1[0] - nose[0]) > Math.abs(ear2[0] - nose[0]) ? ear1 : ear2;
+  const d = Math.abs(ear[0] - mid[0]);
+  if (d < 4) return;
+  const front = Math.sign(nose[0] - ear[0]); // +1: the face looks to the image's right
+  const [fx, fy] = [nose[0], mid[1] - 1.05 * d];
+  const [ex, ey] = [ear[0] - front * 0.1 * d, ear[1] - 0.6 * d];
+  for (let x = 0; x < width; x++) {
+    // Only in front of the ear.
+    if ((x - ex) * front <= 0) continue;
+    const t = Math.min(1, Math.max(0, (x - ex) / (fx - ex || 1)));
+    const yCut = Math.max(0, Math.ceil(ey + t * (fy - ey)));
+    for (let y = yCut; y < height; y++) person[y * width + x] = 0;
+  }
 }
 
 self.onmessage = async ({ data }) => {

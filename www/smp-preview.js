@@ -713,14 +713,20 @@ class SmpPreview extends HTMLElement {
     const { working } = decoded;
     const stale = () => token !== this.#loadToken && (decoded.full.close(), true);
     // A person's own photo: the on-device models find the head and face (null when they can't run).
-    const hints = isSample || fromLink ? null : await this.#detect(working);
+    let hints = isSample || fromLink ? null : await this.#detect(working);
     if (stale()) return false;
     try {
       // A copy goes to the engine: the page keeps the pixels for the 'before' canvas.
       const copy = working.data.buffer.slice(0);
       const [w, h] = [working.width, working.height];
       const load = hints ? ['load_photo_with_hints', w, h, copy, hints.person, hints.face] : ['load_photo', w, h, copy];
-      must(await this.#send([load], false, [copy]));
+      const [loaded] = await this.#send([load], false, [copy]);
+      must([loaded]);
+      if (hints && !loaded.value) {
+        // The engine found no scalp from the models' outputs: it took the classical way.
+        this.stats.models = 'no scalp from the models: classical';
+        hints = null;
+      }
       performance.mark('smp-photo-loaded');
     } catch (e) {
       if (stale()) return false;
