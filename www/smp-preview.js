@@ -804,7 +804,7 @@ class SmpPreview extends HTMLElement {
       return hints;
     } catch (e) {
       this.stats.models = `failed: ${e.message}`;
-      console.warn(`smp-preview: the on-device models could not run (${e.message}); using the classical detection.`);
+      console.info(`smp-preview: the on-device models could not run (${e.message}); using the classical detection.`);
       return null;
     }
   }

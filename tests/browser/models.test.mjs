@@ -18,7 +18,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { launchBrowser, openApp, waitForPhotos, APP_CSP, PHOTOS_DIR, REPO_ROOT } from './harness.mjs';
+import { launchBrowser, openApp, waitForPhotos, APP_CSP, PHOTOS_DIR, REPO_ROOT, MODEL_FILES } from './harness.mjs';
 
 const LESS_SURE = 'Automatic detection is less sure on this photo: check the outline and hairline.';
 /** A pixel is under a dot when the preview is this much darker than the photo (sum of R, G, B). */
@@ -75,11 +75,12 @@ async function open({ block = false } = {}) {
   return openApp(browser, {
     csp: APP_CSP,
     viewport: { width: 1280, height: 900 },
-    beforeGoto: block ? (page) => page.route(/\/models(-worker\.js|\/)/, (route) => route.abort()) : undefined,
+    models: true,
+    beforeGoto: block ? (page) => page.route(MODEL_FILES, (route) => route.abort()) : undefined,
   });
 }
 
-const modelRequests = (app) => app.requests.filter((u) => /\/models(-worker\.js|\/)/.test(u));
+const modelRequests = (app) => app.requests.filter((u) => MODEL_FILES.test(u));
 
 /** Chooses `file` as a person does: a click on "Choose a photo…" opens the picker, then the file. */
 async function choose(page, file, { wait = 0 } = {}) {
