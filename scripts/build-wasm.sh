@@ -67,3 +67,9 @@ log "wasm-opt -Oz -Oz"
 "$WASM_OPT" --low-memory-unused --generate-global-effects -Oz -Oz --strip-producers --strip-target-features --one-caller-inline-max-function-size=0 "${WASM_OPT_FEATURES[@]}" -o "$OUT_DIR/smp_preview_bg.wasm" "$OUT_DIR/smp_preview_bg.wasm"
 after=$(stat -c %s "$OUT_DIR/smp_preview_bg.wasm")
 log "built $OUT_DIR/smp_preview_bg.wasm: $after bytes (wasm-bindgen output $before bytes)"
+
+# The on-device models' runtime beside www/models/ (./serve and the tests
+# serve www/): copied from node_modules, gitignored.
+if [ "$OUT_DIR" = "www/pkg" ]; then
+  bash scripts/copy-tasks-vision.sh www
+fi

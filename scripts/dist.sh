@@ -37,6 +37,11 @@ mkdir -p dist
   ! -name '*.test.*' ! -name '*.spec.*' ! -name 'test-*' ! -path '*/fixtures/*' ! -name '*.js' -print0) |
   tar -C www --null -T - -cf - | tar -C dist -xf -
 
+# The on-device models' runtime (www/models/tasks-vision/ is a build output:
+# copied afresh from node_modules), fetched only on the way to a person's own
+# photo (www/models.js).
+bash scripts/copy-tasks-vision.sh dist >/dev/null
+
 # The widget: one file, its imports included (engine-page.js, imported by
 # URL, stays a file of its own).
 "$ESBUILD" www/smp-preview.js --bundle --minify --format=esm --target=es2022 \
@@ -44,7 +49,7 @@ mkdir -p dist
 # The engine's worker: its own bundle (engine-core.js and the glue), fetched
 # by each widget as it starts its engine; and the same engine for the page,
 # fetched only where no worker can start.
-for f in engine-worker.js engine-page.js; do
+for f in engine-worker.js engine-page.js models-worker.js; do
   "$ESBUILD" "www/$f" --bundle --minify --format=esm --target=es2022 \
     --legal-comments=none --log-level=warning --outfile="dist/$f"
 done
@@ -60,7 +65,9 @@ done
 sed -i '/rel="modulepreload" href="pkg\/smp_preview.js"/d' dist/index.html
 grep -q 'modulepreload' dist/index.html && { echo "dist.sh: dist/index.html still preloads the glue" >&2; exit 1; }
 
-for f in index.html embed.html smp-preview.js engine-worker.js engine-page.js smp-preview.css pkg/smp_preview_bg.wasm assets/sample-01.jpg; do
+for f in index.html embed.html smp-preview.js engine-worker.js engine-page.js models-worker.js smp-preview.css pkg/smp_preview_bg.wasm assets/sample-01.jpg \
+  models/selfie_segmentation.tflite models/face_detector.tflite models/tasks-vision/vision_bundle.mjs \
+  models/tasks-vision/vision_wasm_module_internal.js models/tasks-vision/vision_wasm_module_internal.wasm; do
   [ -s "dist/$f" ] || { echo "dist.sh: dist/$f is missing" >&2; exit 1; }
 done
 
@@ -96,7 +103,7 @@ script-src 'wasm-unsafe-eval'; without it the visitor reads "The preview
 can't start on this page" and the browser's console tells you what to add.
 On another domain than your page (a CDN, smp.yourclinic.example), that host
 must send CORS headers (Access-Control-Allow-Origin: your site's origin,
-or *) for smp-preview.js, engine-worker.js, engine-page.js and pkg/, and your CSP needs its
+or *) for smp-preview.js, engine-worker.js, engine-page.js, models-worker.js, models/ and pkg/, and your CSP needs its
 origin in script-src and connect-src, plus worker-src blob: (browsers start
 workers only from the page's own origin; without it the engine runs on the
 page and pauses it briefly after each photo). Uploading this folder to your
@@ -138,6 +145,11 @@ WHAT IS IN HERE
   engine-worker.js                         the engine's Web Worker (keeps the page responsive)
   engine-page.js                           the engine on the page, where no worker can start
   pkg/                                     the engine (WebAssembly)
+  models-worker.js, models/                on-device person and face detection (MediaPipe,
+                                           Apache-2.0; about 4.4 MB gzip), fetched only when a
+                                           visitor opens the photo picker; serve .wasm as
+                                           application/wasm here too. Without them the
+                                           preview still works and says it is less sure.
   assets/                                  the sample photo (CC BY 4.0, see ATTRIBUTION.txt)
   index.html                               the simulator as a page of its own
   embed.html, embed.js, embed.css          the iframe page (embed 2)

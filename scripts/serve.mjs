@@ -5,8 +5,9 @@
 // Module: import { startServer } from './scripts/serve.mjs';
 //         const { url, close } = await startServer({ dir: 'www', port: 0, csp });
 //
-// Binds 127.0.0.1 only. Every response carries Cache-Control: no-cache and,
-// when a policy is given, a Content-Security-Policy header.
+// Binds 127.0.0.1 only. Every response carries Cache-Control: no-cache (with
+// an ETag, so the browser revalidates and keeps its copy: 304) and, when a
+// policy is given, a Content-Security-Policy header.
 
 import http from 'node:http';
 import fs from 'node:fs';
@@ -32,6 +33,7 @@ export const MIME_TYPES = {
   '.txt': 'text/plain; charset=utf-8',
   '.md': 'text/plain; charset=utf-8',
   '.webmanifest': 'application/manifest+json',
+  '.tflite': 'application/octet-stream',
 };
 
 export function mimeType(file) {
@@ -101,8 +103,17 @@ function handler(root, csp) {
 
     function serveFile(err, st) {
       if (err || !st.isFile()) return sendText(res, 404, 'Not Found', csp, isHead);
+      // Revalidation (no-cache): an unchanged file is a 304, so the browser's
+      // cached copy serves (the 13 MB model runtime is not fetched again).
+      const etag = `"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}"`;
+      const validators = { ETag: etag, 'Last-Modified': st.mtime.toUTCString() };
+      if (req.headers['if-none-match'] === etag) {
+        res.writeHead(304, { ...baseHeaders(csp), ...validators });
+        return res.end();
+      }
       res.writeHead(200, {
         ...baseHeaders(csp),
+        ...validators,
         'Content-Type': mimeType(file),
         'Content-Length': st.size,
       });

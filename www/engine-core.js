@@ -119,6 +119,23 @@ export class EngineCore {
         this.#finishDue = false;
         return true;
       }
+      case 'load_photo_with_hints': {
+        // The on-device models' outputs (models.js): the person mask (one byte a pixel) and the face detection.
+        // Resolves to true, or false when the engine found no scalp from them (no person, say): the photo is
+        // then loaded the classical way.
+        const [width, height, pixels, person, face] = args;
+        const rgba = new Uint8Array(pixels.buffer ?? pixels);
+        this.#loaded = true;
+        this.#finishDue = false;
+        try {
+          this.#engine.load_photo_with_hints(width, height, rgba, new Uint8Array(person.buffer ?? person), new Float64Array(face));
+          if (this.#dotted(rgba)) return true;
+        } catch {
+          // the classical way below
+        }
+        this.#engine.load_photo(width, height, rgba);
+        return false;
+      }
       case 'peek': {
         // The photo (or undefined) and the design a share link carries, read on a blank photo.
         const scratch = new mod.Engine();
@@ -136,6 +153,19 @@ export class EngineCore {
         if (!METHODS.has(name)) throw new Error(`Unknown engine call ${name}.`);
         return this.#engine[name](...args);
     }
+  }
+
+  /**
+   * Whether the default design puts any dot on the photo just loaded
+   * (`rgba`, its pixels): one render (its dot pattern is the one the first
+   * frame uses, so little is lost), compared with the photo.
+   */
+  #dotted(rgba) {
+    const ptr = this.#engine.render(); // first: it may grow (and move) the memory
+    const frame = new Uint8Array(this.#memory.buffer, ptr, rgba.length);
+    let changed = 0;
+    for (let i = 0; i < rgba.length; i += 4) if (frame[i] !== rgba[i] || frame[i + 1] !== rgba[i + 1] || frame[i + 2] !== rgba[i + 2]) changed++;
+    return changed > 0.001 * (rgba.length / 4);
   }
 
   /** The design drawn over `bitmap` (the full-resolution photo), encoded as `type`: a Blob. */

@@ -28,6 +28,7 @@ import { exportImage, saveBlob } from './export.js';
 import { linkPhoto, workingSize, shareOrDownload, copyText, kb } from './share.js';
 import { startEngine, painted } from './engine-host.js';
 import { TouchGuard } from './touch.js';
+import { preloadModels, detectPhoto } from './models.js';
 
 const HERE = new URL('./', import.meta.url);
 const DEFAULT_SAMPLE = new URL('assets/sample-01.jpg', HERE).href;
@@ -83,6 +84,8 @@ const VIEW_SAID = {
   right: 'Right side view: the scalp is filled down to the natural hair edge; there is no front hairline here.',
   back: 'Back view: the crown is filled and blended into the hair at the back; there is no front hairline here.',
 };
+/** Said after a person's own photo when the on-device models could not run (models.js). */
+const LESS_SURE = 'Automatic detection is less sure on this photo: check the outline and hairline.';
 
 /** Said after a link's problem when the preview shows the default design. */
 const DEFAULT_DESIGN = ' The preview shows the default design instead.';
@@ -171,7 +174,7 @@ class SmpPreview extends HTMLElement {
    * photos loaded, brush dabs painted, share links made, and the last
    * share link's lengths.
    */
-  stats = { renders: 0, lastRenderMs: 0, photos: 0, dabs: 0, shares: 0, lastShare: null, engine: '', wasmBytes: 0 };
+  stats = { renders: 0, lastRenderMs: 0, photos: 0, dabs: 0, shares: 0, lastShare: null, engine: '', wasmBytes: 0, models: '' };
 
   connectedCallback() {
     if (this.shadowRoot) {
@@ -726,6 +729,9 @@ class SmpPreview extends HTMLElement {
     }
     const { working } = decoded;
     const stale = () => token !== this.#loadToken && (decoded.full.close(), true);
+    // A person's own photo: the on-device models find the head and face (null when they can't run).
+    let hints = isSample || fromLink ? null : await this.#detect(working);
+    if (stale()) return false;
     // Without a link to apply, the person's choices and the first frame come in the same request as the photo:
     // one trip to the engine (and one turn of a busy page) instead of three.
     const direct = !this.#shared;
@@ -733,13 +739,19 @@ class SmpPreview extends HTMLElement {
     try {
       // A copy goes to the engine: the page keeps the pixels for the 'before' canvas.
       const copy = working.data.buffer.slice(0);
-      const calls = [['load_photo', working.width, working.height, copy], ...(direct ? this.#controlCalls() : [])];
-      first = await this.#engine.request({ calls, render: direct }, [copy]);
+      const [w, h] = [working.width, working.height];
+      const load = hints ? ['load_photo_with_hints', w, h, copy, hints.person, hints.face] : ['load_photo', w, h, copy];
+      first = await this.#engine.request({ calls: [load, ...(direct ? this.#controlCalls() : [])], render: direct }, [copy]);
       if (first.state) {
         this.#state = first.state;
         this.stats.wasmBytes = first.state.memory;
       }
       must(first.results.slice(0, 1));
+      if (hints && !first.results[0].value) {
+        // The engine found no scalp from the models' outputs: it took the classical way.
+        this.stats.models = 'no scalp from the models: classical';
+        hints = null;
+      }
       performance.mark('smp-photo-loaded');
     } catch (e) {
       if (stale()) return false;
@@ -751,7 +763,7 @@ class SmpPreview extends HTMLElement {
     this.#photo?.full.close();
     // The working pixels now live in the engine and the 'before' canvas; keep only the full bitmap.
     const { working: _, ...kept } = decoded;
-    this.#photo = { ...kept, width: working.width, height: working.height, name: baseName(name) };
+    this.#photo = { ...kept, width: working.width, height: working.height, name: baseName(name), hints };
     for (const c of [this.#after, this.#before]) [c.width, c.height] = [working.width, working.height];
     this.#beforeCtx.putImageData(working, 0, 0);
     // The 'after' canvas gets its first frame from #render below (a second
@@ -818,11 +830,29 @@ class SmpPreview extends HTMLElement {
           (decoded.capped ? ` It is larger than ${FULL_MAX} pixels, so downloads are scaled down to ${decoded.full.width} × ${decoded.full.height}.` : ''));
     // No eyes found: the hairline sits at a default (a link's own handles need no note).
     if (!problem && note == null && !this.#state.face) said += ` ${ask ? NO_FACE_SHORT : NO_FACE}`;
+    if (!problem && ask && !hints) said += ` ${LESS_SURE}`;
     if (ask) said += ' Which view is this photo? Choose it on the preview.';
     this.#say(said, !!problem);
     if (ask) this.#askForView();
     this.#fire('smp-photo', { width: sw, height: sh, name });
     return true;
+  }
+
+  /**
+   * The on-device models' outputs for a person's own photo (`working`, its
+   * ImageData): { person, face }, or null when they can't run (the engine's
+   * classical detection then, and the status says it is less sure).
+   */
+  async #detect(working) {
+    try {
+      const hints = await detectPhoto(HERE, working);
+      this.stats.models = `used (${Math.round(hints.ms)} ms)`;
+      return hints;
+    } catch (e) {
+      this.stats.models = `failed: ${e.message}`;
+      console.info(`smp-preview: the on-device models could not run (${e.message}); using the classical detection.`);
+      return null;
+    }
   }
 
   #failLoad(message) {
@@ -906,7 +936,8 @@ class SmpPreview extends HTMLElement {
     }
     const before = this.#before;
     const px = this.#beforeCtx.getImageData(0, 0, before.width, before.height);
-    const calls = [['restart'], ['load_photo', px.width, px.height, px.data.buffer]];
+    const hints = this.#photo?.hints;
+    const calls = [['restart'], hints ? ['load_photo_with_hints', px.width, px.height, px.data.buffer, hints.person, hints.face] : ['load_photo', px.width, px.height, px.data.buffer]];
     if (fragment) calls.push(['apply_fragment', fragment]);
     else {
       calls.push(...this.#controlCalls());
@@ -1063,6 +1094,8 @@ class SmpPreview extends HTMLElement {
 
     // Photo in: pickers and drag and drop.
     for (const input of [this.#file, this.#camera]) {
+      // The picker opens: the on-device models load while the person chooses (models.js).
+      for (const type of ['click', 'focus']) input.addEventListener(type, () => preloadModels(HERE));
       input.addEventListener('change', () => {
         const f = input.files?.[0];
         if (f) this.loadPhoto(f);
@@ -1072,6 +1105,7 @@ class SmpPreview extends HTMLElement {
     this.addEventListener('dragover', (e) => {
       if (!e.dataTransfer?.types.includes('Files')) return;
       e.preventDefault(); // allows the drop
+      preloadModels(HERE); // a photo is on its way
       e.dataTransfer.dropEffect = 'copy';
       this.#dropHint.hidden = false;
     });

@@ -53,6 +53,9 @@ export async function launchBrowser(options = {}) {
   });
 }
 
+/** The on-device models' files (www/models-worker.js, www/models/). */
+export const MODEL_FILES = /\/models(-worker\.js|\/)/;
+
 /**
  * Serve www/ on a free port and open `path` in a fresh browser context.
  *
@@ -64,6 +67,12 @@ export async function launchBrowser(options = {}) {
  *   waitUntil passed to page.goto, default 'load'
  *   contextOptions  extra browser.newContext options (e.g. { hasTouch: true, isMobile: true })
  *   beforeGoto      async (page, context) => {} run before the page opens (e.g. page.route)
+ *   models    true: the on-device models load (www/models.js, fetched when the
+ *             photo picker opens); by default their requests are refused, so
+ *             a person's photo takes the classical path that the other tests'
+ *             reference renders (a fresh engine's load_photo) reproduce, as a
+ *             browser where they cannot load would (tests/browser/models.test.mjs
+ *             tests them)
  *
  * Returns { page, context, server, url, origin, consoleErrors, requests,
  *           foreignRequests(), close() }:
@@ -74,7 +83,7 @@ export async function launchBrowser(options = {}) {
  */
 export async function openApp(
   browser,
-  { csp, path: pagePath = '/index.html', viewport, dir = WWW_DIR, waitUntil = 'load', contextOptions = {}, beforeGoto } = {},
+  { csp, path: pagePath = '/index.html', viewport, dir = WWW_DIR, waitUntil = 'load', contextOptions = {}, beforeGoto, models = false } = {},
 ) {
   const server = await startServer({ dir, port: 0, csp });
   const context = await browser.newContext({ viewport: viewport ?? { width: 1280, height: 800 }, ...contextOptions });
@@ -119,6 +128,7 @@ export async function openApp(
     },
   };
   try {
+    if (!models) await context.route(MODEL_FILES, (route) => route.abort());
     if (beforeGoto) await beforeGoto(page, context);
     await page.goto(server.url + pagePath, { waitUntil });
   } catch (e) {

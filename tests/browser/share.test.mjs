@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { launchBrowser, openApp, openSample, waitForPhotos, nextRender, drag, design, photoPath, SAMPLE_SIZE, WWW_DIR } from './harness.mjs';
+import { launchBrowser, openApp, openSample, waitForPhotos, nextRender, drag, design, photoPath, SAMPLE_SIZE, WWW_DIR, MODEL_FILES } from './harness.mjs';
 
 let browser;
 let sender; // openApp result: the page that designs and shares
@@ -48,8 +48,10 @@ async function openPage(context, url) {
 }
 
 /** A fresh browser context (no cache, no storage) with the app's CSP-served origin. */
-function freshContext() {
-  return browser.newContext({ viewport: { width: 1280, height: 900 } });
+async function freshContext() {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.route(MODEL_FILES, (route) => route.abort()); // the classical path, as openApp's (harness.mjs)
+  return context;
 }
 
 /** SHA-256 of the RGBA pixels of the widget's preview (or 'before') canvas, with its size. */
