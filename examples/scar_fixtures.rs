@@ -43,13 +43,13 @@ const FIXTURES: [Fixture; 3] = [
         source: "top-down_n5_22_676f7a54.jpg",
         px_per_cm: 37.7,
         strip: [(180.0, 330.0), (310.0, 294.0), (450.0, 340.0)],
-        fue: (230.0, 505.0),
+        fue: (330.0, 200.0),
     },
     Fixture {
         name: "medium",
         source: "back_n7_05_c4b4aa12.jpg",
         px_per_cm: 31.2,
-        strip: [(170.0, 322.0), (330.0, 372.0), (490.0, 322.0)],
+        strip: [(170.0, 240.0), (330.0, 290.0), (490.0, 240.0)],
         fue: (330.0, 175.0),
     },
     Fixture {
