@@ -935,8 +935,9 @@ fn scar_take_up(d: &Dot) -> f32 {
 
 /// Share of bare skin around each pixel (0..=255), for diffuse thinning:
 /// hair is what is clearly darker than the skin between the hairs (the
-/// brighter quarter of the scalp area); the share is averaged over about
-/// 4 mm, and is 0 on a hair itself.
+/// brighter quarter of the scalp area), or darker than the skin right
+/// beside it (fine hairs); the share is averaged over about 4 mm, and is
+/// 0 on a hair and next to one.
 fn skin_share(photo: &Rgba, mask: &[u8], px_per_cm: f64) -> Vec<u8> {
     let (w, h) = (photo.width as usize, photo.height as usize);
     let luma: Vec<f32> = photo
@@ -958,10 +959,29 @@ fn skin_share(photo: &Rgba, mask: &[u8], px_per_cm: f64) -> Vec<u8> {
         let k = scalp.len() * 3 / 4;
         crate::order::nth_f32(&mut scalp, k)
     };
+    // Fine hairs are too light for that test, but darker than the skin
+    // right beside them: a pixel under 94% of the mean over about 1 mm
+    // (at least 2 px around) is on a hair too.
+    let mut near: Vec<u8> = luma.iter().map(|&l| (l * 255.0) as u8).collect();
+    soften(&mut near, w, h, ((0.05 * px_per_cm) as usize).max(2));
+    let mut hair = vec![false; luma.len()];
+    for ((hr, &l), &n) in hair.iter_mut().zip(&luma).zip(&near) {
+        *hr = l <= 0.65 * skin || l * 255.0 < 0.94 * n as f32;
+    }
+    // Bare skin: no hair on the pixel or beside it (a dot is drawn about a
+    // pixel wide, and would smudge a hair next to it).
     let mut bare = vec![0u8; luma.len()];
-    for (b, &l) in bare.iter_mut().zip(&luma) {
-        if l > 0.65 * skin {
-            *b = 255;
+    for y in 0..h {
+        for x in 0..w {
+            let i = y * w + x;
+            let clear = !hair[i]
+                && (x == 0 || !hair[i - 1])
+                && (x + 1 == w || !hair[i + 1])
+                && (y == 0 || !hair[i - w])
+                && (y + 1 == h || !hair[i + w]);
+            if clear {
+                bare[i] = 255;
+            }
         }
     }
     let mut share = bare.clone();
