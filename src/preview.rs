@@ -434,8 +434,7 @@ impl Preview {
         let mut spots = core::mem::take(&mut self.spots);
         spots.clear();
         self.ids.clear();
-        let under = dots.iter().zip(&self.shares).zip(&self.under);
-        for (i, ((d, &(share, front)), u)) in under.enumerate() {
+        for (i, (d, &(share, front))) in dots.iter().zip(&self.shares).enumerate() {
             if d.rank < fraction * share {
                 self.ids.push(i as u32);
                 spots.push(Spot {
@@ -443,12 +442,9 @@ impl Preview {
                     y: d.y * scale,
                     // Single-needle points at the very front are finer.
                     radius: base_radius * d.size * (1.0 - 0.25 * front),
-                    // Scar tissue takes pigment unevenly.
-                    ink: if u.scar {
-                        d.ink * scar_take_up(d)
-                    } else {
-                        d.ink
-                    },
+                    // Normal skin the scar brush took in takes ink as
+                    // usual; scar tissue gets the camouflage's own pass.
+                    ink: d.ink,
                     axis: d.axis,
                     roundness: d.roundness,
                 });
@@ -620,10 +616,18 @@ impl Preview {
                     axis: [1.0, 0.0],
                     roundness: 1.0,
                 };
-                let jitter = scar_take_up(&seed) * 97.0;
+                // Jitter of up to 0.35 steps each way (hashes in -1..1;
+                // no trigonometry in `core`).
+                let jx = (scar_take_up(&seed) - 0.725) / 0.275;
+                let jy = (scar_take_up(&Dot {
+                    x: seed.y,
+                    y: seed.x,
+                    ..seed
+                }) - 0.725)
+                    / 0.275;
                 let (x, y) = (
-                    (gx + step * 0.35 * jitter.cos() as f64).clamp(0.0, cw as f64 - 1.0),
-                    (gy + step * 0.35 * jitter.sin() as f64).clamp(0.0, ch as f64 - 1.0),
+                    (gx + step * 0.35 * jx as f64).clamp(0.0, cw as f64 - 1.0),
+                    (gy + step * 0.35 * jy as f64).clamp(0.0, ch as f64 - 1.0),
                 );
                 let i = y as usize * cw + x as usize;
                 let (px, py) = (x + x0 as f64, y + y0 as f64);
@@ -705,7 +709,7 @@ impl Preview {
                 let i = f.y as usize * cw + f.x as usize;
                 let k = reference[i] / wsum[i];
                 let e = l[i] / k.max(1e-3) - 1.0;
-                *b = (*b * (1.0 + 5.0 * e).clamp(0.6, 1.8)).min(16.0);
+                *b = (*b * (1.0 + 3.0 * e).clamp(0.6, 1.8)).min(16.0);
             }
         }
         // Back in photo pixels; dots calibrated to nothing are dropped.
