@@ -106,6 +106,16 @@ pub struct Preview {
     ids: Vec<u32>,
     /// Bumped on every brush or scar edit, which changes where ink shows.
     mask_version: u64,
+    /// Per pixel, how near a marked scar (255 on it, fading to 0 a band's
+    /// width away); empty when no scar is marked or when stale.
+    scar_near: Vec<u8>,
+    /// The camouflage's pass into scar tissue (photo pixels), and what it
+    /// was calibrated for (`None`: stale).
+    fill: Vec<Spot>,
+    boost_key: Option<[u64; 3]>,
+    /// Bumped whenever `shares` are recomputed (hairline, edge, brush,
+    /// thinning, scale or seed changed).
+    shares_version: u64,
     frame: Vec<u8>,
 }
 
@@ -170,6 +180,10 @@ impl Preview {
             spots: Vec::new(),
             ids: Vec::new(),
             mask_version: 0,
+            scar_near: Vec::new(),
+            fill: Vec::new(),
+            boost_key: None,
+            shares_version: 0,
             frame: Vec::new(),
         }
     }
@@ -250,6 +264,7 @@ impl Preview {
     /// Marks every stage that reads the mask stale.
     fn mask_changed(&mut self) {
         self.mask_version += 1;
+        self.scar_near.clear();
         self.shares.clear();
         self.under.clear();
     }
@@ -376,6 +391,16 @@ impl Preview {
         if !self.shares.is_empty() {
             return;
         }
+        if self.scar_near.is_empty() {
+            if let Some(mut near) = self.mask.scar_layer() {
+                let (w, h) = (self.photo.width as usize, self.photo.height as usize);
+                let band = (SCAR_BAND_CM * self.design.px_per_cm) as usize;
+                soften(&mut near, w, h, band.max(1));
+                // On the scar itself full, whatever the blur says.
+                near.iter_mut().for_each(|n| *n = n.saturating_mul(2));
+                self.scar_near = near;
+            }
+        }
         if self.design.thinning && self.skin_share.is_empty() {
             self.skin_share = skin_share(&self.photo, &self.mask.combined(), self.design.px_per_cm);
         }
@@ -389,6 +414,7 @@ impl Preview {
                 fixed: None,
                 skin: 1.0,
                 scar: false,
+                band: 0.0,
             };
             let mut under = vec![blank; dots.len()];
             for (u, d) in under.iter_mut().zip(dots) {
@@ -406,10 +432,15 @@ impl Preview {
                         _ => 1.0,
                     },
                     scar: self.mask.is_scar(x, y),
+                    band: self
+                        .scar_near
+                        .get(y as usize * width + x as usize)
+                        .map_or(0.0, |&v| v as f32 / 255.0),
                 };
             }
             self.under = under;
         }
+        self.shares_version += 1;
         // Profiles and back views show no front hairline: the scalp fills.
         let field = self
             .has_hairline()
@@ -443,10 +474,14 @@ impl Preview {
                         }
                         None => 1.0,
                     };
-                    (u.mask * share * side * u.skin, front)
+                    (u.mask * share * side * u.skin * u.density(), front)
                 }
                 None => (0.0, 0.0),
             };
+            // A scar dot the brush added shows too, at the scar's density.
+            if u.fixed == Some(true) {
+                s.0 *= u.density();
+            }
         }
     }
 
@@ -465,6 +500,11 @@ impl Preview {
     /// The dots shown, as spots in pixels of an image `scale` times the
     /// working photo's size; their dots' indices are left in `self.ids`.
     fn visible_spots(&mut self, scale: f32) -> Vec<Spot> {
+        if scale != 1.0 && self.mask.has_scar() && self.boost_key != Some(self.camo_key()) {
+            // The camouflage is calibrated on the working-size frame.
+            let spots = self.visible_spots(1.0);
+            self.spots = spots;
+        }
         self.update_shares();
         let (fraction, area_boost) = self.fraction();
         // Sampled by `update_shares` (`unwrap`: see "Panics" in lib.rs).
@@ -477,8 +517,7 @@ impl Preview {
         let mut spots = core::mem::take(&mut self.spots);
         spots.clear();
         self.ids.clear();
-        let under = dots.iter().zip(&self.shares).zip(&self.under);
-        for (i, ((d, &(share, front)), u)) in under.enumerate() {
+        for (i, (d, &(share, front))) in dots.iter().zip(&self.shares).enumerate() {
             if d.rank < fraction * share {
                 self.ids.push(i as u32);
                 spots.push(Spot {
@@ -486,18 +525,283 @@ impl Preview {
                     y: d.y * scale,
                     // Single-needle points at the very front are finer.
                     radius: base_radius * d.size * (1.0 - 0.25 * front),
-                    // Scar tissue takes pigment unevenly.
-                    ink: if u.scar {
-                        d.ink * scar_take_up(d)
-                    } else {
-                        d.ink
-                    },
+                    // Normal skin the scar brush took in takes ink as
+                    // usual; scar tissue gets the camouflage's own pass.
+                    ink: d.ink,
                     axis: d.axis,
                     roundness: d.roundness,
                 });
             }
         }
+        let n = dots.len() as u32;
+        if self.mask.has_scar() {
+            if self.boost_key != Some(self.camo_key()) && scale == 1.0 {
+                self.camouflage(&spots);
+                self.boost_key = Some(self.camo_key());
+            }
+            // The pass into scar tissue, after every pattern dot (so keys
+            // stay sorted).
+            for (k, f) in self.fill.iter().enumerate() {
+                spots.push(Spot {
+                    x: f.x * scale,
+                    y: f.y * scale,
+                    radius: f.radius * scale,
+                    ..*f
+                });
+                self.ids.push(n + k as u32);
+            }
+        }
         spots
+    }
+
+    /// What the camouflage's calibration depends on: edits, and every
+    /// design value that changes which dots show or how they look.
+    fn camo_key(&self) -> [u64; 3] {
+        let d = &self.design;
+        let h = [d.density, d.shade, d.dot_mm, d.months, d.session as f64]
+            .iter()
+            .fold(0xcbf2_9ce4_8422_2325u64, |h, v| {
+                (h ^ v.to_bits()).wrapping_mul(0x100_0000_01b3)
+            });
+        [self.mask_version, h, self.shares_version]
+    }
+
+    /// Plans the camouflage on the working frame. Scar tissue is found
+    /// inside the marked area as skin paler than the skin around it (the
+    /// brush takes in normal skin too: between FUE scars, along a strip's
+    /// edges); a pass of dots goes into it, 0.5 mm apart, each taking ink
+    /// unevenly as scar tissue does. Then, closed-loop on the renderer
+    /// itself (so it holds whatever the dot model does): render the scars'
+    /// surroundings, blur to what a person sees at arm's length, and grow
+    /// or shrink each of those dots until the scar's tone matches the
+    /// pigmented skin around it. A few renders of a crop.
+    fn camouflage(&mut self, spots: &[Spot]) {
+        self.fill.clear();
+        let (w, h) = (self.photo.width as usize, self.photo.height as usize);
+        // The scars' box, grown by the band, the reference ring and the blur.
+        let mut bbox = [usize::MAX, usize::MAX, 0, 0];
+        for (i, &v) in self.scar_near.iter().enumerate() {
+            if v == 255 {
+                let (x, y) = (i % w, i / w);
+                bbox = [
+                    bbox[0].min(x),
+                    bbox[1].min(y),
+                    bbox[2].max(x),
+                    bbox[3].max(y),
+                ];
+            }
+        }
+        if bbox[0] == usize::MAX {
+            return;
+        }
+        let ppc = self.design.px_per_cm;
+        let margin = ((SCAR_BAND_CM + 1.6) * ppc) as usize;
+        let [x0, y0] = [
+            bbox[0].saturating_sub(margin),
+            bbox[1].saturating_sub(margin),
+        ];
+        let [x1, y1] = [(bbox[2] + margin + 1).min(w), (bbox[3] + margin + 1).min(h)];
+        let (cw, ch) = (x1 - x0, y1 - y0);
+        let mut data = vec![0u8; cw * ch * 4];
+        for y in 0..ch {
+            let src = ((y + y0) * w + x0) * 4;
+            data[y * cw * 4..(y + 1) * cw * 4].copy_from_slice(&self.photo.data[src..src + cw * 4]);
+        }
+        let crop = Rgba {
+            width: cw as u32,
+            height: ch as u32,
+            data,
+        };
+        // Per crop pixel: on a scar mark, and weight as reference skin
+        // (scalp, not hair; scar tissue is taken out below).
+        let mut scar = vec![false; cw * ch];
+        let mut refw = vec![0f32; cw * ch];
+        for y in 0..ch {
+            for x in 0..cw {
+                let (px, py) = ((x + x0) as f64, (y + y0) as f64);
+                let m = self.mask.at(px, py).0;
+                scar[y * cw + x] = m > 0.0 && self.mask.is_scar(px, py);
+                // Skin, not hair: hair is not what a scar is matched to.
+                let skin =
+                    crate::photo::luma(self.photo.at(px as i64, py as i64)) > 0.75 * self.skin_luma;
+                refw[y * cw + x] = if m > 0.5 && skin { 1.0 } else { 0.0 };
+            }
+        }
+        // The photo at a fine scale (0.3 mm).
+        let mut photo_l = vec![0f32; cw * ch];
+        for (v, p) in photo_l.iter_mut().zip(crop.data.as_chunks::<4>().0) {
+            *v = crate::photo::luma(*p);
+        }
+        box_blur(&mut photo_l, cw, ch, (0.03 * ppc) as usize);
+        // Scar tissue: marked skin paler than the normal skin near it
+        // (4 mm around, so the lighting is the same). Normal skin is found
+        // in turns: first what stands out from its 1.5 mm surroundings
+        // (FUE scars, a strip's edges) is set aside, then what is paler
+        // than the rest, twice more.
+        let ref_px = (0.4 * ppc).max(2.0) as usize;
+        let mut tissue = vec![false; cw * ch];
+        for turn in 0..4 {
+            let r = if turn == 0 {
+                (0.15 * ppc).max(1.0) as usize
+            } else {
+                ref_px
+            };
+            let weight: Vec<f32> = refw
+                .iter()
+                .zip(&tissue)
+                .map(|(&w, &t)| if t { 0.0 } else { w })
+                .collect();
+            let (k, _) = weighted_blur(&photo_l, &weight, cw, ch, r);
+            // Above the skin's own mottling: three times the median
+            // deviation of unmarked skin from its surroundings.
+            let mut dev = Vec::new();
+            for i in 0..cw * ch {
+                if refw[i] > 0.0 && !scar[i] && k[i] > 0.0 {
+                    dev.push((photo_l[i] / k[i] - 1.0).abs());
+                }
+            }
+            let mottle = if dev.is_empty() {
+                0.0
+            } else {
+                let m = dev.len() / 2;
+                3.0 * *dev.select_nth_unstable_by(m, f32::total_cmp).1
+            };
+            let paler = mottle.max(if turn == 0 { 0.08 } else { SCAR_PALER });
+            for i in 0..cw * ch {
+                tissue[i] = scar[i] && k[i] > 0.0 && photo_l[i] / k[i] - 1.0 > paler;
+            }
+        }
+        // The reference the loop matches: normal skin near each point.
+        for (w, &t) in refw.iter_mut().zip(&tissue) {
+            if t {
+                *w = 0.0;
+            }
+        }
+        let mut wsum = refw.clone();
+        box_blur(&mut wsum, cw, ch, ref_px);
+        // The pass into scar tissue: a jittered grid 0.5 mm apart.
+        let step = (0.05 * ppc).max(1.5);
+        // Only where the design pigments (above the hairline, on the head).
+        let field = HairlineField::new(&self.design, self.photo.width, self.photo.height);
+        let [bx0, by0, bx1, by1] = self.pattern_box();
+        let base = (self.design.dot_mm / 20.0 * ppc) as f32;
+        let mut fill = Vec::new();
+        let mut gy = 0.0;
+        while gy < ch as f64 {
+            let mut gx = 0.0;
+            while gx < cw as f64 {
+                let seed = Dot {
+                    x: (gx + x0 as f64) as f32,
+                    y: (gy + y0 as f64) as f32,
+                    rank: 0.0,
+                    size: 1.0,
+                    ink: 1.0,
+                    axis: [1.0, 0.0],
+                    roundness: 1.0,
+                };
+                // Jitter of up to 0.35 steps each way (hashes in -1..1;
+                // no trigonometry in `core`).
+                let jx = (scar_take_up(&seed) - 0.725) / 0.275;
+                let jy = (scar_take_up(&Dot {
+                    x: seed.y,
+                    y: seed.x,
+                    ..seed
+                }) - 0.725)
+                    / 0.275;
+                let (x, y) = (
+                    clamp(gx + step * 0.35 * jx as f64, 0.0, cw as f64 - 1.0),
+                    clamp(gy + step * 0.35 * jy as f64, 0.0, ch as f64 - 1.0),
+                );
+                let i = y as usize * cw + x as usize;
+                let (px, py) = (x + x0 as f64, y + y0 as f64);
+                let designed = (bx0..bx1).contains(&px)
+                    && (by0..by1).contains(&py)
+                    && self.mask.at(px, py).0 > 0.5
+                    && field.share(px, py).0 > 0.5;
+                if tissue[i] && designed && wsum[i] > 1e-3 {
+                    fill.push(Spot {
+                        x: x as f32,
+                        y: y as f32,
+                        radius: base,
+                        // Scar tissue takes pigment unevenly.
+                        ink: scar_take_up(&Dot {
+                            x: x as f32 + x0 as f32,
+                            ..seed
+                        }),
+                        axis: [1.0, 0.0],
+                        roundness: 0.85,
+                    });
+                }
+                gx += step;
+            }
+            gy += step;
+        }
+        let (fx, fy) = (x0 as f32, y0 as f32);
+        let mut local: Vec<Spot> = Vec::new();
+        for s in spots {
+            if s.x >= fx - 4.0 && s.y >= fy - 4.0 && s.x < x1 as f32 + 4.0 && s.y < y1 as f32 + 4.0
+            {
+                local.push(Spot {
+                    x: s.x - fx,
+                    y: s.y - fy,
+                    ..*s
+                });
+            }
+        }
+        let look = self.look();
+        let cap = (SCAR_MAX_DOT_MM / 20.0 * ppc) as f32;
+        let mut canvas = Canvas::default();
+        let mut out = Vec::new();
+        let mut boost = vec![1f32; fill.len()];
+        let mut drawn = local.clone();
+        // Matched at half the arm's-length blur: a small FUE scar's excess is
+        // not yet diluted there, and what matches finer matches at 1 m.
+        let blur_r = ((0.5 * ARMS_LENGTH_BLUR_CM * ppc * 1.2) as usize).max(1);
+        for round in 0..=CALIBRATION_ROUNDS {
+            // Each fill dot grows by its boost (in area) up to
+            // SCAR_MAX_DOT_MM across, and past that takes more ink.
+            for (f, &b) in fill.iter_mut().zip(&boost) {
+                let want = base * b.sqrt();
+                f.radius = want.min(cap);
+                f.ink = f.ink.min(1.0);
+                if want > cap {
+                    f.ink = (f.ink * (want / cap) * (want / cap)).min(1.0);
+                }
+            }
+            if round == CALIBRATION_ROUNDS {
+                break;
+            }
+            drawn.truncate(local.len());
+            drawn.extend_from_slice(&fill);
+            let ink = |x: f64, y: f64| self.mask.at(x + x0 as f64, y + y0 as f64).0;
+            let clip = Clip {
+                ink: &ink,
+                scale: 1.0,
+            };
+            canvas.render_clipped(&crop, &drawn, look, Some(clip), &mut out);
+            let mut l = vec![0f32; cw * ch];
+            for (v, p) in l.iter_mut().zip(out.as_chunks::<4>().0) {
+                *v = crate::photo::luma(*p);
+            }
+            let mut reference: Vec<f32> = l.iter().zip(&refw).map(|(a, b)| a * b).collect();
+            box_blur(&mut reference, cw, ch, ref_px);
+            // Two box passes: close to a Gaussian of arm's-length size.
+            box_blur(&mut l, cw, ch, blur_r);
+            box_blur(&mut l, cw, ch, blur_r);
+            for (f, b) in fill.iter().zip(boost.iter_mut()) {
+                let i = f.y as usize * cw + f.x as usize;
+                let k = reference[i] / wsum[i];
+                let e = l[i] / k.max(1e-3) - 1.0;
+                *b = (*b * clamp(1.0 + 3.0 * e, 0.6, 1.8)).min(16.0);
+            }
+        }
+        // Back in photo pixels; dots calibrated to nothing are dropped.
+        for f in &mut fill {
+            f.x += fx;
+            f.y += fy;
+        }
+        fill.retain(|f| f.ink * f.radius > 0.02 * base);
+        self.fill = fill;
     }
 
     fn look(&self) -> Look {
@@ -564,7 +868,11 @@ impl Preview {
         spots
             .iter()
             .zip(&self.ids)
-            .map(|(s, &i)| (s.x, s.y, 2.0 * s.radius, dots[i as usize].rank))
+            .map(|(s, &i)| {
+                // A scar's second-pass dot has its first-pass dot's rank.
+                let i = i as usize % dots.len();
+                (s.x, s.y, 2.0 * s.radius, dots[i].rank)
+            })
             .collect()
     }
 }
@@ -655,7 +963,33 @@ struct Under {
     skin: f32,
     /// On a marked scar.
     scar: bool,
+    /// Nearness to a marked scar, 0..=1 (1 on it).
+    band: f32,
 }
+
+impl Under {
+    /// Density factor: a band around a scar gets slightly more dots,
+    /// blending into the rest so the scar's line breaks up, as
+    /// practitioners blend a strip scar (the scar tissue itself gets the
+    /// camouflage's own pass, see `Preview::camouflage`).
+    fn density(&self) -> f32 {
+        if self.scar {
+            1.0 // the camouflage's own pass goes into the scar tissue
+        } else {
+            1.0 + SCAR_BAND_EXTRA * self.band.min(1.0)
+        }
+    }
+}
+
+/// Extra density at a scar's edge, fading out over [`SCAR_BAND_CM`].
+const SCAR_BAND_EXTRA: f32 = 0.2;
+/// Width of the blended band around a scar, cm.
+const SCAR_BAND_CM: f64 = 0.5;
+/// Blur standing for what a person sees at arm's length (about 1 m): a
+/// Gaussian of about 1 mm. Contrast sensitivity falls steeply above some
+/// 15 cycles per degree, a 1.2 mm period at 1 m: single dots (1 mm apart)
+/// merge into a tone, a 4 mm strip still shows.
+pub const ARMS_LENGTH_BLUR_CM: f64 = 0.1;
 
 /// How dots look some time after the last session.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -696,6 +1030,65 @@ impl Ageing {
     }
 }
 
+/// Paleness (luma over the skin around, less 1) from which marked skin
+/// counts as scar tissue: above JPEG noise and the skin's own mottling.
+const SCAR_PALER: f32 = 0.06;
+/// Rounds of the camouflage's calibration.
+const CALIBRATION_ROUNDS: usize = 10;
+/// Largest scar dot, mm across: still a single needle's dot spread in scar
+/// tissue, under the 1 mm every dot stays below.
+const SCAR_MAX_DOT_MM: f64 = 0.9;
+
+/// The mean of `v` weighted by `weight` over a `2r + 1` box around each
+/// pixel (0 where the box holds no weight), and the box's mean weight.
+fn weighted_blur(v: &[f32], weight: &[f32], w: usize, h: usize, r: usize) -> (Vec<f32>, Vec<f32>) {
+    let mut num: Vec<f32> = v.iter().zip(weight).map(|(a, b)| a * b).collect();
+    let mut den = weight.to_vec();
+    box_blur(&mut num, w, h, r);
+    box_blur(&mut den, w, h, r);
+    for (n, &d) in num.iter_mut().zip(&den) {
+        *n = if d > 1e-3 { *n / d } else { 0.0 };
+    }
+    (num, den)
+}
+
+/// Box-blurs `v` (`w` by `h`) with a window of `2r + 1` pixels, rows then
+/// columns, averaging over the part of the window inside the image.
+fn box_blur(v: &mut [f32], w: usize, h: usize, r: usize) {
+    let mut tmp = vec![0f32; w.max(h)];
+    for y in 0..h {
+        let row = &mut v[y * w..(y + 1) * w];
+        blur_line(row, &mut tmp[..w], r);
+    }
+    let mut col = vec![0f32; h];
+    for x in 0..w {
+        for y in 0..h {
+            col[y] = v[y * w + x];
+        }
+        blur_line(&mut col, &mut tmp[..h], r);
+        for y in 0..h {
+            v[y * w + x] = col[y];
+        }
+    }
+}
+
+/// One line of [`box_blur`], in place (`tmp` as long as the line).
+fn blur_line(line: &mut [f32], tmp: &mut [f32], r: usize) {
+    let n = line.len();
+    let mut prefix = 0f32;
+    // Prefix sums in `tmp`, then window means.
+    for (t, &v) in tmp.iter_mut().zip(line.iter()) {
+        prefix += v;
+        *t = prefix;
+    }
+    for (i, v) in line.iter_mut().enumerate() {
+        let a = i.saturating_sub(r);
+        let b = (i + r).min(n - 1);
+        let sum = tmp[b] - if a > 0 { tmp[a - 1] } else { 0.0 };
+        *v = sum / (b - a + 1) as f32;
+    }
+}
+
 /// Take-up of a dot in scar tissue: 45-100%, varying from dot to dot.
 fn scar_take_up(d: &Dot) -> f32 {
     let h = (d.x.to_bits() ^ d.y.to_bits().rotate_left(16)).wrapping_mul(0x9E37_79B9);
@@ -704,8 +1097,9 @@ fn scar_take_up(d: &Dot) -> f32 {
 
 /// Share of bare skin around each pixel (0..=255), for diffuse thinning:
 /// hair is what is clearly darker than the skin between the hairs (the
-/// brighter quarter of the scalp area); the share is averaged over about
-/// 4 mm, and is 0 on a hair itself.
+/// brighter quarter of the scalp area), or darker than the skin right
+/// beside it (fine hairs); the share is averaged over about 4 mm, and is
+/// 0 on a hair and next to one.
 fn skin_share(photo: &Rgba, mask: &[u8], px_per_cm: f64) -> Vec<u8> {
     let (w, h) = (photo.width as usize, photo.height as usize);
     let luma: Vec<f32> = photo
@@ -727,10 +1121,31 @@ fn skin_share(photo: &Rgba, mask: &[u8], px_per_cm: f64) -> Vec<u8> {
         let k = scalp.len() * 3 / 4;
         *scalp.select_nth_unstable_by(k, f32::total_cmp).1
     };
-    let bare: Vec<u8> = luma
-        .iter()
-        .map(|&l| if l > 0.65 * skin { 255 } else { 0 })
-        .collect();
+    // Fine hairs are too light for that test, but darker than the skin
+    // right beside them: a pixel under 94% of the mean over about 1 mm
+    // (at least 2 px around) is on a hair too.
+    let mut near: Vec<u8> = luma.iter().map(|&l| (l * 255.0) as u8).collect();
+    soften(&mut near, w, h, ((0.05 * px_per_cm) as usize).max(2));
+    let mut hair = vec![false; luma.len()];
+    for ((hr, &l), &n) in hair.iter_mut().zip(&luma).zip(&near) {
+        *hr = l <= 0.65 * skin || l * 255.0 < 0.94 * n as f32;
+    }
+    // Bare skin: no hair on the pixel or beside it (a dot is drawn about a
+    // pixel wide, and would smudge a hair next to it).
+    let mut bare = vec![0u8; luma.len()];
+    for y in 0..h {
+        for x in 0..w {
+            let i = y * w + x;
+            let clear = !hair[i]
+                && (x == 0 || !hair[i - 1])
+                && (x + 1 == w || !hair[i + 1])
+                && (y == 0 || !hair[i - w])
+                && (y + 1 == h || !hair[i + w]);
+            if clear {
+                bare[i] = 255;
+            }
+        }
+    }
     let mut share = bare.clone();
     soften(&mut share, w, h, ((0.2 * px_per_cm) as usize).max(1));
     share

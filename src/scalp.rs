@@ -77,8 +77,8 @@ pub struct Dab {
 enum Edit {
     /// The brush: add or erase scalp (by each dab's `add`).
     Brush,
-    /// A scar to camouflage: forced to full density, with the uneven
-    /// pigment take-up of scar tissue.
+    /// A scar to camouflage: denser, with the uneven pigment take-up of
+    /// scar tissue, inside the scalp only.
     Scar,
 }
 
@@ -92,11 +92,21 @@ pub struct ScalpMask {
     /// Brush strokes (each a run of dabs) and scar marks, in the order they
     /// were made; undo removes the last.
     history: Vec<(Edit, Vec<Dab>)>,
-    /// Per pixel: 0 untouched, 1 added, 2 erased, 3 scar (last dab wins).
-    /// Empty until the first edit: most previews never use the brush, and
-    /// at 12 MP the layer is 12 MB.
+    /// Per pixel: the brush in the low bits ([`ADDED`], [`ERASED`] or 0,
+    /// last dab wins) and [`SCAR`] where a scar was marked. Empty until the
+    /// first edit: most previews never use the brush, and at 12 MP the
+    /// layer is 12 MB.
     edits: Vec<u8>,
 }
+
+/// `edits` bits: the brush's add or erase.
+const BRUSH_BITS: u8 = 3;
+/// Brush: scalp added.
+const ADDED: u8 = 1;
+/// Brush: scalp erased.
+const ERASED: u8 = 2;
+/// A scar marked to camouflage.
+const SCAR: u8 = 4;
 
 impl ScalpMask {
     /// The automatic mask of `photo` and the head it found.
@@ -214,9 +224,12 @@ impl ScalpMask {
     /// forced it (`Some(true)` added, `Some(false)` erased).
     pub fn at(&self, x: f64, y: f64) -> (f32, Option<bool>) {
         let i = self.index(x, y);
-        match self.edits.get(i).copied().unwrap_or(0) {
-            1 | 3 => (1.0, Some(true)),
-            2 => (0.0, Some(false)),
+        // The scar bit leaves the mask as it is: a scar changes how the
+        // scalp is pigmented, never where (no dots off the head however a
+        // scar stroke is dragged).
+        match self.edits.get(i).copied().unwrap_or(0) & BRUSH_BITS {
+            ADDED => (1.0, Some(true)),
+            ERASED => (0.0, Some(false)),
             _ => (self.auto[i] as f32 / 255.0, None),
         }
     }
@@ -227,9 +240,9 @@ impl ScalpMask {
         // `edits` is empty until the first brush stroke.
         let mut out = self.auto.clone();
         for (o, &e) in out.iter_mut().zip(&self.edits) {
-            match e {
-                1 | 3 => *o = 255,
-                2 => *o = 0,
+            match e & BRUSH_BITS {
+                ADDED => *o = 255,
+                ERASED => *o = 0,
                 _ => {}
             }
         }
@@ -244,13 +257,35 @@ impl ScalpMask {
 
     /// True where a scar was marked.
     pub fn is_scar(&self, x: f64, y: f64) -> bool {
-        self.edits.get(self.index(x, y)) == Some(&3)
+        self.edits
+            .get(self.index(x, y))
+            .is_some_and(|e| e & SCAR != 0)
+    }
+
+    /// Whether any scar is marked.
+    pub fn has_scar(&self) -> bool {
+        self.history.iter().any(|(e, _)| *e == Edit::Scar)
+    }
+
+    /// Per pixel, 255 where a scar was marked and 0 elsewhere; `None`
+    /// when no scar was.
+    pub fn scar_layer(&self) -> Option<Vec<u8>> {
+        if !self.has_scar() {
+            return None;
+        }
+        let mut out = vec![0u8; self.width as usize * self.height as usize];
+        for (o, &e) in out.iter_mut().zip(&self.edits) {
+            if e & SCAR != 0 {
+                *o = 255;
+            }
+        }
+        Some(out)
     }
 
     /// Adds a brush stroke (a run of dabs) and applies it.
     pub fn stroke(&mut self, dabs: Vec<Dab>) {
         for d in &dabs {
-            self.apply(*d, if d.add { 1 } else { 2 });
+            self.apply(*d, if d.add { ADDED } else { ERASED });
         }
         self.history.push((Edit::Brush, dabs));
     }
@@ -259,7 +294,7 @@ impl ScalpMask {
     /// dabs, pale dot scars (FUE) are single dabs. The dab's `add` is unused.
     pub fn scar(&mut self, dabs: Vec<Dab>) {
         for d in &dabs {
-            self.apply(*d, 3);
+            self.apply(*d, SCAR);
         }
         self.history.push((Edit::Scar, dabs));
     }
@@ -276,11 +311,11 @@ impl ScalpMask {
                 self.apply(
                     *d,
                     if *edit == Edit::Scar {
-                        3
+                        SCAR
                     } else if d.add {
-                        1
+                        ADDED
                     } else {
-                        2
+                        ERASED
                     },
                 );
             }
@@ -333,7 +368,15 @@ impl ScalpMask {
                 let dx = x as f64 + 0.5 - cx;
                 let dy = y as f64 + 0.5 - cy;
                 if dx * dx + dy * dy <= r * r {
-                    self.edits[y * self.width as usize + x] = value;
+                    let e = &mut self.edits[y * self.width as usize + x];
+                    // Brush and scar marks are separate bits: a scar keeps
+                    // the brush's add or erase under it, and the other way
+                    // round.
+                    *e = if value == SCAR {
+                        *e | SCAR
+                    } else {
+                        (*e & SCAR) | value
+                    };
                 }
             }
         }

@@ -133,40 +133,57 @@ test('time control: fresh is darker and 3 years lighter than healed; touch-up re
   assert.equal((await comparePixels(page, 'healed', 'touched')).changed, 0, 'touch-up did not restore the healed preview');
 });
 
-test('the scar tool paints dots where a scar is marked; undo removes them', async () => {
+test('the scar tool camouflages on the scalp only: past the head and on the forehead it paints nothing; undo removes it', async () => {
   await page.getByRole('button', { name: 'Fit' }).click();
   await snap(page, 's0');
   const undo = page.getByRole('button', { name: 'Undo brush stroke' });
   assert.equal(await undo.isDisabled(), true);
   await page.getByRole('radio', { name: 'Scar', exact: true }).check();
 
-  // A strip scar across the forehead, below the hairline, where no dots were.
+  // A strip dragged across the forehead, below the hairline, and far past
+  // the head on both sides: no dots go there (it used to paint a dark bar
+  // and dot the background).
   const y = Math.round(HY + inSample(70));
-  const a = await toClient(SCALP[0], y);
-  const b = await toClient(SCALP[2], y);
-  await nextRender(page, () => drag(page, [a, b], 8));
+  const size = await page.evaluate(() => document.querySelector('smp-preview').shadowRoot.querySelector('canvas.after').width);
+  const a = await toClient(2, y);
+  const b = await toClient(size - 3, y);
+  await nextRender(page, () => drag(page, [a, b], 12));
   await snap(page, 's1');
   const band = [SCALP[0] + 10, y - 8, SCALP[2] - 10, y + 8];
   assert.equal((await comparePixels(page, 'orig', 's0', band)).changed, 0, 'the forehead band had dots before the scar');
-  const marked = await comparePixels(page, 's0', 's1', band, 2);
-  assert.ok(marked.darker > 100, `the scar got no dots: ${JSON.stringify(marked)}`);
-  assert.equal(marked.brighter, 0, 'pigment must only darken skin');
+  assert.equal((await comparePixels(page, 's0', 's1', band)).changed, 0, 'a scar stroke inked the forehead');
+  // The photo's edges beside the head are background.
+  for (const x0 of [0, size - 16]) {
+    const edge = [x0, y - 8, x0 + 15, y + 8];
+    assert.equal((await comparePixels(page, 's0', 's1', edge)).changed, 0, 'a scar stroke dotted the background');
+  }
   // Nothing changes far from the scar (the face below it).
   const face = [L[0][0] - inSample(60), L[0][1] - inSample(40), L[1][0] + inSample(60), L[0][1] + inSample(350)];
   assert.equal((await comparePixels(page, 's0', 's1', face)).changed, 0, 'the scar changed the face');
   assert.equal(await undo.isDisabled(), false, 'undo should take back a scar');
-
   await nextRender(page, () => undo.click());
+
+  // A strip across the scalp, dragged past the head's outline on both
+  // sides: the blended band around it gets more dots on the scalp (read
+  // back: darker pixels there), and the background beside the head none.
+  const ys = Math.round((SCALP[1] + SCALP[3]) / 2);
+  const c = await toClient(2, ys);
+  const d = await toClient(size - 3, ys);
+  await nextRender(page, () => drag(page, [c, d], 12));
   await snap(page, 's2');
-  assert.equal((await comparePixels(page, 's0', 's2')).changed, 0, 'undo did not remove the scar');
-  assert.equal(await undo.isDisabled(), true);
-
-  // A tap marks a dot scar (FUE).
-  const c = await toClient(HX, y);
-  await nextRender(page, () => page.mouse.click(c.x, c.y));
-  await snap(page, 's3');
-  assert.ok((await comparePixels(page, 's0', 's3', [HX - inSample(40), y - inSample(40), HX + inSample(40), y + inSample(40)], 2)).darker > 20, 'a tap marked no dot scar');
+  const scalpBand = [SCALP[0], ys - inSample(25), SCALP[2], ys + inSample(25)];
+  const marked = await comparePixels(page, 's0', 's2', scalpBand, 2);
+  assert.ok(marked.darker > 20, `no camouflage dots on the scalp: ${JSON.stringify(marked)}`);
+  assert.equal(marked.brighter, 0, 'pigment must only darken skin');
+  // The photo's edges beside the head are background.
+  for (const x0 of [0, size - 16]) {
+    const edge = [x0, ys - inSample(25), x0 + 15, ys + inSample(25)];
+    assert.equal((await comparePixels(page, 'orig', 's2', edge)).changed, 0, 'a scar stroke dotted the background');
+  }
   await nextRender(page, () => undo.click());
+  await snap(page, 's3');
+  assert.equal((await comparePixels(page, 's0', 's3')).changed, 0, 'undo did not remove the scar');
+  assert.equal(await undo.isDisabled(), true);
   await page.getByRole('radio', { name: 'Off', exact: true }).check();
 });
 
