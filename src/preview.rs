@@ -414,9 +414,12 @@ impl Preview {
                 fixed: None,
                 skin: 1.0,
                 scar: false,
-                band: 0.0,
+                band: 0,
             };
-            let mut under = vec![blank; dots.len()];
+            // Refilled in place (the capacity survives `clear`): a fresh
+            // vector per edit would leave holes in the wasm heap.
+            let mut under = std::mem::take(&mut self.under);
+            under.resize(dots.len(), blank);
             for (u, d) in under.iter_mut().zip(dots) {
                 let (x, y) = (d.x as f64, d.y as f64);
                 let (mask, fixed) = self.mask.at(x, y);
@@ -426,16 +429,17 @@ impl Preview {
                     // Diffuse thinning: as many dots as skin shows, none on
                     // a hair.
                     skin: match thinning {
-                        Some(t) if fixed.is_none() && mask > 0.0 => {
-                            t[y as usize * width + x as usize] as f32 / 255.0
-                        }
+                        Some(t) if fixed.is_none() && mask > 0.0 => t
+                            .get(y as usize * width + x as usize)
+                            .map_or(0.0, |&v| v as f32 / 255.0),
                         _ => 1.0,
                     },
                     scar: self.mask.is_scar(x, y),
                     band: self
                         .scar_near
                         .get(y as usize * width + x as usize)
-                        .map_or(0.0, |&v| v as f32 / 255.0),
+                        .copied()
+                        .unwrap_or(0),
                 };
             }
             self.under = under;
@@ -963,8 +967,9 @@ struct Under {
     skin: f32,
     /// On a marked scar.
     scar: bool,
-    /// Nearness to a marked scar, 0..=1 (1 on it).
-    band: f32,
+    /// Nearness to a marked scar, 0..=255 (255 on it): a byte, as the
+    /// layer holds it, so the per-dot record stays 12 bytes.
+    band: u8,
 }
 
 impl Under {
@@ -976,7 +981,7 @@ impl Under {
         if self.scar {
             1.0 // the camouflage's own pass goes into the scar tissue
         } else {
-            1.0 + SCAR_BAND_EXTRA * self.band.min(1.0)
+            1.0 + SCAR_BAND_EXTRA * (self.band as f32 / 255.0)
         }
     }
 }

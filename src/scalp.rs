@@ -402,10 +402,12 @@ fn border_pixels(photo: &Rgba) -> Vec<[u8; 4]> {
 
 /// The median of each of R, G and B over `pixels` (not empty).
 fn median_colour(pixels: &[[u8; 4]]) -> [f32; 3] {
+    // As f32 (exact for bytes): every median in the engine goes through one
+    // selection routine (each element type brings 2-3 KB of std's code).
     let median = |c: usize| {
-        let mut v: Vec<u8> = pixels.iter().map(|p| p[c]).collect();
+        let mut v: Vec<f32> = pixels.iter().map(|p| p[c] as f32).collect();
         let k = v.len() / 2;
-        *v.select_nth_unstable(k).1 as f32
+        *v.select_nth_unstable_by(k, f32::total_cmp).1
     };
     [median(0), median(1), median(2)]
 }
@@ -660,10 +662,11 @@ fn silhouette(fg: &[bool], w: usize, h: usize, head: Head, near_crown: bool) -> 
     }
     for (k, y) in (head.top as usize..=y_hi).enumerate() {
         let window = &extents[k.saturating_sub(3)..(k + 4).min(extents.len())];
-        // The window holds at most 7 rows.
-        let (mut ls, mut rs) = ([0usize; 7], [0usize; 7]);
+        // The window holds at most 7 rows. Columns as f32 (exact) share the
+        // one selection routine (see `median_colour`).
+        let (mut ls, mut rs) = ([0f32; 7], [0f32; 7]);
         for (i, &(l, r)) in window.iter().enumerate() {
-            (ls[i], rs[i]) = (l, r);
+            (ls[i], rs[i]) = (l as f32, r as f32);
         }
         let (ls, rs) = (&mut ls[..window.len()], &mut rs[..window.len()]);
         // Heads are near symmetric: a side that came out much narrower
@@ -672,8 +675,8 @@ fn silhouette(fg: &[bool], w: usize, h: usize, head: Head, near_crown: bool) -> 
         // its own. The fitted crown circle, slightly shrunk, is always in.
         let k = ls.len() / 2;
         let (l, r) = (
-            *ls.select_nth_unstable(k).1 as f64,
-            *rs.select_nth_unstable(k).1 as f64,
+            *ls.select_nth_unstable_by(k, f32::total_cmp).1 as f64,
+            *rs.select_nth_unstable_by(k, f32::total_cmp).1 as f64,
         );
         let dy = y as f64 - (head.top + head.radius);
         let circle = 0.96 * (head.radius * head.radius - dy * dy).max(0.0).sqrt();
