@@ -68,6 +68,7 @@ pub mod hairline;
 pub mod metrics;
 mod order;
 pub mod photo;
+pub mod pigment;
 mod prelude;
 pub mod preview;
 pub mod render;

@@ -14,6 +14,7 @@ use crate::design::{Design, DesignError, RelPoint, DENSITY, TEMPLE_HALF_CM};
 use crate::face::{find_eyes, Eyes};
 use crate::hairline::HairlineField;
 use crate::photo::Rgba;
+use crate::pigment::Optics;
 use crate::render::{Canvas, Clip, Keys, Look, Spot};
 use crate::sampling::{Dot, Pattern, Spacing};
 use crate::scalp::{skin_luma, soften, Dab, Head, ScalpMask, MAX_FORESHORTENING};
@@ -32,6 +33,9 @@ pub const SESSION_SHARE: [f64; 4] = [0.35, 0.8, 1.0, 1.08];
 pub fn spacing_px(per_cm2: f64, px_per_cm: f64) -> f64 {
     PACKING_RHO * (2.0 / (3f64.sqrt() * per_cm2)).sqrt() * px_per_cm
 }
+
+/// Side of the window the photo's optics are measured in, pixels.
+const OPTICS_WINDOW: f64 = 1024.0;
 
 /// Closest spacing ever sampled, in pixels. At tiny photo scales the full
 /// density would put more dots than pixels; there each dot stands for
@@ -84,6 +88,8 @@ pub struct Preview {
     skin_share: Vec<u8>,
     mask: ScalpMask,
     skin_luma: f32,
+    /// The photo's blur and grain, which every dot goes through.
+    optics: Optics,
     design: Design,
     pattern: Option<(PatternKey, Pattern)>,
     /// Per dot: share of density allowed by mask and hairline, and how near
@@ -93,6 +99,9 @@ pub struct Preview {
     /// and hairline do not change, so a slider step skips a mask lookup
     /// (a cache miss at 12 MP) per dot. Empty when stale.
     under: Vec<Under>,
+    /// Per dot, how it looks wherever it shows (see [`DotLook`]); empty
+    /// when the pattern changed.
+    looks: Vec<DotLook>,
     canvas: Canvas,
     spots: Vec<Spot>,
     /// Per spot in `spots`, its dot's index in the pattern: the canvas
@@ -128,23 +137,54 @@ impl Preview {
             let cm = design.hairline_height_cm(photo.height);
             design.place_hairline(photo.width, photo.height, cm, design.hairline.shape);
         }
-        Preview {
+        let mut preview = Preview {
             photo,
             head,
             eyes,
             mask,
             skin_luma: skin,
+            optics: Optics::default(),
             design,
             pattern: None,
             shares: Vec::new(),
             under: Vec::new(),
             skin_share: Vec::new(),
+            looks: Vec::new(),
             canvas: Canvas::default(),
             spots: Vec::new(),
             ids: Vec::new(),
             mask_version: 0,
             frame: Vec::new(),
-        }
+        };
+        preview.optics = preview.measure_optics(&preview.photo, 1.0);
+        preview
+    }
+
+    /// The blur and grain of `photo`, the working photo scaled by `k`,
+    /// measured around the head (its outline is the sharpest edge that
+    /// is surely at the scalp's focus) and on its scalp skin.
+    fn measure_optics(&self, photo: &Rgba, k: f64) -> Optics {
+        let [x0, y0, x1, y1] = self.pattern_box();
+        // At most OPTICS_WINDOW px a side, centred on the crown's outline
+        // and the scalp under it: a 50-MP export would otherwise spend
+        // seconds on it.
+        let half = OPTICS_WINDOW / 2.0;
+        let (cx, cy) = if self.head.found {
+            (
+                self.head.cx * k,
+                (self.head.top + 0.3 * self.head.radius) * k,
+            )
+        } else {
+            (0.5 * (x0 + x1) * k, 0.5 * (y0 + y1) * k)
+        };
+        let region = [
+            (x0 * k).max(cx - half) as usize,
+            (y0 * k).max(cy - half) as usize,
+            (x1 * k).min(cx + half) as usize,
+            (y1 * k).min(cy + half) as usize,
+        ];
+        let skin = |x: usize, y: usize| self.mask.at(x as f64 / k, y as f64 / k).0 > 0.5;
+        Optics::measure(photo, region, &skin)
     }
 
     /// The photo being previewed.
@@ -155,6 +195,11 @@ impl Preview {
     /// The head found in the photo.
     pub fn head(&self) -> Head {
         self.head
+    }
+
+    /// The photo's blur and grain, as measured when it was loaded.
+    pub fn optics(&self) -> Optics {
+        self.optics
     }
 
     /// The current design.
@@ -279,6 +324,7 @@ impl Preview {
             // New dots reorder the pattern: what was kept per dot is stale.
             self.shares.clear();
             self.under.clear();
+            self.looks.clear();
         }
         self.pattern.as_ref().unwrap().1.dots()
     }
@@ -385,33 +431,78 @@ impl Preview {
             * scale
             * area_boost.sqrt()
             * age.spread;
+        if self.looks.len() != dots.len() {
+            let mut looks = core::mem::take(&mut self.looks);
+            looks.clear();
+            looks.reserve(dots.len());
+            for d in dots {
+                looks.push(self.dot_look(d));
+            }
+            self.looks = looks;
+        }
         let mut spots = core::mem::take(&mut self.spots);
         spots.clear();
         self.ids.clear();
         let under = dots.iter().zip(&self.shares).zip(&self.under);
-        for (i, ((d, &(share, front)), u)) in under.enumerate() {
+        for (i, (((d, &(share, front)), u), l)) in under.zip(&self.looks).enumerate() {
             if d.rank < fraction * share {
                 self.ids.push(i as u32);
                 spots.push(Spot {
                     x: d.x * scale,
                     y: d.y * scale,
                     // Single-needle points at the very front are finer.
-                    radius: base_radius * d.size * (1.0 - 0.25 * front),
+                    radius: base_radius * l.size * (1.0 - 0.25 * front),
                     // Scar tissue takes pigment unevenly.
                     ink: if u.scar {
-                        d.ink * scar_take_up(d)
+                        l.ink * scar_take_up(d)
                     } else {
-                        d.ink
+                        l.ink
                     },
-                    axis: d.axis,
-                    roundness: d.roundness,
+                    axis: l.axis,
+                    roundness: l.roundness,
                 });
             }
         }
         spots
     }
 
-    fn look(&self) -> Look {
+    /// How dot `d` looks wherever it shows: its own size, ink and shape,
+    /// on the head's curve and in the skin's mottle.
+    fn dot_look(&self, d: &Dot) -> DotLook {
+        // On the head's curve a dot is narrower across the turn.
+        let (long, axis, roundness) = self.on_head(d);
+        let cm = self.design.px_per_cm;
+        let m = crate::pigment::mottle(self.design.seed, d.x as f64 / cm, d.y as f64 / cm);
+        // The sampler's sizes (0.82-1.18) spread to 0.7-1.3: healed dots
+        // vary more than a needle's; the mean area stays the same.
+        let size = 0.7 + 0.6 * (d.size - 0.82) / 0.36;
+        DotLook {
+            size: size * (1.0 + MOTTLE_SIZE * m) * long,
+            ink: (d.ink * (1.0 + MOTTLE_INK * m)).max(0.0),
+            axis,
+            roundness,
+        }
+    }
+
+    /// Dot `d`'s shape as the head's curve shows it: its long radius (as a
+    /// multiple of its own), axis and roundness.
+    fn on_head(&self, d: &Dot) -> (f32, [f32; 2], f32) {
+        let f = self.head.foreshortening(d.x as f64, d.y as f64);
+        if f <= 1.0 {
+            return (1.0, d.axis, d.roundness);
+        }
+        let (dx, dy) = (
+            d.x as f64 - self.head.cx,
+            d.y as f64 - (self.head.top + self.head.radius),
+        );
+        let len = (dx * dx + dy * dy).sqrt();
+        if len.is_nan() || len <= 0.0 {
+            return (1.0, d.axis, d.roundness);
+        }
+        crate::pigment::squash(d.axis, d.roundness, [dx / len, dy / len], 1.0 / f)
+    }
+
+    fn look(&self, optics: Optics) -> Look {
         let age = Ageing::at(self.design.months);
         Look {
             shade: (self.design.shade as f32 * age.strength).min(1.0),
@@ -419,6 +510,8 @@ impl Preview {
             redness: age.redness,
             hair_ink: if self.design.thinning { 0.0 } else { 0.2 },
             softness: age.softness,
+            blur: optics.blur,
+            grain: optics.grain,
         }
     }
 
@@ -426,7 +519,7 @@ impl Preview {
     /// next call (the browser shows it straight from wasm memory).
     pub fn render(&mut self) -> &[u8] {
         let spots = self.visible_spots(1.0);
-        let look = self.look();
+        let look = self.look(self.optics);
         let mut frame = core::mem::take(&mut self.frame);
         let mut canvas = core::mem::take(&mut self.canvas);
         let ink = |x: f64, y: f64| self.mask.at(x, y).0;
@@ -455,7 +548,8 @@ impl Preview {
         }
         let spots = self.visible_spots(k as f32);
         let mut out = Vec::new();
-        let look = self.look();
+        // The full-size photo's own blur: a downscaled copy hides it.
+        let look = self.look(self.measure_optics(full, k));
         let mut canvas = Canvas::default();
         let ink = |x: f64, y: f64| self.mask.at(x, y).0;
         let clip = Clip {
@@ -478,6 +572,24 @@ impl Preview {
             .map(|(s, &i)| (s.x, s.y, 2.0 * s.radius, dots[i as usize].rank))
             .collect()
     }
+}
+
+/// How strongly the skin's mottle ([`crate::pigment::mottle`]) varies a
+/// dot's ink and size: enough that real stubble's coarse-scale texture
+/// energy is matched (benches/realism.md), never so much that dots vanish.
+const MOTTLE_INK: f32 = 0.45;
+const MOTTLE_SIZE: f32 = 0.15;
+
+/// One dot's own look, fixed with the pattern.
+#[derive(Clone, Copy)]
+struct DotLook {
+    /// Radius multiplier (its own size, the mottle's and the head's curve).
+    size: f32,
+    /// Ink multiplier, mottle included.
+    ink: f32,
+    /// Long axis and short-to-long ratio, on the head's curve.
+    axis: [f32; 2],
+    roundness: f32,
 }
 
 /// What the scalp mask says under one dot.
@@ -522,10 +634,14 @@ impl Ageing {
             }
         } else {
             let years = (m - 1.0) / 12.0;
+            // UV breaks the pigment down and the body carries some away:
+            // lighter each year (a touch-up is due at 3-5 years, when a
+            // dot has lost about a third of its darkness), and the dot
+            // spreads and softens a little; the hue stays.
             Ageing {
-                strength: 1.0 - 0.075 * years,
-                spread: 1.0 + 0.03 * years,
-                softness: 1.0 + 0.12 * years,
+                strength: 1.0 - 0.09 * years,
+                spread: 1.0 + 0.04 * years,
+                softness: 1.0 + 0.15 * years,
                 redness: 0.0,
             }
         }

@@ -68,6 +68,8 @@ fn look(shade: f32) -> Look {
         redness: 0.0,
         hair_ink: 0.2,
         softness: 1.0,
+        blur: 0.8,
+        grain: 0.0,
     }
 }
 

@@ -125,8 +125,9 @@ export class Viewport {
 
   #apply() {
     this.#content.style.transform = `translate(${this.#x}px, ${this.#y}px) scale(${this.scale})`;
-    // Past 200% show photo pixels as squares: smoothing would blur the dots being inspected.
-    this.#content.classList.toggle('pixelated', this.scale >= 2);
+    // Zoomed views stay smooth (the browser's bilinear resampling): the dots are drawn
+    // through the photo's own blur, so magnified they look as the photo's own specks do,
+    // soft and round; nearest-neighbour squares would show pixels no camera recorded.
     this.#onChange?.();
   }
 
