@@ -275,12 +275,12 @@ fn value_noise(seed: u64, x: f64, y: f64) -> f64 {
 /// photo, against a third for equal dots.
 const MOTTLE_CM: [f64; 2] = [0.28, 0.09];
 
-/// The mottle at `(x, y)` cm: about -1..1 (standard deviation about 0.35),
+/// The mottle at `(x, y)` cm: about -1..1 (standard deviation about 0.3),
 /// seeded, smooth over [`MOTTLE_CM`].
 pub fn mottle(seed: u64, x_cm: f64, y_cm: f64) -> f32 {
     let coarse = value_noise(seed ^ 0x6D6F_7474, x_cm / MOTTLE_CM[0], y_cm / MOTTLE_CM[0]);
     let fine = value_noise(seed ^ 0x6C65_2121, x_cm / MOTTLE_CM[1], y_cm / MOTTLE_CM[1]);
-    (0.7 * coarse + 0.5 * fine) as f32
+    (0.7 * coarse + 0.25 * fine) as f32
 }
 
 /// A dot seen on a surface that turns away from the camera: its ellipse

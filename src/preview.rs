@@ -427,7 +427,8 @@ impl Preview {
         // Sampled by `update_shares` (`unwrap`: see "Panics" in lib.rs).
         let dots = self.pattern.as_ref().unwrap().1.dots();
         let age = Ageing::at(self.design.months);
-        let base_radius = (self.design.dot_mm / 20.0 * self.design.px_per_cm) as f32
+        let base_radius = HEALED_SPREAD
+            * (self.design.dot_mm / 20.0 * self.design.px_per_cm) as f32
             * scale
             * area_boost.sqrt()
             * age.spread;
@@ -469,16 +470,45 @@ impl Preview {
     /// How dot `d` looks wherever it shows: its own size, ink and shape,
     /// on the head's curve and in the skin's mottle.
     fn dot_look(&self, d: &Dot) -> DotLook {
-        // On the head's curve a dot is narrower across the turn.
-        let (long, axis, roundness) = self.on_head(d);
         let cm = self.design.px_per_cm;
-        let m = crate::pigment::mottle(self.design.seed, d.x as f64 / cm, d.y as f64 / cm);
-        // The sampler's sizes (0.82-1.18) spread to 0.7-1.3: healed dots
-        // vary more than a needle's; the mean area stays the same.
+        let (x, y) = (d.x as f64 / cm, d.y as f64 / cm);
+        let m = crate::pigment::mottle(self.design.seed, x, y);
+        // The sampler's 0.7-1 ink as 0..1, skewed so that most specks are
+        // faint and a few dark, as in real stubble (a field of equally dark
+        // dots reads as printed dots).
+        let v = (d.ink - 0.7) / 0.3;
+        let ink = 0.3 + 1.05 * v * v;
+        // Elongated along the hair's flow, away from the crown's whorl,
+        // with the sampler's axis as the scatter around it.
+        let (fx, fy) = if self.head.found {
+            (
+                d.x as f64 - self.head.cx,
+                d.y as f64 - (self.head.top + 0.35 * self.head.radius),
+            )
+        } else {
+            (0.0, 1.0)
+        };
+        let fl = (fx * fx + fy * fy).sqrt().max(1e-9);
+        let (ax, ay) = (
+            fx / fl + 0.5 * d.axis[0] as f64,
+            fy / fl + 0.5 * d.axis[1] as f64,
+        );
+        let al = (ax * ax + ay * ay).sqrt().max(1e-9);
+        let axis = [(ax / al) as f32, (ay / al) as f32];
+        let roundness = d.roundness * (1.0 - ELONGATION);
+        // On the head's curve a dot is narrower across the turn.
+        let probe = Dot {
+            axis,
+            roundness,
+            ..*d
+        };
+        let (long, axis, roundness) = self.on_head(&probe);
+        // The sampler's sizes (0.82-1.18) spread: healed dots vary more
+        // than a needle's; the mean area stays the same.
         let size = 0.7 + 0.6 * (d.size - 0.82) / 0.36;
         DotLook {
             size: size * (1.0 + MOTTLE_SIZE * m) * long,
-            ink: (d.ink * (1.0 + MOTTLE_INK * m)).max(0.0),
+            ink: (ink * (1.0 + MOTTLE_INK * m)).max(0.0),
             axis,
             roundness,
         }
@@ -577,8 +607,19 @@ impl Preview {
 /// How strongly the skin's mottle ([`crate::pigment::mottle`]) varies a
 /// dot's ink and size: enough that real stubble's coarse-scale texture
 /// energy is matched (benches/realism.md), never so much that dots vanish.
-const MOTTLE_INK: f32 = 0.45;
+const MOTTLE_INK: f32 = 0.5;
 const MOTTLE_SIZE: f32 = 0.15;
+
+/// How far a healed dot's core reaches, per unit of the design's dot
+/// radius: pigment spreads a little as it heals (DOMAIN.md), and with the
+/// skewed ink of [`Preview::dot_look`] (mean 0.65) this is what makes the
+/// specks as large and as dark as real stubble's (benches/realism.md).
+const HEALED_SPREAD: f32 = 1.3;
+
+/// How much shorter a dot's short axis is than its long one, on top of
+/// the sampler's own irregularity: a real speck at photo scale is a short
+/// stroke lying along the hair's flow, not a round print.
+const ELONGATION: f32 = 0.35;
 
 /// One dot's own look, fixed with the pattern.
 #[derive(Clone, Copy)]

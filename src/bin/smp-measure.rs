@@ -18,8 +18,9 @@
 //!   around the head ([`smp_preview::pigment::Optics`]).
 //! - **contrast**: RMS of the texture relative to the local mean (the
 //!   patch divided by its own Gaussian blur of 8 px, which removes the
-//!   head's shading), and the share of **hard dark** pixels, more than 15%
-//!   below the local mean.
+//!   head's shading), its **skew** (negative: a few dark outliers on clean
+//!   skin, as printed dots; near 0: an even grain), and the share of
+//!   **hard dark** pixels, more than 15% below the local mean.
 //! - **bands**: share of that texture's energy in difference-of-Gaussians
 //!   bands between blurs of 0, 0.7, 1.4, 2.8, 5.6 and 11.2 px: where the
 //!   speckle's energy sits, from the finest scale the photo has up.
@@ -173,7 +174,7 @@ fn load(spec: &str) -> Result<(Rgba, Optics, f64), String> {
     Ok((preview.photo().clone(), optics, px_per_cm))
 }
 
-const HEADER: &str = "| patch | px/cm | blur px | grain % | RMS contrast % | hard dark % | band 0-0.7 | 0.7-1.4 | 1.4-2.8 | 2.8-5.6 | 5.6-11 | dots /cm² | dots /10⁴px | dot contrast % med (p90) | dot diam px med (p10-p90) | dot diam mm | dot hue shift ° | dot sat ratio |";
+const HEADER: &str = "| patch | px/cm | blur px | grain % | RMS contrast % | skew | hard dark % | band 0-0.7 | 0.7-1.4 | 1.4-2.8 | 2.8-5.6 | 5.6-11 | dots /cm² | dots /10⁴px | dot contrast % med (p90) | dot diam px med (p10-p90) | dot diam mm | dot hue shift ° | dot sat ratio |";
 
 fn row(p: &Patch, o: Optics, m: &Measures) -> String {
     let per_cm2 = |v: f64| {
@@ -185,12 +186,13 @@ fn row(p: &Patch, o: Optics, m: &Measures) -> String {
             .map_or("–".to_string(), |s| format!("{:.2}", v / s * 10.0))
     };
     format!(
-        "| {} | {} | {:.2} | {:.1} | {:.1} | {:.1} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {} | {:.0} | {:.1} ({:.1}) | {:.2} ({:.2}-{:.2}) | {} | {:+.1} | {:.2} |",
+        "| {} | {} | {:.2} | {:.1} | {:.1} | {:+.2} | {:.1} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {} | {:.0} | {:.1} ({:.1}) | {:.2} ({:.2}-{:.2}) | {} | {:+.1} | {:.2} |",
         p.label,
         p.px_per_cm.map_or("–".to_string(), |s| format!("{s:.0}")),
         o.blur,
         o.grain * 100.0,
         m.rms * 100.0,
+        m.skew,
         m.hard_dark * 100.0,
         m.bands[0],
         m.bands[1],
@@ -214,6 +216,7 @@ fn row(p: &Patch, o: Optics, m: &Measures) -> String {
 #[derive(Debug, Default)]
 struct Measures {
     rms: f64,
+    skew: f64,
     hard_dark: f64,
     bands: [f64; 5],
     dots_per_px: f64,
@@ -358,12 +361,13 @@ fn measure(img: &Rgba, [x, y, w, h]: [u32; 4]) -> Result<Measures, String> {
             .map(|(a, m)| a / m.max(1.0) - 1.0)
             .collect(),
     };
-    let (mut ss, mut dark) = (0.0, 0.0);
+    let (mut ss, mut s3, mut dark) = (0.0, 0.0, 0.0);
     for yy in 0..ph {
         for xx in 0..pw {
             if inside(xx, yy) {
                 let c = rel.v[yy * pw + xx];
                 ss += c * c;
+                s3 += c * c * c;
                 if c < -0.15 {
                     dark += 1.0;
                 }
@@ -371,6 +375,7 @@ fn measure(img: &Rgba, [x, y, w, h]: [u32; 4]) -> Result<Measures, String> {
         }
     }
     let rms = (ss / n_in).sqrt();
+    let skew = s3 / n_in / rms.max(1e-9).powi(3);
 
     // Energy by scale.
     let sigmas = [0.0, 0.7, 1.4, 2.8, 5.6, 11.2];
@@ -519,6 +524,7 @@ fn measure(img: &Rgba, [x, y, w, h]: [u32; 4]) -> Result<Measures, String> {
     let d90 = percentile(&mut diams, 0.9);
     Ok(Measures {
         rms,
+        skew,
         hard_dark: dark / n_in,
         bands,
         dots_per_px: ndots / n_in,
