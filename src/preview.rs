@@ -473,11 +473,13 @@ impl Preview {
         let cm = self.design.px_per_cm;
         let (x, y) = (d.x as f64 / cm, d.y as f64 / cm);
         let m = crate::pigment::mottle(self.design.seed, x, y);
-        // The sampler's 0.7-1 ink as 0..1, skewed so that most specks are
-        // faint and a few dark, as in real stubble (a field of equally dark
-        // dots reads as printed dots).
+        // The sampler's 0.7-1 ink as 0.45-0.85: fainter, wider dots that
+        // overlap into a grain. Measured, real stubble's texture is about
+        // as often lighter as darker than its mean (skew -0.6..+0.2 on
+        // phone photos); dark dots on clean skin skew it to -1 and read
+        // as printed dots.
         let v = (d.ink - 0.7) / 0.3;
-        let ink = 0.3 + 1.05 * v * v;
+        let ink = 0.45 + 0.4 * v;
         // Elongated along the hair's flow, away from the crown's whorl,
         // with the sampler's axis as the scatter around it.
         let (fx, fy) = if self.head.found {
@@ -612,9 +614,9 @@ const MOTTLE_SIZE: f32 = 0.15;
 
 /// How far a healed dot's core reaches, per unit of the design's dot
 /// radius: pigment spreads a little as it heals (DOMAIN.md), and with the
-/// skewed ink of [`Preview::dot_look`] (mean 0.65) this is what makes the
+/// faint ink of [`Preview::dot_look`] (mean 0.65) this is what makes the
 /// specks as large and as dark as real stubble's (benches/realism.md).
-const HEALED_SPREAD: f32 = 1.3;
+const HEALED_SPREAD: f32 = 1.5;
 
 /// How much shorter a dot's short axis is than its long one, on top of
 /// the sampler's own irregularity: a real speck at photo scale is a short

@@ -8,9 +8,12 @@
 //! ```
 //!
 //! A SPEC has one patch per line, `label  photo  x,y,w,h  [px_per_cm]`
-//! (whitespace-separated, `#` comments). A photo written `render:PATH`
-//! is first rendered with the default design (as `smp-render` does),
-//! so real patches and our renders go through the same measurement.
+//! (whitespace-separated, `#` comments; `$PHOTOS` is the environment
+//! variable `PHOTOS`, by default `/work/shared/photos`). A photo written
+//! `render:PATH` is first rendered with the default design (as
+//! `smp-render` does), so real patches and our renders go through the
+//! same measurement. `benches/realism.spec` is the set in
+//! `benches/realism.md`.
 //!
 //! What it reports, all from luminance (Rec. 709 weights on the 8-bit
 //! values) unless said otherwise:
@@ -83,6 +86,9 @@ fn run(args: Vec<String>) -> Result<(), String> {
                 return Ok(());
             }
             "--table" => {
+                // The study photos live outside the repository.
+                let photos =
+                    std::env::var("PHOTOS").unwrap_or_else(|_| "/work/shared/photos".to_string());
                 let path = it.next().ok_or("--table needs a file")?;
                 let spec = std::fs::read_to_string(path)
                     .map_err(|e| format!("cannot read {path}: {e}"))?;
@@ -99,7 +105,7 @@ fn run(args: Vec<String>) -> Result<(), String> {
                     }
                     patches.push(Patch {
                         label: f[0].to_string(),
-                        photo: f[1].to_string(),
+                        photo: f[1].replace("$PHOTOS", &photos),
                         rect: parse_rect(f[2])?,
                         px_per_cm: f.get(3).and_then(|v| v.parse().ok()),
                     });
