@@ -41,8 +41,8 @@ pub const PIGMENT_TRANSMISSION: f32 = 0.18;
 /// specks are 6-22% more saturated than the skin around them, with the
 /// same hue; benches/realism.md). A pixel darkened to `m` of its light
 /// keeps its hue and gains `1 + SATURATION_GAIN * (1 - m) * m` in
-/// saturation: at most 1.25 times, at half its light.
-pub const SATURATION_GAIN: f32 = 1.0;
+/// saturation: at most 1.35 times, at half its light.
+pub const SATURATION_GAIN: f32 = 1.4;
 
 /// Look parameters of one render.
 #[derive(Clone, Copy, Debug)]
