@@ -580,7 +580,9 @@ fn shade(p: &mut [u8], cov: f32, flush: f32, look: Look, t: f32, skin: f32) {
     let a = cov * (look.hair_ink + (1.0 - look.hair_ink) * hair) * (1.0 - 0.6 * shine);
     // Inflamed skin is redder: green and blue are absorbed more, red kept
     // (the dot itself stays neutral black; only its surround flushes).
-    let f = flush * look.redness;
+    // Only the skin around the pigment flushes: where a third of the
+    // light or more is inked the dot stays black, not maroon.
+    let f = flush * look.redness * (1.0 - 3.0 * a).max(0.0);
     let mult = 1.0 - a * (1.0 - t);
     // The light taken away, `1 - mult`, comes a little more out of the
     // skin's weaker channels: the pixel keeps its hue with a little more
