@@ -29,6 +29,14 @@ pub struct HairlineField {
 /// single points (35-45 in practice).
 pub const FRONT_DENSITY: f64 = 40.0;
 
+/// How far ahead of a soft hairline stray single specks reach, cm.
+const STRAY_CM: f32 = 0.45;
+/// Share of the front row's density the strays start from just ahead of
+/// the line.
+const STRAY_SHARE: f32 = 0.35;
+/// Depth over which a soft front row thickens to its own density, cm.
+const FRONT_CM: f32 = 0.15;
+
 /// Monotone-in-x Catmull-Rom through knots sorted by x.
 fn spline(knots: &[(f64, f64)], x: f64) -> f64 {
     let n = knots.len();
@@ -195,13 +203,22 @@ impl HairlineField {
         match self.edge {
             Edge::Soft => {
                 let zone = 0.75 * (1.0 + 0.7 * temple);
-                if t < -0.3 {
+                if t < -STRAY_CM {
                     (0.0, 0.0)
                 } else if t < 0.0 {
-                    // Stray single specks ahead of the line.
-                    (front * 0.18 * (1.0 + t / 0.3), 1.0)
+                    // Stray single specks ahead of the line, thinning out
+                    // to none over a few millimetres.
+                    let s = 1.0 + t / STRAY_CM;
+                    (front * STRAY_SHARE * s * s, 1.0)
+                } else if t < FRONT_CM {
+                    // The front row itself thickens from the strays' share
+                    // to the sparse single points over 1.5 mm, so the
+                    // zone starts without a step that reads as a contour.
+                    let k = smoothstep(0.0, 1.0, (t / FRONT_CM) as f64) as f32;
+                    (front * (STRAY_SHARE + (1.0 - STRAY_SHARE) * k), 1.0)
                 } else if t < zone {
-                    let k = smoothstep(0.0, 1.0, (t / zone) as f64) as f32;
+                    let k =
+                        smoothstep(0.0, 1.0, ((t - FRONT_CM) / (zone - FRONT_CM)) as f64) as f32;
                     (front + (1.0 - front) * k, 1.0 - k)
                 } else {
                     (1.0, 0.0)
@@ -257,8 +274,15 @@ mod tests {
         let x = d.hairline.handles[1].x * 1350.0;
         let y0 = f.row(x as usize) as f64;
         assert_eq!(f.share(x, y0 + 20.0).0, 0.0); // well in front: bare forehead
-        let at_front = f.share(x, y0 - 0.5).0;
-        assert!(at_front > 0.5 && at_front < 0.75, "{at_front}"); // 40 of 60 dots/cm²
+                                                  // Just behind the line the front row is still thin; 1.5 mm in it
+                                                  // is the sparse single points (40 of 70 dots/cm²), and ahead of it
+                                                  // stray specks thin out to none.
+        let at_line = f.share(x, y0 - 0.5).0;
+        let front = f.share(x, y0 - 0.16 * 32.0).0;
+        let ahead = f.share(x, y0 + 0.2 * 32.0).0;
+        assert!(at_line > 0.15 && at_line < 0.3, "{at_line}");
+        assert!(front > 0.5 && front < 0.7, "{front}");
+        assert!(ahead > 0.0 && ahead < 0.1, "{ahead}");
         assert_eq!(f.share(x, y0 - 2.0 * 32.0).0, 1.0);
     }
 }

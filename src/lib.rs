@@ -39,6 +39,7 @@ pub mod hints;
 pub mod metrics;
 mod num;
 pub mod photo;
+pub mod pigment;
 pub mod preview;
 pub mod render;
 pub mod sampling;

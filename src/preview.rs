@@ -14,6 +14,7 @@ use crate::hairline::HairlineField;
 use crate::hints::{FaceDetection, Hints};
 use crate::num::clamp;
 use crate::photo::Rgba;
+use crate::pigment::Optics;
 use crate::render::{Canvas, Clip, Keys, Look, Spot};
 use crate::sampling::{Dot, Pattern, Spacing};
 use crate::scalp::{skin_luma, soften, Dab, Head, ScalpMask, MAX_FORESHORTENING};
@@ -33,6 +34,9 @@ pub const SESSION_SHARE: [f64; 4] = [0.35, 0.8, 1.0, 1.08];
 pub fn spacing_px(per_cm2: f64, px_per_cm: f64) -> f64 {
     PACKING_RHO * (2.0 / (3f64.sqrt() * per_cm2)).sqrt() * px_per_cm
 }
+
+/// Side of the window the photo's optics are measured in, pixels.
+const OPTICS_WINDOW: f64 = 1024.0;
 
 /// Closest spacing ever sampled, in pixels. At tiny photo scales the full
 /// density would put more dots than pixels; there each dot stands for
@@ -90,6 +94,8 @@ pub struct Preview {
     skin_share: Vec<u8>,
     mask: ScalpMask,
     skin_luma: f32,
+    /// The photo's blur and grain, which every dot goes through.
+    optics: Optics,
     design: Design,
     pattern: Option<(PatternKey, Pattern)>,
     /// Per dot: share of density allowed by mask and hairline, and how near
@@ -99,6 +105,9 @@ pub struct Preview {
     /// and hairline do not change, so a slider step skips a mask lookup
     /// (a cache miss at 12 MP) per dot. Empty when stale.
     under: Vec<Under>,
+    /// Per dot, how it looks wherever it shows (see [`DotLook`]); empty
+    /// when the pattern changed.
+    looks: Vec<DotLook>,
     canvas: Canvas,
     spots: Vec<Spot>,
     /// Per spot in `spots`, its dot's index in the pattern: the canvas
@@ -164,18 +173,20 @@ impl Preview {
             design.place_hairline(photo.width, photo.height, cm, design.hairline.shape);
         }
         design.view = view.unwrap_or(View::Front);
-        Preview {
+        let mut preview = Preview {
             photo,
             head,
             eyes,
             face: hints.face,
             mask,
             skin_luma: skin,
+            optics: Optics::default(),
             design,
             pattern: None,
             shares: Vec::new(),
             under: Vec::new(),
             skin_share: Vec::new(),
+            looks: Vec::new(),
             canvas: Canvas::default(),
             spots: Vec::new(),
             ids: Vec::new(),
@@ -185,7 +196,36 @@ impl Preview {
             boost_key: None,
             shares_version: 0,
             frame: Vec::new(),
-        }
+        };
+        preview.optics = preview.measure_optics(&preview.photo, 1.0);
+        preview
+    }
+
+    /// The blur and grain of `photo`, the working photo scaled by `k`,
+    /// measured around the head (its outline is the sharpest edge that
+    /// is surely at the scalp's focus) and on its scalp skin.
+    fn measure_optics(&self, photo: &Rgba, k: f64) -> Optics {
+        let [x0, y0, x1, y1] = self.pattern_box();
+        // At most OPTICS_WINDOW px a side, centred on the crown's outline
+        // and the scalp under it: a 50-MP export would otherwise spend
+        // seconds on it.
+        let half = OPTICS_WINDOW / 2.0;
+        let (cx, cy) = if self.head.found {
+            (
+                self.head.cx * k,
+                (self.head.top + 0.3 * self.head.radius) * k,
+            )
+        } else {
+            (0.5 * (x0 + x1) * k, 0.5 * (y0 + y1) * k)
+        };
+        let region = [
+            (x0 * k).max(cx - half) as usize,
+            (y0 * k).max(cy - half) as usize,
+            (x1 * k).min(cx + half) as usize,
+            (y1 * k).min(cy + half) as usize,
+        ];
+        let skin = |x: usize, y: usize| self.mask.at(x as f64 / k, y as f64 / k).0 > 0.5;
+        Optics::measure(photo, region, &skin)
     }
 
     /// The photo being previewed.
@@ -196,6 +236,11 @@ impl Preview {
     /// The head found in the photo.
     pub fn head(&self) -> Head {
         self.head
+    }
+
+    /// The photo's blur and grain, as measured when it was loaded.
+    pub fn optics(&self) -> Optics {
+        self.optics
     }
 
     /// The current design.
@@ -351,6 +396,7 @@ impl Preview {
             // New dots reorder the pattern: what was kept per dot is stale.
             self.shares.clear();
             self.under.clear();
+            self.looks.clear();
         }
         self.pattern.as_ref().unwrap().1.dots()
     }
@@ -514,26 +560,37 @@ impl Preview {
         // Sampled by `update_shares` (`unwrap`: see "Panics" in lib.rs).
         let dots = self.pattern.as_ref().unwrap().1.dots();
         let age = Ageing::at(self.design.months);
-        let base_radius = (self.design.dot_mm / 20.0 * self.design.px_per_cm) as f32
+        let base_radius = HEALED_SPREAD
+            * (self.design.dot_mm / 20.0 * self.design.px_per_cm) as f32
             * scale
             * area_boost.sqrt()
             * age.spread;
+        if self.looks.len() != dots.len() {
+            let mut looks = core::mem::take(&mut self.looks);
+            looks.clear();
+            looks.reserve(dots.len());
+            for d in dots {
+                looks.push(self.dot_look(d));
+            }
+            self.looks = looks;
+        }
         let mut spots = core::mem::take(&mut self.spots);
         spots.clear();
         self.ids.clear();
-        for (i, (d, &(share, front))) in dots.iter().zip(&self.shares).enumerate() {
+        let shown = dots.iter().zip(&self.shares).zip(&self.looks);
+        for (i, ((d, &(share, front)), l)) in shown.enumerate() {
             if d.rank < fraction * share {
                 self.ids.push(i as u32);
                 spots.push(Spot {
                     x: d.x * scale,
                     y: d.y * scale,
                     // Single-needle points at the very front are finer.
-                    radius: base_radius * d.size * (1.0 - 0.25 * front),
+                    radius: base_radius * l.size * (1.0 - 0.25 * front),
                     // Normal skin the scar brush took in takes ink as
                     // usual; scar tissue gets the camouflage's own pass.
-                    ink: d.ink,
-                    axis: d.axis,
-                    roundness: d.roundness,
+                    ink: l.ink,
+                    axis: l.axis,
+                    roundness: l.roundness,
                 });
             }
         }
@@ -752,7 +809,7 @@ impl Preview {
                 });
             }
         }
-        let look = self.look();
+        let look = self.look(self.optics);
         let cap = (SCAR_MAX_DOT_MM / 20.0 * ppc) as f32;
         let mut canvas = Canvas::default();
         let mut out = Vec::new();
@@ -808,7 +865,74 @@ impl Preview {
         self.fill = fill;
     }
 
-    fn look(&self) -> Look {
+    /// How dot `d` looks wherever it shows: its own size, ink and shape,
+    /// on the head's curve and in the skin's mottle.
+    fn dot_look(&self, d: &Dot) -> DotLook {
+        let cm = self.design.px_per_cm;
+        let (x, y) = (d.x as f64 / cm, d.y as f64 / cm);
+        let m = crate::pigment::mottle(self.design.seed, x, y);
+        // The sampler's 0.7-1 ink as 0.45-0.85: fainter, wider dots that
+        // overlap into a grain. Measured, real stubble's texture is about
+        // as often lighter as darker than its mean (skew -0.6..+0.2 on
+        // phone photos); dark dots on clean skin skew it to -1 and read
+        // as printed dots.
+        let v = (d.ink - 0.7) / 0.3;
+        let ink = 0.45 + 0.4 * v;
+        // Elongated along the hair's flow, away from the crown's whorl,
+        // with the sampler's axis as the scatter around it.
+        let (fx, fy) = if self.head.found {
+            (
+                d.x as f64 - self.head.cx,
+                d.y as f64 - (self.head.top + 0.35 * self.head.radius),
+            )
+        } else {
+            (0.0, 1.0)
+        };
+        let fl = (fx * fx + fy * fy).sqrt().max(1e-9);
+        let (ax, ay) = (
+            fx / fl + 0.5 * d.axis[0] as f64,
+            fy / fl + 0.5 * d.axis[1] as f64,
+        );
+        let al = (ax * ax + ay * ay).sqrt().max(1e-9);
+        let axis = [(ax / al) as f32, (ay / al) as f32];
+        let roundness = d.roundness * (1.0 - ELONGATION);
+        // On the head's curve a dot is narrower across the turn.
+        let probe = Dot {
+            axis,
+            roundness,
+            ..*d
+        };
+        let (long, axis, roundness) = self.on_head(&probe);
+        // The sampler's sizes (0.82-1.18) spread: healed dots vary more
+        // than a needle's; the mean area stays the same.
+        let size = 0.7 + 0.6 * (d.size - 0.82) / 0.36;
+        DotLook {
+            size: size * (1.0 + MOTTLE_SIZE * m) * long,
+            ink: (ink * (1.0 + MOTTLE_INK * m)).max(0.0),
+            axis,
+            roundness,
+        }
+    }
+
+    /// Dot `d`'s shape as the head's curve shows it: its long radius (as a
+    /// multiple of its own), axis and roundness.
+    fn on_head(&self, d: &Dot) -> (f32, [f32; 2], f32) {
+        let f = self.head.foreshortening(d.x as f64, d.y as f64);
+        if f <= 1.0 {
+            return (1.0, d.axis, d.roundness);
+        }
+        let (dx, dy) = (
+            d.x as f64 - self.head.cx,
+            d.y as f64 - (self.head.top + self.head.radius),
+        );
+        let len = (dx * dx + dy * dy).sqrt();
+        if len.is_nan() || len <= 0.0 {
+            return (1.0, d.axis, d.roundness);
+        }
+        crate::pigment::squash(d.axis, d.roundness, [dx / len, dy / len], 1.0 / f)
+    }
+
+    fn look(&self, optics: Optics) -> Look {
         let age = Ageing::at(self.design.months);
         Look {
             shade: (self.design.shade as f32 * age.strength).min(1.0),
@@ -816,6 +940,8 @@ impl Preview {
             redness: age.redness,
             hair_ink: if self.design.thinning { 0.0 } else { 0.2 },
             softness: age.softness,
+            blur: optics.blur,
+            grain: optics.grain,
         }
     }
 
@@ -823,7 +949,7 @@ impl Preview {
     /// next call (the browser shows it straight from wasm memory).
     pub fn render(&mut self) -> &[u8] {
         let spots = self.visible_spots(1.0);
-        let look = self.look();
+        let look = self.look(self.optics);
         let mut frame = core::mem::take(&mut self.frame);
         let mut canvas = core::mem::take(&mut self.canvas);
         let ink = |x: f64, y: f64| self.mask.at(x, y).0;
@@ -852,7 +978,8 @@ impl Preview {
         }
         let spots = self.visible_spots(k as f32);
         let mut out = Vec::new();
-        let look = self.look();
+        // The full-size photo's own blur: a downscaled copy hides it.
+        let look = self.look(self.measure_optics(full, k));
         let mut canvas = Canvas::default();
         let ink = |x: f64, y: f64| self.mask.at(x, y).0;
         let clip = Clip {
@@ -956,6 +1083,35 @@ impl ProfileLimit {
     }
 }
 
+/// How strongly the skin's mottle ([`crate::pigment::mottle`]) varies a
+/// dot's ink and size: enough that real stubble's coarse-scale texture
+/// energy is matched (benches/realism.md), never so much that dots vanish.
+const MOTTLE_INK: f32 = 0.5;
+const MOTTLE_SIZE: f32 = 0.15;
+
+/// How far a healed dot's core reaches, per unit of the design's dot
+/// radius: pigment spreads a little as it heals (DOMAIN.md), and with the
+/// faint ink of [`Preview::dot_look`] (mean 0.65) this is what makes the
+/// specks as large and as dark as real stubble's (benches/realism.md).
+const HEALED_SPREAD: f32 = 1.5;
+
+/// How much shorter a dot's short axis is than its long one, on top of
+/// the sampler's own irregularity: a real speck at photo scale is a short
+/// stroke lying along the hair's flow, not a round print.
+const ELONGATION: f32 = 0.35;
+
+/// One dot's own look, fixed with the pattern.
+#[derive(Clone, Copy)]
+struct DotLook {
+    /// Radius multiplier (its own size, the mottle's and the head's curve).
+    size: f32,
+    /// Ink multiplier, mottle included.
+    ink: f32,
+    /// Long axis and short-to-long ratio, on the head's curve.
+    axis: [f32; 2],
+    roundness: f32,
+}
+
 /// What the scalp mask says under one dot.
 #[derive(Clone, Copy)]
 struct Under {
@@ -1025,10 +1181,14 @@ impl Ageing {
             }
         } else {
             let years = (m - 1.0) / 12.0;
+            // UV breaks the pigment down and the body carries some away:
+            // lighter each year (a touch-up is due at 3-5 years, when a
+            // dot has lost about a third of its darkness), and the dot
+            // spreads and softens a little; the hue stays.
             Ageing {
-                strength: 1.0 - 0.075 * years,
-                spread: 1.0 + 0.03 * years,
-                softness: 1.0 + 0.12 * years,
+                strength: 1.0 - 0.09 * years,
+                spread: 1.0 + 0.04 * years,
+                softness: 1.0 + 0.15 * years,
                 redness: 0.0,
             }
         }

@@ -29,10 +29,19 @@ pub struct Spot {
     pub roundness: f32,
 }
 
-/// Light let through by full-strength healed pigment, per channel (RGB).
-/// Carbon black under skin scatters back a little blue: slightly cool and
-/// desaturated, never blue or green (blue is at most 1.3x red).
-pub const PIGMENT_TRANSMISSION: [f32; 3] = [0.17, 0.18, 0.205];
+/// Light let through by full-strength healed pigment: carbon black is
+/// neutral, so the same for every channel (the hue of the skin is kept,
+/// never pushed toward blue or green).
+pub const PIGMENT_TRANSMISSION: f32 = 0.18;
+
+/// How much more saturated the skin's own colour looks where pigment lies
+/// under it: light that reaches the pigment is absorbed, so what comes
+/// back has crossed more of the skin's own tint (measured: real stubble
+/// specks are 6-22% more saturated than the skin around them, with the
+/// same hue; benches/realism.md). A pixel darkened to `m` of its light
+/// keeps its hue and gains `1 + SATURATION_GAIN * (1 - m) * m` in
+/// saturation: at most 1.35 times, at half its light.
+pub const SATURATION_GAIN: f32 = 1.4;
 
 /// Look parameters of one render.
 #[derive(Clone, Copy, Debug)]
@@ -47,8 +56,16 @@ pub struct Look {
     /// Ink kept on hair-dark pixels (0.2 on a shaved head, where stubble
     /// and dots mix; 0 for diffuse thinning, where dots sit under hair).
     pub hair_ink: f32,
-    /// Edge softness multiplier: under 1 fresh and crisp, over 1 aged.
+    /// How far pigment has spread in the skin, as a multiplier of a
+    /// healed dot's soft edge: under 1 fresh and crisp, over 1 aged.
     pub softness: f32,
+    /// The photo's own blur (standard deviation, target pixels; see
+    /// [`crate::pigment::Optics`]): every dot is drawn through it, so it is
+    /// never sharper than a real speck in the same photo.
+    pub blur: f32,
+    /// The photo's grain relative to the skin's luminance: the pigment's
+    /// tone is mottled by as much, so it is no cleaner than the skin.
+    pub grain: f32,
 }
 
 /// Rows per band: the image is drawn a band at a time, so the band's
@@ -62,6 +79,9 @@ const BAND: usize = 16;
 pub struct Canvas {
     /// Coverage of the band being drawn: `BAND` rows of the image's width.
     coverage: Vec<f32>,
+    /// Like `coverage`, the reddened skin around fresh dots (used only
+    /// while [`Look::redness`] is above 0).
+    flush: Vec<f32>,
     /// The spots to draw, by band.
     spots: Bands,
     /// The spots shown, hidden or changed since the last frame, by band.
@@ -89,13 +109,13 @@ struct Bands {
 impl Bands {
     /// Buckets `spots` into `bands` bands; returns the box all their
     /// footprints touch (`usize::MAX` in `[0]` when none).
-    fn fill(&mut self, spots: &[Spot], softness: f32, (w, h): (usize, usize)) -> [usize; 4] {
+    fn fill(&mut self, spots: &[Spot], look: Look, (w, h): (usize, usize)) -> [usize; 4] {
         let bands = h.div_ceil(BAND);
         self.starts.clear();
         self.starts.resize(bands + 1, 0);
         let mut bbox = [usize::MAX, usize::MAX, 0usize, 0usize];
         for s in spots {
-            if let Some(f) = footprint(s, softness, w, h) {
+            if let Some(f) = footprint(s, look, w, h) {
                 bbox = [
                     bbox[0].min(f[0]),
                     bbox[1].min(f[1]),
@@ -117,7 +137,7 @@ impl Bands {
         // floats). `starts[b]` serves as band b's cursor and ends up at its
         // end.
         for (i, s) in spots.iter().enumerate() {
-            if let Some(f) = footprint(s, softness, w, h) {
+            if let Some(f) = footprint(s, look, w, h) {
                 for b in f[1] / BAND..=f[3] / BAND {
                     self.members[self.starts[b] as usize] = i as u32;
                     self.starts[b] += 1;
@@ -148,7 +168,7 @@ struct Last {
 /// The inputs of a keyed render.
 struct Drawn {
     photo: (usize, usize, u32, u32),
-    look: [u32; 5],
+    look: [u32; 7],
     clip: Option<(u64, u32)>,
     keys: Vec<u32>,
     spots: Vec<Spot>,
@@ -186,7 +206,7 @@ struct Pass<'a> {
     look: Look,
     clip: Option<Clip<'a>>,
     /// Pigment transmission per channel at this shade.
-    t: [f32; 3],
+    t: f32,
     /// Skin luminance (at least 0.05).
     skin: f32,
     /// Whole boxes to redraw (the last frame's ink and this one's), or
@@ -196,13 +216,15 @@ struct Pass<'a> {
 
 impl Look {
     /// The exact values, for telling whether a frame needs a full redraw.
-    fn bits(&self) -> [u32; 5] {
+    fn bits(&self) -> [u32; 7] {
         [
             self.shade.to_bits(),
             self.skin_luma.to_bits(),
             self.redness.to_bits(),
             self.hair_ink.to_bits(),
             self.softness.to_bits(),
+            self.blur.to_bits(),
+            self.grain.to_bits(),
         ]
     }
 }
@@ -319,10 +341,9 @@ impl Canvas {
                 spots: kept,
             }
         });
-        let bbox = self.spots.fill(spots, look.softness, (w, h));
+        let bbox = self.spots.fill(spots, look, (w, h));
         if patch {
-            self.changed
-                .fill(&self.changed_spots, look.softness, (w, h));
+            self.changed.fill(&self.changed_spots, look, (w, h));
         }
         self.last = Some(Last {
             out: (out.as_ptr() as usize, out.len()),
@@ -330,14 +351,14 @@ impl Canvas {
             drawn,
         });
         let new_box = (bbox[0] != usize::MAX).then_some(bbox);
-        let t: [f32; 3] =
-            core::array::from_fn(|c| 1.0 - look.shade * (1.0 - PIGMENT_TRANSMISSION[c]));
+        let t = 1.0 - look.shade.min(1.0) * (1.0 - PIGMENT_TRANSMISSION);
         let skin = look.skin_luma.max(0.05);
         let words = w.div_ceil(64);
         if self.coverage.len() != w * BAND {
             // Only the size matters: between bands every word of `hot` is
             // 0 (taken by `hot_spans`), and coverage is cleared where drawn.
             self.coverage = vec![0.0; w * BAND];
+            self.flush = vec![0.0; w * BAND];
             self.hot = vec![0; words * BAND];
         }
         let pass = Pass {
@@ -372,7 +393,8 @@ impl Canvas {
         } = *pass;
         let (w, h) = (photo.width as usize, photo.height as usize);
         let (y0, y1) = (b * BAND, ((b + 1) * BAND).min(h) - 1);
-        self.hot_spans(b, (w, y1 + 1), look.softness, full);
+        let fresh = look.redness > 0.0;
+        self.hot_spans(b, (w, y1 + 1), look, full);
         if self.span_rows[y1 + 1 - y0] == 0 {
             return;
         }
@@ -380,16 +402,20 @@ impl Canvas {
             let r = y - y0;
             for &(x0, x1) in &self.spans[self.span_rows[r]..self.span_rows[r + 1]] {
                 self.coverage[r * w + x0..=r * w + x1].fill(0.0);
+                if fresh {
+                    self.flush[r * w + x0..=r * w + x1].fill(0.0);
+                }
             }
         }
         for &i in self.spots.of(b) {
             splat(
                 &mut self.coverage,
+                fresh.then_some(&mut self.flush[..]),
                 y0,
                 (w, y1 + 1),
                 (&self.spans, &self.span_rows),
                 &spots[i as usize],
-                look.softness,
+                look,
             );
         }
         for y in y0..=y1 {
@@ -399,17 +425,20 @@ impl Canvas {
                 out[px.clone()].copy_from_slice(&photo.data[px]);
                 let cov_row = &self.coverage[r * w + x0..=r * w + x1];
                 for (x, &cov) in (x0..).zip(cov_row) {
-                    if cov <= 0.0 {
+                    let flush = if fresh { self.flush[r * w + x] } else { 0.0 };
+                    if cov <= 0.0 && flush <= 0.0 {
                         continue;
                     }
                     let i = y * w + x;
-                    let cov = match clip {
+                    let ink = match clip {
                         Some(c) => {
-                            cov * (c.ink)((x as f32 / c.scale) as f64, (y as f32 / c.scale) as f64)
+                            (c.ink)((x as f32 / c.scale) as f64, (y as f32 / c.scale) as f64)
                         }
-                        None => cov,
+                        None => 1.0,
                     };
-                    shade(&mut out[i * 4..i * 4 + 3], cov, look, t, skin);
+                    // The pigment's tone mottled by the photo's own grain.
+                    let cov = cov * ink * (1.0 + look.grain * GRAIN_GAIN * grain_at(x, y));
+                    shade(&mut out[i * 4..i * 4 + 3], cov, flush * ink, look, t, skin);
                 }
             }
         }
@@ -448,7 +477,7 @@ impl Canvas {
         &mut self,
         b: usize,
         (w, h): (usize, usize),
-        softness: f32,
+        look: Look,
         full: Option<[Option<[usize; 4]>; 2]>,
     ) {
         let words = w.div_ceil(64);
@@ -469,12 +498,11 @@ impl Canvas {
         } else {
             for &i in self.changed.of(b) {
                 let s = &self.changed_spots[i as usize];
-                let Some([x0, sy0, x1, sy1]) = footprint(s, softness, w, h) else {
+                let Some([x0, sy0, x1, sy1]) = footprint(s, look, w, h) else {
                     continue;
                 };
-                let (r, _, soft) = spot_shape(s, softness);
-                let reach = (HALO_SCALE * r).max(r + 0.5 * soft);
-                let span = RowSpan::new(s, 1.0 / s.roundness.max(0.3), reach);
+                let p = Profile::of(s, look);
+                let span = RowSpan::new(s, p.inv_round, p.reach);
                 for y in sy0.max(y0)..=sy1 {
                     if let Some((xa, xb)) = span.at(y as f32 + 0.5 - s.y, s.x, x0, x1) {
                         mark(&mut self.hot, y, xa, xb);
@@ -538,25 +566,37 @@ fn take_runs(row: &mut [u64], x0: usize, spans: &mut Vec<(usize, usize)>) {
     }
 }
 
-/// Darkens one photo pixel `p` (RGB) by ink coverage `cov`.
+/// Darkens one photo pixel `p` (RGB) by ink coverage `cov`, and reddens it
+/// by `flush`, the inflamed skin around fresh dots.
 #[inline]
-fn shade(p: &mut [u8], cov: f32, look: Look, t: [f32; 3], skin: f32) {
-    let l = (0.2126 * p[0] as f32 + 0.7152 * p[1] as f32 + 0.0722 * p[2] as f32) / 255.0;
+fn shade(p: &mut [u8], cov: f32, flush: f32, look: Look, t: f32, skin: f32) {
+    let y = 0.2126 * p[0] as f32 + 0.7152 * p[1] as f32 + 0.0722 * p[2] as f32;
+    let l = y / 255.0;
     // Hair (well below skin tone) takes little extra ink; the skin's shine
     // (well above it) sits on top of the pigment.
     let hair = smoothstep(0.35 * skin, 0.8 * skin, l);
     let shine = smoothstep(skin * 1.12 + 0.05, 0.98, l);
     let a = cov * (look.hair_ink + (1.0 - look.hair_ink) * hair) * (1.0 - 0.6 * shine);
-    // Red also takes the fresh dot's redness.
-    let put = |v: u8, c: usize, tint: f32| {
-        let mult = 1.0 - a * (1.0 - t[c]);
-        // `as u8` saturates at 255 (an explicit `min` costs a call to
-        // `fminf` per pixel in wasm).
-        (v as f32 * mult * tint + 0.5) as u8
+    // Inflamed skin is redder: green and blue are absorbed more, red kept
+    // (the dot itself stays neutral black; only its surround flushes).
+    // Only the skin around the pigment flushes: where a third of the
+    // light or more is inked the dot stays black, not maroon.
+    let f = flush * look.redness * (1.0 - 3.0 * a).max(0.0);
+    let mult = 1.0 - a * (1.0 - t);
+    // The light taken away, `1 - mult`, comes a little more out of the
+    // skin's weaker channels: the pixel keeps its hue with a little more
+    // saturation, most for a faint speck (where the skin's tint is all
+    // one sees of it), less for dense black pigment.
+    let taken = SATURATION_GAIN * (1.0 - mult) * mult * mult;
+    let put = |v: u8, tint: f32| {
+        let v = v as f32;
+        // `as u8` saturates at 0 and 255 (an explicit `min` costs a call
+        // to `fminf` per pixel in wasm).
+        ((v * mult + (v - y) * taken) * tint + 0.5) as u8
     };
-    p[0] = put(p[0], 0, 1.0 + look.redness * a * 0.35);
-    p[1] = put(p[1], 1, 1.0);
-    p[2] = put(p[2], 2, 1.0);
+    p[0] = put(p[0], 1.0 - 0.02 * f);
+    p[1] = put(p[1], 1.0 - 0.16 * f);
+    p[2] = put(p[2], 1.0 - 0.13 * f);
 }
 
 fn smoothstep(e0: f32, e1: f32, x: f32) -> f32 {
@@ -564,15 +604,139 @@ fn smoothstep(e0: f32, e1: f32, x: f32) -> f32 {
     t * t * (3.0 - 2.0 * t)
 }
 
-/// Smallest drawn radius: a smaller dot is drawn at this size with its ink
-/// scaled down by area, which is what a camera pixel would record.
-const MIN_RADIUS: f32 = 0.7;
+/// Relative strength of the grain on the pigment per unit of the photo's
+/// grain: the grain of a 2x2 box of independent values is half as strong
+/// as one, and the pigment's tone varies about as much as the skin's.
+const GRAIN_GAIN: f32 = 2.0;
+
+/// Seeded grain at pixel `(x, y)`, -1..1 with a standard deviation of
+/// about 0.2: the mean of four hashed values at the pixel's corners, so
+/// neighbouring pixels share half their grain (camera grain is never a
+/// single pixel wide once demosaiced and compressed). Integer hashing
+/// only: the same in the wasm as natively.
+#[inline]
+fn grain_at(x: usize, y: usize) -> f32 {
+    let corner = |x: u32, y: u32| -> u32 {
+        let h = x.wrapping_mul(0x9E37_79B1) ^ y.wrapping_mul(0x85EB_CA77).rotate_left(13);
+        let h = (h ^ (h >> 15)).wrapping_mul(0x2C1B_3C6D);
+        h ^ (h >> 12)
+    };
+    let (x, y) = (x as u32, y as u32);
+    let sum = (corner(x, y) >> 8)
+        + (corner(x + 1, y) >> 8)
+        + (corner(x, y + 1) >> 8)
+        + (corner(x + 1, y + 1) >> 8);
+    sum as f32 / (2.0 * (1u32 << 24) as f32) - 1.0
+}
+
+/// How a dot's pigment spreads in the skin, relative to its radius, when
+/// healed ([`Look::softness`] 1): a healed dot's edge is soft, not a cut
+/// disc (DOMAIN.md: healed dots spread a little and soften).
+const DERMAL_SPREAD: f32 = 0.6;
+
+/// A spot as drawn: its coverage at elliptical distance `d` (long-axis
+/// pixels) is `peak` inside `d² <= e0`, 0 beyond `d² >= e1` and a
+/// smoothstep in `d²` between: a disc blurred by the photo's optics and
+/// the pigment's spread. For a dot much wider than the blur this is a
+/// disc whose rim is as soft as a blurred edge in the photo, half-dark at
+/// its radius; for a dot smaller than the blur it is a bell about as wide
+/// as the blur (a camera records a speck as its blur spot). Its peak is
+/// set so that the ink it lays down is always the dot's area times its
+/// ink. Fitted to the exact disc-times-Gaussian profile to within 0.09
+/// of full ink at every size. No square root per pixel.
+struct Profile {
+    e0: f32,
+    e1: f32,
+    inv_span: f32,
+    peak: f32,
+    /// 1 / short-to-long axis ratio after blurring (blur rounds a small
+    /// ellipse).
+    inv_round: f32,
+    /// Long-axis distance beyond which the spot is 0.
+    reach: f32,
+}
+
+impl Profile {
+    #[inline]
+    fn of(s: &Spot, look: Look) -> Profile {
+        // NaN and negative sizes and inks draw nothing.
+        let r = within(s.radius, 0.0, 1e4);
+        let round = within(s.roundness, 0.3, 1.0);
+        let dermal = DERMAL_SPREAD * r * look.softness.max(0.0);
+        // Blur variance: the photo's, the pigment's spread, and a pixel's
+        // own box (1/12 px² per axis), so a dot is anti-aliased even on a
+        // perfectly sharp synthetic photo.
+        let blur = within(look.blur, 0.0, 64.0);
+        let s2 = blur * blur + dermal * dermal + 1.0 / 12.0;
+        let r2 = r * r;
+        // The rim: half-dark at the radius, as wide as a blurred edge
+        // (`2 r h` in d² is `h` in d); a dot below the blur's size widens
+        // to the blur spot.
+        let h = 1.8 * s2.sqrt();
+        let e0 = r2 - 2.0 * r * h;
+        let e1 = r2 + 2.0 * r * h + 4.5 * s2 * s2 / (s2 + r2);
+        let span = e1 - e0;
+        // Area / pi of the profile over d² >= 0: with a plateau the
+        // smoothstep's mean, else its part past 0 (the integral of
+        // 1 - smoothstep is t - t³ + t⁴/2).
+        let (area, top) = if e0 >= 0.0 {
+            (0.5 * (e0 + e1), 1.0)
+        } else {
+            let t = -e0 / span;
+            let t3 = t * t * t;
+            let top = 1.0 - t * t * (3.0 - 2.0 * t);
+            (span * (0.5 - t + t3 - 0.5 * t3 * t), top)
+        };
+        // A disc's variance per axis is r²/4: the blur adds 4 s² to the
+        // squared axes alike.
+        let short = r * round;
+        let round = ((short * short + 4.0 * s2) / (r2 + 4.0 * s2)).sqrt();
+        // The dot's ink area is pi r² roundness ink; the profile's is
+        // pi area round.
+        let peak = s.ink * r * short / (area * round);
+        Profile {
+            e0,
+            e1,
+            inv_span: 1.0 / span,
+            // `max` first: NaN becomes 0. Never past full ink.
+            peak: peak.max(0.0).min(1.0 / top),
+            inv_round: 1.0 / round,
+            reach: e1.sqrt(),
+        }
+    }
+
+    /// Coverage at squared elliptical distance `d2`.
+    #[inline]
+    fn at(&self, d2: f32) -> f32 {
+        if d2 <= self.e0 {
+            self.peak
+        } else if d2 >= self.e1 {
+            0.0
+        } else {
+            let t = (self.e1 - d2) * self.inv_span;
+            self.peak * (t * t * (3.0 - 2.0 * t))
+        }
+    }
+}
+
+/// `x` limited to `lo..=hi`, and `lo` for NaN (`clamp` keeps NaN).
+#[inline]
+fn within(x: f32, lo: f32, hi: f32) -> f32 {
+    if x >= lo {
+        x.min(hi)
+    } else {
+        lo
+    }
+}
+
+/// Radius of the reddened skin around a fresh dot, in multiples of the
+/// dot's reach.
+const FLUSH_SCALE: f32 = 2.2;
 
 /// The pixel box a spot can touch, clamped to the image; `None` when it
 /// lies wholly outside.
-fn footprint(s: &Spot, softness: f32, w: usize, h: usize) -> Option<[usize; 4]> {
-    let (r, _, soft) = spot_shape(s, softness);
-    let reach = HALO_SCALE * r + soft;
+fn footprint(s: &Spot, look: Look, w: usize, h: usize) -> Option<[usize; 4]> {
+    let reach = reach(&Profile::of(s, look), look);
     if s.x + reach < 0.0 || s.y + reach < 0.0 || !(s.x.is_finite() && s.y.is_finite()) {
         return None;
     }
@@ -583,55 +747,38 @@ fn footprint(s: &Spot, softness: f32, w: usize, h: usize) -> Option<[usize; 4]> 
     (x0 <= x1 && y0 <= y1).then_some([x0, y0, x1, y1])
 }
 
-/// Drawn radius, peak ink and edge softness of a spot.
-fn spot_shape(s: &Spot, softness: f32) -> (f32, f32, f32) {
-    let r = s.radius.max(MIN_RADIUS);
-    let q = s.radius / r;
-    let peak = s.ink * (q * q).min(1.0);
-    // Edge softness: at least a pixel (anti-aliasing), wider for big dots
-    // (healed pigment spreads and blurs).
-    let soft = (0.3 * r * softness).max(0.9);
-    (r, peak, soft)
+/// How far from its centre a spot inks or flushes the skin.
+fn reach(p: &Profile, look: Look) -> f32 {
+    if look.redness > 0.0 {
+        FLUSH_SCALE * p.reach
+    } else {
+        p.reach
+    }
 }
 
-/// Adds one spot to `coverage`, a buffer over image rows `oy..h` and the
-/// image's full width `w`, in the pixels `spans` lists (the column ranges
-/// of row `r` are `spans.0[spans.1[r]..spans.1[r + 1]]`, sorted).
+/// Adds one spot to `coverage` (and its fresh flush to `flush`, when
+/// given), buffers over image rows `oy..h` and the image's full width `w`,
+/// in the pixels `spans` lists (the column ranges of row `r` are
+/// `spans.0[spans.1[r]..spans.1[r + 1]]`, sorted).
 fn splat(
     coverage: &mut [f32],
+    mut flush: Option<&mut [f32]>,
     oy: usize,
     (w, h): (usize, usize),
     (spans, span_rows): (&[(usize, usize)], &[usize; BAND + 1]),
     s: &Spot,
-    softness: f32,
+    look: Look,
 ) {
-    let Some([x0, y0, x1, y1]) = footprint(s, softness, w, h) else {
+    let Some([x0, y0, x1, y1]) = footprint(s, look, w, h) else {
         return;
     };
-    let (r, peak, soft) = spot_shape(s, softness);
-    // Pigment scattered in the dermis leaves a faint halo around the core:
-    // it greys the skin between dots as stubble shadow does.
-    let halo_r = HALO_SCALE * r;
+    let p = Profile::of(s, look);
     let [ux, uy] = s.axis;
-    let inv_round = 1.0 / s.roundness.max(0.3);
-    let halo_peak = HALO_INK * peak;
-    let span = RowSpan::new(s, inv_round, halo_r.max(r + 0.5 * soft));
-    // Squared distances inside which the core is solid (ink `peak`, no
-    // square root or division) and beyond which it is 0 (halo only, one
-    // division fewer); padded by 0.1% so that a pixel takes a shortcut
-    // only where the full formula gives exactly the same value.
-    let (solid, open) = (r - 0.5 * soft, r + 0.5 * soft);
-    let usable = peak >= 0.0 && peak.is_finite();
-    let solid2 = if usable && solid >= 0.1 * soft {
-        (0.999 * solid) * (0.999 * solid)
-    } else {
-        -1.0
-    };
-    let open2 = if usable {
-        (1.001 * open) * (1.001 * open)
-    } else {
-        f32::INFINITY
-    };
+    let inv_round = p.inv_round;
+    let span = RowSpan::new(s, inv_round, reach(&p, look));
+    // The flush: a wide, faint bell around the dot, in `d²` too.
+    let flush_e1 = FLUSH_SCALE * FLUSH_SCALE * p.e1;
+    let flush_inv = 1.0 / flush_e1;
     for y in y0.max(oy)..=y1 {
         // The spans that reach the footprint; usually none, and then the
         // row costs no float math.
@@ -658,22 +805,22 @@ fn splat(
                 let along = dx * ux + dy * uy;
                 let across = (dy * ux - dx * uy) * inv_round;
                 let d2 = along * along + across * across;
-                let a = if d2 < solid2 {
-                    // The halo is at most `HALO_INK * peak`, below the core.
-                    peak
-                } else {
-                    let d = d2.sqrt();
-                    let halo = (1.0 - d / halo_r).max(0.0) * halo_peak;
-                    if d2 > open2 {
-                        // The core is 0 here and the halo is not negative.
-                        halo
-                    } else {
-                        let core = clamp((r - d) / soft + 0.5, 0.0, 1.0) * peak;
-                        core.max(halo)
-                    }
-                };
+                let a = p.at(d2);
                 if a > 0.0 {
                     *c = 1.0 - (1.0 - *c) * (1.0 - a);
+                }
+            }
+            if let Some(flush) = flush.as_deref_mut() {
+                let row = &mut flush[start..=start + (xb - xa)];
+                for (x, f) in (xa..=xb).zip(row.iter_mut()) {
+                    let dx = x as f32 + 0.5 - s.x;
+                    let along = dx * ux + dy * uy;
+                    let across = (dy * ux - dx * uy) * inv_round;
+                    let t = 1.0 - (along * along + across * across) * flush_inv;
+                    if t > 0.0 {
+                        let a = t * t * within(s.ink, 0.0, 1.0);
+                        *f = 1.0 - (1.0 - *f) * (1.0 - a);
+                    }
                 }
             }
         }
@@ -682,7 +829,7 @@ fn splat(
 
 /// The pixels of a footprint row a spot can ink: those whose elliptical
 /// distance `d` from the centre (as [`splat`] measures it) is below the
-/// reach `R` where both core and halo fall to zero. The ellipse `d = R`
+/// reach `R` where the spot (and a fresh dot's flush) falls to zero. The ellipse `d = R`
 /// fills only about half of the square footprint, and skipping the rest
 /// leaves every pixel exactly as before: the span is solved for a reach
 /// 0.1% larger, so a pixel outside it is far beyond any rounding of `d`
@@ -736,11 +883,6 @@ impl RowSpan {
     }
 }
 
-/// Halo radius relative to the dot's core.
-const HALO_SCALE: f32 = 2.6;
-/// Halo ink relative to the core's.
-const HALO_INK: f32 = 0.3;
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -752,6 +894,8 @@ mod tests {
             redness: 0.0,
             hair_ink: 0.2,
             softness: 1.0,
+            blur: 0.8,
+            grain: 0.0,
         }
     }
 
@@ -779,8 +923,10 @@ mod tests {
             ]
         };
         assert_eq!(px(0, 0), [200, 160, 140]);
+        // A 2-px dot through a 0.8-px blur and the pigment's own spread
+        // still darkens the pixels at its centre by more than a third.
         let c = px(8, 8);
-        assert!(c[0] < 60, "{c:?}");
+        assert!(c[0] < 130, "{c:?}");
         // Still warmer than blue: skin tone dominates, pigment only cools it.
         assert!(c[2] as f32 <= c[0] as f32 * 1.0, "{c:?}");
     }

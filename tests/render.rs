@@ -68,6 +68,8 @@ fn look(shade: f32) -> Look {
         redness: 0.0,
         hair_ink: 0.2,
         softness: 1.0,
+        blur: 0.8,
+        grain: 0.0,
     }
 }
 
@@ -295,4 +297,61 @@ fn export_at_double_size_draws_the_same_dots_scaled() {
     assert!(preview
         .render_onto(&Rgba::filled(800, 400, [0, 0, 0, 255]))
         .is_err());
+}
+
+/// Issue 21's time line on one photo: from healed on, each year's dots are
+/// wider and lighter than the year before, and the colour they leave keeps
+/// the skin's hue (never drifting to blue or green); fresh dots are darker
+/// than healed ones.
+#[test]
+fn ageing_widens_and_lightens_dots_and_keeps_the_hue() {
+    let mut preview = big_head();
+    let photo = preview.photo().clone();
+    let mut design = preview.design().clone();
+    // Mean dot diameter, mean darkening of the inked pixels' luminance,
+    // and the mean change of their chromaticity (r, g, b over their sum).
+    let mut look_at = |months: f64| {
+        design.months = months;
+        preview.set_design(design.clone()).unwrap();
+        let dots = preview.visible_dots();
+        let diameter = dots.iter().map(|d| d.2 as f64).sum::<f64>() / dots.len() as f64;
+        let frame = preview.render().to_vec();
+        let (mut dark, mut n, mut shift) = (0.0f64, 0.0f64, [0.0f64; 3]);
+        for (a, b) in photo.data.chunks(4).zip(frame.chunks(4)) {
+            let la = 0.2126 * a[0] as f64 + 0.7152 * a[1] as f64 + 0.0722 * a[2] as f64;
+            let lb = 0.2126 * b[0] as f64 + 0.7152 * b[1] as f64 + 0.0722 * b[2] as f64;
+            if la - lb < 2.0 {
+                continue;
+            }
+            dark += la - lb;
+            n += 1.0;
+            let sa = (a[0] as f64 + a[1] as f64 + a[2] as f64).max(1.0);
+            let sb = (b[0] as f64 + b[1] as f64 + b[2] as f64).max(1.0);
+            for c in 0..3 {
+                shift[c] += b[c] as f64 / sb - a[c] as f64 / sa;
+            }
+        }
+        (diameter, dark / n.max(1.0), shift.map(|s| s / n.max(1.0)))
+    };
+    let (_, fresh, _) = look_at(0.0);
+    let mut last: Option<(f64, f64)> = None;
+    for months in [1.0, 13.0, 25.0, 37.0, 49.0, 61.0, 72.0] {
+        let (diameter, dark, shift) = look_at(months);
+        if months == 1.0 {
+            assert!(fresh > dark * 1.2, "fresh {fresh} vs healed {dark}");
+        }
+        if let Some((d0, k0)) = last {
+            assert!(
+                diameter > d0,
+                "month {months}: diameter {diameter} after {d0}"
+            );
+            assert!(dark < k0, "month {months}: darkening {dark} after {k0}");
+        }
+        // Neutral: blue's and green's shares of the colour do not grow.
+        assert!(
+            shift[2] < 0.003 && shift[1] < 0.003,
+            "month {months}: {shift:?}"
+        );
+        last = Some((diameter, dark));
+    }
 }

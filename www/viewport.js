@@ -128,8 +128,9 @@ export class Viewport {
     // Zoomed in, a finger on the photo pans it; at its fitted size a swipe scrolls the page (smp-preview.css).
     this.#frame.classList.toggle('zoomed', !this.#fitted);
     this.#content.style.transform = `translate(${this.#x}px, ${this.#y}px) scale(${this.scale})`;
-    // Past 200% show photo pixels as squares: smoothing would blur the dots being inspected.
-    this.#content.classList.toggle('pixelated', this.scale >= 2);
+    // Zoomed views stay smooth (the browser's bilinear resampling): the dots are drawn
+    // through the photo's own blur, so magnified they look as the photo's own specks do,
+    // soft and round; nearest-neighbour squares would show pixels no camera recorded.
     this.#onChange?.();
   }
 

@@ -115,12 +115,15 @@ test('time control: fresh is darker and 3 years lighter than healed; touch-up re
   assert.equal(await page.locator('#months-value').textContent(), '3 years');
   await snap(page, 'aged');
 
-  // Dot cores (the darkest 5% of scalp pixels): darker fresh, lighter aged.
+  // Dot cores (the darkest 5% of scalp pixels): darker fresh, lighter aged. Healed dots are
+  // soft, low-contrast specks as in real shaved scalps (benches/realism.md), so the checks are
+  // relative to how much healed dots darken the cores.
   const [o, h, f, a] = await Promise.all(['orig', 'healed', 'fresh', 'aged'].map((k) => tone(k, SCALP)));
-  assert.ok(h.core < o.core - 40, `no dots in the scalp region: ${JSON.stringify({ o, h })}`);
-  assert.ok(f.core < h.core - 8, `fresh dots not darker than healed: ${JSON.stringify({ h, f })}`);
-  assert.ok(a.core > h.core + 8 && a.mean > h.mean + 1, `3-year dots not lighter than healed: ${JSON.stringify({ h, a })}`);
-  assert.ok(a.core < o.core - 30, `aged dots vanished: ${JSON.stringify({ o, a })}`);
+  const dark = (x) => o.core - x.core;
+  assert.ok(dark(h) > 12, `no dots in the scalp region: ${JSON.stringify({ o, h })}`);
+  assert.ok(dark(f) > 1.3 * dark(h), `fresh dots not darker than healed: ${JSON.stringify({ h, f })}`);
+  assert.ok(dark(a) < 0.8 * dark(h) && a.mean > h.mean + 1, `3-year dots not lighter than healed: ${JSON.stringify({ h, a })}`);
+  assert.ok(dark(a) > 0.4 * dark(h), `aged dots vanished: ${JSON.stringify({ o, a })}`);
   // Fresh skin is faintly red around the dots; aged dots keep the healed hue (no drift to blue or green).
   assert.ok(f.redness > h.redness + 3, `fresh shows no redness: ${JSON.stringify({ h, f })}`);
   assert.ok(Math.abs(a.redness - h.redness) < 3 && a.b - a.g < h.b - h.g + 1, `aged hue drifted: ${JSON.stringify({ h, a })}`);
