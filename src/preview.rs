@@ -1079,7 +1079,10 @@ impl ProfileLimit {
             (x - line_x) * self.forward
         };
         let soft = 0.04 * d;
-        clamp(0.5 - ahead / (2.0 * soft), 0.0, 1.0) as f32
+        // The nape line behind the ear sits about at the ear lobe, some
+        // 3.5 cm below the tragion: below it is neck.
+        let below_nape = (y - (self.ear.1 + 0.45 * d)) / (0.1 * d);
+        clamp((0.5 - ahead / (2.0 * soft)).min(1.0 - below_nape), 0.0, 1.0) as f32
     }
 }
 
