@@ -161,20 +161,7 @@ impl ScalpMask {
         // Freed before the buffers below so their memory is reused: wasm
         // memory never shrinks, so every peak here stays for good.
         drop(fg);
-        // Fade the outline inward only: no dot may land on the background.
-        let mut auto = sharp.clone();
-        soften(&mut auto, w, h, (head.radius * 0.012).max(1.0) as usize);
-        auto.iter_mut()
-            .zip(&sharp)
-            .for_each(|(a, s)| *a = (*a).min(*s));
-        let mask = ScalpMask {
-            width: photo.width,
-            height: photo.height,
-            auto,
-            history: Vec::new(),
-            edits: Vec::new(),
-        };
-        (mask, head)
+        (ScalpMask::faded(photo, &sharp, head), head)
     }
 
     /// The automatic mask from a person segmentation (one confidence byte
@@ -204,20 +191,25 @@ impl ScalpMask {
         sharp
             .iter_mut()
             .for_each(|v| *v = if *v == 255 { 255 } else { 0 });
-        // Fade the outline inward only, as `detect` does.
-        let mut auto = sharp.clone();
+        (ScalpMask::faded(photo, &sharp, head), head)
+    }
+
+    /// The mask of the 0/255 outline `sharp`, faded inward only over about
+    /// 1% of the head's radius: no dot may land on the background.
+    fn faded(photo: &Rgba, sharp: &[u8], head: Head) -> ScalpMask {
+        let (w, h) = (photo.width as usize, photo.height as usize);
+        let mut auto = sharp.to_vec();
         soften(&mut auto, w, h, (head.radius * 0.012).max(1.0) as usize);
         auto.iter_mut()
-            .zip(&sharp)
+            .zip(sharp)
             .for_each(|(a, s)| *a = (*a).min(*s));
-        let mask = ScalpMask {
+        ScalpMask {
             width: photo.width,
             height: photo.height,
             auto,
             history: Vec::new(),
             edits: Vec::new(),
-        };
-        (mask, head)
+        }
     }
 
     /// Mask value at a pixel: 0 (no dots) to 1 (scalp), and whether a brush
