@@ -16,7 +16,7 @@ if [ "${1-}" = "--bench" ]; then
   OUT_DIR="target/bench-pkg"
   FEATURES=(--features bench)
 fi
-CRATE_WASM="target/wasm32-unknown-unknown/release/smp_preview.wasm"
+CRATE_WASM="target/wasm32-unknown-unknown/wasm-release/smp_preview.wasm"
 WASM_OPT="node_modules/.bin/wasm-opt"
 # Features rustc >= 1.82 (LLVM's "generic" wasm CPU) enables by default; wasm-opt
 # must accept all of them or it refuses to validate the module.
@@ -32,8 +32,8 @@ WASM_OPT_FEATURES=(
 )
 
 # Stable Rust, no unstable flags: the toolchain is pinned in rust-toolchain.toml.
-log "cargo build --release --target wasm32-unknown-unknown --no-default-features --lib ${FEATURES[*]-}"
-cargo build --release --target wasm32-unknown-unknown --no-default-features --lib ${FEATURES[@]+"${FEATURES[@]}"}
+log "cargo build --profile wasm-release --target wasm32-unknown-unknown --no-default-features --lib ${FEATURES[*]-}"
+cargo build --profile wasm-release --target wasm32-unknown-unknown --no-default-features --lib ${FEATURES[@]+"${FEATURES[@]}"}
 
 want="$(wasm_bindgen_lock_version)"
 have="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" || true

@@ -365,9 +365,16 @@ test('fuzzed links pasted into the address bar: each refused with a message, the
   }
   assert.deepEqual(await digest(page), before, 'a refused link changed the preview');
   assert.deepEqual(sender.consoleErrors.slice(errors), []);
-  // A good link pasted the same way applies.
+  // A good link pasted the same way applies (it reopens the photo: wait for that load to finish).
+  const photos = await page.evaluate(() => document.querySelector('smp-preview').stats.photos);
   await page.evaluate((f) => (location.hash = f), good);
-  await page.waitForFunction(() => document.querySelector('smp-preview').design.density === 52);
+  await page.waitForFunction(
+    (n) => {
+      const el = document.querySelector('smp-preview');
+      return el.stats.photos > n && el.design.density === 52;
+    },
+    photos,
+  );
   await page.evaluate(() => history.replaceState(null, '', location.pathname));
   await reset();
 });
