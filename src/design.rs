@@ -64,6 +64,9 @@ pub enum Edge {
 }
 
 impl Edge {
+    /// Both edges, soft first (the order of their codes in links and in
+    /// [`Field::Edge`]).
+    pub const ALL: [Edge; 2] = [Edge::Soft, Edge::Defined];
     /// Stable name used in links and the UI.
     pub fn name(self) -> &'static str {
         match self {
@@ -122,6 +125,8 @@ pub struct Range {
     pub max: f64,
     /// The default.
     pub default: f64,
+    /// The step of the control that sets it (the widget's slider).
+    pub step: f64,
     /// Unit shown after the value.
     pub unit: &'static str,
 }
@@ -161,6 +166,7 @@ pub const DENSITY: Range = Range {
     min: 20.0,
     max: 100.0,
     default: 70.0,
+    step: 1.0,
     unit: "dots/cm²",
 };
 /// Pigment strength: 1 is undiluted carbon black, lower is more water
@@ -170,6 +176,7 @@ pub const SHADE: Range = Range {
     min: 0.2,
     max: 1.0,
     default: 0.7,
+    step: 0.05,
     unit: "(pigment strength)",
 };
 /// Healed dot diameter: 0.18-0.30 mm needles spread a little; every dot
@@ -179,6 +186,7 @@ pub const DOT_MM: Range = Range {
     min: 0.15,
     max: 0.9,
     default: 0.6,
+    step: 0.05,
     unit: "mm",
 };
 /// Mid-frontal point above the glabella, along the skin. 7-11 cm is the
@@ -188,6 +196,7 @@ pub const HAIRLINE_CM: Range = Range {
     min: 6.0,
     max: 12.0,
     default: 8.0,
+    step: 0.1,
     unit: "cm",
 };
 /// Photo scale. 32 px/cm is a 1350-px studio portrait; phone close-ups
@@ -197,6 +206,7 @@ pub const PX_PER_CM: Range = Range {
     min: 4.0,
     max: 400.0,
     default: 32.0,
+    step: 0.01,
     unit: "px/cm",
 };
 /// Treatment sessions (1-4, 3 is the usual plan).
@@ -205,6 +215,7 @@ pub const SESSIONS: Range = Range {
     min: 1.0,
     max: 4.0,
     default: 3.0,
+    step: 1.0,
     unit: "",
 };
 
@@ -215,6 +226,7 @@ pub const MONTHS: Range = Range {
     min: 0.0,
     max: 72.0,
     default: 1.0,
+    step: 1.0,
     unit: "months",
 };
 /// Half the distance between the temple lines (up from the outer eye
@@ -224,6 +236,7 @@ pub const TEMPLE_HALF_CM: Range = Range {
     min: 3.0,
     max: 7.0,
     default: 4.6,
+    step: 0.01,
     unit: "cm",
 };
 
@@ -351,9 +364,34 @@ impl Design {
     /// corners (about 4.6 cm either side of the midline), recessed by the
     /// preset.
     pub fn place_hairline(&mut self, width: u32, height: u32, cm: f64, shape: Shape) {
+        let middle = (
+            self.glabella.x * width as f64,
+            self.glabella.y * height as f64 - cm * self.px_per_cm * FOREHEAD_PROJECTION,
+        );
+        self.hairline = Hairline {
+            shape,
+            handles: self.preset_handles(width, height, middle, shape),
+        };
+    }
+
+    /// The handles the design's preset places with the middle one at `mid`
+    /// (relative): where a tap on the forehead puts the hairline.
+    pub fn hairline_through(&self, width: u32, height: u32, mid: RelPoint) -> [RelPoint; 3] {
+        let middle = (mid.x * width as f64, mid.y * height as f64);
+        self.preset_handles(width, height, middle, self.hairline.shape)
+    }
+
+    /// The three handles of preset `shape` around the middle one at
+    /// `(mx, my)` (pixels).
+    fn preset_handles(
+        &self,
+        width: u32,
+        height: u32,
+        (mx, my): (f64, f64),
+        shape: Shape,
+    ) -> [RelPoint; 3] {
         let (w, h) = (width as f64, height as f64);
         let s = self.px_per_cm;
-        let mid_y = self.glabella.y * h - cm * s * FOREHEAD_PROJECTION;
         // In a frontal photo the temple corner sits a little below the
         // mid-frontal point (the head curves away); a mature line recedes
         // the corners up and back.
@@ -368,16 +406,249 @@ impl Design {
             Shape::Mature => 0.93 * self.temple_half_cm,
             _ => self.temple_half_cm,
         };
-        let gx = self.glabella.x * w;
         let rel = |x: f64, y: f64| RelPoint { x: x / w, y: y / h };
-        self.hairline = Hairline {
-            shape,
-            handles: [
-                rel(gx - half_cm * s, mid_y + temple_drop_cm * s),
-                rel(gx, mid_y),
-                rel(gx + half_cm * s, mid_y + temple_drop_cm * s),
-            ],
+        [
+            rel(mx - half_cm * s, my + temple_drop_cm * s),
+            rel(mx, my),
+            rel(mx + half_cm * s, my + temple_drop_cm * s),
+        ]
+    }
+
+    /// The design as the fixed list of numbers described by [`Field`]: the
+    /// form in which it crosses to the page and back. `height` is the
+    /// photo's, for the hairline's height in cm.
+    pub fn values(&self, height: u32) -> [f64; Field::COUNT] {
+        let [l, m, r] = self.hairline.handles;
+        let g = self.glabella;
+        let mut v = [0.0; Field::COUNT];
+        for (field, value) in [
+            (Field::Density, self.density),
+            (Field::Shade, self.shade),
+            (Field::DotMm, self.dot_mm),
+            (Field::HairlineCm, self.hairline_height_cm(height)),
+            (Field::Session, self.session as f64),
+            (Field::Months, self.months),
+            (Field::Thinning, self.thinning as u8 as f64),
+            (Field::Shape, self.hairline.shape as u8 as f64),
+            (Field::Edge, self.edge as u8 as f64),
+            (Field::View, self.view as u8 as f64),
+            (Field::SeedHigh, (self.seed >> 32) as f64),
+            (Field::SeedLow, (self.seed & 0xFFFF_FFFF) as f64),
+            (Field::PxPerCm, self.px_per_cm),
+            (Field::TempleHalfCm, self.temple_half_cm),
+            (Field::LeftX, l.x),
+            (Field::LeftY, l.y),
+            (Field::MiddleX, m.x),
+            (Field::MiddleY, m.y),
+            (Field::RightX, r.x),
+            (Field::RightY, r.y),
+            (Field::GlabellaX, g.x),
+            (Field::GlabellaY, g.y),
+        ] {
+            v[field as usize] = value;
+        }
+        v
+    }
+
+    /// The design `values` (as [`Design::values`] gives them, some of them
+    /// changed) describe, made from this one on a `width` x `height`
+    /// photo, checked, and on the share link's grid (so a link reproduces
+    /// it exactly).
+    ///
+    /// The hairline follows what changed: handles that moved are taken as
+    /// they are; otherwise a new shape places its preset at the height
+    /// asked (`HairlineCm`), and a new height alone moves the handles up or
+    /// down together. `HairlineCm` may be NaN: keep the height.
+    pub fn edited(&self, values: &[f64], width: u32, height: u32) -> Result<Design, DesignError> {
+        let v: &[f64; Field::COUNT] = values.try_into().map_err(|_| {
+            DesignError::new(format!(
+                "A design is {} numbers; got {}.",
+                Field::COUNT,
+                values.len()
+            ))
+        })?;
+        let at = |f: Field| v[f as usize];
+        // A code: a whole number below `count`.
+        let code = |f: Field, count: u64| -> Result<u64, DesignError> {
+            let x = at(f);
+            if x >= 0.0 && x < count as f64 && x.fract() == 0.0 {
+                Ok(x as u64)
+            } else {
+                Err(DesignError::new(format!(
+                    "{} must be a whole number from 0 to {}; got {}.",
+                    f.name(),
+                    count - 1,
+                    decimal(x, 3)
+                )))
+            }
         };
+        let half = |f: Field| code(f, 1 << 32);
+        // A position in one of the enums' `ALL`.
+        let pick = |f: Field, count: usize| code(f, count as u64).map(|x| x as usize);
+        let point = |x: Field, y: Field| RelPoint { x: at(x), y: at(y) };
+        let mut d = Design {
+            density: DENSITY.check(at(Field::Density))?,
+            shade: SHADE.check(at(Field::Shade))?,
+            dot_mm: DOT_MM.check(at(Field::DotMm))?,
+            hairline: Hairline {
+                shape: Shape::ALL[pick(Field::Shape, Shape::ALL.len())?],
+                handles: [
+                    point(Field::LeftX, Field::LeftY),
+                    point(Field::MiddleX, Field::MiddleY),
+                    point(Field::RightX, Field::RightY),
+                ],
+            },
+            edge: Edge::ALL[pick(Field::Edge, Edge::ALL.len())?],
+            seed: half(Field::SeedHigh)? << 32 | half(Field::SeedLow)?,
+            px_per_cm: PX_PER_CM.check(at(Field::PxPerCm))?,
+            glabella: point(Field::GlabellaX, Field::GlabellaY),
+            session: SESSIONS.check(at(Field::Session).round())? as u8,
+            months: MONTHS.check(at(Field::Months))?,
+            thinning: at(Field::Thinning) != 0.0,
+            view: View::ALL[pick(Field::View, View::ALL.len())?],
+            temple_half_cm: TEMPLE_HALF_CM.check(at(Field::TempleHalfCm))?,
+        };
+        if d.hairline.handles == self.hairline.handles {
+            let now = d.hairline_height_cm(height);
+            let cm = match at(Field::HairlineCm) {
+                cm if cm.is_nan() => now,
+                cm => cm,
+            };
+            if d.hairline.shape != self.hairline.shape {
+                d.place_hairline(width, height, HAIRLINE_CM.clamp(cm), d.hairline.shape);
+            } else if cm != now {
+                d.set_hairline_height_cm(height, cm)?;
+            }
+        }
+        d.validate()?;
+        Ok(crate::share::quantize(&d))
+    }
+}
+
+/// Where each value of a design sits in the list [`Design::values`] gives
+/// and [`Design::edited`] takes (the page reads the order from the engine,
+/// by name). Codes (shape, edge, view) are the enums' positions in their
+/// `ALL`; the seed, a u64 that a JavaScript number cannot hold, is two
+/// 32-bit halves; handles and glabella are relative.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    /// Dots per cm² ([`DENSITY`]).
+    Density,
+    /// Pigment strength ([`SHADE`]).
+    Shade,
+    /// Dot diameter, mm ([`DOT_MM`]).
+    DotMm,
+    /// Hairline height above the glabella, cm ([`HAIRLINE_CM`]; measured
+    /// from the middle handle).
+    HairlineCm,
+    /// Session shown ([`SESSIONS`]).
+    Session,
+    /// Months since treatment ([`MONTHS`]).
+    Months,
+    /// Diffuse thinning: 1 on, 0 off.
+    Thinning,
+    /// Hairline preset: a position in [`Shape::ALL`].
+    Shape,
+    /// Edge: a position in [`Edge::ALL`].
+    Edge,
+    /// View: a position in [`View::ALL`].
+    View,
+    /// The seed's upper 32 bits.
+    SeedHigh,
+    /// The seed's lower 32 bits.
+    SeedLow,
+    /// Photo scale, px/cm ([`PX_PER_CM`]).
+    PxPerCm,
+    /// Half the temple width, cm ([`TEMPLE_HALF_CM`]).
+    TempleHalfCm,
+    /// Left temple handle, x.
+    LeftX,
+    /// Left temple handle, y.
+    LeftY,
+    /// Middle handle, x.
+    MiddleX,
+    /// Middle handle, y.
+    MiddleY,
+    /// Right temple handle, x.
+    RightX,
+    /// Right temple handle, y.
+    RightY,
+    /// Glabella, x.
+    GlabellaX,
+    /// Glabella, y.
+    GlabellaY,
+}
+
+impl Field {
+    /// How many values a design has.
+    pub const COUNT: usize = 22;
+    /// Every field, in order.
+    pub const ALL: [Field; Field::COUNT] = [
+        Field::Density,
+        Field::Shade,
+        Field::DotMm,
+        Field::HairlineCm,
+        Field::Session,
+        Field::Months,
+        Field::Thinning,
+        Field::Shape,
+        Field::Edge,
+        Field::View,
+        Field::SeedHigh,
+        Field::SeedLow,
+        Field::PxPerCm,
+        Field::TempleHalfCm,
+        Field::LeftX,
+        Field::LeftY,
+        Field::MiddleX,
+        Field::MiddleY,
+        Field::RightX,
+        Field::RightY,
+        Field::GlabellaX,
+        Field::GlabellaY,
+    ];
+
+    /// The name the page knows the field by.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Density => "density",
+            Field::Shade => "shade",
+            Field::DotMm => "dot_mm",
+            Field::HairlineCm => "hairline_cm",
+            Field::Session => "session",
+            Field::Months => "months",
+            Field::Thinning => "thinning",
+            Field::Shape => "shape",
+            Field::Edge => "edge",
+            Field::View => "view",
+            Field::SeedHigh => "seed_high",
+            Field::SeedLow => "seed_low",
+            Field::PxPerCm => "px_per_cm",
+            Field::TempleHalfCm => "temple_half_cm",
+            Field::LeftX => "left_x",
+            Field::LeftY => "left_y",
+            Field::MiddleX => "middle_x",
+            Field::MiddleY => "middle_y",
+            Field::RightX => "right_x",
+            Field::RightY => "right_y",
+            Field::GlabellaX => "glabella_x",
+            Field::GlabellaY => "glabella_y",
+        }
+    }
+
+    /// The range of a numeric field (the controls are built from it).
+    pub fn range(self) -> Option<Range> {
+        Some(match self {
+            Field::Density => DENSITY,
+            Field::Shade => SHADE,
+            Field::DotMm => DOT_MM,
+            Field::HairlineCm => HAIRLINE_CM,
+            Field::Session => SESSIONS,
+            Field::Months => MONTHS,
+            Field::PxPerCm => PX_PER_CM,
+            Field::TempleHalfCm => TEMPLE_HALF_CM,
+            _ => return None,
+        })
     }
 }
 
@@ -497,5 +768,53 @@ mod tests {
         d.set_hairline_height_cm(1350, 9.5).unwrap();
         assert!((d.hairline_height_cm(1350) - 9.5).abs() < 1e-9);
         assert!(d.set_hairline_height_cm(1350, 30.0).is_err());
+    }
+
+    #[test]
+    fn values_round_trip_and_edits_follow_what_changed() {
+        let (w, h) = (1350, 1350);
+        let d = crate::share::quantize(&sample());
+        let v = d.values(h);
+        assert_eq!(d.edited(&v, w, h).unwrap(), d, "unchanged values");
+        let set = |f: Field, x: f64| {
+            let mut v = v;
+            v[f as usize] = x;
+            d.edited(&v, w, h)
+        };
+        assert_eq!(set(Field::Density, 41.0).unwrap().density, 41.0);
+        let seed = (1u64 << 40) + 7;
+        let mut s = v;
+        s[Field::SeedHigh as usize] = (seed >> 32) as f64;
+        s[Field::SeedLow as usize] = (seed & 0xFFFF_FFFF) as f64;
+        assert_eq!(d.edited(&s, w, h).unwrap().seed, seed);
+        // A new height moves the handles together; a new shape places its preset.
+        let up = set(Field::HairlineCm, 9.5).unwrap();
+        assert!((up.hairline_height_cm(h) - 9.5).abs() < 0.01);
+        assert_eq!(up.hairline.shape, Shape::Classic);
+        let mature = set(Field::Shape, Shape::Mature as u8 as f64).unwrap();
+        let mut want = d.clone();
+        want.place_hairline(w, h, d.hairline_height_cm(h), Shape::Mature);
+        assert_eq!(mature, crate::share::quantize(&want));
+        // Moved handles are taken as they are (the stale height is ignored).
+        let mut m = v;
+        m[Field::MiddleY as usize] -= 0.05;
+        let moved = d.edited(&m, w, h).unwrap();
+        assert!((moved.hairline.handles[1].y - (d.hairline.handles[1].y - 0.05)).abs() < 1e-3);
+        assert_eq!(moved.hairline.handles[0], d.hairline.handles[0]);
+        // Refused with a message, never clamped.
+        assert!(set(Field::Density, 500.0)
+            .unwrap_err()
+            .0
+            .contains("Density"));
+        assert!(set(Field::Edge, 2.0).unwrap_err().0.contains("edge"));
+        assert!(set(Field::HairlineCm, 30.0).is_err());
+        assert!(d.edited(&v[1..], w, h).is_err());
+    }
+
+    #[test]
+    fn a_tap_places_the_preset_around_it() {
+        let d = sample();
+        let [_, m, _] = d.hairline.handles;
+        assert_eq!(d.hairline_through(1350, 1350, m), d.hairline.handles);
     }
 }

@@ -7,7 +7,7 @@
 //! density ramps from sparse single points to full over the transition
 //! zone, wider at the temples so they fade.
 
-use crate::design::{Design, Edge, Shape};
+use crate::design::{Design, Edge, RelPoint, Shape};
 use crate::num::clamp;
 
 /// The hairline laid out on a photo of a given size.
@@ -92,63 +92,90 @@ fn smoothstep(e0: f64, e1: f64, x: f64) -> f64 {
     t * t * (3.0 - 2.0 * t)
 }
 
+/// The knots the hairline passes through on a `w` x `h` photo (pixels,
+/// sorted by x): the three handles, two between each temple and the middle
+/// shaped by the preset, and three down each side to ear level.
+fn knots(design: &Design, w: f64, h: f64) -> [(f64, f64); 13] {
+    let s = design.px_per_cm;
+    let [l, m, r] = design.hairline.handles;
+    let (lx, ly, mx, my, rx, ry) = (l.x * w, l.y * h, m.x * w, m.y * h, r.x * w, r.y * h);
+    let ear_y = design.glabella.y * h;
+    // Between a temple and the middle, the curve's shape comes from the
+    // preset: where it sits at the mid-pupil line (40% of the way out).
+    let (mid_share, recess_cm) = match design.hairline.shape {
+        Shape::Classic => (0.18, 0.0),
+        Shape::Rounded => (0.42, 0.0),
+        Shape::Mature => (0.05, 0.5),
+    };
+    let inner = |tx: f64, ty: f64| -> [(f64, f64); 2] {
+        let dx = tx - mx;
+        [
+            (mx + 0.4 * dx, my + mid_share * (ty - my)),
+            // The frontotemporal angle: a mature line dips back in
+            // just before the temple point.
+            (
+                mx + 0.8 * dx,
+                my + (0.55 + 0.2 * mid_share) * (ty - my) - recess_cm * s,
+            ),
+        ]
+    };
+    // Beyond the temple the line turns down the side of the head to
+    // ear level, steepening as the head turns away.
+    let outer = |tx: f64, ty: f64| -> [(f64, f64); 3] {
+        let dx = tx - mx;
+        let drop = (ear_y - ty).max(0.0);
+        [
+            (mx + 1.3 * dx, ty + 0.16 * drop),
+            (mx + 1.55 * dx, ty + 0.45 * drop),
+            (mx + 1.75 * dx, ear_y),
+        ]
+    };
+    let [li1, li2] = inner(lx, ly);
+    let [ri1, ri2] = inner(rx, ry);
+    let [lo1, lo2, lo3] = outer(lx, ly);
+    let [ro1, ro2, ro3] = outer(rx, ry);
+    [
+        lo3,
+        lo2,
+        lo1,
+        (lx, ly),
+        li2,
+        li1,
+        (mx, my),
+        ri1,
+        ri2,
+        (rx, ry),
+        ro1,
+        ro2,
+        ro3,
+    ]
+}
+
+/// The hairline between the temples without its noise, as `steps + 1`
+/// points evenly spaced in x (relative coordinates): the guide the widget
+/// draws over the photo, the very curve the dots follow.
+pub fn guide(design: &Design, width: u32, height: u32, steps: usize) -> Vec<RelPoint> {
+    let (w, h) = (width as f64, height as f64);
+    let knots = knots(design, w, h);
+    let (lx, rx) = (knots[3].0, knots[9].0);
+    (0..=steps)
+        .map(|k| {
+            let x = lx + (rx - lx) * k as f64 / steps.max(1) as f64;
+            RelPoint {
+                x: x / w,
+                y: spline(&knots, x) / h,
+            }
+        })
+        .collect()
+}
+
 impl HairlineField {
     /// Lays out the hairline of `design` on a `width` x `height` photo.
     pub fn new(design: &Design, width: u32, height: u32) -> HairlineField {
         let (w, h) = (width as f64, height as f64);
         let s = design.px_per_cm;
-        let [l, m, r] = design.hairline.handles;
-        let (lx, ly, mx, my, rx, ry) = (l.x * w, l.y * h, m.x * w, m.y * h, r.x * w, r.y * h);
-        let ear_y = design.glabella.y * h;
-        // Between a temple and the middle, the curve's shape comes from the
-        // preset: where it sits at the mid-pupil line (40% of the way out).
-        let (mid_share, recess_cm) = match design.hairline.shape {
-            Shape::Classic => (0.18, 0.0),
-            Shape::Rounded => (0.42, 0.0),
-            Shape::Mature => (0.05, 0.5),
-        };
-        let inner = |tx: f64, ty: f64| -> [(f64, f64); 2] {
-            let dx = tx - mx;
-            [
-                (mx + 0.4 * dx, my + mid_share * (ty - my)),
-                // The frontotemporal angle: a mature line dips back in
-                // just before the temple point.
-                (
-                    mx + 0.8 * dx,
-                    my + (0.55 + 0.2 * mid_share) * (ty - my) - recess_cm * s,
-                ),
-            ]
-        };
-        // Beyond the temple the line turns down the side of the head to
-        // ear level, steepening as the head turns away.
-        let outer = |tx: f64, ty: f64| -> [(f64, f64); 3] {
-            let dx = tx - mx;
-            let drop = (ear_y - ty).max(0.0);
-            [
-                (mx + 1.3 * dx, ty + 0.16 * drop),
-                (mx + 1.55 * dx, ty + 0.45 * drop),
-                (mx + 1.75 * dx, ear_y),
-            ]
-        };
-        let [li1, li2] = inner(lx, ly);
-        let [ri1, ri2] = inner(rx, ry);
-        let [lo1, lo2, lo3] = outer(lx, ly);
-        let [ro1, ro2, ro3] = outer(rx, ry);
-        let knots = [
-            lo3,
-            lo2,
-            lo1,
-            (lx, ly),
-            li2,
-            li1,
-            (mx, my),
-            ri1,
-            ri2,
-            (rx, ry),
-            ro1,
-            ro2,
-            ro3,
-        ];
+        let knots = knots(design, w, h);
+        let ((lx, _), (mx, _), (rx, _)) = (knots[3], knots[6], knots[9]);
         let edge = design.edge;
         // Irregularity at two scales: ~1.5 cm waves of ±1.2 mm and ~3 mm
         // wiggles of ±0.5 mm (soft); a defined line keeps only a trace.
@@ -241,7 +268,6 @@ impl HairlineField {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::design::RelPoint;
 
     fn design() -> Design {
         Design::for_photo(1350, 1350, RelPoint { x: 0.5, y: 0.38 }, 32.0)

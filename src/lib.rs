@@ -28,11 +28,12 @@
 //!
 //! A panic is a bug. On wasm32-unknown-unknown it aborts: the engine call
 //! throws a `RuntimeError` in the page's JavaScript. Input a person or a link supplies is checked and refused with
-//! a message ([`design::DesignError`], [`share::ShareError`]), never by a
-//! panic.
+//! a message ([`error::Error`], which wraps [`design::DesignError`] and
+//! [`share::ShareError`]), never by a panic.
 #![warn(missing_docs)]
 
 pub mod design;
+pub mod error;
 pub mod face;
 pub mod hairline;
 pub mod hints;

@@ -65,6 +65,26 @@ impl Rgba {
         }
     }
 
+    /// A 32-bit fingerprint of the size and every pixel: two photos with
+    /// the same id are, barring a one-in-four-billion chance, the same
+    /// photo. A share link carries it so that the receiver can tell
+    /// whether the photo they load is the one the link was made on; it
+    /// says nothing else about the photo.
+    pub fn id(&self) -> u32 {
+        // FNV-1a over 8-byte words (a byte at a time costs 8x the time on
+        // a 12-MP photo), then the halves folded together.
+        const PRIME: u64 = 0x0000_0100_0000_01B3;
+        let mut h = 0xCBF2_9CE4_8422_2325 ^ ((self.width as u64) << 32 | self.height as u64);
+        let (words, rest) = self.data.as_chunks::<8>();
+        for w in words {
+            h = (h ^ u64::from_le_bytes(*w)).wrapping_mul(PRIME);
+        }
+        for &b in rest {
+            h = (h ^ b as u64).wrapping_mul(PRIME);
+        }
+        (h >> 32) as u32 ^ h as u32
+    }
+
     /// The pixel at `(x, y)`, clamped to the image.
     pub fn at(&self, x: i64, y: i64) -> [u8; 4] {
         let x = x.clamp(0, self.width as i64 - 1) as usize;

@@ -26,6 +26,8 @@
 //! |        | (bits 1-3: front, top, left,    | thinning, front view,        |
 //! |        | right, back) u8, temple half-   | 4.6 cm)                      |
 //! |        | width u16 in 0.01 cm            |                              |
+//! | `0x80` | photo id: u32, the sender's     | optional; the app writes it  |
+//! |        | working photo's `Rgba::id`      | only without the photo       |
 //!
 //! The design section, each value a whole number of grid steps:
 //!
@@ -111,6 +113,9 @@ const TAG_DESIGN: u8 = 0x01;
 const TAG_STROKES: u8 = 0x02;
 const TAG_PHOTO: u8 = 0x03;
 const TAG_JOURNEY: u8 = 0x04;
+/// The sender's photo id: optional (older decoders skip it), so links made
+/// before it existed and after both open everywhere.
+const TAG_PHOTO_ID: u8 = 0x80;
 /// Tags from here up are optional: skipped when unknown.
 const FIRST_OPTIONAL_TAG: u8 = 0x80;
 const DESIGN_LEN: usize = 35;
@@ -166,10 +171,15 @@ pub struct Shared {
     pub strokes: Vec<Vec<Dab>>,
     /// The photo as JPEG bytes, when the sender chose to include it.
     pub photo: Option<Vec<u8>>,
+    /// The id ([`crate::photo::Rgba::id`]) of the photo the link was made
+    /// on, when the link does not carry the photo itself: the receiver's
+    /// own photo with this id is that photo, and the brush edits apply.
+    pub photo_id: Option<u32>,
 }
 
 /// The fragment text (without `#`) for a design, its brush strokes and,
-/// only if the person opted in, a small JPEG of the photo.
+/// only if the person opted in, a small JPEG of the photo, and the id of the
+/// photo it was made on (`photo_id`), when given.
 ///
 /// Values are rounded as by [`quantize`] and [`quantize_strokes`]. What a
 /// link cannot carry is left out rather than making a link that would not
@@ -177,7 +187,12 @@ pub struct Shared {
 /// kept), and a photo over [`MAX_PHOTO_BYTES`] or not starting like a JPEG.
 /// A design that fails [`Design::validate`] still encodes, and its link is
 /// refused by [`decode`].
-pub fn encode(design: &Design, strokes: &[Vec<Dab>], photo: Option<&[u8]>) -> String {
+pub fn encode(
+    design: &Design,
+    strokes: &[Vec<Dab>],
+    photo: Option<&[u8]>,
+    photo_id: Option<u32>,
+) -> String {
     let (fields, journey) = design_bytes(design);
     let mut record = Vec::new();
     put_section(&mut record, TAG_DESIGN, &fields);
@@ -204,12 +219,15 @@ pub fn encode(design: &Design, strokes: &[Vec<Dab>], photo: Option<&[u8]>) -> St
         }
         put_section(&mut record, TAG_STROKES, &p);
     }
-    if let Some(photo) = photo.filter(|p| p.len() <= MAX_PHOTO_BYTES && p.starts_with(&JPEG_MAGIC))
-    {
+    let photo = photo.filter(|p| p.len() <= MAX_PHOTO_BYTES && p.starts_with(&JPEG_MAGIC));
+    if let Some(photo) = photo {
         put_section(&mut record, TAG_PHOTO, photo);
     }
     if journey != DEFAULT_JOURNEY {
         put_section(&mut record, TAG_JOURNEY, &journey);
+    }
+    if let Some(id) = photo_id {
+        put_section(&mut record, TAG_PHOTO_ID, &id.to_le_bytes());
     }
     let crc = crc16(&record);
     record.extend_from_slice(&crc.to_be_bytes());
@@ -543,6 +561,7 @@ fn read(fragment: &[u8]) -> Result<Shared, &'static str> {
     let mut journey = &DEFAULT_JOURNEY;
     let mut strokes = Vec::new();
     let mut photo = None;
+    let mut photo_id = None;
     while !r.0.is_empty() {
         let tag = r.u8()?;
         if (tag as u16) < next_tag {
@@ -573,7 +592,12 @@ fn read(fragment: &[u8]) -> Result<Shared, &'static str> {
                 Ok(j @ [_, 0..=9, _, _]) => journey = j,
                 _ => return Err(DAMAGED),
             },
-            FIRST_OPTIONAL_TAG.. => {}
+            TAG_PHOTO_ID => {
+                let id: [u8; 4] = payload.try_into().map_err(|_| DAMAGED)?;
+                photo_id = Some(u32::from_le_bytes(id));
+            }
+            // An optional section this decoder does not know: skipped.
+            _ if tag >= FIRST_OPTIONAL_TAG => {}
             _ => return Err(NEWER),
         }
     }
@@ -584,6 +608,7 @@ fn read(fragment: &[u8]) -> Result<Shared, &'static str> {
         design: design_from(design, journey),
         strokes,
         photo,
+        photo_id,
     })
 }
 

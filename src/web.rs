@@ -1,35 +1,33 @@
 //! The wasm binding: the only module with `#[wasm_bindgen]`. It converts
 //! JavaScript values to engine types and back, and nothing else; every
-//! error becomes a JavaScript `Error` whose message a person can act on.
+//! error is an [`Error`] whose message a person can act on, and becomes a
+//! JavaScript `Error` with that message here (wasm-bindgen's `From` for
+//! any `std::error::Error`).
+//!
+//! The design crosses whole, as the fixed list of numbers of
+//! [`crate::design::Field`] (a `Float64Array`): [`Engine::set_design`] takes
+//! it, [`Engine::design`] gives it back, [`design_fields`] names the order
+//! and [`design_ranges`] the controls' ranges.
 
-use crate::design::{
-    decimal, DesignError, Edge, RelPoint, Shape, DENSITY, DOT_MM, HAIRLINE_CM, MONTHS, PX_PER_CM,
-    SESSIONS, SHADE,
-};
+use crate::design::{Edge, Field, RelPoint, Shape};
+use crate::error::Error;
 use crate::hints::Hints;
 use crate::photo::Rgba;
 use crate::preview::Preview;
 use crate::scalp::Dab;
+use crate::share::Shared;
 use crate::view::View;
 use wasm_bindgen::prelude::*;
+
+/// Points on the hairline guide between the temples ([`Engine::hairline_curve`]).
+const GUIDE_STEPS: usize = 48;
 
 /// One preview in the page: a photo, its design and its frame.
 #[wasm_bindgen]
 pub struct Engine {
     preview: Option<Preview>,
-}
-
-fn err(message: impl Into<String>) -> JsError {
-    JsError::new(&message.into())
-}
-
-/// The message for a control name [`Engine::set`] or [`Engine::set_text`]
-/// does not know (a bug in the page, or an old page on a newer engine).
-fn unknown_control(name: &str) -> DesignError {
-    DesignError::new(format!(
-        "Unknown control \"{}\".",
-        crate::design::short(name)
-    ))
+    /// The photo's [`Rgba::id`], worked out when first asked.
+    photo_id: Option<u32>,
 }
 
 /// `dabs` on the share link's grid, so a link reproduces the edit exactly.
@@ -52,9 +50,9 @@ fn apply_stroke(p: &mut Preview, dabs: Vec<Dab>) {
 /// Dabs from `[x0, y0, x1, y1, ...]` (relative coordinates) and a radius
 /// (fraction of the photo's width); points that are not numbers are
 /// skipped.
-fn dabs(points: &[f64], radius: f64, add: bool, scar: bool) -> Result<Vec<Dab>, JsError> {
+fn dabs(points: &[f64], radius: f64, add: bool, scar: bool) -> Result<Vec<Dab>, Error> {
     if !(radius.is_finite() && radius > 0.0 && radius < 0.5) {
-        return Err(err("The brush size is out of range."));
+        return Err(Error::BrushSize);
     }
     Ok(points
         .as_chunks::<2>()
@@ -71,25 +69,86 @@ fn dabs(points: &[f64], radius: f64, add: bool, scar: bool) -> Result<Vec<Dab>, 
         .collect())
 }
 
-impl Engine {
-    fn preview(&mut self) -> Result<&mut Preview, JsError> {
-        self.preview
-            .as_mut()
-            .ok_or_else(|| err("No photo is loaded yet."))
+/// Relative points as `[x0, y0, x1, y1, ...]`.
+fn flat(points: &[RelPoint]) -> Vec<f64> {
+    points.iter().flat_map(|p| [p.x, p.y]).collect()
+}
+
+/// The names of the design's values in the order [`Engine::design`] gives
+/// and [`Engine::set_design`] takes them, comma-separated; a coded value
+/// lists its codes' names after a colon, in code order
+/// (`shape:classic/rounded/mature`).
+#[wasm_bindgen]
+pub fn design_fields() -> String {
+    let names = |names: &[&str]| names.join("/");
+    Field::ALL
+        .map(|f| match f {
+            Field::Shape => format!("shape:{}", names(&Shape::ALL.map(Shape::name))),
+            Field::Edge => format!("edge:{}", names(&Edge::ALL.map(Edge::name))),
+            Field::View => format!("view:{}", names(&View::ALL.map(View::name))),
+            f => f.name().to_string(),
+        })
+        .join(",")
+}
+
+/// The controls' ranges: for each design value in [`design_fields`] order,
+/// `min, max, step, default` (NaN for values that are not on a range).
+#[wasm_bindgen]
+pub fn design_ranges() -> Vec<f64> {
+    Field::ALL
+        .iter()
+        .flat_map(|f| {
+            f.range()
+                .map_or([f64::NAN; 4], |r| [r.min, r.max, r.step, r.default])
+        })
+        .collect()
+}
+
+/// What a share link carries, read without an engine or a photo.
+#[wasm_bindgen]
+pub struct Link(Shared);
+
+#[wasm_bindgen]
+impl Link {
+    /// The link's design in [`design_fields`] order; its hairline height
+    /// is NaN (it is measured on a photo, and the link has none yet).
+    pub fn design(&self) -> Vec<f64> {
+        let mut v = self.0.design.values(1);
+        v[Field::HairlineCm as usize] = f64::NAN;
+        v.to_vec()
     }
 
-    fn edit(
-        &mut self,
-        change: impl FnOnce(&mut crate::design::Design, u32, u32) -> Result<(), DesignError>,
-    ) -> Result<(), JsError> {
-        let p = self.preview()?;
-        let mut d = p.design().clone();
-        let (w, h) = (p.photo().width, p.photo().height);
-        change(&mut d, w, h).map_err(|e| err(e.0))?;
-        // Snap to what a share link carries, so a link reproduces exactly
-        // what the sender sees.
-        p.set_design(crate::share::quantize(&d))
-            .map_err(|e| err(e.0))
+    /// The photo the sender included (JPEG bytes), if any.
+    pub fn photo(&self) -> Option<Vec<u8>> {
+        self.0.photo.clone()
+    }
+
+    /// The id of the photo the link was made on, if it says.
+    pub fn photo_id(&self) -> Option<u32> {
+        self.0.photo_id
+    }
+
+    /// How many brush strokes and scar marks it carries.
+    pub fn strokes(&self) -> usize {
+        self.0.strokes.len()
+    }
+}
+
+/// Reads a share link's fragment (the text after `#`); a bad link is an
+/// error that says what is wrong and what to do.
+#[wasm_bindgen]
+pub fn read_link(fragment: &str) -> Result<Link, JsError> {
+    Ok(Link(crate::share::decode(fragment).map_err(Error::from)?))
+}
+
+impl Engine {
+    fn preview(&mut self) -> Result<&mut Preview, Error> {
+        self.preview.as_mut().ok_or(Error::NoPhoto)
+    }
+
+    fn start(&mut self, preview: Preview) {
+        self.preview = Some(preview);
+        self.photo_id = None;
     }
 }
 
@@ -98,15 +157,18 @@ impl Engine {
     /// An engine with no photo.
     #[wasm_bindgen(constructor)]
     pub fn new() -> Engine {
-        Engine { preview: None }
+        Engine {
+            preview: None,
+            photo_id: None,
+        }
     }
 
     /// Loads a photo (RGBA bytes of the working-size image, as a canvas
     /// `ImageData` holds them), finds the head and starts a default design.
     /// On error the previous photo stays.
     pub fn load_photo(&mut self, width: u32, height: u32, rgba: Vec<u8>) -> Result<(), JsError> {
-        let photo = Rgba::new(width, height, rgba).map_err(err)?;
-        self.preview = Some(Preview::new(photo));
+        let photo = Rgba::new(width, height, rgba).map_err(Error::Photo)?;
+        self.start(Preview::new(photo));
         Ok(())
     }
 
@@ -126,9 +188,9 @@ impl Engine {
         person: Vec<u8>,
         face: Vec<f64>,
     ) -> Result<(), JsError> {
-        let photo = Rgba::new(width, height, rgba).map_err(err)?;
-        let hints = Hints::from_flat(width, height, person, &face).map_err(err)?;
-        self.preview = Some(Preview::with_hints(photo, hints));
+        let photo = Rgba::new(width, height, rgba).map_err(Error::Photo)?;
+        let hints = Hints::from_flat(width, height, person, &face).map_err(Error::Photo)?;
+        self.start(Preview::with_hints(photo, hints));
         Ok(())
     }
 
@@ -140,6 +202,16 @@ impl Engine {
     /// Height of the working image.
     pub fn height(&self) -> u32 {
         self.preview.as_ref().map_or(0, |p| p.photo().height)
+    }
+
+    /// The photo's id ([`Rgba::id`]): equal ids, the same photo.
+    pub fn photo_id(&mut self) -> Result<u32, JsError> {
+        let id = match self.photo_id {
+            Some(id) => id,
+            None => self.preview()?.photo().id(),
+        };
+        self.photo_id = Some(id);
+        Ok(id)
     }
 
     /// Renders the preview and returns the frame's address in wasm memory
@@ -164,65 +236,28 @@ impl Engine {
         height: u32,
         rgba: Vec<u8>,
     ) -> Result<Vec<u8>, JsError> {
-        let full = Rgba::new(width, height, rgba).map_err(err)?;
-        self.preview()?.render_onto(&full).map_err(err)
+        let full = Rgba::new(width, height, rgba).map_err(Error::Photo)?;
+        Ok(self.preview()?.render_onto(&full).map_err(Error::Photo)?)
     }
 
-    /// Sets a numeric control: "density" (dots/cm²), "shade" (0.2-1),
-    /// "dot_mm", "hairline_cm", "px_per_cm", "session", "months" or
-    /// "thinning" (1: diffuse thinning, dots go between the existing hairs
-    /// as shading under them, as many as skin shows; 0: off). Controls
-    /// that take text are set with [`Engine::set_text`].
-    pub fn set(&mut self, name: &str, value: f64) -> Result<(), JsError> {
-        self.edit(|d, _w, h| {
-            match name {
-                "density" => d.density = DENSITY.check(value)?,
-                "shade" => d.shade = SHADE.check(value)?,
-                "dot_mm" => d.dot_mm = DOT_MM.check(value)?,
-                "px_per_cm" => {
-                    // Keep the hairline's height in cm: handles move with scale.
-                    let cm = d.hairline_height_cm(h);
-                    d.px_per_cm = PX_PER_CM.check(value)?;
-                    d.set_hairline_height_cm(h, HAIRLINE_CM.clamp(cm))?;
-                }
-                "session" => d.session = SESSIONS.check(value.round())? as u8,
-                "months" => d.months = MONTHS.check(value)?,
-                "hairline_cm" => d.set_hairline_height_cm(h, value)?,
-                "thinning" => d.thinning = value != 0.0,
-                other => return Err(unknown_control(other)),
-            }
-            Ok(())
-        })
+    /// The design, whole, in [`design_fields`] order (empty before a
+    /// photo).
+    pub fn design(&self) -> Vec<f64> {
+        self.preview
+            .as_ref()
+            .map_or_else(Vec::new, |p| p.design().values(p.photo().height).to_vec())
     }
 
-    /// Sets a control that takes text: "shape" (a hairline preset:
-    /// "classic", "rounded" or "mature", keeping the hairline's height),
-    /// "edge" ("soft" or "defined"), "view" ("front", "top", "left",
-    /// "right" or "back") or "seed" (the pattern number as decimal text: a
-    /// u64 does not survive a JavaScript number).
-    pub fn set_text(&mut self, name: &str, value: &str) -> Result<(), JsError> {
-        self.edit(|d, w, h| {
-            match name {
-                "shape" => {
-                    let shape = Shape::parse(value)?;
-                    let cm = HAIRLINE_CM.clamp(d.hairline_height_cm(h));
-                    d.place_hairline(w, h, cm, shape);
-                }
-                "edge" => d.edge = Edge::parse(value)?,
-                "view" => {
-                    d.view = View::parse(value).ok_or_else(|| {
-                        DesignError::new("Choose front, top, left, right or back.")
-                    })?
-                }
-                "seed" => {
-                    d.seed = value.trim_ascii().parse().map_err(|_| {
-                        DesignError::new("The pattern number must be a whole number.")
-                    })?
-                }
-                other => return Err(unknown_control(other)),
-            }
-            Ok(())
-        })
+    /// Replaces the design with `values` (in [`design_fields`] order):
+    /// checked and put on the share link's grid by
+    /// [`crate::design::Design::edited`], so a link reproduces exactly what
+    /// the sender sees. On error the design stays as it was.
+    pub fn set_design(&mut self, values: Vec<f64>) -> Result<(), JsError> {
+        let p = self.preview()?;
+        let (w, h) = (p.photo().width, p.photo().height);
+        let design = p.design().edited(&values, w, h)?;
+        p.set_design(design).map_err(Error::from)?;
+        Ok(())
     }
 
     /// Whether the eyes were found, so the hairline, scale and temples
@@ -231,88 +266,21 @@ impl Engine {
         self.preview.as_ref().is_some_and(|p| p.face_found())
     }
 
-    /// Moves hairline handle `index` (0 left temple, 1 middle, 2 right
-    /// temple) to relative coordinates.
-    pub fn set_handle(&mut self, index: usize, x: f64, y: f64) -> Result<(), JsError> {
-        self.edit(|d, _, _| {
-            let h =
-                d.hairline.handles.get_mut(index).ok_or_else(|| {
-                    DesignError::new("There are three hairline handles: 0, 1 and 2.")
-                })?;
-            *h = RelPoint { x, y };
-            Ok(())
-        })
+    /// The three handles `[x0, y0, x1, y1, x2, y2]` (relative) the design's
+    /// preset places with the middle one at `(x, y)`: a tap on the forehead.
+    pub fn hairline_at(&mut self, x: f64, y: f64) -> Result<Vec<f64>, JsError> {
+        let p = self.preview()?;
+        let (w, h) = (p.photo().width, p.photo().height);
+        Ok(flat(&p.design().hairline_through(w, h, RelPoint { x, y })))
     }
 
-    /// Moves all three hairline handles at once to `[x0, y0, x1, y1, x2,
-    /// y2]` (relative coordinates; left temple, middle, right temple), so
-    /// a hairline can go anywhere in one step, even where moving one
-    /// handle at a time would pass another or leave one off the photo.
-    pub fn set_handles(&mut self, rel: Vec<f64>) -> Result<(), JsError> {
-        self.edit(|d, _, _| {
-            let [x0, y0, x1, y1, x2, y2] = rel[..] else {
-                return Err(DesignError::new(
-                    "There are three hairline handles: give six numbers.",
-                ));
-            };
-            d.hairline.handles = [
-                RelPoint { x: x0, y: y0 },
-                RelPoint { x: x1, y: y1 },
-                RelPoint { x: x2, y: y2 },
-            ];
-            Ok(())
-        })
-    }
-
-    /// The three handles as `[x0, y0, x1, y1, x2, y2]` in relative
-    /// coordinates.
-    pub fn handles(&self) -> Vec<f64> {
+    /// The hairline between the temples as the dots follow it, without its
+    /// noise: `[x0, y0, x1, y1, ...]` (relative), for the guide line.
+    pub fn hairline_curve(&self) -> Vec<f64> {
         self.preview.as_ref().map_or_else(Vec::new, |p| {
-            p.design()
-                .hairline
-                .handles
-                .iter()
-                .flat_map(|h| [h.x, h.y])
-                .collect()
+            let (w, h) = (p.photo().width, p.photo().height);
+            flat(&crate::hairline::guide(p.design(), w, h, GUIDE_STEPS))
         })
-    }
-
-    /// The current design as JSON (for analytics events and display).
-    pub fn design_json(&self) -> String {
-        let Some(p) = self.preview.as_ref() else {
-            return "null".into();
-        };
-        let d = p.design();
-        let h = p.photo().height;
-        let handles: Vec<String> = d
-            .hairline
-            .handles
-            .iter()
-            .map(|p| format!("[{},{}]", decimal(p.x, 5), decimal(p.y, 5)))
-            .collect();
-        format!(
-            concat!(
-                "{{\"density\":{},\"shade\":{},\"dot_mm\":{},\"hairline_cm\":{},",
-                "\"shape\":\"{}\",\"edge\":\"{}\",\"session\":{},\"months\":{},",
-                "\"thinning\":{},\"view\":\"{}\",\"seed\":\"{}\",\"px_per_cm\":{},",
-                "\"temple_half_cm\":{},\"handles\":[{}],\"brush_strokes\":{}}}"
-            ),
-            decimal(d.density, 6),
-            decimal(d.shade, 6),
-            decimal(d.dot_mm, 6),
-            decimal(d.hairline_height_cm(h), 2),
-            d.hairline.shape.name(),
-            d.edge.name(),
-            d.session,
-            decimal(d.months, 6),
-            d.thinning,
-            d.view.name(),
-            d.seed,
-            decimal(d.px_per_cm, 3),
-            decimal(d.temple_half_cm, 2),
-            handles.join(","),
-            p.strokes().len()
-        )
     }
 
     /// Applies one brush stroke: `points` is `[x0, y0, x1, y1, ...]` in
@@ -342,30 +310,36 @@ impl Engine {
 
     /// The share-link fragment (text after `#`) carrying the whole design
     /// and brush edits; `photo_jpeg` adds a small JPEG of the photo, only
-    /// when the person explicitly opted in.
+    /// when the person explicitly opted in (without it, the link carries
+    /// the photo's id instead).
     pub fn share_fragment(&mut self, photo_jpeg: Option<Vec<u8>>) -> Result<String, JsError> {
+        // The id is what lets the receiver tell their photo is this one;
+        // with the photo in the link it says nothing more.
+        let id = match photo_jpeg {
+            Some(_) => None,
+            None => Some(self.photo_id()?),
+        };
         let p = self.preview()?;
         Ok(crate::share::encode(
             p.design(),
             &p.strokes(),
             photo_jpeg.as_deref(),
+            id,
         ))
     }
 
     /// Applies a share link's design and brush edits to the loaded photo,
-    /// and returns the photo the link carries, if any (the widget reads
-    /// it, and the design, with a throwaway engine first, loads that photo,
-    /// then applies the link to it). A bad link changes nothing and says
+    /// exactly as the sender had them. A bad link changes nothing and says
     /// why.
-    pub fn apply_fragment(&mut self, fragment: &str) -> Result<Option<Vec<u8>>, JsError> {
-        let shared = crate::share::decode(fragment).map_err(|e| err(e.0))?;
+    pub fn apply_link(&mut self, fragment: &str) -> Result<(), JsError> {
+        let shared = crate::share::decode(fragment).map_err(Error::from)?;
         let p = self.preview()?;
-        p.set_design(shared.design).map_err(|e| err(e.0))?;
+        p.set_design(shared.design).map_err(Error::from)?;
         p.clear_brush();
         for stroke in shared.strokes {
             apply_stroke(p, stroke);
         }
-        Ok(shared.photo)
+        Ok(())
     }
 
     /// Number of brush strokes and scars undo can take back (for enabling

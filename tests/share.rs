@@ -326,10 +326,10 @@ fn every_field_round_trips() {
 
     let q = quantize(&d);
     assert_eq!(quantize(&q), q, "quantize is idempotent");
-    let back = decode(&encode(&q, &strokes, None)).unwrap();
+    let back = decode(&encode(&q, &strokes, None, None)).unwrap();
     assert_eq!(back.design, q);
     assert_eq!(
-        decode(&encode(&d, &strokes, None)).unwrap().design,
+        decode(&encode(&d, &strokes, None, None)).unwrap().design,
         q,
         "encode quantizes"
     );
@@ -380,7 +380,7 @@ fn every_field_round_trips() {
                     e.edge = edge;
                     e.session = session;
                     e.seed = seed;
-                    assert_eq!(decode(&encode(&e, &[], None)).unwrap().design, e);
+                    assert_eq!(decode(&encode(&e, &[], None, None)).unwrap().design, e);
                 }
             }
         }
@@ -397,8 +397,8 @@ fn quantize_round_trips_and_keeps_validity_for_random_designs() {
         assert_eq!(quantize(&q), q);
         q.validate()
             .unwrap_or_else(|e| panic!("{e}: {d:?} -> {q:?}"));
-        assert_eq!(decode(&encode(&q, &[], None)).unwrap().design, q);
-        assert_eq!(decode(&encode(&d, &[], None)).unwrap().design, q);
+        assert_eq!(decode(&encode(&q, &[], None, None)).unwrap().design, q);
+        assert_eq!(decode(&encode(&d, &[], None, None)).unwrap().design, q);
 
         // Break one field: it stays broken, and the link is refused.
         let mut bad = d.clone();
@@ -422,14 +422,14 @@ fn quantize_round_trips_and_keeps_validity_for_random_designs() {
         let qb = quantize(&bad);
         assert!(qb.validate().is_err(), "{bad:?} became valid: {qb:?}");
         assert_eq!(quantize(&qb), qb);
-        assert!(decode(&encode(&bad, &[], None)).is_err());
+        assert!(decode(&encode(&bad, &[], None, None)).is_err());
     }
 }
 
 #[test]
 fn layout_matches_the_module_documentation() {
     // The default design, byte for byte.
-    assert_eq!(encode(&base(), &[], None), Raw::base().link());
+    assert_eq!(encode(&base(), &[], None, None), Raw::base().link());
     // A crafted record reads back as documented.
     let raw = Raw {
         density: 41,
@@ -484,7 +484,7 @@ fn layout_matches_the_module_documentation() {
 
 #[test]
 fn typical_link_is_short() {
-    let link = encode(&base(), &[], None);
+    let link = encode(&base(), &[], None, None);
     println!(
         "typical link (no brush edits): {} characters: #{link}",
         link.len()
@@ -497,6 +497,7 @@ fn typical_link_is_short() {
     let with_two_strokes = encode(
         &d,
         &[random_stroke(&mut rng, 12), random_stroke(&mut rng, 20)],
+        None,
         None,
     );
     println!(
@@ -518,7 +519,9 @@ fn scar_marks_ride_in_links_in_the_order_they_were_made() {
         mark(random_stroke(&mut rng, 1), true), // an FUE dot
         random_stroke(&mut rng, 5),
     ];
-    let back = decode(&encode(&base(), &strokes, None)).unwrap().strokes;
+    let back = decode(&encode(&base(), &strokes, None, None))
+        .unwrap()
+        .strokes;
     assert_eq!(back, quantize_strokes(&strokes));
     let kinds: Vec<bool> = back.iter().map(|s| s[0].scar).collect();
     assert_eq!(kinds, [false, true, true, false]);
@@ -538,7 +541,7 @@ fn heavy_brush_edits_round_trip() {
     let mut rng = Pcg64Mcg::seed_from_u64(5);
     let strokes: Vec<Vec<Dab>> = (0..40).map(|_| random_stroke(&mut rng, 60)).collect();
     let d = quantize(&base());
-    let link = encode(&d, &strokes, None);
+    let link = encode(&d, &strokes, None, None);
     println!(
         "heavy brush edits (40 strokes x 60 dabs): {} characters ({:.1} per dab)",
         link.len(),
@@ -589,7 +592,12 @@ fn strokes_are_normalized_like_the_link() {
         (q[5][0].x, q[5][0].radius, q[5][0].add),
         (2.0, 1.0 / 65536.0, false)
     );
-    assert_eq!(decode(&encode(&base(), &strokes, None)).unwrap().strokes, q);
+    assert_eq!(
+        decode(&encode(&base(), &strokes, None, None))
+            .unwrap()
+            .strokes,
+        q
+    );
     assert_eq!(quantize_strokes(&q), q);
     assert!(quantize_strokes(&[vec![], vec![]]).is_empty());
 }
@@ -616,7 +624,7 @@ fn the_worst_case_within_the_caps_fits_and_more_is_left_out() {
         .collect();
     let mut rng = Pcg64Mcg::seed_from_u64(9);
     let photo = fake_jpeg(&mut rng, MAX_PHOTO_BYTES);
-    let link = encode(&base(), &strokes, Some(&photo));
+    let link = encode(&base(), &strokes, Some(&photo), None);
     println!(
         "worst case within the caps: {} characters (cap {MAX_FRAGMENT_CHARS})",
         link.len()
@@ -653,7 +661,9 @@ fn the_worst_case_within_the_caps_fits_and_more_is_left_out() {
     let mut big = photo.clone();
     big.push(0);
     assert_eq!(
-        decode(&encode(&base(), &[], Some(&big))).unwrap().photo,
+        decode(&encode(&base(), &[], Some(&big), None))
+            .unwrap()
+            .photo,
         None
     );
 }
@@ -664,7 +674,7 @@ fn photo_is_carried_only_when_given() {
     let photo = fake_jpeg(&mut rng, 30_000);
     let d = quantize(&base());
     let strokes = vec![random_stroke(&mut rng, 10)];
-    let link = encode(&d, &strokes, Some(&photo));
+    let link = encode(&d, &strokes, Some(&photo), None);
     println!("with a 30,000-byte photo: {} characters", link.len());
     assert!(link.len() < 30_000 * 4 / 3 + 200);
     let back = decode(&link).unwrap();
@@ -673,16 +683,25 @@ fn photo_is_carried_only_when_given() {
         Shared {
             design: d.clone(),
             strokes: quantize_strokes(&strokes),
-            photo: Some(photo)
+            photo: Some(photo),
+            photo_id: None
         }
     );
-    assert_eq!(decode(&encode(&d, &strokes, None)).unwrap().photo, None);
-    // Not a JPEG: left out by encode, refused by decode.
     assert_eq!(
-        decode(&encode(&d, &[], Some(b"GIF89a..."))).unwrap().photo,
+        decode(&encode(&d, &strokes, None, None)).unwrap().photo,
         None
     );
-    assert_eq!(decode(&encode(&d, &[], Some(&[]))).unwrap().photo, None);
+    // Not a JPEG: left out by encode, refused by decode.
+    assert_eq!(
+        decode(&encode(&d, &[], Some(b"GIF89a..."), None))
+            .unwrap()
+            .photo,
+        None
+    );
+    assert_eq!(
+        decode(&encode(&d, &[], Some(&[]), None)).unwrap().photo,
+        None
+    );
     let mut rec = Raw::base().section();
     section(&mut rec, 0x03, b"<svg onload=alert(1)>");
     assert!(err(&seal(&rec)).contains(BEYOND));
@@ -709,7 +728,7 @@ fn a_real_small_jpeg_round_trips() {
     JpegEncoder::new_with_quality(&mut jpeg, 70)
         .encode(&pixels, w, h, image::ExtendedColorType::Rgb8)
         .unwrap();
-    let link = encode(&base(), &[], Some(&jpeg));
+    let link = encode(&base(), &[], Some(&jpeg), None);
     println!(
         "with a real {w}x{h} JPEG of {} bytes: {} characters",
         jpeg.len(),
@@ -840,6 +859,7 @@ fn truncated_tampered_and_padded_links_are_refused() {
         &base(),
         &[random_stroke(&mut rng, 6)],
         Some(&fake_jpeg(&mut rng, 40)),
+        None,
     );
     decode(&link).unwrap();
     // Every truncation.
@@ -1083,7 +1103,13 @@ fn check(input: &str, accepted: &mut usize) {
         assert!(s.strokes.iter().map(Vec::len).sum::<usize>() <= MAX_DABS);
         assert!(s.photo.as_ref().is_none_or(|p| p.len() <= MAX_PHOTO_BYTES));
         assert_eq!(
-            decode(&encode(&s.design, &s.strokes, s.photo.as_deref())).as_ref(),
+            decode(&encode(
+                &s.design,
+                &s.strokes,
+                s.photo.as_deref(),
+                s.photo_id
+            ))
+            .as_ref(),
             Ok(&s)
         );
     }
@@ -1150,7 +1176,7 @@ fn fuzz_decode_never_panics() {
             .collect();
         let len = rng.random_range(4..44);
         let photo = (i % 3 == 2).then(|| fake_jpeg(&mut rng, len));
-        corpus.push(encode(&d, &strokes, photo.as_deref()));
+        corpus.push(encode(&d, &strokes, photo.as_deref(), None));
     }
     let records: Vec<Vec<u8>> = corpus.iter().map(|l| open(l)).collect();
     let raw_bytes = |rng: &mut Pcg64Mcg| {
@@ -1262,12 +1288,12 @@ fn fuzz_decode_never_panics() {
 
 #[test]
 fn journey_fields_round_trip_and_stay_out_of_default_links() {
-    let plain = encode(&base(), &[], None);
+    let plain = encode(&base(), &[], None, None);
     let mut d = base();
     d.months = 37.0;
     d.thinning = true;
     d.temple_half_cm = 5.12;
-    let link = encode(&d, &[], None);
+    let link = encode(&d, &[], None, None);
     assert!(
         link.len() > plain.len() && link.len() < 300,
         "{} vs {}",
@@ -1282,5 +1308,15 @@ fn journey_fields_round_trip_and_stay_out_of_default_links() {
     );
     // Out of range is refused, not clamped.
     d.months = 200.0;
-    assert!(decode(&encode(&d, &[], None)).is_err());
+    assert!(decode(&encode(&d, &[], None, None)).is_err());
+}
+
+#[test]
+fn the_photo_id_travels_when_given() {
+    let d = quantize(&base());
+    let plain = encode(&d, &[], None, Some(0xDEAD_BEEF));
+    assert_eq!(decode(&plain).unwrap().photo_id, Some(0xDEAD_BEEF));
+    assert_eq!(decode(&encode(&d, &[], None, None)).unwrap().photo_id, None);
+    // An optional section: a decoder that did not know it skipped it.
+    assert_eq!(plain.len(), encode(&d, &[], None, None).len() + 8);
 }
