@@ -9,16 +9,19 @@
 // `render` then draws a frame. The answer:
 //   { results: [{ value } | { error }], frame: { width, height, pixels, ms }
 //     | null, renderError, state }
-// with state = { design (the design_json text), handles, strokes, face,
-// width, height, memory } once a photo is loaded (null before).
+// with state = { design (the engine's design, whole: a Float64Array in the
+// order of layout().fields), curve (the hairline guide, relative [x0, y0,
+// ...]), strokes, face, width, height, memory } once a photo is loaded
+// (null before).
+//
+// ['edit', [[index, value], ...]] changes some of the design's values
+// (indices into that order) and hands the whole design to the engine's one
+// set_design, which checks it and keeps it or refuses it whole.
 // After a frame, the rest of the dot pattern is sampled (finish_pattern)
 // once no request is waiting.
 
 /** The Engine methods a request may call by name (besides the ones below). */
-const METHODS = new Set([
-  'load_photo', 'set', 'set_text', 'set_handle', 'set_handles', 'brush', 'undo_brush',
-  'share_fragment', 'apply_fragment', 'design_json', 'handles', 'face_found', 'finish_pattern',
-]);
+const METHODS = new Set(['load_photo', 'brush', 'undo_brush', 'share_fragment', 'apply_link', 'hairline_at', 'photo_id', 'finish_pattern']);
 
 /** What a person (or the site's developer) can read of an error. */
 const text = (e) => (e && e.message) || String(e);
@@ -39,6 +42,11 @@ export class EngineCore {
     this.#memory = memory;
     this.#idle = idle;
     this.#engine = new mod.Engine();
+  }
+
+  /** The design's layout as the engine defines it: { fields (design_fields), ranges (design_ranges) }. */
+  layout() {
+    return { fields: this.#mod.design_fields(), ranges: this.#mod.design_ranges() };
   }
 
   /** Queues a request; resolves to its answer (requests run one at a time, in order). */
@@ -136,15 +144,19 @@ export class EngineCore {
         this.#engine.load_photo(width, height, rgba);
         return false;
       }
-      case 'peek': {
-        // The photo (or undefined) and the design a share link carries, read on a blank photo.
-        const scratch = new mod.Engine();
+      case 'edit': {
+        const values = this.#engine.design();
+        for (const [i, v] of args[0]) values[i] = v;
+        this.#engine.set_design(values);
+        return true;
+      }
+      case 'read_link': {
+        // What a share link carries (its design, photo, photo id and stroke count): a plain function, no photo needed.
+        const link = mod.read_link(args[0]);
         try {
-          scratch.load_photo(64, 64, new Uint8Array(64 * 64 * 4).fill(200));
-          const photo = scratch.apply_fragment(args[0]);
-          return { photo, design: scratch.design_json() };
+          return { design: link.design(), photo: link.photo(), photoId: link.photo_id(), strokes: link.strokes() };
         } finally {
-          scratch.free();
+          link.free();
         }
       }
       case 'export':
@@ -186,8 +198,8 @@ export class EngineCore {
     const e = this.#engine;
     try {
       return {
-        design: e.design_json(),
-        handles: Array.from(e.handles()),
+        design: e.design(),
+        curve: e.hairline_curve(),
         strokes: e.brush_strokes(),
         face: e.face_found(),
         width: e.width(),

@@ -4,8 +4,9 @@
 // request after another, as before).
 //
 //   const engine = await startEngine(module, new URL('./', import.meta.url));
-//   const answer = await engine.request({ calls: [['set', 'density', 50]], render: true });
-//   engine.kind  // 'worker' or 'page'
+//   const answer = await engine.request({ calls: [['edit', [[0, 50]]]], render: true });
+//   engine.kind    // 'worker' or 'page'
+//   engine.layout  // the design's layout: { fields, ranges } (engine-core.js)
 //
 // See engine-core.js for requests and answers.
 
@@ -14,12 +15,14 @@ export const painted = () => new Promise((r) => requestAnimationFrame(() => setT
 
 class WorkerEngine {
   kind = 'worker';
+  layout;
   #worker;
   #next = 1;
   #waiting = new Map();
 
-  constructor(worker) {
+  constructor(worker, layout) {
     this.#worker = worker;
+    this.layout = layout;
     worker.onmessage = ({ data }) => {
       const done = this.#waiting.get(data.id);
       this.#waiting.delete(data.id);
@@ -44,9 +47,11 @@ class WorkerEngine {
 
 class PageEngine {
   kind = 'page';
+  layout;
   #core;
   constructor(core) {
     this.#core = core;
+    this.layout = core.layout();
   }
   request(request) {
     return this.#core.submit(request);
@@ -57,7 +62,7 @@ class PageEngine {
 let pageModule = null;
 
 /**
- * A new worker running the engine on the compiled wasm `compiled` (a
+ * A WorkerEngine running the engine on the compiled wasm `compiled` (a
  * promise: the worker starts, and loads its script, while the wasm
  * compiles), or null where none can start (a CSP that refuses it, a
  * browser without module workers). Rejects when the wasm does not compile.
@@ -76,13 +81,13 @@ async function spawn(compiled, url) {
     return null;
   }
   const started = new Promise((resolve) => {
-    const give = (w) => {
+    const give = (layout) => {
       worker.onmessage = worker.onerror = null;
-      if (!w) worker.terminate();
-      resolve(w);
+      if (!layout) worker.terminate();
+      resolve(layout ? new WorkerEngine(worker, layout) : null);
     };
-    // { ready } once the engine runs; { failed } if it could not start (the page will not do better).
-    worker.onmessage = ({ data }) => give(data.ready ? worker : null);
+    // { ready, layout } once the engine runs; { failed } if it could not start (the page will not do better).
+    worker.onmessage = ({ data }) => give(data.ready ? data.layout : null);
     worker.onerror = (e) => {
       e.preventDefault?.();
       give(null);
@@ -105,7 +110,7 @@ async function spawn(compiled, url) {
  */
 export async function startEngine(compiled, base) {
   const worker = typeof Worker === 'function' ? await spawn(compiled, new URL('engine-worker.js', base)) : null;
-  if (worker) return new WorkerEngine(worker);
+  if (worker) return worker;
   pageModule ??= import(new URL('engine-page.js', base).href);
   return new PageEngine(await (await pageModule).pageCore(await compiled));
 }

@@ -3,7 +3,8 @@
 //
 // The page sends { module } first (the wasm, compiled once per page, shared
 // by every widget's worker) and then requests { id, request }; the worker
-// answers { ready } or { failed: message }, then { id, answer } per request
+// answers { ready, layout } (the design's layout, engine-core.js) or
+// { failed: message }, then { id, answer } per request
 // (a frame's pixels are transferred, not copied).
 
 import init, * as mod from './pkg/smp_preview.js';
@@ -16,7 +17,7 @@ async function start(module) {
   try {
     const wasm = await init({ module_or_path: module });
     core = new EngineCore(mod, wasm.memory, () => new Promise((r) => setTimeout(r)));
-    postMessage({ ready: true });
+    postMessage({ ready: true, layout: core.layout() });
     for (const m of waiting) serve(m);
     waiting = [];
   } catch (e) {

@@ -1,8 +1,9 @@
 // The three hairline handles (left temple, mid-frontal point, right temple)
-// drawn over the photo, and an optional thin guide line through them. They
-// are real buttons: focusable, named for screen readers, moved by pointer
-// drag or arrow keys. Positions are photo-relative (0..1); the viewport
-// turns them into frame pixels, so they follow zoom and pan.
+// drawn over the photo, and an optional thin guide line through them: the
+// curve the engine lays the dots along (Engine.hairline_curve), drawn as it
+// comes. They are real buttons: focusable, named for screen readers, moved
+// by pointer drag or arrow keys. Positions are photo-relative (0..1); the
+// viewport turns them into frame pixels, so they follow zoom and pan.
 
 const LABELS = [
   'Hairline handle: left temple',
@@ -10,9 +11,6 @@ const LABELS = [
   'Hairline handle: right temple',
 ];
 
-// How each preset bends the line between a temple and the middle; the same
-// numbers as the engine's hairline (src/hairline.rs), without its noise.
-const SHAPES = { classic: [0.18, 0], rounded: [0.42, 0], mature: [0.05, 0.5] };
 const MIN_GAP = 0.02; // temples must stay left and right of the middle
 
 const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
@@ -28,18 +26,6 @@ export function onPhoto(rel) {
   r[4] = clamp(r[4], r[2] + MIN_GAP, 1);
   for (const i of [1, 3, 5]) r[i] = clamp(r[i], 0, 1);
   return r;
-}
-
-/**
- * The hairline a tap at `p` (relative) places: the middle handle at the tap,
- * the temples `halfCm` either side and a little lower, as the engine's
- * preset `shape` places them (src/design.rs, place_hairline), on the photo.
- */
-export function fromTap(p, { width, height, pxPerCm, halfCm = 4.6, shape = 'classic' }) {
-  const [drop, k] = { classic: [1, 1], rounded: [1.35, 1], mature: [0.1, 0.93] }[shape] ?? [1, 1];
-  const dx = (halfCm * k * pxPerCm) / width;
-  const dy = (drop * pxPerCm) / height;
-  return onPhoto([p.x - dx, p.y + dy, p.x, p.y, p.x + dx, p.y + dy]);
 }
 
 export class Handles {
@@ -75,8 +61,12 @@ export class Handles {
     });
   }
 
-  /** Shows the handles at `rel` ([x0,y0,x1,y1,x2,y2], or null to hide them). */
-  update(rel, { shape = 'classic', pxPerCm = 30, showLine = true } = {}) {
+  /**
+   * Shows the handles at `rel` ([x0,y0,x1,y1,x2,y2], or null to hide them)
+   * and, with `showLine`, the guide through `curve` ([x0, y0, x1, y1, ...],
+   * relative: the engine's hairline).
+   */
+  update(rel, { curve = [], showLine = true } = {}) {
     // Drawn on the photo even when the automatic placement put one off it.
     this.#rel = rel && rel.length === 6 ? onPhoto(rel) : null;
     const vp = this.#viewport;
@@ -86,7 +76,7 @@ export class Handles {
       const p = vp.toFrame(this.#rel[2 * i], this.#rel[2 * i + 1]);
       b.style.transform = `translate(${p.x}px, ${p.y}px)`;
     });
-    this.#line.setAttribute('d', this.#rel && showLine ? this.#path(shape, pxPerCm) : '');
+    this.#line.setAttribute('d', this.#rel && showLine ? this.#path(curve) : '');
   }
 
   /** Moves handle i to (x, y), kept on the photo and in left-middle-right order. */
@@ -129,46 +119,13 @@ export class Handles {
     this.#request(i, this.#rel[2 * i] + (dir[0] * px) / vp.width, this.#rel[2 * i + 1] + (dir[1] * px) / vp.height);
   }
 
-  /** SVG path data of the hairline between the temples, in frame pixels. */
-  #path(shape, pxPerCm) {
-    const vp = this.#viewport;
-    const [w, h] = [vp.width, vp.height];
-    const r = this.#rel;
-    const [lx, ly, mx, my, rx, ry] = [r[0] * w, r[1] * h, r[2] * w, r[3] * h, r[4] * w, r[5] * h];
-    const [mid, recess] = SHAPES[shape] ?? SHAPES.classic;
-    const inner = (tx, ty) => [
-      [mx + 0.4 * (tx - mx), my + mid * (ty - my)],
-      [mx + 0.8 * (tx - mx), my + (0.55 + 0.2 * mid) * (ty - my) - recess * pxPerCm],
-    ];
-    const [l1, l2] = inner(lx, ly);
-    const [r1, r2] = inner(rx, ry);
-    const knots = [[lx, ly], l2, l1, [mx, my], r1, r2, [rx, ry]];
-    const steps = 48;
+  /** SVG path data of `curve` (relative points), in frame pixels. */
+  #path(curve) {
     let d = '';
-    for (let k = 0; k <= steps; k++) {
-      const x = lx + ((rx - lx) * k) / steps;
-      const p = vp.toFrame(x / w, spline(knots, x) / h);
+    for (let k = 0; k + 1 < curve.length; k += 2) {
+      const p = this.#viewport.toFrame(curve[k], curve[k + 1]);
       d += `${k ? 'L' : 'M'}${p.x.toFixed(1)},${p.y.toFixed(1)}`;
     }
     return d;
   }
-}
-
-/** Catmull-Rom through knots sorted by x (as the engine draws the hairline). */
-function spline(knots, x) {
-  const n = knots.length;
-  if (x <= knots[0][0]) return knots[0][1];
-  if (x >= knots[n - 1][0]) return knots[n - 1][1];
-  let i = knots.findIndex((k, j) => j + 1 < n && x < knots[j + 1][0]);
-  if (i < 0) i = n - 2;
-  const slope = (a, b) => (knots[b][1] - knots[a][1]) / Math.max(1e-9, knots[b][0] - knots[a][0]);
-  const [x1, y1] = knots[i];
-  const [x2, y2] = knots[i + 1];
-  const m1 = i === 0 ? slope(0, 1) : slope(i - 1, i + 1);
-  const m2 = i + 2 >= n ? slope(n - 2, n - 1) : slope(i, i + 2);
-  const hh = x2 - x1;
-  const t = (x - x1) / hh;
-  const t2 = t * t;
-  const t3 = t2 * t;
-  return (2 * t3 - 3 * t2 + 1) * y1 + (t3 - 2 * t2 + t) * hh * m1 + (-2 * t3 + 3 * t2) * y2 + (t3 - t2) * hh * m2;
 }

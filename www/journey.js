@@ -65,24 +65,21 @@ export class Journey {
       this.#queue('months', HEALED);
       say('Touch-up: the dots are back to their healed look.');
     });
-    this.#thinning.addEventListener('change', () => this.#queue('thinning', this.#thinning.checked ? 1 : 0));
+    this.#thinning.addEventListener('change', () => this.#queue('thinning', this.#thinning.checked));
   }
 
-  /** Follows the engine's design (share links set these too); skips values still queued. */
+  /** Follows the engine's design (share links set these too); skips values still queued (`pending(name)`). */
   sync(d, pending) {
-    if (!pending.has('months') && typeof d.months === 'number') {
+    if (!pending('months') && typeof d.months === 'number') {
       if (TIME_STOPS[Number(this.#months.value)].months !== d.months) this.#months.value = String(stopFor(d.months));
       this.#show(d.months);
     }
-    if (!pending.has('thinning') && typeof d.thinning === 'boolean') this.#thinning.checked = d.thinning;
+    if (!pending('thinning') && typeof d.thinning === 'boolean') this.#thinning.checked = d.thinning;
   }
 
-  /** The engine calls that carry the person's choices over to a newly loaded photo. */
-  calls() {
-    return [
-      ['set', 'months', this.#current],
-      ['set', 'thinning', this.#thinning.checked ? 1 : 0],
-    ];
+  /** The person's choices here, to carry over to a newly loaded photo. */
+  values() {
+    return { months: this.#current, thinning: this.#thinning.checked };
   }
 
   #show(m) {

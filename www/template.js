@@ -8,13 +8,16 @@
 
 import { TIME_STOPS } from './journey.js';
 
-// Numeric controls: engine name, label, range (the engine's), unit display.
+// Numeric controls of the design: the engine's name, a label and how a
+// value reads (show(value, range)). Their ranges (min, max, step, default) are the engine's
+// (design_ranges): the sliders get them from the engine once it runs
+// (setRanges), so they exist in src/design.rs alone.
 export const SLIDERS = [
-  { name: 'density', label: 'Density', min: 20, max: 100, step: 1, value: 70, show: (v) => `${v} dots/cm²` },
-  { name: 'shade', label: 'Shade', min: 0.2, max: 1, step: 0.05, value: 0.7, show: (v) => `${Math.round(v * 100)}% pigment` },
-  { name: 'dot_mm', label: 'Dot size', min: 0.15, max: 0.9, step: 0.05, value: 0.6, show: (v) => `${v.toFixed(2)} mm` },
-  { name: 'session', label: 'Session', min: 1, max: 4, step: 1, value: 3, show: (v) => `${v} of 4` },
-  { name: 'hairline_cm', label: 'Hairline height', min: 6, max: 12, step: 0.1, value: 8, show: (v) => `${v.toFixed(1)} cm` },
+  { name: 'density', label: 'Density', show: (v) => `${v} dots/cm²` },
+  { name: 'shade', label: 'Shade', show: (v) => `${Math.round(v * 100)}% pigment` },
+  { name: 'dot_mm', label: 'Dot size', show: (v) => `${v.toFixed(2)} mm` },
+  { name: 'session', label: 'Session', show: (v, range) => `${v} of ${range.max}` },
+  { name: 'hairline_cm', label: 'Hairline height', show: (v) => `${v.toFixed(1)} cm` },
 ];
 export const HAIRLINE = SLIDERS.find((s) => s.name === 'hairline_cm');
 const HINTS = {
@@ -41,8 +44,8 @@ const icon = (d) => `<svg viewBox="0 0 32 32" aria-hidden="true" focusable="fals
 const hint = (id, text) => `<p class="hint" id="${id}-hint">${text}</p>`;
 
 /**
- * A labelled slider `s` ({ name, label, min, max, step, value }, the name
- * is its id) with its value shown beside the label (in #NAME-value, which
+ * A labelled slider `s` ({ name, label, and min, max, step, value unless
+ * the engine gives them: setRanges }, the name is its id) with its value shown beside the label (in #NAME-value, which
  * the element fills; `shown` is the text before it does), an optional hint
  * and extra classes for the field.
  */
@@ -50,7 +53,8 @@ const range = (s, text = HINTS[s.name], shown = '', cls = '') =>
   `<div class="field${cls}">` +
     `<div class="field-head"><label for="${s.name}">${s.label}</label>` +
     `<span class="value" id="${s.name}-value" aria-hidden="true">${shown}</span></div>` +
-    `<input type="range" id="${s.name}" min="${s.min}" max="${s.max}" step="${s.step}" value="${s.value}"` +
+    `<input type="range" id="${s.name}"` +
+      (s.min == null ? '' : ` min="${s.min}" max="${s.max}" step="${s.step}" value="${s.value}"`) +
       (shown && ` aria-valuetext="${shown}"`) +
       (text ? ` aria-describedby="${s.name}-hint">${hint(s.name, text)}` : '>') +
   '</div>';
@@ -231,6 +235,14 @@ export const TEMPLATE =
     '</div>' +
   '</div>' +
   '</div>';
+
+/** Gives the SLIDERS in `root` the engine's `ranges` ({ name: { min, max, step, value } }), each at its default. */
+export function setRanges(root, ranges) {
+  for (const { name } of SLIDERS) {
+    const r = ranges[name];
+    Object.assign(root.getElementById(name), { min: r.min, max: r.max, step: r.step, value: r.value });
+  }
+}
 
 /** Control groups the `controls` attribute can list (all are shown without it). */
 export const CONTROL_GROUPS = ['photo', 'dots', 'hairline', 'brush', 'download', 'share', 'compare', 'zoom'];

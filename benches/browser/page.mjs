@@ -281,9 +281,14 @@ async function rerenderSetup({ photo, w, h, values }) {
     if (frame[i] !== rgba[i] || frame[i + 1] !== rgba[i + 1] || frame[i + 2] !== rgba[i + 2]) changed++;
   }
   // The slider: one input event = one engine change + render + putImageData.
+  // The design crosses whole (src/web.rs): read it, change the density, hand it back.
+  const fields = mod.design_fields().split(',').map((f) => f.split(':')[0]);
+  const density = fields.indexOf('density');
   input.oninput = () => {
     const e0 = now();
-    engine.set('density', Number(input.value));
+    const design = engine.design();
+    design[density] = Number(input.value);
+    engine.set_design(design);
     const ptr = engine.render();
     const e1 = now();
     rr.ctx.putImageData(new ImageData(frameView(ptr), rr.w, rr.h), 0, 0);
@@ -294,7 +299,7 @@ async function rerenderSetup({ photo, w, h, values }) {
     loadPhotoMs: t1 - t0,
     firstRenderMs: t2 - t1,
     changedFraction: changed / (w * h),
-    design: JSON.parse(engine.design_json()),
+    design: Object.fromEntries(Array.from(engine.design(), (v, i) => [fields[i], v])),
     wasmMemoryBytes: wasm.memory.buffer.byteLength,
   };
 }

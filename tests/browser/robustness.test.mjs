@@ -120,7 +120,7 @@ async function renderIsFresh() {
     const e = new m.Engine();
     try {
       e.load_photo(photo.width, photo.height, new Uint8Array(photo.data.buffer));
-      e.apply_fragment(fragment);
+      e.apply_link(fragment);
       const ptr = e.render();
       const fresh = new Uint8Array(wasm.memory.buffer, ptr, photo.width * photo.height * 4);
       let diff = 0;

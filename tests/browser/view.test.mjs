@@ -333,7 +333,11 @@ test('no handle is drawn or dragged off the photo', async () => {
       await glue.default({ module_or_path: await WebAssembly.compile(await (await fetch('/pkg/smp_preview_bg.wasm')).arrayBuffer()) });
       const e = new glue.Engine();
       e.load_photo(640, 640, new Uint8Array(640 * 640 * 4).fill(200));
-      for (const [i, x, y] of [[1, 0.5, -0.25], [0, -0.15, -0.1], [2, 1.2, 1.1]]) e.set_handle(i, x, y);
+      const fields = glue.design_fields().split(',').map((f) => f.split(':')[0]);
+      const design = e.design();
+      const moves = { left_x: -0.15, left_y: -0.1, middle_x: 0.5, middle_y: -0.25, right_x: 1.2, right_y: 1.1 };
+      for (const [name, v] of Object.entries(moves)) design[fields.indexOf(name)] = v;
+      e.set_design(design);
       return e.share_fragment(undefined);
     });
     assert.deepEqual(app.consoleErrors, []);
