@@ -27,8 +27,9 @@ import { Viewport } from './viewport.js';
 import { Handles, onPhoto } from './handles.js';
 import { Asks, HAIRLINE_VIEWS } from './asks.js';
 import { Brush } from './brush.js';
-import { Journey, NO_FACE, NO_FACE_SHORT } from './journey.js';
-import { SLIDERS, HAIRLINE, TEMPLATE, CONTROL_GROUPS, setRanges } from './template.js';
+import { NO_FACE, NO_FACE_SHORT } from './journey.js';
+import { DesignControls } from './controls.js';
+import { TEMPLATE, CONTROL_GROUPS } from './template.js';
 import { exportImage, saveBlob } from './export.js';
 import { painted } from './engine-host.js';
 import { Session, must, explainCsp } from './session.js';
@@ -70,13 +71,11 @@ class SmpPreview extends HTMLElement {
   #status;
   #file;
   #camera;
-  #shape;
   #showLine;
   #compareInput;
   #divider;
   #undo;
   #brushSize;
-  #seedValue;
   #zoomLevel;
   #invite;
   #ctaLink;
@@ -84,7 +83,7 @@ class SmpPreview extends HTMLElement {
   #asks; // asks.js: the view and the forehead tap
   #afterCtx;
   #beforeCtx;
-  #sliders = {}; // the SLIDERS' inputs by engine name
+  #controls; // controls.js: sliders, shape, edge, pattern, journey
   #session = null; // session.js: the engine, the photo in it and the design
   #link = null; // links.js: the share link being opened
   #sharePanel = null; // links.js: making links and sharing images
@@ -99,7 +98,6 @@ class SmpPreview extends HTMLElement {
   #viewport;
   #handles;
   #brush;
-  #journey; // time since treatment, touch-up, diffuse thinning (journey.js)
   /**
    * Counters for tests and integrations: renders, last render time (ms),
    * photos loaded, brush dabs painted, share links made, and the last
@@ -215,8 +213,7 @@ class SmpPreview extends HTMLElement {
       stats: this.stats,
     });
     // The sliders' ranges are the engine's; a clinic's starting values go on them.
-    setRanges(this.#root, this.#session.layout.ranges);
-    for (const s of SLIDERS) this.#showValue(s.name, this.#shown(s, this.#value(s.name)));
+    this.#controls.setRanges(this.#session.layout.ranges);
     for (const name of Object.keys(DEFAULT_ATTRS)) this.#applyDefault(name, false);
     this.#showMessage('Loading the sample photo…');
     if (this.isConnected) window.addEventListener('hashchange', this.#onHash);
@@ -283,20 +280,13 @@ class SmpPreview extends HTMLElement {
     const name = DEFAULT_ATTRS[attr];
     const v = this.#attrValue(attr);
     if (v == null) return;
-    this.#sliders[name].value = String(v);
-    this.#showValue(name, this.#shown(SLIDERS.find((s) => s.name === name), v));
+    this.#controls.set(name, v);
     if (live && this.#photo) this.#session.edit(name, v);
   }
 
   /** An attribute's starting value on its slider's grid (the engine's range), or null (none, or the engine not yet running). */
   #attrValue(attr) {
-    const s = this.#session?.layout.ranges[DEFAULT_ATTRS[attr]];
-    if (!s) return null;
-    const raw = this.getAttribute(attr);
-    const v = raw == null || raw.trim() === '' ? NaN : Number(raw);
-    if (!Number.isFinite(v)) return null;
-    const snapped = s.min + Math.round((Math.min(s.max, Math.max(s.min, v)) - s.min) / s.step) * s.step;
-    return Number(Math.min(s.max, snapped).toFixed(4));
+    return this.#controls.snap(DEFAULT_ATTRS[attr], this.getAttribute(attr));
   }
 
   /** Shows the control groups the `controls` attribute lists (all without it). */
@@ -552,23 +542,12 @@ class SmpPreview extends HTMLElement {
    * clinic's starting height, if it set one, moves it).
    */
   #controlEdit() {
-    const values = { shape: this.#shape.value, edge: this.#root.querySelector('input[name=edge]:checked').value, ...this.#journey.values() };
-    for (const s of SLIDERS) if (s !== HAIRLINE) values[s.name] = this.#value(s.name);
+    const values = this.#controls.values();
     const seed = this.#session.get('seed'); // the pattern shown so far, kept
     if (seed) values.seed = seed;
     const cm = this.#attrValue('hairline');
     if (cm != null) values.hairline_cm = cm;
     return this.#session.edits(values);
-  }
-
-  #value(name) {
-    // Rounded so float steps (0.15 + k * 0.05) never land a hair outside the engine's range.
-    return Number(Number(this.#sliders[name].value).toFixed(4));
-  }
-
-  /** A slider's value as it reads (template.js: SLIDERS' show, with the engine's range). */
-  #shown(s, v) {
-    return s.show(v, this.#session.layout.ranges[s.name]);
   }
 
   /** After the engine was restarted (session.js): say so; when that failed too, show the photo itself. */
@@ -604,20 +583,9 @@ class SmpPreview extends HTMLElement {
   // share link sets all of them.
   #syncFromDesign(d) {
     const pending = (name) => this.#session.pending(name);
-    for (const s of SLIDERS) {
-      if (pending(s.name)) continue;
-      if (Number(this.#sliders[s.name].value) !== d[s.name]) this.#sliders[s.name].value = String(d[s.name]);
-      this.#showValue(s.name, this.#shown(s, d[s.name]));
-    }
-    if (!pending('shape')) this.#shape.value = d.shape;
-    if (!pending('edge')) {
-      const edge = this.#root.querySelector(`input[name=edge][value=${d.edge === 'defined' ? 'defined' : 'soft'}]`);
-      if (!edge.checked) edge.checked = true;
-    }
+    this.#controls.sync(d, pending);
     this.#asks.sync(d.view, pending('view'));
-    this.#seedValue.textContent = `Pattern ${patternCode(d.seed)}`;
     this.#undo.disabled = d.brush_strokes === 0;
-    this.#journey.sync(d, pending);
     this.#brush.pxPerCm = d.px_per_cm;
     this.#drawOverlay();
   }
@@ -655,13 +623,11 @@ class SmpPreview extends HTMLElement {
     this.#status = q('.status');
     this.#file = q('#file');
     this.#camera = q('#camera');
-    this.#shape = q('#shape');
     this.#showLine = q('#show-line');
     this.#compareInput = q('#compare');
     this.#divider = q('line.divider');
     this.#undo = q('.undo');
     this.#brushSize = q('#brush-size');
-    this.#seedValue = q('#seed-value');
     this.#zoomLevel = q('.zoom-level');
     this.#invite = q('.invite');
     this.#ctaLink = q('.cta-link');
@@ -669,23 +635,14 @@ class SmpPreview extends HTMLElement {
     // Only putImageData goes to these canvases; tests read them back.
     this.#afterCtx = this.#after.getContext('2d');
     this.#beforeCtx = this.#before.getContext('2d');
-    // (Their ranges and values come once the engine runs: #start.)
-    for (const s of SLIDERS) {
-      this.#sliders[s.name] = q(`#${s.name}`);
-      this.#sliders[s.name].addEventListener('input', () => {
-        const v = this.#value(s.name);
-        this.#showValue(s.name, this.#shown(s, v));
-        this.#session.edit(s.name, v);
-      });
-    }
+    // Design controls (their ranges come once the engine runs: #start).
+    this.#controls = new DesignControls(root, {
+      session: () => this.#session,
+      say: (text) => this.#say(text),
+      showValue: (id, text) => this.#showValue(id, text),
+    });
 
     new TouchGuard(root);
-    this.#journey = new Journey(
-      root,
-      (name, value) => this.#session.edit(name, value),
-      (text) => this.#say(text),
-      (id, text) => this.#showValue(id, text),
-    );
     this.#viewport = new Viewport(this.#frame, q('.content'), () => this.#drawOverlay());
     this.#handles = new Handles(q('.handles'), q('path.hairline'), this.#viewport, (i, x, y) => {
       const rel = [...this.#session.wanted('handles')];
@@ -740,14 +697,6 @@ class SmpPreview extends HTMLElement {
       this.loadPhoto(f);
     });
 
-    // Design controls.
-    this.#shape.addEventListener('change', () => this.#session.edit('shape', this.#shape.value));
-    for (const r of root.querySelectorAll('input[name=edge]')) r.addEventListener('change', () => this.#session.edit('edge', r.value));
-    q('.new-pattern').addEventListener('click', () => {
-      // Decimal text: a u64 seed does not survive a JavaScript number.
-      this.#session.edit('seed', crypto.getRandomValues(new BigUint64Array(1))[0].toString());
-      this.#say('New dot pattern.');
-    });
     this.#showLine.addEventListener('change', () => this.#drawOverlay());
 
     // Before / after: the original is uncovered from the left.
@@ -860,19 +809,6 @@ class SmpPreview extends HTMLElement {
 
   #hideMessage() {
     this.#message.hidden = true;
-  }
-}
-
-/**
- * A short name for a dot pattern (the seed is a 64-bit number, 20 digits):
- * six letters and digits, enough to tell patterns apart on screen. The
- * share link carries the full seed.
- */
-function patternCode(seed) {
-  try {
-    return (BigInt(seed) % 36n ** 6n).toString(36).toUpperCase().padStart(6, '0');
-  } catch {
-    return String(seed).slice(-6);
   }
 }
 
