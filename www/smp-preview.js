@@ -22,7 +22,7 @@
 // share links are links.js's. The wasm is fetched once per page, when the
 // first widget comes into view.
 
-import { decodeImage, FULL_MAX, WORKING_MAX } from './photo.js';
+import { decodeImage, FULL_MAX } from './photo.js';
 import { Viewport } from './viewport.js';
 import { Handles, onPhoto } from './handles.js';
 import { Asks, HAIRLINE_VIEWS } from './asks.js';
@@ -30,8 +30,7 @@ import { Brush } from './brush.js';
 import { NO_FACE, NO_FACE_SHORT } from './journey.js';
 import { DesignControls } from './controls.js';
 import { TEMPLATE, CONTROL_GROUPS } from './template.js';
-import { exportImage, saveBlob } from './export.js';
-import { painted } from './engine-host.js';
+import { Downloads } from './export.js';
 import { Session, must, explainCsp } from './session.js';
 import { pageLink, OpenLink, SharePanel } from './links.js';
 import { TouchGuard } from './touch.js';
@@ -89,7 +88,7 @@ class SmpPreview extends HTMLElement {
   #sharePanel = null; // links.js: making links and sharing images
   #ownPhoto = false; // once a person picks a photo, the sample attribute no longer replaces it
   #loadToken = 0;
-  #exporting = false;
+  #downloads; // export.js: the Download panel
   #sentDesign = ''; // the design of the last smp-design-change (or of the loaded photo)
   #changeTimer = 0;
   #showHairline = true;
@@ -504,7 +503,7 @@ class SmpPreview extends HTMLElement {
     this.#baseline();
     for (const f of this.#root.querySelectorAll('fieldset.design')) f.disabled = false;
     this.#asks.enable();
-    this.#updateExportNote();
+    this.#downloads.newPhoto(photo);
     this.stats.photos++;
     this.setAttribute('state', 'ready');
     const { sourceWidth: sw, sourceHeight: sh } = photo;
@@ -734,7 +733,12 @@ class SmpPreview extends HTMLElement {
     });
 
     // Export.
-    for (const b of root.querySelectorAll('.download')) b.addEventListener('click', () => this.#download(b.dataset.type));
+    this.#downloads = new Downloads(root, {
+      photo: () => this.#photo,
+      engine: () => this.#session.engine,
+      say: (text, isError) => this.#say(text, isError),
+      emit: (type, detail) => this.#emit(type, detail),
+    });
 
     // (Share: links.js's SharePanel, once the engine runs.)
 
@@ -753,38 +757,6 @@ class SmpPreview extends HTMLElement {
     const text = v === 0 ? 'After' : v === 100 ? 'Before (original)' : `Original on the left ${v}%`;
     this.#showValue('compare', text);
     this.#drawOverlay();
-  }
-
-  #updateExportNote() {
-    const p = this.#photo;
-    this.#root.querySelector('.export-size').textContent =
-      `Full resolution: ${p.full.width} × ${p.full.height} pixels` +
-      (p.capped ? ` (your photo is ${p.sourceWidth} × ${p.sourceHeight}; downloads are capped at ${FULL_MAX} pixels on the longest side).` : '.') +
-      (p.full.width > WORKING_MAX || p.full.height > WORKING_MAX ? ' The preview on screen is a smaller copy.' : '') +
-      ' Location and camera details from the original are not included.';
-  }
-
-  async #download(type) {
-    if (!this.#photo || this.#exporting) return;
-    this.#exporting = true;
-    const buttons = this.#root.querySelectorAll('.download');
-    for (const b of buttons) b.disabled = true;
-    const { full, name } = this.#photo;
-    const ext = type === 'image/png' ? 'png' : 'jpg';
-    this.#say(`Preparing the full-size ${ext.toUpperCase()} (${full.width} × ${full.height})…`);
-    try {
-      await painted();
-      const blob = await exportImage(this.#session.engine, full, type);
-      const file = `${name}-smp-preview.${ext}`;
-      saveBlob(blob, file, this.#root);
-      this.#say(`Downloaded ${file} (${full.width} × ${full.height}).`);
-      this.#emit('smp-export', { format: ext === 'png' ? 'png' : 'jpeg', width: full.width, height: full.height });
-    } catch (e) {
-      this.#say(`The full-size image couldn't be made (${e.message}). Try a smaller photo.`, true);
-    } finally {
-      this.#exporting = false;
-      for (const b of buttons) b.disabled = false;
-    }
   }
 
   // The visible value with its unit; screen readers get the same words from the slider.
