@@ -148,8 +148,6 @@ export class Session {
   layout;
   /** 'worker' or 'page': where the engine runs. */
   kind;
-  /** How many times the engine was restarted after an error inside it. */
-  restarts = 0;
   #engine;
   #base;
   #stats;
@@ -162,10 +160,9 @@ export class Session {
   /**
    * on: { frame(frame) (a frame from the engine to show), error(message)
    * (a change the engine refused), photo() (the working photo's ImageData,
-   * for a restart),
-   * restarted(message, failed) (after a restart: `failed` says why it did
-   * not work, else null) }; base: the folder of the widget's files (the
-   * models); stats: the element's counters (models).
+   * for a restart), restarted(message, failed) (after a restart: `failed`
+   * says why it did not work, else null) }; base: the folder of the
+   * widget's files (the models); stats: the element's counters (models).
    */
   constructor(engine, on, base, stats) {
     this.#engine = engine;
@@ -375,10 +372,7 @@ export class Session {
       const answer = await this.#engine.request({ calls, render: true }, [px.data.buffer]);
       this.#follow(answer);
       failed = answer.results.find((r) => 'error' in r)?.error ?? answer.renderError;
-      if (!failed) {
-        this.restarts++;
-        this.#on.frame(answer.frame);
-      }
+      if (!failed) this.#on.frame(answer.frame);
     } catch (e) {
       failed = e.message;
     }

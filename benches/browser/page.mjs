@@ -281,14 +281,9 @@ async function rerenderSetup({ photo, w, h, values }) {
     if (frame[i] !== rgba[i] || frame[i + 1] !== rgba[i + 1] || frame[i + 2] !== rgba[i + 2]) changed++;
   }
   // The slider: one input event = one engine change + render + putImageData.
-  // The design crosses whole (src/web.rs): read it, change the density, hand it back.
-  const fields = mod.design_fields().split(',').map((f) => f.split(':')[0]);
-  const density = fields.indexOf('density');
   input.oninput = () => {
     const e0 = now();
-    const design = engine.design();
-    design[density] = Number(input.value);
-    engine.set_design(design);
+    setDesign(engine, { density: Number(input.value) });
     const ptr = engine.render();
     const e1 = now();
     rr.ctx.putImageData(new ImageData(frameView(ptr), rr.w, rr.h), 0, 0);
@@ -299,9 +294,22 @@ async function rerenderSetup({ photo, w, h, values }) {
     loadPhotoMs: t1 - t0,
     firstRenderMs: t2 - t1,
     changedFraction: changed / (w * h),
-    design: Object.fromEntries(Array.from(engine.design(), (v, i) => [fields[i], v])),
+    design: Object.fromEntries(Array.from(engine.design(), (v, i) => [designFields()[i], v])),
     wasmMemoryBytes: wasm.memory.buffer.byteLength,
   };
+}
+
+/** The names of the design's values, in the order the engine gives and takes them (src/web.rs). */
+function designFields() {
+  return mod.design_fields().split(',').map((f) => f.split(':')[0]);
+}
+
+/** Sets some of `engine`'s design values by name: the design crosses whole, so read it, change it, hand it back. */
+function setDesign(engine, changes) {
+  const fields = designFields();
+  const design = engine.design();
+  for (const [name, v] of Object.entries(changes)) design[fields.indexOf(name)] = v;
+  engine.set_design(design);
 }
 
 /** The floor: a zero-copy putImageData of the current frame. */
@@ -344,10 +352,9 @@ function memoryProbe({ w, h }) {
   stages.loadPhoto = mem();
   engine.render();
   stages.firstRender = mem();
-  engine.set('density', 90);
+  setDesign(engine, { density: 90 });
   engine.render();
-  engine.set('shade', 0.5);
-  engine.set('dot_mm', 0.4);
+  setDesign(engine, { shade: 0.5, dot_mm: 0.4 });
   engine.render();
   stages.sliderRenders = mem();
   engine.free();
