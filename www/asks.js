@@ -173,7 +173,7 @@ export class Asks {
     }
     this.stop();
     const session = this.#el.session();
-    session.clearPending(); // a drag queued before the tap is superseded
+    session.clearPending('handles'); // a drag queued before the tap is superseded (a view just chosen still goes)
     // The engine's preset around the tap, kept on the photo.
     try {
       const rel = onPhoto(await session.call('hairline_at', p.x, p.y));

@@ -213,9 +213,10 @@ export class Session {
     return this.#pending.has(name);
   }
 
-  /** Forgets the changes not sent yet (a new photo or a link sets the design instead). */
-  clearPending() {
-    this.#pending.clear();
+  /** Forgets the changes not sent yet (a new photo or a link sets the design instead), or only that of `name`. */
+  clearPending(name) {
+    if (name) this.#pending.delete(name);
+    else this.#pending.clear();
   }
 
   /**
