@@ -9,9 +9,10 @@
 //! tone while a 4 mm strip still shows), then the scar's mean (its
 //! ground-truth mask) against the median of a ring 6-10 mm away (past the
 //! engine's 5 mm blended band, so the band's extra dots do not count as
-//! reference; for FUE scars the skin between them, 1.5-2.5 mm away).
-//! Weber contrast, so darkening everything alike (plain SMP)
-//! does not count as concealment.
+//! reference). FUE scars are measured one by one, each against the
+//! median of its own ring 1.5-2.5 mm away (the skin between them), and
+//! their contrasts averaged (see `fue_contrast`). Weber contrast, so
+//! darkening everything alike (plain SMP) does not count as concealment.
 
 use smp_preview::design::RelPoint;
 use smp_preview::photo::Rgba;
@@ -197,6 +198,45 @@ fn contrast(
     (scar / n - k) / k
 }
 
+/// FUE scars one by one: each scar's mean (its ground-truth pixels within
+/// its own disc) against the median of its own ring 1.5-2.5 mm away (the
+/// skin right around it, other scars left out), in `frame` blurred to arm's
+/// length; the mean of those contrasts (what the patch of scars shows at
+/// 1 m), and the mean of their sizes (scar by scar, which the skin's own
+/// mottle and where the random dots fall keep from 0: on the photos
+/// without scars, 0.4-0.7%). Pooling every scar against one ring median,
+/// as this test did first, compared a mean with a median over a patch
+/// whose lighting changes across it: on the dark fixture the ring's mean
+/// is 2.4% under its median, as large as the scars' own contrast.
+fn fue_contrast(frame: &[u8], truth: &[u8], w: usize, g: &Geometry) -> (f64, f64) {
+    let h = truth.len() / w;
+    let l = gauss(&luma(frame), w, h, 0.1 * g.px_per_cm);
+    let mm = g.px_per_cm / 10.0;
+    let (mut sum, mut size) = (0.0, 0.0);
+    for &(cx, cy, d) in &g.fue {
+        let reach = d / 2.0 + 2.5 * mm + 1.0;
+        let (mut scar, mut n, mut ring) = (0.0, 0.0, Vec::new());
+        for y in ((cy - reach).max(0.0) as usize)..((cy + reach) as usize).min(h) {
+            for x in ((cx - reach).max(0.0) as usize)..((cx + reach) as usize).min(w) {
+                let r = (x as f64 - cx).hypot(y as f64 - cy);
+                let i = y * w + x;
+                if truth[i] >= 128 && r < d / 2.0 + 2.0 {
+                    scar += l[i] as f64;
+                    n += 1.0;
+                } else if truth[i] < 128 && r >= d / 2.0 + 1.5 * mm && r < d / 2.0 + 2.5 * mm {
+                    ring.push(l[i]);
+                }
+            }
+        }
+        ring.sort_by(f32::total_cmp);
+        let k = ring[ring.len() / 2] as f64;
+        sum += (scar / n - k) / k;
+        size += ((scar / n - k) / k).abs();
+    }
+    let n = g.fue.len() as f64;
+    (sum / n, size / n)
+}
+
 #[test]
 fn camouflage_conceals_every_fixture_scar() {
     let mut failures = Vec::new();
@@ -211,12 +251,36 @@ fn camouflage_conceals_every_fixture_scar() {
             let truth = mask(&dir().join(format!("{}-{kind}.png", g.name)));
             let mut p = Preview::new(photo.clone());
             whole_scalp(&mut p, g.px_per_cm);
-            let raw = contrast(&photo.data, &truth, w, h, g.px_per_cm, ring);
+            let measure = |frame: &[u8]| {
+                if kind == "fue" {
+                    let (mean, size) = fue_contrast(frame, &truth, w, &g);
+                    eprintln!(
+                        "{:6} fue scar by scar: mean {mean:+.4}, mean size {size:.4}",
+                        g.name
+                    );
+                    mean
+                } else {
+                    contrast(frame, &truth, w, h, g.px_per_cm, ring)
+                }
+            };
+            let raw = measure(&photo.data);
             let plain = p.render().to_vec();
-            let before = contrast(&plain, &truth, w, h, g.px_per_cm, ring);
+            let before = measure(&plain);
             p.scar(dabs);
             let camouflaged = p.render().to_vec();
-            let after = contrast(&camouflaged, &truth, w, h, g.px_per_cm, ring);
+            let after = measure(&camouflaged);
+            if kind == "fue" {
+                // The pooled figure as it was measured before, for reference
+                // (see `fue_contrast` for why it is not the one held).
+                let pooled = |f: &[u8]| contrast(f, &truth, w, h, g.px_per_cm, ring);
+                eprintln!(
+                    "{:6} fue pooled (one ring median): {:+.3} -> {:+.3}: reduced {:.0}%",
+                    g.name,
+                    pooled(&plain),
+                    pooled(&camouflaged),
+                    100.0 * (1.0 - pooled(&camouflaged).abs() / pooled(&plain).abs())
+                );
+            }
             if let Ok(out) = std::env::var("SCAR_DUMP") {
                 // Before and after side by side, for looking at.
                 let mut both = image::RgbaImage::new(2 * w as u32, h as u32);
@@ -239,15 +303,8 @@ fn camouflage_conceals_every_fixture_scar() {
                 after,
                 100.0 * reduced
             );
-            // The issue asks 70% everywhere. FUE dots on the darker
-            // (brown) fixture are not there yet: the camouflage overshoots
-            // (the scar comes out darker than the skin around it): that one
-            // case is printed above but not yet held to a floor.
-            let floor = if kind == "fue" && g.name == "dark" {
-                0.0
-            } else {
-                0.7
-            };
+            // The issue asks 70% everywhere.
+            let floor = 0.7;
             if reduced < floor {
                 failures.push(format!("{} {kind}: {:.0}%", g.name, 100.0 * reduced));
             }
