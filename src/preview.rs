@@ -299,6 +299,18 @@ impl Preview {
         self.mask.edit_count()
     }
 
+    /// Scars found on the photo to propose (pale lines and grids of pale
+    /// dots on the scalp, see [`crate::scar_find`]), each as the stroke
+    /// that marks it: pass one to [`Preview::scar`] to accept it.
+    pub fn propose_scars(&self) -> Vec<Vec<Dab>> {
+        crate::scar_find::propose(
+            &self.photo,
+            &self.mask,
+            self.design.px_per_cm,
+            self.skin_luma,
+        )
+    }
+
     /// Marks a scar to camouflage (a strip as a stroke, FUE dots as single
     /// dabs).
     pub fn scar(&mut self, dabs: Vec<Dab>) {
@@ -1338,7 +1350,7 @@ fn median_in(
 /// Connected (8-neighbour) regions of `on` in a `w`-wide image: each
 /// pixel's region index (`u32::MAX` off), and each region's pixels' box
 /// `[x0, y0, x1, y1]` and area.
-fn regions(on: &[bool], w: usize) -> (Vec<u32>, Vec<([usize; 4], usize)>) {
+pub(crate) fn regions(on: &[bool], w: usize) -> (Vec<u32>, Vec<([usize; 4], usize)>) {
     let h = on.len() / w;
     let mut label = vec![u32::MAX; on.len()];
     let mut found = Vec::new();
@@ -1377,7 +1389,7 @@ fn regions(on: &[bool], w: usize) -> (Vec<u32>, Vec<([usize; 4], usize)>) {
 
 /// Box-blurs `v` (`w` by `h`) with a window of `2r + 1` pixels, rows then
 /// columns, averaging over the part of the window inside the image.
-fn box_blur(v: &mut [f32], w: usize, h: usize, r: usize) {
+pub(crate) fn box_blur(v: &mut [f32], w: usize, h: usize, r: usize) {
     let mut tmp = vec![0f32; w.max(h)];
     for y in 0..h {
         let row = &mut v[y * w..(y + 1) * w];

@@ -366,3 +366,117 @@ fn a_scar_stroke_never_inks_outside_the_scalp_or_below_the_hairline() {
         "a scar stroke inked where no dots go (face, forehead, background)"
     );
 }
+
+/// Share of the `truth` scar pixels (>= 128) that `strokes` cover.
+fn covered(strokes: &[Vec<Dab>], truth: &[u8], w: usize) -> f64 {
+    let h = truth.len() / w;
+    let (mut hit, mut n) = (0.0, 0.0);
+    for (i, &t) in truth.iter().enumerate() {
+        if t < 128 {
+            continue;
+        }
+        n += 1.0;
+        let (x, y) = ((i % w) as f64 / w as f64, (i / w) as f64 / h as f64);
+        let aspect = h as f64 / w as f64;
+        if strokes
+            .iter()
+            .flatten()
+            .any(|d| (d.x - x).hypot((d.y - y) * aspect) <= d.radius)
+        {
+            hit += 1.0;
+        }
+    }
+    hit / n
+}
+
+#[test]
+fn the_fixture_scars_are_found_and_proposed() {
+    for g in geometry() {
+        let photo = load(&dir().join(format!("{}.jpg", g.name)));
+        let w = photo.width as usize;
+        let mut p = Preview::new(photo);
+        whole_scalp(&mut p, g.px_per_cm);
+        let found = p.propose_scars();
+        let strip = covered(
+            &found,
+            &mask(&dir().join(format!("{}-strip.png", g.name))),
+            w,
+        );
+        let fue = covered(&found, &mask(&dir().join(format!("{}-fue.png", g.name))), w);
+        eprintln!(
+            "{:6}: {} proposals ({} dabs), strip covered {:.0}%, FUE {:.0}%",
+            g.name,
+            found.len(),
+            found.iter().map(Vec::len).sum::<usize>(),
+            100.0 * strip,
+            100.0 * fue
+        );
+        // Every FUE grid is found. Strips: only the light fixture's whole
+        // (the medium one in part, 41%; the dark one, half in stubble, not
+        // at all): held where it is found, so a regression shows.
+        assert!(fue >= 0.8, "{}: FUE scars covered {fue:.2}", g.name);
+        if g.name == "light" {
+            assert!(strip >= 0.9, "light: strip covered {strip:.2}");
+        }
+        // Nothing else: a proposal's dabs are on the scars.
+        for s in &found {
+            let on = covered(
+                &[s.clone()],
+                &mask(&dir().join(format!("{}-strip.png", g.name))),
+                w,
+            ) + covered(
+                &[s.clone()],
+                &mask(&dir().join(format!("{}-fue.png", g.name))),
+                w,
+            );
+            assert!(on > 0.0, "{}: a proposal off both scars", g.name);
+        }
+    }
+}
+
+/// Scar proposals on photos without scars: the 91 phone photos and the
+/// studio photos 01-05. Slow unoptimized (96 photos): run with
+/// `cargo test --release --test scars -- --ignored`.
+#[test]
+#[ignore]
+fn proposals_on_photos_without_scars_stay_few() {
+    let photos = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/photos");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(photos.join("phone"))
+        .expect("phone photos")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "jpg"))
+        .collect();
+    for n in ["01", "02", "03", "04", "05"] {
+        paths.extend(
+            std::fs::read_dir(&photos)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(n)),
+        );
+    }
+    paths.sort();
+    let mut with = Vec::new();
+    for path in &paths {
+        let found = Preview::new(load(path)).propose_scars();
+        if !found.is_empty() {
+            with.push(format!(
+                "{} ({})",
+                path.file_name().unwrap().to_string_lossy(),
+                found.len()
+            ));
+        }
+    }
+    eprintln!(
+        "{} of {} photos get a proposal: {with:?}",
+        with.len(),
+        paths.len()
+    );
+    // Measured: 19 of 96 (mostly white stubble and skin texture taken for
+    // FUE grids, and pale hair for strips). Too many to offer a proposal
+    // in the widget; held here so it does not grow.
+    assert!(
+        with.len() <= 19,
+        "{} photos without scars get a proposal",
+        with.len()
+    );
+}
