@@ -421,11 +421,11 @@ fn the_fixture_scars_are_found_and_proposed() {
         // Nothing else: a proposal's dabs are on the scars.
         for s in &found {
             let on = covered(
-                &[s.clone()],
+                std::slice::from_ref(s),
                 &mask(&dir().join(format!("{}-strip.png", g.name))),
                 w,
             ) + covered(
-                &[s.clone()],
+                std::slice::from_ref(s),
                 &mask(&dir().join(format!("{}-fue.png", g.name))),
                 w,
             );
