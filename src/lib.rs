@@ -45,6 +45,7 @@ pub mod preview;
 pub mod render;
 pub mod sampling;
 pub mod scalp;
+pub mod scar_find;
 pub mod share;
 pub mod view;
 pub mod web;

@@ -9,9 +9,10 @@
 //! tone while a 4 mm strip still shows), then the scar's mean (its
 //! ground-truth mask) against the median of a ring 6-10 mm away (past the
 //! engine's 5 mm blended band, so the band's extra dots do not count as
-//! reference; for FUE scars the skin between them, 1.5-2.5 mm away).
-//! Weber contrast, so darkening everything alike (plain SMP)
-//! does not count as concealment.
+//! reference). FUE scars are measured one by one, each against the
+//! median of its own ring 1.5-2.5 mm away (the skin between them), and
+//! their contrasts averaged (see `fue_contrast`). Weber contrast, so
+//! darkening everything alike (plain SMP) does not count as concealment.
 
 use smp_preview::design::RelPoint;
 use smp_preview::photo::Rgba;
@@ -197,6 +198,45 @@ fn contrast(
     (scar / n - k) / k
 }
 
+/// FUE scars one by one: each scar's mean (its ground-truth pixels within
+/// its own disc) against the median of its own ring 1.5-2.5 mm away (the
+/// skin right around it, other scars left out), in `frame` blurred to arm's
+/// length; the mean of those contrasts (what the patch of scars shows at
+/// 1 m), and the mean of their sizes (scar by scar, which the skin's own
+/// mottle and where the random dots fall keep from 0: on the photos
+/// without scars, 0.4-0.7%). Pooling every scar against one ring median,
+/// as this test did first, compared a mean with a median over a patch
+/// whose lighting changes across it: on the dark fixture the ring's mean
+/// is 2.4% under its median, as large as the scars' own contrast.
+fn fue_contrast(frame: &[u8], truth: &[u8], w: usize, g: &Geometry) -> (f64, f64) {
+    let h = truth.len() / w;
+    let l = gauss(&luma(frame), w, h, 0.1 * g.px_per_cm);
+    let mm = g.px_per_cm / 10.0;
+    let (mut sum, mut size) = (0.0, 0.0);
+    for &(cx, cy, d) in &g.fue {
+        let reach = d / 2.0 + 2.5 * mm + 1.0;
+        let (mut scar, mut n, mut ring) = (0.0, 0.0, Vec::new());
+        for y in ((cy - reach).max(0.0) as usize)..((cy + reach) as usize).min(h) {
+            for x in ((cx - reach).max(0.0) as usize)..((cx + reach) as usize).min(w) {
+                let r = (x as f64 - cx).hypot(y as f64 - cy);
+                let i = y * w + x;
+                if truth[i] >= 128 && r < d / 2.0 + 2.0 {
+                    scar += l[i] as f64;
+                    n += 1.0;
+                } else if truth[i] < 128 && r >= d / 2.0 + 1.5 * mm && r < d / 2.0 + 2.5 * mm {
+                    ring.push(l[i]);
+                }
+            }
+        }
+        ring.sort_by(f32::total_cmp);
+        let k = ring[ring.len() / 2] as f64;
+        sum += (scar / n - k) / k;
+        size += ((scar / n - k) / k).abs();
+    }
+    let n = g.fue.len() as f64;
+    (sum / n, size / n)
+}
+
 #[test]
 fn camouflage_conceals_every_fixture_scar() {
     let mut failures = Vec::new();
@@ -211,12 +251,36 @@ fn camouflage_conceals_every_fixture_scar() {
             let truth = mask(&dir().join(format!("{}-{kind}.png", g.name)));
             let mut p = Preview::new(photo.clone());
             whole_scalp(&mut p, g.px_per_cm);
-            let raw = contrast(&photo.data, &truth, w, h, g.px_per_cm, ring);
+            let measure = |frame: &[u8]| {
+                if kind == "fue" {
+                    let (mean, size) = fue_contrast(frame, &truth, w, &g);
+                    eprintln!(
+                        "{:6} fue scar by scar: mean {mean:+.4}, mean size {size:.4}",
+                        g.name
+                    );
+                    mean
+                } else {
+                    contrast(frame, &truth, w, h, g.px_per_cm, ring)
+                }
+            };
+            let raw = measure(&photo.data);
             let plain = p.render().to_vec();
-            let before = contrast(&plain, &truth, w, h, g.px_per_cm, ring);
+            let before = measure(&plain);
             p.scar(dabs);
             let camouflaged = p.render().to_vec();
-            let after = contrast(&camouflaged, &truth, w, h, g.px_per_cm, ring);
+            let after = measure(&camouflaged);
+            if kind == "fue" {
+                // The pooled figure as it was measured before, for reference
+                // (see `fue_contrast` for why it is not the one held).
+                let pooled = |f: &[u8]| contrast(f, &truth, w, h, g.px_per_cm, ring);
+                eprintln!(
+                    "{:6} fue pooled (one ring median): {:+.3} -> {:+.3}: reduced {:.0}%",
+                    g.name,
+                    pooled(&plain),
+                    pooled(&camouflaged),
+                    100.0 * (1.0 - pooled(&camouflaged).abs() / pooled(&plain).abs())
+                );
+            }
             if let Ok(out) = std::env::var("SCAR_DUMP") {
                 // Before and after side by side, for looking at.
                 let mut both = image::RgbaImage::new(2 * w as u32, h as u32);
@@ -239,15 +303,8 @@ fn camouflage_conceals_every_fixture_scar() {
                 after,
                 100.0 * reduced
             );
-            // The issue asks 70% everywhere. FUE dots on the darker
-            // (brown) fixture are not there yet: the camouflage overshoots
-            // (the scar comes out darker than the skin around it): that one
-            // case is printed above but not yet held to a floor.
-            let floor = if kind == "fue" && g.name == "dark" {
-                0.0
-            } else {
-                0.7
-            };
+            // The issue asks 70% everywhere.
+            let floor = 0.7;
             if reduced < floor {
                 failures.push(format!("{} {kind}: {:.0}%", g.name, 100.0 * reduced));
             }
@@ -307,5 +364,119 @@ fn a_scar_stroke_never_inks_outside_the_scalp_or_below_the_hairline() {
     assert_eq!(
         added, 0,
         "a scar stroke inked where no dots go (face, forehead, background)"
+    );
+}
+
+/// Share of the `truth` scar pixels (>= 128) that `strokes` cover.
+fn covered(strokes: &[Vec<Dab>], truth: &[u8], w: usize) -> f64 {
+    let h = truth.len() / w;
+    let (mut hit, mut n) = (0.0, 0.0);
+    for (i, &t) in truth.iter().enumerate() {
+        if t < 128 {
+            continue;
+        }
+        n += 1.0;
+        let (x, y) = ((i % w) as f64 / w as f64, (i / w) as f64 / h as f64);
+        let aspect = h as f64 / w as f64;
+        if strokes
+            .iter()
+            .flatten()
+            .any(|d| (d.x - x).hypot((d.y - y) * aspect) <= d.radius)
+        {
+            hit += 1.0;
+        }
+    }
+    hit / n
+}
+
+#[test]
+fn the_fixture_scars_are_found_and_proposed() {
+    for g in geometry() {
+        let photo = load(&dir().join(format!("{}.jpg", g.name)));
+        let w = photo.width as usize;
+        let mut p = Preview::new(photo);
+        whole_scalp(&mut p, g.px_per_cm);
+        let found = p.propose_scars();
+        let strip = covered(
+            &found,
+            &mask(&dir().join(format!("{}-strip.png", g.name))),
+            w,
+        );
+        let fue = covered(&found, &mask(&dir().join(format!("{}-fue.png", g.name))), w);
+        eprintln!(
+            "{:6}: {} proposals ({} dabs), strip covered {:.0}%, FUE {:.0}%",
+            g.name,
+            found.len(),
+            found.iter().map(Vec::len).sum::<usize>(),
+            100.0 * strip,
+            100.0 * fue
+        );
+        // Every FUE grid is found. Strips: only the light fixture's whole
+        // (the medium one in part, 41%; the dark one, half in stubble, not
+        // at all): held where it is found, so a regression shows.
+        assert!(fue >= 0.8, "{}: FUE scars covered {fue:.2}", g.name);
+        if g.name == "light" {
+            assert!(strip >= 0.9, "light: strip covered {strip:.2}");
+        }
+        // Nothing else: a proposal's dabs are on the scars.
+        for s in &found {
+            let on = covered(
+                std::slice::from_ref(s),
+                &mask(&dir().join(format!("{}-strip.png", g.name))),
+                w,
+            ) + covered(
+                std::slice::from_ref(s),
+                &mask(&dir().join(format!("{}-fue.png", g.name))),
+                w,
+            );
+            assert!(on > 0.0, "{}: a proposal off both scars", g.name);
+        }
+    }
+}
+
+/// Scar proposals on photos without scars: the 91 phone photos and the
+/// studio photos 01-05. Slow unoptimized (96 photos): run with
+/// `cargo test --release --test scars -- --ignored`.
+#[test]
+#[ignore]
+fn proposals_on_photos_without_scars_stay_few() {
+    let photos = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/photos");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(photos.join("phone"))
+        .expect("phone photos")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "jpg"))
+        .collect();
+    for n in ["01", "02", "03", "04", "05"] {
+        paths.extend(
+            std::fs::read_dir(&photos)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(n)),
+        );
+    }
+    paths.sort();
+    let mut with = Vec::new();
+    for path in &paths {
+        let found = Preview::new(load(path)).propose_scars();
+        if !found.is_empty() {
+            with.push(format!(
+                "{} ({})",
+                path.file_name().unwrap().to_string_lossy(),
+                found.len()
+            ));
+        }
+    }
+    eprintln!(
+        "{} of {} photos get a proposal: {with:?}",
+        with.len(),
+        paths.len()
+    );
+    // Measured: 19 of 96 (mostly white stubble and skin texture taken for
+    // FUE grids, and pale hair for strips). Too many to offer a proposal
+    // in the widget; held here so it does not grow.
+    assert!(
+        with.len() <= 19,
+        "{} photos without scars get a proposal",
+        with.len()
     );
 }

@@ -170,3 +170,60 @@ fn thinning_dots_stay_off_the_hair_and_cover_the_scalp_between() {
         assert!(worst <= 0.05, "dots on hair up to {:.1}%", 100.0 * worst);
     }
 }
+
+/// The keeping-my-hair mode suggested from the hair the scalp shows,
+/// against the phone photos' Norwood stages (stage 2-4: plenty of hair,
+/// thinning suits; 5-7: shave) and photo 08. Slow unoptimized (92
+/// photos): `cargo test --release --test thinning -- --ignored`.
+#[test]
+#[ignore]
+fn thinning_is_suggested_where_there_is_plenty_of_hair() {
+    let index = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/photos/phone/INDEX.csv");
+    let text = std::fs::read_to_string(index).expect("phone/INDEX.csv");
+    let mut rows: Vec<(String, u32)> = text
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            Some((format!("phone/{}", f.first()?), f.get(2)?.parse().ok()?))
+        })
+        .collect();
+    rows.push(("08_top_thinning-crown_light-skin_hairloss.jpg".into(), 3));
+    let (mut right, mut n) = (0, 0);
+    let mut by_stage: std::collections::BTreeMap<u32, Vec<f64>> = Default::default();
+    for (name, stage) in &rows {
+        let Some(photo) = load(name) else { continue };
+        let p = Preview::new(photo);
+        let share = p.hair_share();
+        by_stage.entry(*stage).or_default().push(share);
+        n += 1;
+        if p.suggests_thinning() == (*stage <= 4) {
+            right += 1;
+        }
+        if std::env::var("THIN_LIST").is_ok() {
+            eprintln!(
+                "{name} stage {stage}: hair {share:.3} thinning {}",
+                p.suggests_thinning()
+            );
+        }
+    }
+    for (stage, v) in &by_stage {
+        let mut v = v.clone();
+        v.sort_by(f64::total_cmp);
+        eprintln!(
+            "stage {stage}: {} photos, hair share min {:.2} median {:.2} max {:.2}",
+            v.len(),
+            v[0],
+            v[v.len() / 2],
+            v[v.len() - 1]
+        );
+    }
+    eprintln!("suggested as the stage says on {right} of {n}");
+    // Measured: 63 of 92 (stage 2-4: 29 of 49 suggested; stage 5-7: 9 of
+    // 43). Weak: the back and side views show hair at every stage. Held
+    // at two in three so it does not get worse.
+    assert!(
+        3 * right >= 2 * n,
+        "suggested as the stage says on {right} of {n}"
+    );
+}
