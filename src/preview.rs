@@ -149,11 +149,11 @@ impl Preview {
         // The face detector's eyes where the models ran: where it saw no
         // frontal face, the dark-blob finder would only find hair or shade.
         let eyes = if models_ran {
-            hints.face.and_then(|f| f.frontal_eyes())
+            hints.face.and_then(|f| f.frontal_eyes(head))
         } else {
             find_eyes(&photo, head)
         };
-        let view = hints.view(&photo);
+        let view = hints.view(&photo, head);
         // From the eyes when they were found (scale from their distance,
         // temples up from their outer corners); else from the head's size.
         let ((gx, gy), px_per_cm) = match eyes {

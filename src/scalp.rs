@@ -30,6 +30,7 @@ pub const CROWN_RADIUS_CM: f64 = 8.3;
 /// Glabella depth below the top of the head, in crown radii (London set:
 /// median 1.1).
 pub const GLABELLA_DEPTH: f64 = 1.1;
+const MARGIN_CM: f64 = 0.2;
 
 impl Head {
     /// Scale estimate from the head's size, px per cm.
@@ -186,7 +187,7 @@ impl ScalpMask {
         // a few pixels into the background, and dots crowd at the rim
         // (foreshortening), so a dot there reads as on the wall. About
         // 2 mm, as the blur below then fades it further in.
-        let margin = (head.radius / CROWN_RADIUS_CM * 0.2).max(1.0) as usize;
+        let margin = (head.radius / CROWN_RADIUS_CM * MARGIN_CM).max(1.0) as usize;
         soften(&mut sharp, w, h, margin);
         sharp
             .iter_mut()

@@ -207,11 +207,23 @@ struct Truth<'a> {
     scalp: Vec<bool>,
     face: Vec<bool>,
     px_per_cm: f64,
+    /// Which path's outcome comes next (0 classical, 1 fixed, 2 models, 3
+    /// models fixed), for `SMP_EVAL_DOTS`.
+    path: std::cell::Cell<u8>,
 }
 
 fn outcome(preview: &mut Preview, t: &Truth) -> Outcome {
     let (w, h) = (t.w, t.h);
     let dots = preview.visible_dots();
+    // For diagnosis: every path's dots, one file per photo and path.
+    if let Some(dir) = std::env::var_os("SMP_EVAL_DOTS") {
+        let name = t.a.photo.trim_start_matches("phone/");
+        let path = Path::new(&dir).join(format!("{name}.{}.txt", t.path.get()));
+        let _ = std::fs::create_dir_all(&dir);
+        let text: String = dots.iter().map(|d| format!("{} {}\n", d.0, d.1)).collect();
+        std::fs::write(path, text).unwrap();
+        t.path.set(t.path.get() + 1);
+    }
     let outside = dots.iter().filter(|d| !at(&t.scalp, w, d.0, d.1)).count();
     let on_face = dots.iter().filter(|d| at(&t.face, w, d.0, d.1)).count();
     // Stamp a disc around every dot; the scalp pixels inside some disc are
@@ -320,6 +332,7 @@ fn score(a: &Annotation) -> Score {
         px_per_cm: true_px_per_cm(a, &scalp, w),
         face: raster(&a.face, w, h),
         scalp,
+        path: std::cell::Cell::new(0),
     };
     let hints = model_hints(&a.photo, photo.width, photo.height);
     let (auto, corrected) = with_view_fix(Preview::new(photo.clone()), &truth, &a.view);
