@@ -738,13 +738,18 @@ fn head_of_person(fg: &[bool], w: usize, h: usize) -> Option<(Head, usize)> {
         .position(|e| e.is_some_and(|(l, r)| r - l >= min_width))?;
     // Walk down while the silhouette is a head: it widens to the ears, then
     // narrows to the neck; the shoulders widen again below.
+    // The neck lies well below the crown: a head is about as tall as it
+    // is wide, and the neck's narrowest row is 1.5-3 crown radii below the
+    // top on the annotated set. A narrowing nearer the top is the mask's
+    // ragged crown (hair fuzz, a hand or a chair back beside it), not the
+    // neck: cutting there left top views without a dot.
     let (mut widest, mut widest_y) = (0usize, top);
     let mut neck = (usize::MAX, h - 1);
     for (y, e) in widths.iter().enumerate().skip(top) {
         let width = e.map_or(0, |(l, r)| r - l);
         if width > widest && neck.0 == usize::MAX {
             (widest, widest_y) = (width, y);
-        } else if width < widest * 85 / 100 {
+        } else if width < widest * 85 / 100 && (y - top) * 10 >= widest * 6 {
             if width < neck.0 {
                 neck = (width, y);
             } else if width > neck.0 * 115 / 100 {
