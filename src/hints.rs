@@ -153,15 +153,18 @@ impl Hints {
         for y in top..=limit {
             for x in 0..w {
                 if self.person[y * w + x] >= 128 {
-                    let [r, g, b, _] = photo.at(x as i64, y as i64).map(i32::from);
                     all += 1;
-                    // A loose RGB skin rule: reddish, not grey.
-                    let is_skin =
-                        r > 60 && r > g && r > b && r - g.min(b) > 12 && (r - g).abs() > 8;
-                    skin += usize::from(is_skin);
+                    skin += usize::from(looks_like_skin(photo.at(x as i64, y as i64)));
                 }
             }
         }
         (all > 0).then(|| skin as f64 / all as f64)
     }
+}
+
+/// A loose RGB skin rule: reddish and not grey, so neither dark nor grey
+/// hair, nor most backgrounds, pass.
+pub(crate) fn looks_like_skin(p: [u8; 4]) -> bool {
+    let [r, g, b, _] = p.map(i32::from);
+    r > 60 && r > g && r > b && r - g.min(b) > 12 && (r - g).abs() > 8
 }

@@ -9,6 +9,7 @@
 //! scale in px/cm, and the foreshortening that makes dots crowd toward the
 //! rim of a curved head.
 
+use crate::hints::looks_like_skin;
 use crate::photo::{luma, Rgba};
 
 /// The head as found in the photo, in working-image pixels.
@@ -758,9 +759,11 @@ fn head_of_person(fg: &[bool], w: usize, h: usize) -> Option<(Head, usize)> {
         }
     }
     // The widest row may run through the ears; the skull's own half-width
-    // is the widest above them (ears start about one radius down).
+    // is the widest above them. Ears start about one skull radius down,
+    // and with them the widest row can be 1.3 skull radii wide each side,
+    // so look no deeper than 0.4 of that width (0.8 of its half).
     let (l, r) = widths[widest_y]?;
-    let reach = top + (0.5 * (r - l) as f64) as usize;
+    let reach = top + (0.4 * (r - l) as f64) as usize;
     let (l, r) = widths[top..=reach.min(h - 1)]
         .iter()
         .flatten()
@@ -954,6 +957,61 @@ fn nonzero_box(mask: &[u8], w: usize, h: usize) -> Option<[usize; 4]> {
         });
     }
     found
+}
+
+/// The nape line seen from behind or the side: the lowest row of hair
+/// above the bare neck, in the columns `x0..x1` of the head's mask,
+/// searched between rows `y0` and `y1`. Going up from below, the first run
+/// of rows that are mostly skin is the neck; the row where skin gives way
+/// to hair above it is the nape. `None` when there is no such change (the
+/// fringe is skin-coloured, a collar hides the neck): the caller falls back
+/// on the head's proportions.
+pub fn find_nape(
+    photo: &Rgba,
+    mask: &ScalpMask,
+    head: Head,
+    cols: (f64, f64),
+    rows: (f64, f64),
+) -> Option<f64> {
+    let (w, h) = (photo.width as f64, photo.height as f64);
+    let x0 = cols.0.max(0.0) as usize;
+    let x1 = (cols.1.min(w) as usize).max(x0);
+    let (y0, y1) = (rows.0.max(0.0) as usize, rows.1.min(h - 1.0) as usize);
+    if y1 <= y0 || x1 <= x0 {
+        return None;
+    }
+    // Per row, the share of skin among the mask's pixels; -1 off the mask.
+    let share: Vec<f32> = (y0..=y1)
+        .map(|y| {
+            let (mut skin, mut all) = (0u32, 0u32);
+            for x in x0..x1 {
+                if mask.auto[y * photo.width as usize + x] > 0 {
+                    all += 1;
+                    skin += u32::from(looks_like_skin(photo.at(x as i64, y as i64)));
+                }
+            }
+            if all == 0 {
+                -1.0
+            } else {
+                skin as f32 / all as f32
+            }
+        })
+        .collect();
+    // Smoothed over about 4 mm, so a few dark hairs on the neck or a
+    // highlight in the hair do not count as the change.
+    let k = ((head.radius * 0.05) as usize).max(1);
+    let smooth = |i: usize| {
+        let (a, b) = (i.saturating_sub(k), (i + k + 1).min(share.len()));
+        share[a..b].iter().map(|v| v.max(0.0)).sum::<f32>() / (b - a) as f32
+    };
+    let mut i = share.len() - 1;
+    while i > 0 && !(share[i] >= 0.0 && smooth(i) > 0.6) {
+        i -= 1;
+    }
+    while i > 0 && smooth(i) > 0.4 {
+        i -= 1;
+    }
+    (i > 0).then_some((y0 + i) as f64)
 }
 
 /// Typical luminance of the bare scalp: the median over the upper crown,

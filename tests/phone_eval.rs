@@ -427,24 +427,29 @@ fn report(scores: &[Score]) -> String {
     summary(&mut out, scores, |s| &s.models);
     out.push_str("\nWith the models, after the view fix:\n\n");
     summary(&mut out, scores, |s| &s.models_corrected);
-    out.push_str("\nPer photo, automatic preview:\n\n");
-    out.push_str("| photo | view (seen) | eyes found | dots | outside | on face | covered | hairline error |\n");
-    out.push_str("|---|---|---|---|---|---|---|---|\n");
-    for s in scores {
-        let o = &s.auto;
-        let _ = writeln!(
-            out,
-            "| {} | {} ({}) | {} | {} | {:.1}% | {:.1}% | {:.0}% | {} |",
-            s.photo,
-            s.view,
-            o.seen_view.name(),
-            if o.eyes { "yes" } else { "no" },
-            o.dots,
-            100.0 * o.outside,
-            100.0 * o.on_face,
-            100.0 * o.covered,
-            o.hairline_cm.map_or("-".into(), |e| format!("{e:.1} cm"))
-        );
+    for (title, pick) in [
+        ("automatic preview", (|s| &s.auto) as fn(&Score) -> &Outcome),
+        ("with the models (what the widget ships)", |s| &s.models),
+    ] {
+        let _ = writeln!(out, "\nPer photo, {title}:\n");
+        out.push_str("| photo | view (seen) | eyes found | dots | outside | on face | covered | hairline error |\n");
+        out.push_str("|---|---|---|---|---|---|---|---|\n");
+        for s in scores {
+            let o = pick(s);
+            let _ = writeln!(
+                out,
+                "| {} | {} ({}) | {} | {} | {:.1}% | {:.1}% | {:.0}% | {} |",
+                s.photo,
+                s.view,
+                o.seen_view.name(),
+                if o.eyes { "yes" } else { "no" },
+                o.dots,
+                100.0 * o.outside,
+                100.0 * o.on_face,
+                100.0 * o.covered,
+                o.hairline_cm.map_or("-".into(), |e| format!("{e:.1} cm"))
+            );
+        }
     }
     out
 }
@@ -500,12 +505,13 @@ fn phone_photos_meet_the_floors() {
     std::fs::write(target.join("phone-eval.md"), &table).unwrap();
     // The same per photo, for scripts: scores before and after the view fix
     // and the head found.
-    let mut csv = String::from("photo,view,outside,on_face,covered,outside_fixed,on_face_fixed,covered_fixed,head_cx,head_top,head_radius,models_view,models_outside,models_on_face,models_covered,models_fixed_outside,models_fixed_on_face,models_fixed_covered\n");
+    let cm = |e: Option<f64>| e.map_or(String::new(), |e| format!("{e:.2}"));
+    let mut csv = String::from("photo,view,outside,on_face,covered,outside_fixed,on_face_fixed,covered_fixed,head_cx,head_top,head_radius,models_view,models_outside,models_on_face,models_covered,models_fixed_outside,models_fixed_on_face,models_fixed_covered,models_hairline_cm,models_fixed_hairline_cm\n");
     for s in &scores {
         let (a, c) = (&s.auto, &s.corrected);
         let _ = writeln!(
             csv,
-            "{},{},{:.4},{:.4},{:.4},{:.4},{:.4},{:.4},{:.1},{:.1},{:.1},{},{:.4},{:.4},{:.4},{:.4},{:.4},{:.4}",
+            "{},{},{:.4},{:.4},{:.4},{:.4},{:.4},{:.4},{:.1},{:.1},{:.1},{},{:.4},{:.4},{:.4},{:.4},{:.4},{:.4},{},{}",
             s.photo,
             s.view,
             a.outside,
@@ -523,7 +529,9 @@ fn phone_photos_meet_the_floors() {
             s.models.covered,
             s.models_corrected.outside,
             s.models_corrected.on_face,
-            s.models_corrected.covered
+            s.models_corrected.covered,
+            cm(s.models.hairline_cm),
+            cm(s.models_corrected.hairline_cm)
         );
     }
     std::fs::write(target.join("phone-eval.csv"), csv).unwrap();
