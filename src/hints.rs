@@ -168,3 +168,43 @@ pub(crate) fn looks_like_skin(p: [u8; 4]) -> bool {
     let [r, g, b, _] = p.map(i32::from);
     r > 60 && r > g && r > b && r - g.min(b) > 12 && (r - g).abs() > 8
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A detection with its nose at `nose_x`; eyes, mouth and ears where a
+    /// side-on face puts them (the two eyes nearly on one spot).
+    fn face(score: f64, nose_x: f64) -> FaceDetection {
+        FaceDetection {
+            score,
+            keypoints: [
+                (nose_x - 30.0, 200.0),
+                (nose_x - 28.0, 201.0),
+                (nose_x, 240.0),
+                (nose_x - 20.0, 280.0),
+                (100.0, 230.0),
+                (110.0, 230.0),
+            ],
+        }
+    }
+
+    #[test]
+    fn a_nose_beside_the_skull_is_a_profile_on_its_side() {
+        let head = Head {
+            cx: 100.0,
+            top: 0.0,
+            radius: 80.0,
+            found: true,
+        };
+        assert_eq!(face(0.8, 190.0).profile(head), Some(View::Right));
+        assert_eq!(face(0.8, 10.0).profile(head), Some(View::Left));
+        // On the midline (level or tilted, turned a little): a front.
+        assert_eq!(face(0.8, 120.0).profile(head), None);
+        assert!(face(0.8, 120.0).frontal_eyes(head).is_some());
+        assert!(face(0.8, 190.0).frontal_eyes(head).is_none());
+        // Not confident enough for either.
+        assert_eq!(face(0.5, 190.0).profile(head), None);
+        assert!(face(0.5, 120.0).frontal_eyes(head).is_none());
+    }
+}

@@ -1103,6 +1103,61 @@ mod tests {
         }
     }
 
+    /// A head from behind: dark hair down to `nape`, skin below, on a
+    /// person mask covering the middle columns.
+    fn back_of_head(nape: u32, neck_skin: bool) -> (Rgba, ScalpMask, Head) {
+        let (w, h) = (60u32, 100u32);
+        let mut data = Vec::new();
+        for y in 0..h {
+            for _ in 0..w {
+                data.extend(if y < nape || !neck_skin {
+                    [40, 35, 30, 255] // dark hair
+                } else {
+                    [200, 150, 120, 255] // skin
+                });
+            }
+        }
+        let photo = Rgba::new(w, h, data).unwrap();
+        let person: Vec<u8> = (0..w * h)
+            .map(|i| if (10..50).contains(&(i % w)) { 255 } else { 0 })
+            .collect();
+        let head = Head {
+            cx: 30.0,
+            top: 0.0,
+            radius: 20.0,
+            found: true,
+        };
+        let mask = ScalpMask {
+            width: w,
+            height: h,
+            auto: person,
+            history: Vec::new(),
+            edits: Vec::new(),
+        };
+        (photo, mask, head)
+    }
+
+    #[test]
+    fn the_nape_is_where_the_neck_skin_gives_way_to_hair() {
+        let (photo, mask, head) = back_of_head(62, true);
+        let nape = find_nape(&photo, &mask, head, (20.0, 40.0), (30.0, 99.0)).unwrap();
+        assert!(
+            (nape - 62.0).abs() <= 2.0,
+            "nape found at {nape}, drawn at 62"
+        );
+        // Hair down to the collar: no nape to see, the caller falls back.
+        let (photo, mask, head) = back_of_head(62, false);
+        assert_eq!(
+            find_nape(&photo, &mask, head, (20.0, 40.0), (30.0, 99.0)),
+            None
+        );
+        // Rows off the photo: nothing to read, no panic.
+        assert_eq!(
+            find_nape(&photo, &mask, head, (20.0, 40.0), (150.0, 200.0)),
+            None
+        );
+    }
+
     #[test]
     fn fill_holes_fills_enclosed_gaps_only() {
         // A 255 ring with a hole in the middle, in a 0 field open to the border.
