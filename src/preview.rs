@@ -17,7 +17,7 @@ use crate::photo::Rgba;
 use crate::pigment::Optics;
 use crate::render::{Canvas, Clip, Keys, Look, Spot};
 use crate::sampling::{Dot, Pattern, Spacing};
-use crate::scalp::{skin_luma, soften, Dab, Head, ScalpMask, MAX_FORESHORTENING};
+use crate::scalp::{find_nape, skin_luma, soften, Dab, Head, ScalpMask, MAX_FORESHORTENING};
 use crate::view::View;
 
 /// Normalized radius that turns a requested density into the nested
@@ -89,6 +89,9 @@ pub struct Preview {
     eyes: Option<Eyes>,
     /// The face the detector found, when the models ran.
     face: Option<FaceDetection>,
+    /// The nape line seen from behind (image row), where the photo shows
+    /// it (see [`find_nape`]).
+    nape: Option<f64>,
     /// Per pixel, for diffuse thinning: share of bare skin around it
     /// (0..=255; 0 on hair). Empty until thinning is first shown.
     skin_share: Vec<u8>,
@@ -145,15 +148,30 @@ impl Preview {
             ScalpMask::detect(&photo)
         };
         let skin = skin_luma(&photo, &mask, head);
+        // From behind, the nape under the middle of the head: between the
+        // ears' level and well below any nape on the annotated set.
+        let nape = head
+            .found
+            .then(|| {
+                let (cx, top, r) = (head.cx, head.top, head.radius);
+                find_nape(
+                    &photo,
+                    &mask,
+                    head,
+                    (cx - 0.35 * r, cx + 0.35 * r),
+                    (top + 1.3 * r, top + 3.2 * r),
+                )
+            })
+            .flatten();
         let models_ran = hints.has_person() || hints.face.is_some();
         // The face detector's eyes where the models ran: where it saw no
         // frontal face, the dark-blob finder would only find hair or shade.
         let eyes = if models_ran {
-            hints.face.and_then(|f| f.frontal_eyes())
+            hints.face.and_then(|f| f.frontal_eyes(head))
         } else {
             find_eyes(&photo, head)
         };
-        let view = hints.view(&photo);
+        let view = hints.view(&photo, head);
         // From the eyes when they were found (scale from their distance,
         // temples up from their outer corners); else from the head's size.
         let ((gx, gy), px_per_cm) = match eyes {
@@ -178,6 +196,7 @@ impl Preview {
             head,
             eyes,
             face: hints.face,
+            nape,
             mask,
             skin_luma: skin,
             optics: Optics::default(),
@@ -364,14 +383,22 @@ impl Preview {
         }
     }
 
-    /// In a profile, where the face begins (see [`ProfileLimit`]).
-    fn profile_limit(&self) -> Option<ProfileLimit> {
+    /// Where the scalp ends in a view without a front hairline (see
+    /// [`ViewLimit`]).
+    fn view_limit(&self) -> Option<ViewLimit> {
         let toward_left = match self.design.view {
             View::Left => true,
             View::Right => false,
+            View::Back if self.head.found => {
+                return Some(ViewLimit::Back(BackLimit::new(self.head, self.nape)))
+            }
             _ => return None,
         };
-        Some(ProfileLimit::new(self.head, self.face, toward_left))
+        Some(ViewLimit::Profile(ProfileLimit::new(
+            self.head,
+            self.face,
+            toward_left,
+        )))
     }
 
     /// The view of the head the photo shows, as the design says.
@@ -534,7 +561,7 @@ impl Preview {
         let field = self
             .has_hairline()
             .then(|| HairlineField::new(&self.design, self.photo.width, self.photo.height));
-        let side = self.profile_limit();
+        let side = self.view_limit();
         // Refilled in place: a slider step re-runs this, and a fresh vector
         // each time would leave holes in the wasm heap.
         self.shares
@@ -546,23 +573,7 @@ impl Preview {
                 None if u.mask > 0.0 => {
                     let (x, y) = (d.x as f64, d.y as f64);
                     let (share, front) = field.as_ref().map_or((1.0, 0.0), |f| f.share(x, y));
-                    let side = match &side {
-                        Some(s) => s.share(x, y),
-                        None if self.design.view == View::Back && self.head.found => {
-                            let Head {
-                                cx, top, radius, ..
-                            } = self.head;
-                            // From behind, the ears stand out beside the
-                            // skull, and the nape line sits about 2 skull
-                            // half-widths below the top (annotated set:
-                            // 2.1): fade the pigment out over the last part
-                            // as a practitioner blends a nape.
-                            let out = (x - cx).abs() / radius - 1.05;
-                            let below = ((y - top) / radius - 1.85) / 0.3;
-                            clamp((1.0 - out / 0.04).min(1.0 - below), 0.0, 1.0) as f32
-                        }
-                        None => 1.0,
-                    };
+                    let side = side.as_ref().map_or(1.0, |s| s.share(x, y));
                     (u.mask * share * side * u.skin * u.density(), front)
                 }
                 None => (0.0, 0.0),
@@ -1129,6 +1140,59 @@ impl Preview {
                 (s.x, s.y, 2.0 * s.radius, dots[i].rank)
             })
             .collect()
+    }
+}
+
+/// How far the scalp reaches in a view without a front hairline: the
+/// face's line and the nape in a profile, the ears and the nape from
+/// behind. Made once per share update; 1 on the scalp, 0 off it.
+enum ViewLimit {
+    Profile(ProfileLimit),
+    Back(BackLimit),
+}
+
+impl ViewLimit {
+    fn share(&self, x: f64, y: f64) -> f32 {
+        match self {
+            ViewLimit::Profile(p) => p.share(x, y),
+            ViewLimit::Back(b) => b.share(x, y),
+        }
+    }
+}
+
+/// From behind: the ears stand out beside the skull, and below the nape
+/// line is the neck.
+struct BackLimit {
+    cx: f64,
+    radius: f64,
+    /// The nape's row, and over how many pixels above it the pigment fades
+    /// out as a practitioner blends a nape.
+    nape: f64,
+    fade: f64,
+}
+
+impl BackLimit {
+    fn new(head: Head, found: Option<f64>) -> BackLimit {
+        let (nape, fade) = match found {
+            // Seen in the photo: fade over the last 8 mm above it.
+            Some(y) => (y - 0.05 * head.radius, 0.1 * head.radius),
+            // Else the annotated set's typical nape, about 2 skull
+            // half-widths below the top (median 2.2, spread 1.6-2.8),
+            // faded over a wide band.
+            None => (head.top + 2.15 * head.radius, 0.3 * head.radius),
+        };
+        BackLimit {
+            cx: head.cx,
+            radius: head.radius,
+            nape,
+            fade,
+        }
+    }
+
+    fn share(&self, x: f64, y: f64) -> f32 {
+        let out = (x - self.cx).abs() / self.radius - 1.05;
+        let above = (self.nape - y) / self.fade;
+        clamp((1.0 - out / 0.04).min(above), 0.0, 1.0) as f32
     }
 }
 

@@ -9,6 +9,7 @@
 //! scale in px/cm, and the foreshortening that makes dots crowd toward the
 //! rim of a curved head.
 
+use crate::hints::looks_like_skin;
 use crate::photo::{luma, Rgba};
 
 /// The head as found in the photo, in working-image pixels.
@@ -30,6 +31,7 @@ pub const CROWN_RADIUS_CM: f64 = 8.3;
 /// Glabella depth below the top of the head, in crown radii (London set:
 /// median 1.1).
 pub const GLABELLA_DEPTH: f64 = 1.1;
+const MARGIN_CM: f64 = 0.2;
 
 impl Head {
     /// Scale estimate from the head's size, px per cm.
@@ -186,7 +188,7 @@ impl ScalpMask {
         // a few pixels into the background, and dots crowd at the rim
         // (foreshortening), so a dot there reads as on the wall. About
         // 2 mm, as the blur below then fades it further in.
-        let margin = (head.radius / CROWN_RADIUS_CM * 0.2).max(1.0) as usize;
+        let margin = (head.radius / CROWN_RADIUS_CM * MARGIN_CM).max(1.0) as usize;
         soften(&mut sharp, w, h, margin);
         sharp
             .iter_mut()
@@ -737,13 +739,18 @@ fn head_of_person(fg: &[bool], w: usize, h: usize) -> Option<(Head, usize)> {
         .position(|e| e.is_some_and(|(l, r)| r - l >= min_width))?;
     // Walk down while the silhouette is a head: it widens to the ears, then
     // narrows to the neck; the shoulders widen again below.
+    // The neck lies well below the crown: a head is about as tall as it
+    // is wide, and the neck's narrowest row is 1.5-3 crown radii below the
+    // top on the annotated set. A narrowing nearer the top is the mask's
+    // ragged crown (hair fuzz, a hand or a chair back beside it), not the
+    // neck: cutting there left top views without a dot.
     let (mut widest, mut widest_y) = (0usize, top);
     let mut neck = (usize::MAX, h - 1);
     for (y, e) in widths.iter().enumerate().skip(top) {
         let width = e.map_or(0, |(l, r)| r - l);
         if width > widest && neck.0 == usize::MAX {
             (widest, widest_y) = (width, y);
-        } else if width < widest * 85 / 100 {
+        } else if width < widest * 85 / 100 && (y - top) * 10 >= widest * 6 {
             if width < neck.0 {
                 neck = (width, y);
             } else if width > neck.0 * 115 / 100 {
@@ -752,9 +759,11 @@ fn head_of_person(fg: &[bool], w: usize, h: usize) -> Option<(Head, usize)> {
         }
     }
     // The widest row may run through the ears; the skull's own half-width
-    // is the widest above them (ears start about one radius down).
+    // is the widest above them. Ears start about one skull radius down,
+    // and with them the widest row can be 1.3 skull radii wide each side,
+    // so look no deeper than 0.4 of that width (0.8 of its half).
     let (l, r) = widths[widest_y]?;
-    let reach = top + (0.5 * (r - l) as f64) as usize;
+    let reach = top + (0.4 * (r - l) as f64) as usize;
     let (l, r) = widths[top..=reach.min(h - 1)]
         .iter()
         .flatten()
@@ -950,6 +959,61 @@ fn nonzero_box(mask: &[u8], w: usize, h: usize) -> Option<[usize; 4]> {
     found
 }
 
+/// The nape line seen from behind or the side: the lowest row of hair
+/// above the bare neck, in the columns `x0..x1` of the head's mask,
+/// searched between rows `y0` and `y1`. Going up from below, the first run
+/// of rows that are mostly skin is the neck; the row where skin gives way
+/// to hair above it is the nape. `None` when there is no such change (the
+/// fringe is skin-coloured, a collar hides the neck): the caller falls back
+/// on the head's proportions.
+pub fn find_nape(
+    photo: &Rgba,
+    mask: &ScalpMask,
+    head: Head,
+    cols: (f64, f64),
+    rows: (f64, f64),
+) -> Option<f64> {
+    let (w, h) = (photo.width as f64, photo.height as f64);
+    let x0 = cols.0.max(0.0) as usize;
+    let x1 = (cols.1.min(w) as usize).max(x0);
+    let (y0, y1) = (rows.0.max(0.0) as usize, rows.1.min(h - 1.0) as usize);
+    if y1 <= y0 || x1 <= x0 {
+        return None;
+    }
+    // Per row, the share of skin among the mask's pixels; -1 off the mask.
+    let share: Vec<f32> = (y0..=y1)
+        .map(|y| {
+            let (mut skin, mut all) = (0u32, 0u32);
+            for x in x0..x1 {
+                if mask.auto[y * photo.width as usize + x] > 0 {
+                    all += 1;
+                    skin += u32::from(looks_like_skin(photo.at(x as i64, y as i64)));
+                }
+            }
+            if all == 0 {
+                -1.0
+            } else {
+                skin as f32 / all as f32
+            }
+        })
+        .collect();
+    // Smoothed over about 4 mm, so a few dark hairs on the neck or a
+    // highlight in the hair do not count as the change.
+    let k = ((head.radius * 0.05) as usize).max(1);
+    let smooth = |i: usize| {
+        let (a, b) = (i.saturating_sub(k), (i + k + 1).min(share.len()));
+        share[a..b].iter().map(|v| v.max(0.0)).sum::<f32>() / (b - a) as f32
+    };
+    let mut i = share.len() - 1;
+    while i > 0 && !(share[i] >= 0.0 && smooth(i) > 0.6) {
+        i -= 1;
+    }
+    while i > 0 && smooth(i) > 0.4 {
+        i -= 1;
+    }
+    (i > 0).then_some((y0 + i) as f64)
+}
+
 /// Typical luminance of the bare scalp: the median over the upper crown,
 /// the reference that tells skin from hair when dots are drawn.
 pub fn skin_luma(photo: &Rgba, mask: &ScalpMask, head: Head) -> f32 {
@@ -1037,6 +1101,61 @@ mod tests {
             soften(&mut mask, w, h, r);
             assert_eq!(mask, want, "case {case}: {w}x{h}, radius {r}");
         }
+    }
+
+    /// A head from behind: dark hair down to `nape`, skin below, on a
+    /// person mask covering the middle columns.
+    fn back_of_head(nape: u32, neck_skin: bool) -> (Rgba, ScalpMask, Head) {
+        let (w, h) = (60u32, 100u32);
+        let mut data = Vec::new();
+        for y in 0..h {
+            for _ in 0..w {
+                data.extend(if y < nape || !neck_skin {
+                    [40, 35, 30, 255] // dark hair
+                } else {
+                    [200, 150, 120, 255] // skin
+                });
+            }
+        }
+        let photo = Rgba::new(w, h, data).unwrap();
+        let person: Vec<u8> = (0..w * h)
+            .map(|i| if (10..50).contains(&(i % w)) { 255 } else { 0 })
+            .collect();
+        let head = Head {
+            cx: 30.0,
+            top: 0.0,
+            radius: 20.0,
+            found: true,
+        };
+        let mask = ScalpMask {
+            width: w,
+            height: h,
+            auto: person,
+            history: Vec::new(),
+            edits: Vec::new(),
+        };
+        (photo, mask, head)
+    }
+
+    #[test]
+    fn the_nape_is_where_the_neck_skin_gives_way_to_hair() {
+        let (photo, mask, head) = back_of_head(62, true);
+        let nape = find_nape(&photo, &mask, head, (20.0, 40.0), (30.0, 99.0)).unwrap();
+        assert!(
+            (nape - 62.0).abs() <= 2.0,
+            "nape found at {nape}, drawn at 62"
+        );
+        // Hair down to the collar: no nape to see, the caller falls back.
+        let (photo, mask, head) = back_of_head(62, false);
+        assert_eq!(
+            find_nape(&photo, &mask, head, (20.0, 40.0), (30.0, 99.0)),
+            None
+        );
+        // Rows off the photo: nothing to read, no panic.
+        assert_eq!(
+            find_nape(&photo, &mask, head, (20.0, 40.0), (150.0, 200.0)),
+            None
+        );
     }
 
     #[test]
