@@ -911,7 +911,7 @@ impl Preview {
             shift: [0.0; 2],
         };
         // At the head's outline stubs stand off it, seen side-on: they turn
-        // outward, show their whole length (no foreshortening) and sit
+        // outward, show their whole length (not foreshortened) and sit
         // half beyond the skin's edge, against the background; seen
         // edge-on they also overlap into a darker fringe (photos 02, 05).
         let (w, out) = self.rim(d.x as f64, d.y as f64);
@@ -924,7 +924,7 @@ impl Preview {
             );
             let l = (ox * ox + oy * oy).sqrt().max(1e-9);
             look.axis = [(ox / l) as f32, (oy / l) as f32];
-            look.size = look.size / long * (1.0 + RIM_LENGTH * w);
+            look.size /= long.max(RIM_UNSQUASH);
             look.ink *= 1.0 + RIM_INK * w;
             let base = (self.design.dot_mm / 20.0 * self.design.px_per_cm) as f32;
             let reach = RIM_STAND_OFF * w * look.size * base * HEALED_SPREAD;
@@ -1060,7 +1060,8 @@ impl Preview {
         Ok(out)
     }
 
-    /// Every visible dot as `(x, y, diameter_px, rank)` in working pixels.
+    /// Every visible dot as `(x, y, diameter_px, rank)` in working pixels
+    /// (a stub as the round dot of the same area).
     pub fn visible_dots(&mut self) -> Vec<(f32, f32, f32, f32)> {
         let spots = self.visible_spots(1.0);
         // Sampled by `visible_spots` (`unwrap`: see "Panics" in lib.rs).
@@ -1071,7 +1072,8 @@ impl Preview {
             .map(|(s, &i)| {
                 // A scar's second-pass dot has its first-pass dot's rank.
                 let i = i as usize % dots.len();
-                (s.x, s.y, 2.0 * s.radius, dots[i].rank)
+                // A stub as the round dot of the same area.
+                (s.x, s.y, 2.0 * s.radius * s.roundness.sqrt(), dots[i].rank)
             })
             .collect()
     }
@@ -1174,13 +1176,15 @@ const HEALED_SPREAD: f32 = 1.5;
 const STUB_WIDTH: (f32, f32) = (0.15, 0.3);
 /// A stub's long radius per unit of a round dot's: about the area a round
 /// dot of the design's size would have.
-const STUB_LENGTH: f32 = 2.4;
+const STUB_LENGTH: f32 = 2.0;
 /// Where the outline's stubble starts, as a share of the crown circle's
 /// radius: the last few millimetres inside the silhouette.
 const RIM_FROM: f64 = 0.9;
-/// On the outline, a stub's length (seen whole, side-on) and ink (stubs
-/// overlapping edge-on) grow by these shares.
-const RIM_LENGTH: f32 = 0.3;
+/// On the outline a stub is seen side-on, longer than the head's curve
+/// would draw a stub lying on the skin there: up to 1 / this.
+const RIM_UNSQUASH: f32 = 0.8;
+/// On the outline, a stub's ink grows by this share (stubs overlap
+/// edge-on).
 const RIM_INK: f32 = 0.5;
 /// How far a stub on the outline turns from the flow toward the outward
 /// direction.
