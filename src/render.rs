@@ -1,4 +1,4 @@
-//! The pigment render: diluted carbon black seen through skin.
+//! The pigment render: dark brown specks, short stubs along the hair, seen through skin.
 //!
 //! Each dot is a soft elliptical spot (a short stub along the hair's flow), box-filtered so it is
 //! anti-aliased at any size: a dot smaller than a pixel keeps its ink area
@@ -568,7 +568,7 @@ fn shade(p: &mut [u8], cov: f32, flush: f32, look: Look, t: f32, skin: f32) {
     let shine = smoothstep(skin * 1.12 + 0.05, 0.98, l);
     let a = cov * (look.hair_ink + (1.0 - look.hair_ink) * hair) * (1.0 - 0.6 * shine);
     // Inflamed skin is redder: green and blue are absorbed more, red kept
-    // (the dot itself stays neutral black; only its surround flushes).
+    // (the dot itself stays dark; only its surround flushes).
     // Only the skin around the pigment flushes: where a third of the
     // light or more is inked the dot stays dark, not maroon.
     let f = flush * look.redness * (1.0 - 3.0 * a).max(0.0);
