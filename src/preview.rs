@@ -585,11 +585,12 @@ impl Preview {
         for (i, ((d, &(share, front)), l)) in shown.enumerate() {
             if d.rank < fraction * share {
                 self.ids.push(i as u32);
+                // Single-needle points at the very front are finer.
+                let radius = base_radius * l.size * (1.0 - 0.25 * front);
                 spots.push(Spot {
-                    x: (d.x + l.shift[0]) * scale,
-                    y: (d.y + l.shift[1]) * scale,
-                    // Single-needle points at the very front are finer.
-                    radius: base_radius * l.size * (1.0 - 0.25 * front),
+                    x: d.x * scale + l.shift[0] * radius,
+                    y: d.y * scale + l.shift[1] * radius,
+                    radius,
                     // Normal skin the scar brush took in takes ink as
                     // usual; scar tissue gets the camouflage's own pass.
                     ink: l.ink,
@@ -926,8 +927,7 @@ impl Preview {
             look.axis = [(ox / l) as f32, (oy / l) as f32];
             look.size /= long.max(RIM_UNSQUASH);
             look.ink *= 1.0 + RIM_INK * w;
-            let base = (self.design.dot_mm / 20.0 * self.design.px_per_cm) as f32;
-            let reach = RIM_STAND_OFF * w * look.size * base * HEALED_SPREAD;
+            let reach = RIM_STAND_OFF * w;
             look.shift = [look.axis[0] * reach, look.axis[1] * reach];
         }
         look
@@ -1070,10 +1070,15 @@ impl Preview {
             .iter()
             .zip(&self.ids)
             .map(|(s, &i)| {
+                // A pattern dot is where the needle went in (a stub on the
+                // outline is drawn a little outward of it).
+                let (x, y) = match dots.get(i as usize) {
+                    Some(d) => (d.x, d.y),
+                    None => (s.x, s.y),
+                };
                 // A scar's second-pass dot has its first-pass dot's rank.
                 let i = i as usize % dots.len();
-                // A stub as the round dot of the same area.
-                (s.x, s.y, 2.0 * s.radius * s.roundness.sqrt(), dots[i].rank)
+                (x, y, 2.0 * s.radius * s.roundness.sqrt(), dots[i].rank)
             })
             .collect()
     }
@@ -1210,8 +1215,9 @@ struct DotLook {
     /// Long axis and short-to-long ratio, on the head's curve.
     axis: [f32; 2],
     roundness: f32,
-    /// Offset of the stub's centre from the dot, working pixels: outward
-    /// on the head's outline (see [`Preview::rim`]).
+    /// Offset of the stub's centre from the dot, in the stub's long radii
+    /// (so it follows the dot size without a new look): outward on the
+    /// head's outline (see [`Preview::rim`]).
     shift: [f32; 2],
 }
 
