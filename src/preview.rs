@@ -288,6 +288,10 @@ impl Preview {
         if design.thinning != old.thinning {
             self.under.clear();
         }
+        if design.view != old.view {
+            // The hair's flow, and so each stub's direction, follows the view.
+            self.looks.clear();
+        }
         self.design = design;
         Ok(())
     }
@@ -631,11 +635,12 @@ impl Preview {
         for (i, ((d, &(share, front)), l)) in shown.enumerate() {
             if d.rank < fraction * share {
                 self.ids.push(i as u32);
+                // Single-needle points at the very front are finer.
+                let radius = base_radius * l.size * (1.0 - 0.25 * front);
                 spots.push(Spot {
-                    x: d.x * scale,
-                    y: d.y * scale,
-                    // Single-needle points at the very front are finer.
-                    radius: base_radius * l.size * (1.0 - 0.25 * front),
+                    x: d.x * scale + l.shift[0] * radius,
+                    y: d.y * scale + l.shift[1] * radius,
+                    radius,
                     // Normal skin the scar brush took in takes ink as
                     // usual; scar tissue gets the camouflage's own pass.
                     ink: l.ink,
@@ -1013,24 +1018,17 @@ impl Preview {
         // as printed dots.
         let v = (d.ink - 0.7) / 0.3;
         let ink = 0.45 + 0.4 * v;
-        // Elongated along the hair's flow, away from the crown's whorl,
-        // with the sampler's axis as the scatter around it.
-        let (fx, fy) = if self.head.found {
-            (
-                d.x as f64 - self.head.cx,
-                d.y as f64 - (self.head.top + 0.35 * self.head.radius),
-            )
-        } else {
-            (0.0, 1.0)
-        };
-        let fl = (fx * fx + fy * fy).sqrt().max(1e-9);
+        // A short hair stub lying along the hair's flow (see `flow`), with
+        // the sampler's axis as a little scatter around it.
+        let (fx, fy) = self.flow(d);
         let (ax, ay) = (
-            fx / fl + 0.5 * d.axis[0] as f64,
-            fy / fl + 0.5 * d.axis[1] as f64,
+            fx + FLOW_SCATTER * d.axis[0] as f64,
+            fy + FLOW_SCATTER * d.axis[1] as f64,
         );
         let al = (ax * ax + ay * ay).sqrt().max(1e-9);
         let axis = [(ax / al) as f32, (ay / al) as f32];
-        let roundness = d.roundness * (1.0 - ELONGATION);
+        // The sampler's 0.72-1 roundness as a stub's width (STUB_WIDTH).
+        let roundness = STUB_WIDTH.0 + (STUB_WIDTH.1 - STUB_WIDTH.0) * (d.roundness - 0.72) / 0.28;
         // On the head's curve a dot is narrower across the turn.
         let probe = Dot {
             axis,
@@ -1041,12 +1039,83 @@ impl Preview {
         // The sampler's sizes (0.82-1.18) spread: healed dots vary more
         // than a needle's; the mean area stays the same.
         let size = 0.7 + 0.6 * (d.size - 0.82) / 0.36;
-        DotLook {
-            size: size * (1.0 + MOTTLE_SIZE * m) * long,
+        let mut look = DotLook {
+            size: size * STUB_LENGTH * (1.0 + MOTTLE_SIZE * m) * long,
             ink: (ink * (1.0 + MOTTLE_INK * m)).max(0.0),
             axis,
             roundness,
+            shift: [0.0; 2],
+        };
+        // At the head's outline stubs stand off it, seen side-on: they turn
+        // outward, show their whole length (not foreshortened) and sit
+        // half beyond the skin's edge, against the background; seen
+        // edge-on they also overlap into a darker fringe (photos 02, 05).
+        let (w, out) = self.rim(d.x as f64, d.y as f64);
+        if w > 0.0 {
+            // Still scattered: a fringe, not a comb.
+            let turn = RIM_TURN * w as f64;
+            let (ox, oy) = (
+                look.axis[0] as f64 * (1.0 - turn) + out[0] * turn,
+                look.axis[1] as f64 * (1.0 - turn) + out[1] * turn,
+            );
+            let l = (ox * ox + oy * oy).sqrt().max(1e-9);
+            look.axis = [(ox / l) as f32, (oy / l) as f32];
+            look.size /= long.max(RIM_UNSQUASH);
+            look.ink *= 1.0 + RIM_INK * w;
+            let reach = RIM_STAND_OFF * w;
+            look.shift = [look.axis[0] * reach, look.axis[1] * reach];
         }
+        look
+    }
+
+    /// The hair's flow at dot `d` as a direction in the image (not unit):
+    /// hair grows away from the crown's whorl, forward over the top and
+    /// down the sides and back. Seen from the front, the top's forward
+    /// flow comes toward the camera and reads as downward, fanning a
+    /// little outward toward the temples; from the other views, away from
+    /// the whorl.
+    fn flow(&self, d: &Dot) -> (f64, f64) {
+        if !self.head.found {
+            return (0.0, 1.0);
+        }
+        let dx = d.x as f64 - self.head.cx;
+        if self.design.view == View::Front {
+            return (0.4 * dx / self.head.radius, 1.0);
+        }
+        let dy = d.y as f64 - (self.head.top + 0.35 * self.head.radius);
+        let l = (dx * dx + dy * dy).sqrt().max(1e-9);
+        (dx / l, dy / l)
+    }
+
+    /// How much pixel `(x, y)` lies on the head's outline, where stubble
+    /// stands off against the background: 0 inside the crown, rising to 1
+    /// at the fitted crown circle, on its upper half (lower down the
+    /// outline is ears, face or neck), and the outward direction there.
+    fn rim(&self, x: f64, y: f64) -> (f32, [f64; 2]) {
+        let h = self.head;
+        let (dx, dy) = (x - h.cx, y - (h.top + h.radius));
+        let r = (dx * dx + dy * dy).sqrt();
+        if !h.found || dy > 0.0 || r.is_nan() || r <= 0.0 {
+            return (0.0, [0.0, 0.0]);
+        }
+        let t = clamp((r / h.radius - RIM_FROM) / (1.0 - RIM_FROM), 0.0, 1.0);
+        ((t * t * (3.0 - 2.0 * t)) as f32, [dx / r, dy / r])
+    }
+
+    /// Where ink may show at working pixel `(x, y)`: the scalp mask, and on
+    /// the outline (see [`Preview::rim`]) as far beyond it as a stub
+    /// standing off the edge reaches: the mask a stub's length inward.
+    fn ink_at(&self, x: f64, y: f64) -> f32 {
+        let m = self.mask.at(x, y).0;
+        if m >= 1.0 {
+            return m;
+        }
+        let (w, out) = self.rim(x, y);
+        if w <= 0.0 {
+            return m;
+        }
+        let k = RIM_REACH_CM * self.design.px_per_cm;
+        m.max(w * self.mask.at(x - k * out[0], y - k * out[1]).0)
     }
 
     /// Dot `d`'s shape as the head's curve shows it: its long radius (as a
@@ -1087,7 +1156,7 @@ impl Preview {
         let look = self.look(self.optics);
         let mut frame = core::mem::take(&mut self.frame);
         let mut canvas = core::mem::take(&mut self.canvas);
-        let ink = |x: f64, y: f64| self.mask.at(x, y).0;
+        let ink = |x: f64, y: f64| self.ink_at(x, y);
         let clip = Clip {
             ink: &ink,
             scale: 1.0,
@@ -1116,7 +1185,7 @@ impl Preview {
         // The full-size photo's own blur: a downscaled copy hides it.
         let look = self.look(self.measure_optics(full, k));
         let mut canvas = Canvas::default();
-        let ink = |x: f64, y: f64| self.mask.at(x, y).0;
+        let ink = |x: f64, y: f64| self.ink_at(x, y);
         let clip = Clip {
             ink: &ink,
             scale: k as f32,
@@ -1126,7 +1195,8 @@ impl Preview {
         Ok(out)
     }
 
-    /// Every visible dot as `(x, y, diameter_px, rank)` in working pixels.
+    /// Every visible dot as `(x, y, diameter_px, rank)` in working pixels
+    /// (a stub as the round dot of the same area).
     pub fn visible_dots(&mut self) -> Vec<(f32, f32, f32, f32)> {
         let spots = self.visible_spots(1.0);
         // Sampled by `visible_spots` (`unwrap`: see "Panics" in lib.rs).
@@ -1135,9 +1205,15 @@ impl Preview {
             .iter()
             .zip(&self.ids)
             .map(|(s, &i)| {
+                // A pattern dot is where the needle went in (a stub on the
+                // outline is drawn a little outward of it).
+                let (x, y) = match dots.get(i as usize) {
+                    Some(d) => (d.x, d.y),
+                    None => (s.x, s.y),
+                };
                 // A scar's second-pass dot has its first-pass dot's rank.
                 let i = i as usize % dots.len();
-                (s.x, s.y, 2.0 * s.radius, dots[i].rank)
+                (x, y, 2.0 * s.radius * s.roundness.sqrt(), dots[i].rank)
             })
             .collect()
     }
@@ -1286,10 +1362,36 @@ const MOTTLE_SIZE: f32 = 0.15;
 /// specks as large and as dark as real stubble's (benches/realism.md).
 const HEALED_SPREAD: f32 = 1.5;
 
-/// How much shorter a dot's short axis is than its long one, on top of
-/// the sampler's own irregularity: a real speck at photo scale is a short
-/// stroke lying along the hair's flow, not a round print.
-const ELONGATION: f32 = 0.35;
+/// A speck at photo scale is a very short hair stub (or a healed dot
+/// stretched by the skin's lines along the flow): its width as a share of
+/// its length, least and most (real stubble in photos 02, 05 and 07 reads
+/// as strokes two to three times as long as wide, all roughly one way).
+const STUB_WIDTH: (f32, f32) = (0.15, 0.3);
+/// A stub's long radius per unit of a round dot's: about the area a round
+/// dot of the design's size would have.
+const STUB_LENGTH: f32 = 2.0;
+/// Where the outline's stubble starts, as a share of the crown circle's
+/// radius: the last few millimetres inside the silhouette.
+const RIM_FROM: f64 = 0.9;
+/// On the outline a stub is seen side-on, longer than the head's curve
+/// would draw a stub lying on the skin there: up to 1 / this.
+const RIM_UNSQUASH: f32 = 0.8;
+/// On the outline, a stub's ink grows by this share (stubs overlap
+/// edge-on).
+const RIM_INK: f32 = 0.5;
+/// How far a stub on the outline turns from the flow toward the outward
+/// direction.
+const RIM_TURN: f64 = 0.65;
+/// How far out a stub on the outline sits, in its own long radii: about
+/// half of it beyond the skin's edge.
+const RIM_STAND_OFF: f32 = 0.6;
+/// How far beyond the scalp mask ink may reach on the outline, cm: about
+/// a buzz cut's stubble length.
+const RIM_REACH_CM: f64 = 0.12;
+
+/// How far a stub strays from the flow (the sampler's random axis, with
+/// this weight against the unit flow): about 20 degrees.
+const FLOW_SCATTER: f64 = 0.35;
 
 /// One dot's own look, fixed with the pattern.
 #[derive(Clone, Copy)]
@@ -1301,6 +1403,10 @@ struct DotLook {
     /// Long axis and short-to-long ratio, on the head's curve.
     axis: [f32; 2],
     roundness: f32,
+    /// Offset of the stub's centre from the dot, in the stub's long radii
+    /// (so it follows the dot size without a new look): outward on the
+    /// head's outline (see [`Preview::rim`]).
+    shift: [f32; 2],
 }
 
 /// What the scalp mask says under one dot.

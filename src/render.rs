@@ -1,13 +1,13 @@
-//! The pigment render: diluted carbon black seen through skin.
+//! The pigment render: dark brown specks, short stubs along the hair, seen through skin.
 //!
-//! Each dot is a soft, slightly elliptical spot, box-filtered so it is
+//! Each dot is a soft elliptical spot (a short stub along the hair's flow), box-filtered so it is
 //! anti-aliased at any size: a dot smaller than a pixel keeps its ink area
 //! and spreads it over about a pixel, so a dense field of tiny dots darkens
 //! the skin evenly (as a real buzz cut does) with no aliasing or moiré.
 //! Spots accumulate into one coverage value per pixel (as the union of
-//! independent spots), and a last pass darkens the photo multiplicatively:
-//! shadows stay darker, highlights stay highlights, because the pigment
-//! lies under the skin and the skin's own shine is on top of it.
+//! independent spots), and a last pass darkens the photo toward the colour
+//! of stubble in proportion to its own light: shadows stay darker,
+//! highlights stay highlights, and the skin's own shine stays on top.
 
 use crate::num::clamp;
 use crate::photo::Rgba;
@@ -29,19 +29,9 @@ pub struct Spot {
     pub roundness: f32,
 }
 
-/// Light let through by full-strength healed pigment: carbon black is
-/// neutral, so the same for every channel (the hue of the skin is kept,
-/// never pushed toward blue or green).
+/// Light let through by full-strength pigment: a fully inked pixel keeps
+/// this share of its luminance, in the colour of stubble (see `shade`).
 pub const PIGMENT_TRANSMISSION: f32 = 0.18;
-
-/// How much more saturated the skin's own colour looks where pigment lies
-/// under it: light that reaches the pigment is absorbed, so what comes
-/// back has crossed more of the skin's own tint (measured: real stubble
-/// specks are 6-22% more saturated than the skin around them, with the
-/// same hue; benches/realism.md). A pixel darkened to `m` of its light
-/// keeps its hue and gains `1 + SATURATION_GAIN * (1 - m) * m` in
-/// saturation: at most 1.35 times, at half its light.
-pub const SATURATION_GAIN: f32 = 1.4;
 
 /// Look parameters of one render.
 #[derive(Clone, Copy, Debug)]
@@ -578,26 +568,47 @@ fn shade(p: &mut [u8], cov: f32, flush: f32, look: Look, t: f32, skin: f32) {
     let shine = smoothstep(skin * 1.12 + 0.05, 0.98, l);
     let a = cov * (look.hair_ink + (1.0 - look.hair_ink) * hair) * (1.0 - 0.6 * shine);
     // Inflamed skin is redder: green and blue are absorbed more, red kept
-    // (the dot itself stays neutral black; only its surround flushes).
+    // (the dot itself stays dark; only its surround flushes).
     // Only the skin around the pigment flushes: where a third of the
-    // light or more is inked the dot stays black, not maroon.
+    // light or more is inked the dot stays dark, not maroon.
     let f = flush * look.redness * (1.0 - 3.0 * a).max(0.0);
-    let mult = 1.0 - a * (1.0 - t);
-    // The light taken away, `1 - mult`, comes a little more out of the
-    // skin's weaker channels: the pixel keeps its hue with a little more
-    // saturation, most for a faint speck (where the skin's tint is all
-    // one sees of it), less for dense black pigment.
+    // Fully inked, a pixel is `t` of its light in the colour of stubble:
+    // part the skin's own colour, part a warm dark brown of the same
+    // luminance (real stubble reads brown on every skin tone, never the
+    // skin's pink darkened to grey-pink; benches/realism.md).
+    let keep = 1.0 - a;
+    let dark = a * t;
+    // Light that reaches the pigment is absorbed, so what comes back has
+    // crossed more of the skin's own tint: a little more saturation, most
+    // for a faint speck (measured: real specks are 6-22% more saturated
+    // than the skin around them).
+    let mult = keep + dark;
     let taken = SATURATION_GAIN * (1.0 - mult) * mult * mult;
-    let put = |v: u8, tint: f32| {
+    let put = |v: u8, brown: f32, tint: f32| {
         let v = v as f32;
+        let ink = v + STUBBLE_WARMTH * (y * brown - v);
         // `as u8` saturates at 0 and 255 (an explicit `min` costs a call
         // to `fminf` per pixel in wasm).
-        ((v * mult + (v - y) * taken) * tint + 0.5) as u8
+        ((v * keep + ink * dark + (v - y) * taken) * tint + 0.5) as u8
     };
-    p[0] = put(p[0], 1.0 - 0.02 * f);
-    p[1] = put(p[1], 1.0 - 0.16 * f);
-    p[2] = put(p[2], 1.0 - 0.13 * f);
+    p[0] = put(p[0], STUBBLE_BROWN[0], 1.0 - 0.02 * f);
+    p[1] = put(p[1], STUBBLE_BROWN[1], 1.0 - 0.16 * f);
+    p[2] = put(p[2], STUBBLE_BROWN[2], 1.0 - 0.13 * f);
 }
+
+/// Saturation gained where pigment darkens the skin (see `shade`): a
+/// pixel darkened to `m` of its light gains about
+/// `1 + SATURATION_GAIN * (1 - m) * m` times its saturation.
+const SATURATION_GAIN: f32 = 1.4;
+
+/// The colour of stubble per unit of luminance (Rec. 709 weights give 1):
+/// hue about 22 degrees, the dark brown that the darkest tenth of real
+/// stubble patches measures in photos 02, 05, 07 and the phone photos
+/// (red 1.2-1.6 times green, blue 0.75-0.87 times green).
+const STUBBLE_BROWN: [f32; 3] = [1.267, 0.945, 0.76];
+/// How much of the stubble colour is that brown (the rest is the skin's
+/// own colour, darkened): enough to turn a pink skin's specks brown.
+const STUBBLE_WARMTH: f32 = 0.45;
 
 fn smoothstep(e0: f32, e1: f32, x: f32) -> f32 {
     let t = clamp((x - e0) / (e1 - e0), 0.0, 1.0);
@@ -661,8 +672,10 @@ impl Profile {
     fn of(s: &Spot, look: Look) -> Profile {
         // NaN and negative sizes and inks draw nothing.
         let r = within(s.radius, 0.0, 1e4);
-        let round = within(s.roundness, 0.3, 1.0);
-        let dermal = DERMAL_SPREAD * r * look.softness.max(0.0);
+        let round = within(s.roundness, 0.15, 1.0);
+        // Pigment spreads as far as the dot is wide: a thin stub stays a
+        // stroke, it does not swell into a blot.
+        let dermal = DERMAL_SPREAD * r * round * look.softness.max(0.0);
         // Blur variance: the photo's, the pigment's spread, and a pixel's
         // own box (1/12 px² per axis), so a dot is anti-aliased even on a
         // perfectly sharp synthetic photo.
