@@ -10,14 +10,12 @@
 //   (tests/annotations/*.txt);
 // - with the model files missing (blocked), the preview still works and the
 //   status says detection is less sure;
-// - the shipped widget (dist/) stays within 100 KB gzip, the models' glue
-//   counted, the lazily loaded runtime and models not.
+// (their size, loaded lazily beside the widget, is checked in dist.test.mjs).
 // Timings are the benchmark's (./bench), never checked here.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { launchBrowser, openApp, waitForPhotos, APP_CSP, PHOTOS_DIR, REPO_ROOT, MODEL_FILES } from './harness.mjs';
 
 const LESS_SURE = 'Automatic detection is less sure on this photo: check the outline and hairline.';
@@ -261,23 +259,4 @@ test('models missing (blocked): a person photo still gets its preview, and the s
   } finally {
     await app.close();
   }
-});
-
-test('dist/: the widget within 100 KB gzip (its models glue counted), the models lazily loaded beside it', () => {
-  const dist = path.join(REPO_ROOT, 'dist');
-  assert.ok(fs.existsSync(path.join(dist, 'models-worker.js')), 'dist/ is missing or old: run scripts/dist.sh (./test does)');
-  const gz = (rel) => zlib.gzipSync(fs.readFileSync(path.join(dist, rel)), { level: 9 }).length;
-  const widget = ['smp-preview.js', 'smp-preview.css', 'engine-worker.js', 'pkg/smp_preview_bg.wasm', 'models-worker.js'];
-  const lazy = [
-    'models/tasks-vision/vision_bundle.mjs',
-    'models/tasks-vision/vision_wasm_module_internal.js',
-    'models/tasks-vision/vision_wasm_module_internal.wasm',
-    'models/selfie_segmentation.tflite',
-    'models/face_detector.tflite',
-  ];
-  const total = widget.reduce((s, f) => s + gz(f), 0);
-  const models = lazy.reduce((s, f) => s + gz(f), 0);
-  console.log(`widget ${total} B gzip (${widget.join(', ')}); models, lazy: ${models} B gzip`);
-  assert.ok(total <= 100_000, `the widget is ${total} B gzip`);
-  assert.ok(models <= 6_000_000, `the models are ${models} B gzip`);
 });
