@@ -75,6 +75,19 @@ test("every design slider has the engine's range and starts at its default", asy
   assert.deepEqual(checked.sort(), ['density', 'dot_mm', 'hairline_cm', 'session', 'shade']);
 });
 
+test("the time slider's stops span the engine's months range, and it starts at the engine's default", async () => {
+  const { fields, ranges } = await engineAnswers(page);
+  const i = fields.split(',').map((f) => f.split(':')[0]).indexOf('months');
+  assert.ok(i >= 0, 'the engine has no months field');
+  const [min, max, , value] = ranges.slice(4 * i, 4 * i + 4);
+  const { stops } = await page.evaluate(async () => ({ stops: (await import('/journey.js')).TIME_STOPS.map((s) => s.months) }));
+  assert.equal(stops[0], min, 'the first time stop is not the engine minimum');
+  assert.equal(stops.at(-1), max, 'the last time stop is not the engine maximum');
+  assert.ok(stops.includes(value), `no time stop at the engine's default (${value} months)`);
+  const slider = await page.evaluate(() => Number(document.querySelector('smp-preview').shadowRoot.querySelector('#months').value));
+  assert.equal(stops[slider], value, "the time slider does not start at the engine's default");
+});
+
 /** The guide line's points (frame pixels) and the handles' centres (frame pixels). */
 function drawn(p) {
   return p.evaluate(() => {
