@@ -11,7 +11,7 @@
 use crate::design::{Design, DesignError, RelPoint, DENSITY, TEMPLE_HALF_CM};
 use crate::face::{find_eyes, Eyes};
 use crate::hairline::HairlineField;
-use crate::hints::{FaceDetection, Hints};
+use crate::hints::{FaceDetection, Hints, Outline};
 use crate::num::clamp;
 use crate::photo::Rgba;
 use crate::pigment::Optics;
@@ -89,6 +89,8 @@ pub struct Preview {
     eyes: Option<Eyes>,
     /// The face the detector found, when the models ran.
     face: Option<FaceDetection>,
+    /// The models' answers as a share link carries them, when they ran.
+    outline: Option<Outline>,
     /// The nape line seen from behind (image row), where the photo shows
     /// it (see [`find_nape`]).
     nape: Option<f64>,
@@ -141,7 +143,30 @@ impl Preview {
     /// Starts a preview of `photo` from what on-device models found in it
     /// (the head's outline, the face, the view): where they ran, their
     /// answers replace the classical silhouette and eye finder.
+    ///
+    /// The person mask and face go through their [`Outline`] (the polygon
+    /// and grids a share link carries) first, so a link opened where the
+    /// models do not run ([`Preview::from_outline`]) gives this very preview.
     pub fn with_hints(photo: Rgba, hints: Hints) -> Preview {
+        match Outline::of(&hints, photo.width, photo.height) {
+            Some(outline) => Preview::from_outline(photo, outline),
+            None => Preview::build(photo, hints, None),
+        }
+    }
+
+    /// Starts a preview of `photo` from the models' answers as a share link
+    /// carries them: the same preview as the sender's [`Preview::with_hints`].
+    pub fn from_outline(photo: Rgba, outline: Outline) -> Preview {
+        let hints = outline.hints(photo.width, photo.height);
+        Preview::build(photo, hints, Some(outline))
+    }
+
+    /// The models' answers this preview was built from, for a share link.
+    pub fn outline(&self) -> Option<&Outline> {
+        self.outline.as_ref()
+    }
+
+    fn build(photo: Rgba, hints: Hints, outline: Option<Outline>) -> Preview {
         let (mask, head) = if hints.has_person() {
             ScalpMask::from_person(&photo, &hints.person)
         } else {
@@ -196,6 +221,7 @@ impl Preview {
             head,
             eyes,
             face: hints.face,
+            outline,
             nape,
             mask,
             skin_luma: skin,
