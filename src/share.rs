@@ -57,7 +57,8 @@
 //! [`MAX_DABS`] dabs in all. A photo is at most [`MAX_PHOTO_BYTES`] and
 //! starts with the JPEG marker `FF D8 FF`.
 //!
-//! The models' answers section ([`Outline::to_bytes`]) is what the on-device
+//! The models' answers section (`crate::outline`, behind the `outline`
+//! feature) is what the on-device
 //! models decided about the sender's photo, so a receiver without the
 //! models (blocked, an old browser, a desktop) rebuilds the sender's
 //! preview instead of the classical guess: the face detector's score byte
@@ -67,7 +68,8 @@
 //! and y (high 12) as `-0.5 + n * 2 / 4095` of the photo's width and
 //! height. It is optional (`0x81`, not the `0x05` first proposed) because
 //! a decoder that predates it still gives a preview without it, the
-//! classical one; a malformed one is a damaged link. It costs at most 163
+//! classical one, and so do builds without the feature (the shipped wasm,
+//! for now: it would cost 3.4 KB gzip); a malformed one is a damaged link. It costs at most 163
 //! bytes, about 218 characters.
 //!
 //! A default design makes a 55-character link. Brush edits cost two to six
@@ -109,7 +111,8 @@ use crate::num::clamp;
 use std::fmt;
 
 use crate::design::{Design, Edge, Hairline, RelPoint, Shape, DENSITY, DOT_MM, PX_PER_CM, SHADE};
-use crate::hints::Outline;
+#[cfg(feature = "outline")]
+use crate::outline::Outline;
 use crate::scalp::Dab;
 use crate::view::View;
 
@@ -132,7 +135,8 @@ const TAG_JOURNEY: u8 = 0x04;
 /// The sender's photo id: optional (older decoders skip it), so links made
 /// before it existed and after both open everywhere.
 const TAG_PHOTO_ID: u8 = 0x80;
-/// The models' answers ([`Outline`]): optional, as the photo id.
+/// The models' answers (`crate::outline`): optional, as the photo id.
+#[cfg(feature = "outline")]
 const TAG_OUTLINE: u8 = 0x81;
 /// Tags from here up are optional: skipped when unknown.
 const FIRST_OPTIONAL_TAG: u8 = 0x80;
@@ -196,6 +200,7 @@ pub struct Shared {
     /// What the sender's on-device models decided about the photo, when
     /// the sender's preview used them: [`crate::preview::Preview::from_outline`]
     /// rebuilds the sender's preview from it.
+    #[cfg(feature = "outline")]
     pub outline: Option<Outline>,
 }
 
@@ -215,11 +220,13 @@ pub fn encode(
     photo: Option<&[u8]>,
     photo_id: Option<u32>,
 ) -> String {
-    encode_with_outline(design, strokes, photo, photo_id, None)
+    let mut record = record(design, strokes, photo, photo_id);
+    seal(&mut record)
 }
 
 /// [`encode`], with the models' answers the sender's preview was built
 /// from (see [`Outline`]), when it used the models.
+#[cfg(feature = "outline")]
 pub fn encode_with_outline(
     design: &Design,
     strokes: &[Vec<Dab>],
@@ -227,6 +234,20 @@ pub fn encode_with_outline(
     photo_id: Option<u32>,
     outline: Option<&Outline>,
 ) -> String {
+    let mut record = record(design, strokes, photo, photo_id);
+    if let Some(o) = outline {
+        put_section(&mut record, TAG_OUTLINE, &o.to_bytes());
+    }
+    seal(&mut record)
+}
+
+/// The sections of a link up to the photo id.
+fn record(
+    design: &Design,
+    strokes: &[Vec<Dab>],
+    photo: Option<&[u8]>,
+    photo_id: Option<u32>,
+) -> Vec<u8> {
     let (fields, journey) = design_bytes(design);
     let mut record = Vec::new();
     put_section(&mut record, TAG_DESIGN, &fields);
@@ -263,15 +284,17 @@ pub fn encode_with_outline(
     if let Some(id) = photo_id {
         put_section(&mut record, TAG_PHOTO_ID, &id.to_le_bytes());
     }
-    if let Some(o) = outline {
-        put_section(&mut record, TAG_OUTLINE, &o.to_bytes());
-    }
-    let crc = crc16(&record);
+    record
+}
+
+/// The fragment of `record`: its checksum appended, in base64url.
+fn seal(record: &mut Vec<u8>) -> String {
+    let crc = crc16(record);
     record.extend_from_slice(&crc.to_be_bytes());
 
     let mut out = String::new();
     out.push_str("v1.");
-    base64url_encode(&record, &mut out);
+    base64url_encode(record, &mut out);
     out
 }
 
@@ -599,6 +622,7 @@ fn read(fragment: &[u8]) -> Result<Shared, &'static str> {
     let mut strokes = Vec::new();
     let mut photo = None;
     let mut photo_id = None;
+    #[cfg(feature = "outline")]
     let mut outline = None;
     while !r.0.is_empty() {
         let tag = r.u8()?;
@@ -634,6 +658,7 @@ fn read(fragment: &[u8]) -> Result<Shared, &'static str> {
                 let id: [u8; 4] = payload.try_into().map_err(|_| DAMAGED)?;
                 photo_id = Some(u32::from_le_bytes(id));
             }
+            #[cfg(feature = "outline")]
             TAG_OUTLINE => outline = Some(Outline::from_bytes(payload).ok_or(DAMAGED)?),
             // An optional section this decoder does not know: skipped.
             _ if tag >= FIRST_OPTIONAL_TAG => {}
@@ -648,6 +673,7 @@ fn read(fragment: &[u8]) -> Result<Shared, &'static str> {
         strokes,
         photo,
         photo_id,
+        #[cfg(feature = "outline")]
         outline,
     })
 }

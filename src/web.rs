@@ -320,12 +320,11 @@ impl Engine {
             None => Some(self.photo_id()?),
         };
         let p = self.preview()?;
-        Ok(crate::share::encode_with_outline(
+        Ok(crate::share::encode(
             p.design(),
             &p.strokes(),
             photo_jpeg.as_deref(),
             id,
-            p.outline(),
         ))
     }
 
@@ -334,14 +333,7 @@ impl Engine {
     /// why.
     pub fn apply_link(&mut self, fragment: &str) -> Result<(), JsError> {
         let shared = crate::share::decode(fragment).map_err(Error::from)?;
-        // The sender's models' answers belong to the sender's photo: the
-        // one the link carries, or the person's own with the same id.
-        let same_photo = shared.photo.is_some()
-            || (shared.photo_id.is_some() && shared.photo_id == Some(self.photo_id()?));
         let p = self.preview()?;
-        if let Some(outline) = shared.outline.filter(|_| same_photo) {
-            *p = Preview::from_outline(p.photo().clone(), outline);
-        }
         p.set_design(shared.design).map_err(Error::from)?;
         p.clear_brush();
         for stroke in shared.strokes {

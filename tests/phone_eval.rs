@@ -546,6 +546,12 @@ const FLOOR_MODELS_OUTSIDE: usize = 6;
 const FLOOR_MODELS_COVERED: usize = 68;
 const FLOOR_MODELS_HAIRLINE: usize = 3;
 const FLOOR_MODELS_VIEW: usize = 69;
+/// With the models after the widget's taps (the view; the forehead where
+/// the widget asks for it).
+const FLOOR_TAPPED_OUTSIDE: usize = 11;
+const FLOOR_TAPPED_COVERED: usize = 61;
+const FLOOR_TAPPED_HAIRLINE: usize = 22;
+const FLOOR_TAPPED_VIEW: usize = 91;
 
 /// Slow unoptimized (minutes for 94 photos): `./test` runs it with `--release`.
 #[test]
@@ -559,12 +565,12 @@ fn phone_photos_meet_the_floors() {
     // The same per photo, for scripts: scores before and after the view fix
     // and the head found.
     let cm = |e: Option<f64>| e.map_or(String::new(), |e| format!("{e:.2}"));
-    let mut csv = String::from("photo,view,outside,on_face,covered,outside_fixed,on_face_fixed,covered_fixed,head_cx,head_top,head_radius,models_view,models_outside,models_on_face,models_covered,models_fixed_outside,models_fixed_on_face,models_fixed_covered,models_hairline_cm,models_fixed_hairline_cm\n");
+    let mut csv = String::from("photo,view,outside,on_face,covered,outside_fixed,on_face_fixed,covered_fixed,head_cx,head_top,head_radius,models_view,models_outside,models_on_face,models_covered,models_fixed_outside,models_fixed_on_face,models_fixed_covered,models_hairline_cm,models_fixed_hairline_cm,tapped_outside,tapped_covered,tapped_hairline_cm\n");
     for s in &scores {
         let (a, c) = (&s.auto, &s.corrected);
         let _ = writeln!(
             csv,
-            "{},{},{:.4},{:.4},{:.4},{:.4},{:.4},{:.4},{:.1},{:.1},{:.1},{},{:.4},{:.4},{:.4},{:.4},{:.4},{:.4},{},{}",
+            "{},{},{:.4},{:.4},{:.4},{:.4},{:.4},{:.4},{:.1},{:.1},{:.1},{},{:.4},{:.4},{:.4},{:.4},{:.4},{:.4},{},{},{:.4},{:.4},{}",
             s.photo,
             s.view,
             a.outside,
@@ -584,7 +590,10 @@ fn phone_photos_meet_the_floors() {
             s.models_corrected.on_face,
             s.models_corrected.covered,
             cm(s.models.hairline_cm),
-            cm(s.models_corrected.hairline_cm)
+            cm(s.models_corrected.hairline_cm),
+            s.tapped.outside,
+            s.tapped.covered,
+            cm(s.tapped.hairline_cm)
         );
     }
     std::fs::write(target.join("phone-eval.csv"), csv).unwrap();
@@ -626,6 +635,21 @@ fn phone_photos_meet_the_floors() {
         scores.iter().filter(|s| s.photo.starts_with("phone/")),
         |s| &s.models,
     );
+    let t = tally(
+        scores.iter().filter(|s| s.photo.starts_with("phone/")),
+        |s| &s.tapped,
+    );
+    for (what, got, floor) in [
+        ("dots outside the scalp", t.outside_ok, FLOOR_TAPPED_OUTSIDE),
+        ("scalp covered", t.covered_ok, FLOOR_TAPPED_COVERED),
+        ("hairline", t.hairline_ok, FLOOR_TAPPED_HAIRLINE),
+        ("view", t.view_ok, FLOOR_TAPPED_VIEW),
+    ] {
+        assert!(
+            got >= floor,
+            "with the models after the taps, {what}: {got} photos ok, floor {floor}"
+        );
+    }
     for (what, got, floor) in [
         ("dots outside the scalp", m.outside_ok, FLOOR_MODELS_OUTSIDE),
         ("scalp covered", m.covered_ok, FLOOR_MODELS_COVERED),

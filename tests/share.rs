@@ -10,14 +10,14 @@ use std::time::Instant;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 use smp_preview::design::{Design, Edge, RelPoint, Shape};
-use smp_preview::hints::Hints;
-use smp_preview::preview::Preview;
 use smp_preview::scalp::Dab;
 use smp_preview::share::{
-    decode, encode, encode_with_outline, quantize, quantize_strokes, ShareError, Shared, MAX_DABS,
-    MAX_FRAGMENT_CHARS, MAX_PHOTO_BYTES, MAX_STROKES,
+    decode, encode, quantize, quantize_strokes, ShareError, Shared, MAX_DABS, MAX_FRAGMENT_CHARS,
+    MAX_PHOTO_BYTES, MAX_STROKES,
 };
 use smp_preview::view::View;
+#[cfg(all(feature = "outline", feature = "cli"))]
+use smp_preview::{hints::Hints, preview::Preview, share::encode_with_outline};
 
 const NEWER: &str = "newer version";
 /// Brush strokes or a photo out of range or over a cap.
@@ -687,6 +687,7 @@ fn photo_is_carried_only_when_given() {
             strokes: quantize_strokes(&strokes),
             photo: Some(photo),
             photo_id: None,
+            #[cfg(feature = "outline")]
             outline: None
         }
     );
@@ -1327,6 +1328,7 @@ fn the_photo_id_travels_when_given() {
 // ---------------------------------------------------------------------------
 // The models' answers (section 0x81)
 
+#[cfg(all(feature = "outline", feature = "cli"))]
 /// A phone photo and the on-device models' outputs for it
 /// (`tests/model-hints/`, as the widget passes them).
 fn photo_with_hints(name: &str) -> (smp_preview::photo::Rgba, Hints) {
@@ -1366,6 +1368,7 @@ fn photo_with_hints(name: &str) -> (smp_preview::photo::Rgba, Hints) {
 /// not run, gives the sender's dots (a profile: the face's ear and nose
 /// place the side's limit, so the face travels too); without the section the
 /// receiver would see the classical guess.
+#[cfg(all(feature = "outline", feature = "cli"))]
 #[test]
 fn a_models_preview_link_opens_the_same_without_the_models() {
     for name in [
@@ -1404,6 +1407,7 @@ fn a_models_preview_link_opens_the_same_without_the_models() {
     }
 }
 
+#[cfg(feature = "outline")]
 #[test]
 fn a_damaged_outline_section_is_a_damaged_link() {
     let design = Raw::base().section();
