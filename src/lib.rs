@@ -39,6 +39,8 @@ pub mod hairline;
 pub mod hints;
 pub mod metrics;
 mod num;
+#[cfg(feature = "outline")]
+pub mod outline;
 pub mod photo;
 pub mod pigment;
 pub mod preview;

@@ -9,6 +9,7 @@
 //! the full table is written to `target/phone-eval.md` (and printed with
 //! `cargo test --release --test phone_eval -- --nocapture`) for the README.
 
+use smp_preview::design::RelPoint;
 use smp_preview::hints::{FaceDetection, Hints};
 use smp_preview::photo::Rgba;
 use smp_preview::preview::Preview;
@@ -188,6 +189,9 @@ struct Score {
     corrected: Outcome,
     models: Outcome,
     models_corrected: Outcome,
+    /// With the models, after the taps the widget asks for: the view, and
+    /// the forehead where it asks for it.
+    tapped: Outcome,
 }
 
 impl Outcome {
@@ -208,7 +212,7 @@ struct Truth<'a> {
     face: Vec<bool>,
     px_per_cm: f64,
     /// Which path's outcome comes next (0 classical, 1 fixed, 2 models, 3
-    /// models fixed), for `SMP_EVAL_DOTS`.
+    /// models fixed, 4 models after the taps), for `SMP_EVAL_DOTS`.
     path: std::cell::Cell<u8>,
 }
 
@@ -313,12 +317,52 @@ fn model_hints(photo: &str, w: u32, h: u32) -> Hints {
 }
 
 /// The preview's outcome, then again with the annotated view set.
-fn with_view_fix(mut preview: Preview, truth: &Truth, view: &str) -> (Outcome, Outcome) {
-    let first = outcome(&mut preview, truth);
+fn with_view_fix(preview: &mut Preview, truth: &Truth, view: &str) -> (Outcome, Outcome) {
+    let first = outcome(preview, truth);
     let mut design = preview.design().clone();
     design.view = View::parse(view).expect("a known view");
     preview.set_design(design).unwrap();
-    (first, outcome(&mut preview, truth))
+    (first, outcome(preview, truth))
+}
+
+/// The forehead tap the widget asks for after the view (www/asks.js
+/// `#chooseView`: a view with a front hairline and no face found), given
+/// at the annotated hairline's middle and placed as the widget places it:
+/// `Engine::hairline_at` (the design's preset through the tap), kept on
+/// the photo as `onPhoto` in www/handles.js keeps it, on the link's grid.
+/// False when the widget would not ask (or nothing is annotated to tap).
+fn forehead_tap(preview: &mut Preview, a: &Annotation) -> bool {
+    const MIN_GAP: f64 = 0.02;
+    let Some((x, y)) = a
+        .hairline
+        .filter(|_| preview.view().shows_hairline() && !preview.face_found())
+    else {
+        return false;
+    };
+    let (w, h) = (preview.photo().width, preview.photo().height);
+    let mid = RelPoint {
+        x: x / w as f64,
+        y: y / h as f64,
+    };
+    let mut design = preview.design().clone();
+    let [l, m, r] = design.hairline_through(w, h, mid);
+    let mx = m.x.clamp(MIN_GAP, 1.0 - MIN_GAP);
+    let on = |v: f64| v.clamp(0.0, 1.0);
+    design.hairline.handles = [
+        RelPoint {
+            x: l.x.clamp(0.0, mx - MIN_GAP),
+            y: on(l.y),
+        },
+        RelPoint { x: mx, y: on(m.y) },
+        RelPoint {
+            x: r.x.clamp(mx + MIN_GAP, 1.0),
+            y: on(r.y),
+        },
+    ];
+    preview
+        .set_design(smp_preview::share::quantize(&design))
+        .unwrap();
+    true
 }
 
 fn score(a: &Annotation) -> Score {
@@ -335,9 +379,11 @@ fn score(a: &Annotation) -> Score {
         path: std::cell::Cell::new(0),
     };
     let hints = model_hints(&a.photo, photo.width, photo.height);
-    let (auto, corrected) = with_view_fix(Preview::new(photo.clone()), &truth, &a.view);
-    let (models, models_corrected) =
-        with_view_fix(Preview::with_hints(photo, hints), &truth, &a.view);
+    let (auto, corrected) = with_view_fix(&mut Preview::new(photo.clone()), &truth, &a.view);
+    let mut p = Preview::with_hints(photo, hints);
+    let (models, models_corrected) = with_view_fix(&mut p, &truth, &a.view);
+    forehead_tap(&mut p, a);
+    let tapped = outcome(&mut p, &truth);
     Score {
         photo: a.photo.clone(),
         view: a.view.clone(),
@@ -345,6 +391,7 @@ fn score(a: &Annotation) -> Score {
         corrected,
         models,
         models_corrected,
+        tapped,
     }
 }
 
@@ -428,6 +475,8 @@ fn report(scores: &[Score]) -> String {
     summary(&mut out, scores, |s| &s.models);
     out.push_str("\nWith the models, after the view fix:\n\n");
     summary(&mut out, scores, |s| &s.models_corrected);
+    out.push_str("\nWith the models, after the taps the widget asks for (the view; the forehead on a front or top view without a face):\n\n");
+    summary(&mut out, scores, |s| &s.tapped);
     for (title, pick) in [
         ("automatic preview", (|s| &s.auto) as fn(&Score) -> &Outcome),
         ("with the models (what the widget ships)", |s| &s.models),
@@ -497,6 +546,12 @@ const FLOOR_MODELS_OUTSIDE: usize = 6;
 const FLOOR_MODELS_COVERED: usize = 68;
 const FLOOR_MODELS_HAIRLINE: usize = 3;
 const FLOOR_MODELS_VIEW: usize = 69;
+/// With the models after the widget's taps (the view; the forehead where
+/// the widget asks for it).
+const FLOOR_TAPPED_OUTSIDE: usize = 11;
+const FLOOR_TAPPED_COVERED: usize = 61;
+const FLOOR_TAPPED_HAIRLINE: usize = 22;
+const FLOOR_TAPPED_VIEW: usize = 91;
 
 /// Slow unoptimized (minutes for 94 photos): `./test` runs it with `--release`.
 #[test]
@@ -510,12 +565,12 @@ fn phone_photos_meet_the_floors() {
     // The same per photo, for scripts: scores before and after the view fix
     // and the head found.
     let cm = |e: Option<f64>| e.map_or(String::new(), |e| format!("{e:.2}"));
-    let mut csv = String::from("photo,view,outside,on_face,covered,outside_fixed,on_face_fixed,covered_fixed,head_cx,head_top,head_radius,models_view,models_outside,models_on_face,models_covered,models_fixed_outside,models_fixed_on_face,models_fixed_covered,models_hairline_cm,models_fixed_hairline_cm\n");
+    let mut csv = String::from("photo,view,outside,on_face,covered,outside_fixed,on_face_fixed,covered_fixed,head_cx,head_top,head_radius,models_view,models_outside,models_on_face,models_covered,models_fixed_outside,models_fixed_on_face,models_fixed_covered,models_hairline_cm,models_fixed_hairline_cm,tapped_outside,tapped_covered,tapped_hairline_cm\n");
     for s in &scores {
         let (a, c) = (&s.auto, &s.corrected);
         let _ = writeln!(
             csv,
-            "{},{},{:.4},{:.4},{:.4},{:.4},{:.4},{:.4},{:.1},{:.1},{:.1},{},{:.4},{:.4},{:.4},{:.4},{:.4},{:.4},{},{}",
+            "{},{},{:.4},{:.4},{:.4},{:.4},{:.4},{:.4},{:.1},{:.1},{:.1},{},{:.4},{:.4},{:.4},{:.4},{:.4},{:.4},{},{},{:.4},{:.4},{}",
             s.photo,
             s.view,
             a.outside,
@@ -535,7 +590,10 @@ fn phone_photos_meet_the_floors() {
             s.models_corrected.on_face,
             s.models_corrected.covered,
             cm(s.models.hairline_cm),
-            cm(s.models_corrected.hairline_cm)
+            cm(s.models_corrected.hairline_cm),
+            s.tapped.outside,
+            s.tapped.covered,
+            cm(s.tapped.hairline_cm)
         );
     }
     std::fs::write(target.join("phone-eval.csv"), csv).unwrap();
@@ -577,6 +635,21 @@ fn phone_photos_meet_the_floors() {
         scores.iter().filter(|s| s.photo.starts_with("phone/")),
         |s| &s.models,
     );
+    let t = tally(
+        scores.iter().filter(|s| s.photo.starts_with("phone/")),
+        |s| &s.tapped,
+    );
+    for (what, got, floor) in [
+        ("dots outside the scalp", t.outside_ok, FLOOR_TAPPED_OUTSIDE),
+        ("scalp covered", t.covered_ok, FLOOR_TAPPED_COVERED),
+        ("hairline", t.hairline_ok, FLOOR_TAPPED_HAIRLINE),
+        ("view", t.view_ok, FLOOR_TAPPED_VIEW),
+    ] {
+        assert!(
+            got >= floor,
+            "with the models after the taps, {what}: {got} photos ok, floor {floor}"
+        );
+    }
     for (what, got, floor) in [
         ("dots outside the scalp", m.outside_ok, FLOOR_MODELS_OUTSIDE),
         ("scalp covered", m.covered_ok, FLOOR_MODELS_COVERED),

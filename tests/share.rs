@@ -16,6 +16,8 @@ use smp_preview::share::{
     MAX_PHOTO_BYTES, MAX_STROKES,
 };
 use smp_preview::view::View;
+#[cfg(all(feature = "outline", feature = "cli"))]
+use smp_preview::{hints::Hints, preview::Preview, share::encode_with_outline};
 
 const NEWER: &str = "newer version";
 /// Brush strokes or a photo out of range or over a cap.
@@ -684,7 +686,9 @@ fn photo_is_carried_only_when_given() {
             design: d.clone(),
             strokes: quantize_strokes(&strokes),
             photo: Some(photo),
-            photo_id: None
+            photo_id: None,
+            #[cfg(feature = "outline")]
+            outline: None
         }
     );
     assert_eq!(
@@ -1319,4 +1323,120 @@ fn the_photo_id_travels_when_given() {
     assert_eq!(decode(&encode(&d, &[], None, None)).unwrap().photo_id, None);
     // An optional section: a decoder that did not know it skipped it.
     assert_eq!(plain.len(), encode(&d, &[], None, None).len() + 8);
+}
+
+// ---------------------------------------------------------------------------
+// The models' answers (section 0x81)
+
+#[cfg(all(feature = "outline", feature = "cli"))]
+/// A phone photo and the on-device models' outputs for it
+/// (`tests/model-hints/`, as the widget passes them).
+fn photo_with_hints(name: &str) -> (smp_preview::photo::Rgba, Hints) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let img = image::open(root.join("../shared/photos").join(name))
+        .expect("the shared test photos beside the repo (../shared/photos)")
+        .to_rgba8();
+    let (w, h) = img.dimensions();
+    let photo = smp_preview::photo::Rgba::new(w, h, img.into_raw()).unwrap();
+    let file = name.trim_start_matches("phone/");
+    let person = image::open(root.join(format!("tests/model-hints/{file}.png")))
+        .unwrap()
+        .to_luma8()
+        .into_raw();
+    let faces = std::fs::read_to_string(root.join("tests/model-hints/faces.txt")).unwrap();
+    let line: Vec<&str> = faces
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some(name))
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    // Score then keypoints; nothing when no face was found.
+    let mut flat: Vec<f64> = line[1..]
+        .iter()
+        .take(1)
+        .map(|v| v.parse().unwrap())
+        .collect();
+    for p in line.iter().skip(2) {
+        let (x, y) = p.split_once(',').unwrap();
+        flat.extend([x.parse::<f64>().unwrap(), y.parse().unwrap()]);
+    }
+    let hints = Hints::from_flat(w, h, person, &flat).unwrap();
+    (photo, hints)
+}
+
+/// A link made on a preview that used the models, opened where they do
+/// not run, gives the sender's dots (a profile: the face's ear and nose
+/// place the side's limit, so the face travels too); without the section the
+/// receiver would see the classical guess.
+#[cfg(all(feature = "outline", feature = "cli"))]
+#[test]
+fn a_models_preview_link_opens_the_same_without_the_models() {
+    for name in [
+        "phone/left_n2_01_6bc2f4b4.jpg",
+        "phone/top-down_n5_10_afcdca0e.jpg",
+    ] {
+        let (photo, hints) = photo_with_hints(name);
+        let mut sender = Preview::with_hints(photo.clone(), hints);
+        let design = quantize(sender.design());
+        sender.set_design(design).unwrap();
+        let outline = sender.outline().cloned().expect("the models ran");
+        let plain = encode(sender.design(), &[], None, Some(photo.id()));
+        let link =
+            encode_with_outline(sender.design(), &[], None, Some(photo.id()), Some(&outline));
+        println!(
+            "{name}: link {} characters, {} with the outline ({} vertices)",
+            plain.len(),
+            link.len(),
+            outline.polygon.len()
+        );
+        assert!(link.len() - plain.len() <= 218, "{name}: {}", link.len());
+        let shared = decode(&link).unwrap();
+        assert_eq!(shared.outline.as_ref(), Some(&outline));
+        // The receiver: no models, the sender's photo.
+        let mut receiver = Preview::from_outline(photo.clone(), shared.outline.unwrap());
+        receiver.set_design(shared.design.clone()).unwrap();
+        let want = sender.visible_dots();
+        assert!(want.len() > 100, "{name}: {} dots", want.len());
+        assert_eq!(receiver.visible_dots(), want, "{name}");
+        // What it would have been without the section: the classical mask.
+        let mut classical = Preview::new(photo);
+        classical.set_design(shared.design).unwrap();
+        assert_ne!(classical.visible_dots(), want, "{name}");
+        // An older link (no section) still opens.
+        assert_eq!(decode(&plain).unwrap().outline, None);
+    }
+}
+
+#[cfg(feature = "outline")]
+#[test]
+fn a_damaged_outline_section_is_a_damaged_link() {
+    let design = Raw::base().section();
+    let point = [0x00, 0x08, 0x40];
+    let ok = |n: usize, face: &[u8]| {
+        let mut p = face.to_vec();
+        (0..n).for_each(|_| p.extend_from_slice(&point));
+        let mut out = design.clone();
+        section(&mut out, 0x81, &p);
+        seal(&out)
+    };
+    let read = decode(&ok(3, &[0])).unwrap().outline.unwrap();
+    assert_eq!(read.polygon, vec![[0x800, 0x400]; 3]);
+    assert_eq!(read.face, None);
+    let with_face = [[200].as_slice(), &[0x10, 0x20, 0x30].repeat(6)].concat();
+    let read = decode(&ok(48, &with_face)).unwrap().outline.unwrap();
+    assert_eq!((read.face.unwrap().0, read.polygon.len()), (200, 48));
+    for (what, link) in [
+        ("two vertices", ok(2, &[0])),
+        ("49 vertices", ok(49, &[0])),
+        ("a face cut short", ok(0, &[200, 1, 2, 3])),
+        ("empty", ok(0, &[])),
+        ("a vertex cut", {
+            let mut out = design.clone();
+            section(&mut out, 0x81, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+            seal(&out)
+        }),
+    ] {
+        let m = err(&link);
+        assert!(m.contains("damaged"), "{what}: {m}");
+    }
 }
