@@ -840,8 +840,13 @@ impl Preview {
         box_blur(&mut wsum, cw, ch, ref_px);
         // The pass into scar tissue: a jittered grid 0.5 mm apart.
         let step = (0.05 * ppc).max(1.5);
-        // Only where the design pigments (above the hairline, on the head).
-        let field = HairlineField::new(&self.design, self.photo.width, self.photo.height);
+        // Only where the design pigments: on the head, above the hairline
+        // in a front or top view, within the view's limits in a back view
+        // or a profile (which have no front hairline: as `update_shares`).
+        let field = self
+            .has_hairline()
+            .then(|| HairlineField::new(&self.design, self.photo.width, self.photo.height));
+        let side = self.view_limit();
         let [bx0, by0, bx1, by1] = self.pattern_box();
         let base = (self.design.dot_mm / 20.0 * ppc) as f32;
         let mut fill = Vec::new();
@@ -876,7 +881,8 @@ impl Preview {
                 let designed = (bx0..bx1).contains(&px)
                     && (by0..by1).contains(&py)
                     && self.mask.at(px, py).0 > 0.5
-                    && field.share(px, py).0 > 0.5;
+                    && field.as_ref().map_or(1.0, |f| f.share(px, py).0) > 0.5
+                    && side.as_ref().map_or(1.0, |s| s.share(px, py)) > 0.5;
                 if tissue[i] && designed && wsum[i] > 1e-3 {
                     fill.push(Spot {
                         x: x as f32,

@@ -1,0 +1,187 @@
+// Scar camouflage in the widget on a real scar fixture (issue 21): the
+// medium fixture of tests/fixtures/scars/ (a back view with a pale strip
+// scar and a grid of pale FUE scars, made by examples/scar_fixtures.rs) as
+// the person's photo, the strip marked with the Scar brush by a drag along
+// it, and the pixels read back: the strip's contrast against the skin
+// around it at arm's length falls as tests/scars.rs measures it natively,
+// and a Scar drag far past the head leaves the background untouched.
+// Measured: 0.105 -> 0.010 (90%); before the camouflage followed the view,
+// a back view got no camouflage at all (0%).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { launchBrowser, openSample, waitForPhotos, photoCount, snap, comparePixels, nextRender, drag, decodeInPage, REPO_ROOT } from './harness.mjs';
+
+const FIXTURES = path.join(REPO_ROOT, 'tests/fixtures/scars');
+
+/** A fixture's geometry from scars.txt (photo pixels). */
+function geometry(name) {
+  const text = fs.readFileSync(path.join(FIXTURES, 'scars.txt'), 'utf8');
+  const section = text.split(`[${name}]`)[1].split('\n[')[0];
+  const line = (key) => section.split('\n').find((l) => l.startsWith(key + ' ')).split(/\s+/).slice(1);
+  const pxPerCm = Number(line('px_per_cm')[0]);
+  const [width, ...pts] = line('strip');
+  return { pxPerCm, stripWidth: Number(width), strip: pts.map((p) => p.split(',').map(Number)) };
+}
+
+let browser;
+let app;
+let page;
+let size; // the preview canvas's size
+let k; // preview pixels per fixture pixel
+const g = geometry('medium');
+
+before(async () => {
+  browser = await launchBrowser();
+  app = await openSample(browser);
+  page = app.page;
+  const n = await photoCount(page);
+  await page.locator('#file').setInputFiles(path.join(FIXTURES, 'medium.jpg'));
+  await waitForPhotos(page, n + 1, 60_000);
+  size = await page.evaluate(() => {
+    const c = document.querySelector('smp-preview').shadowRoot.querySelector('canvas.after');
+    return { width: c.width, height: c.height };
+  });
+  k = size.width / 640; // the fixture is 640 x 853
+  // The widget asks which view this is: a back view, as a person answers,
+  // which pigments the whole scalp (no hairline).
+  await nextRender(page, () => page.locator('.ask-view button[data-view="back"]').click());
+  await page.getByRole('button', { name: 'Fit' }).click();
+});
+
+after(async () => {
+  await app?.close();
+  await browser?.close();
+});
+
+/** Preview pixel (x, y) -> page coordinates, from the canvas's on-screen box. */
+async function toClient(x, y) {
+  const box = await page.locator('canvas.after').boundingBox();
+  const s = box.width / size.width;
+  return { x: box.x + x * s, y: box.y + y * s };
+}
+
+/**
+ * Weber contrast of the scar (mask snap `truth` >= 128) against the median
+ * of a ring 6-10 mm away, in snap `key` blurred to arm's length (a Gaussian
+ * of 1 mm as three box passes), as tests/scars.rs measures it.
+ */
+function contrast(key, truth, pxPerCm) {
+  return page.evaluate(
+    ([key, truth, pxPerCm]) => {
+      const A = window.__snaps[key];
+      const T = window.__snaps[truth];
+      const { width: w, height: h } = A;
+      const boxBlur = (v, r) => {
+        const tmp = new Float32Array(w * h);
+        const out = new Float32Array(w * h);
+        for (let y = 0; y < h; y++) {
+          let s = 0;
+          for (let x = 0; x < w; x++) {
+            // Running sums over the window inside the image.
+            if (x === 0) for (let j = 0; j <= Math.min(r, w - 1); j++) s += v[y * w + j];
+            else {
+              if (x + r < w) s += v[y * w + x + r];
+              if (x - r - 1 >= 0) s -= v[y * w + x - r - 1];
+            }
+            tmp[y * w + x] = s / (Math.min(w - 1, x + r) - Math.max(0, x - r) + 1);
+          }
+        }
+        for (let x = 0; x < w; x++) {
+          let s = 0;
+          for (let y = 0; y < h; y++) {
+            if (y === 0) for (let j = 0; j <= Math.min(r, h - 1); j++) s += tmp[j * w + x];
+            else {
+              if (y + r < h) s += tmp[(y + r) * w + x];
+              if (y - r - 1 >= 0) s -= tmp[(y - r - 1) * w + x];
+            }
+            out[y * w + x] = s / (Math.min(h - 1, y + r) - Math.max(0, y - r) + 1);
+          }
+        }
+        return out;
+      };
+      const sigma = 0.1 * pxPerCm;
+      const r = Math.max(1, Math.round((Math.sqrt(4 * sigma * sigma + 1) - 1) / 2));
+      let l = new Float32Array(w * h);
+      for (let i = 0; i < w * h; i++) l[i] = (0.2126 * A.data[i * 4] + 0.7152 * A.data[i * 4 + 1] + 0.0722 * A.data[i * 4 + 2]) / 255;
+      l = boxBlur(boxBlur(boxBlur(l, r), r), r);
+      const t = new Float32Array(w * h);
+      for (let i = 0; i < w * h; i++) t[i] = T.data[i * 4] >= 128 ? 1 : 0;
+      const near = boxBlur(t, Math.floor(0.6 * pxPerCm));
+      const far = boxBlur(t, Math.floor(1.0 * pxPerCm));
+      let scar = 0;
+      let n = 0;
+      const ring = [];
+      for (let i = 0; i < w * h; i++) {
+        if (t[i] > 0) {
+          scar += l[i];
+          n++;
+        } else if (near[i] === 0 && far[i] > 0) ring.push(l[i]);
+      }
+      ring.sort((a, b) => a - b);
+      const m = ring[ring.length >> 1];
+      return (scar / n - m) / m;
+    },
+    [key, truth, pxPerCm],
+  );
+}
+
+test('a strip scar marked with the Scar brush on a real scar photo loses most of its contrast at arm\'s length', async () => {
+  // The ground truth at the preview's size.
+  const mask = await decodeInPage(page, 'mask-full', fs.readFileSync(path.join(FIXTURES, 'medium-strip.png')));
+  assert.deepEqual([mask.width, mask.height], [640, 853]);
+  await page.evaluate(([w, h]) => {
+    const o = new OffscreenCanvas(w, h);
+    const ctx = o.getContext('2d');
+    const src = new OffscreenCanvas(640, 853);
+    src.getContext('2d').putImageData(window.__snaps['mask-full'], 0, 0);
+    ctx.drawImage(src, 0, 0, w, h);
+    window.__snaps.mask = ctx.getImageData(0, 0, w, h);
+  }, [size.width, size.height]);
+  await snap(page, 'plain');
+  const pxPerCm = g.pxPerCm * k;
+
+  await page.getByRole('radio', { name: 'Scar', exact: true }).check();
+  // Traced as a person would: a 1 cm brush, a little wider than the strip.
+  await page.evaluate(() => {
+    const input = document.querySelector('smp-preview').shadowRoot.querySelector('#brush-size');
+    input.value = '1';
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  const points = [];
+  for (const [x, y] of g.strip) points.push(await toClient(x * k, y * k));
+  await nextRender(page, () => drag(page, points, 20));
+  await snap(page, 'camouflaged');
+  const before = await contrast('plain', 'mask', pxPerCm);
+  const after_ = await contrast('camouflaged', 'mask', pxPerCm);
+  const reduced = 1 - Math.abs(after_) / Math.abs(before);
+  console.log(`medium strip in the widget: contrast ${before.toFixed(3)} -> ${after_.toFixed(3)}: reduced ${(100 * reduced).toFixed(0)}%`);
+  assert.ok(before > 0.05, `the strip should show before: ${before}`);
+  assert.ok(reduced >= 0.7, `the strip's contrast fell by only ${(100 * reduced).toFixed(0)}% (${before} -> ${after_})`);
+});
+
+test('a Scar drag far past the head puts no dot on the background', async () => {
+  await snap(page, 's0');
+  // Across the photo's top corners and its bottom-right, where the fixture
+  // shows curtains, a wall and a sofa: no scalp.
+  const y = Math.round(20 * k);
+  const a = await toClient(2, y);
+  const b = await toClient(size.width - 3, y);
+  const c = await toClient(size.width - 3, size.height - 3);
+  const dabs = await page.evaluate(() => document.querySelector('smp-preview').stats.dabs);
+  await drag(page, [a, b, c], 20);
+  // The stroke reaches the engine (its dabs are counted) and the preview is
+  // drawn again (or not at all, when nothing changed).
+  await page.waitForFunction((n) => document.querySelector('smp-preview').stats.dabs > n, dabs);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await snap(page, 's1');
+  for (const rect of [
+    [0, 0, 60 * k, 120 * k], // curtains, top left
+    [size.width - 60 * k, 0, size.width, 120 * k], // top right
+    [size.width - 60 * k, size.height - 200 * k, size.width, size.height], // sofa, bottom right
+  ]) {
+    assert.equal((await comparePixels(page, 's0', 's1', rect)).changed, 0, `a scar stroke dotted the background at ${rect}`);
+  }
+  await page.getByRole('radio', { name: 'Off', exact: true }).check();
+});
