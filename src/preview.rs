@@ -1021,8 +1021,10 @@ impl Preview {
         // A short hair stub lying along the hair's flow (see `flow`), with
         // the sampler's axis as a little scatter around it.
         let (fx, fy) = self.flow(d);
-        let turn = crate::pigment::swirl(self.design.seed, x, y);
-        let (sin, cos) = (turn.sin(), turn.cos());
+        // Rotated by the swirl's angle, from the tangent of its half
+        // (no `sin`/`cos`: they would add kilobytes of libm to the wasm).
+        let h = crate::pigment::swirl(self.design.seed, x, y);
+        let (sin, cos) = (2.0 * h / (1.0 + h * h), (1.0 - h * h) / (1.0 + h * h));
         let (fx, fy) = (fx * cos - fy * sin, fx * sin + fy * cos);
         let (ax, ay) = (
             fx + FLOW_SCATTER * d.axis[0] as f64,
@@ -1383,7 +1385,7 @@ const HEALED_SPREAD: f32 = 1.5;
 /// stretched by the skin's lines along the flow): its width as a share of
 /// its length, least and most (real stubble in photos 02, 05 and 07 reads
 /// as strokes two to three times as long as wide, all roughly one way).
-const STUB_WIDTH: (f32, f32) = (0.15, 0.3);
+const STUB_WIDTH: (f32, f32) = (0.18, 0.36);
 /// A stub's long radius per unit of a round dot's: about the area a round
 /// dot of the design's size would have.
 const STUB_LENGTH: f32 = 1.7;
