@@ -1079,7 +1079,7 @@ impl Preview {
             );
             let l = (ox * ox + oy * oy).sqrt().max(1e-9);
             look.axis = [(ox / l) as f32, (oy / l) as f32];
-            look.size *= (0.6 + 0.8 * v) / long.max(RIM_UNSQUASH);
+            look.size *= (0.55 + 0.6 * v) / long.max(RIM_UNSQUASH);
             look.ink *= 1.0 + RIM_INK * w;
             let reach = RIM_STAND_OFF * w * (0.4 + 0.6 * u);
             look.shift = [look.axis[0] * reach, look.axis[1] * reach];
