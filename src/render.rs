@@ -620,8 +620,10 @@ fn shade(p: &mut [u8], cov: f32, grain: f32, flush: f32, look: Look, t: f32, ski
 /// Where the skin's specular highlight starts, as a multiple of the
 /// skin's mean luminance plus 0.05 (it is full at 0.98).
 const SHINE_FROM: f32 = 1.12;
-/// How much of the ink a full specular highlight washes out.
-const SHINE_WASH: f32 = 0.8;
+/// How much of the ink a full specular highlight washes out (0.8 read
+/// better on highlights, but a pale scar is as bright: camouflage of a
+/// pale strip scar fell from 76% to 60%, tests/scars.rs).
+const SHINE_WASH: f32 = 0.6;
 
 /// Saturation gained where pigment darkens the skin (see `shade`): a
 /// pixel darkened to `m` of its light gains about
