@@ -281,6 +281,31 @@ pub fn mottle(seed: u64, x_cm: f64, y_cm: f64) -> f32 {
     (0.7 * coarse + 0.25 * fine) as f32
 }
 
+/// Size (cm) of stubble's patches: hair grows denser and sparser in
+/// patches a few millimetres across (blind judges named an even
+/// pattern "leopard spots" beside real, patchy stubble).
+const PATCH_CM: f64 = 0.45;
+
+/// A dot's ink multiplier in its patch at `(x, y)` cm: 0.7..1.25, mean
+/// about 1 (the overall tone stays), seeded, smooth over [`PATCH_CM`];
+/// about a third of the scalp lies in sparser patches.
+pub fn patch(seed: u64, x_cm: f64, y_cm: f64) -> f32 {
+    let n = value_noise(seed ^ 0x7061_7463, x_cm / PATCH_CM, y_cm / PATCH_CM);
+    let t = crate::num::clamp((n + 0.5) / 0.8, 0.0, 1.0);
+    (0.7 + 0.55 * t * t * (3.0 - 2.0 * t)) as f32
+}
+
+/// Size (cm) over which the hair's flow bends: stubble's strokes run
+/// coherently but swirl, never the one straight direction of a template.
+const SWIRL_CM: f64 = 1.3;
+
+/// How far the flow turns at `(x, y)` cm, as the tangent of half the
+/// angle (-0.3..0.3: up to about 33 degrees either way), seeded, smooth
+/// over [`SWIRL_CM`].
+pub fn swirl(seed: u64, x_cm: f64, y_cm: f64) -> f64 {
+    0.3 * value_noise(seed ^ 0x7377_6972, x_cm / SWIRL_CM, y_cm / SWIRL_CM)
+}
+
 /// A dot seen on a surface that turns away from the camera: its ellipse
 /// (long axis `axis`, short-to-long ratio `roundness`, long radius 1)
 /// squashed by `c` (the cosine of the surface's tilt, 0..=1) along the

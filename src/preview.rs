@@ -1063,6 +1063,11 @@ impl Preview {
         // A short hair stub lying along the hair's flow (see `flow`), with
         // the sampler's axis as a little scatter around it.
         let (fx, fy) = self.flow(d);
+        // Rotated by the swirl's angle, from the tangent of its half
+        // (no `sin`/`cos`: they would add kilobytes of libm to the wasm).
+        let h = crate::pigment::swirl(self.design.seed, x, y);
+        let (sin, cos) = (2.0 * h / (1.0 + h * h), (1.0 - h * h) / (1.0 + h * h));
+        let (fx, fy) = (fx * cos - fy * sin, fx * sin + fy * cos);
         let (ax, ay) = (
             fx + FLOW_SCATTER * d.axis[0] as f64,
             fy + FLOW_SCATTER * d.axis[1] as f64,
@@ -1083,7 +1088,8 @@ impl Preview {
         let size = 0.7 + 0.6 * (d.size - 0.82) / 0.36;
         let mut look = DotLook {
             size: size * STUB_LENGTH * (1.0 + MOTTLE_SIZE * m) * long,
-            ink: (ink * (1.0 + MOTTLE_INK * m)).max(0.0),
+            ink: (ink * (1.0 + MOTTLE_INK * m)).max(0.0)
+                * crate::pigment::patch(self.design.seed, x, y),
             axis,
             roundness,
             shift: [0.0; 2],
@@ -1094,17 +1100,30 @@ impl Preview {
         // edge-on they also overlap into a darker fringe (photos 02, 05).
         let (w, out) = self.rim(d.x as f64, d.y as f64);
         if w > 0.0 {
-            // Still scattered: a fringe, not a comb.
+            // Still scattered: a fringe, not a comb. Hairs lean with the
+            // head's curve, back along the flow, not straight out like
+            // posts; each by its own amount, with its own length and
+            // stand-off (the rank is a uniform random per dot).
+            let u = (d.rank * 977.0).fract();
+            let v = (d.rank * 7919.0).fract();
+            let (tx, ty) = (-out[1], out[0]);
+            let side = if look.axis[0] as f64 * tx + look.axis[1] as f64 * ty < 0.0 {
+                -1.0
+            } else {
+                1.0
+            };
+            let lean = RIM_LEAN * (0.4 + 0.6 * u as f64) * side;
+            let (px, py) = (out[0] + lean * tx, out[1] + lean * ty);
             let turn = RIM_TURN * w as f64;
             let (ox, oy) = (
-                look.axis[0] as f64 * (1.0 - turn) + out[0] * turn,
-                look.axis[1] as f64 * (1.0 - turn) + out[1] * turn,
+                look.axis[0] as f64 * (1.0 - turn) + px * turn,
+                look.axis[1] as f64 * (1.0 - turn) + py * turn,
             );
             let l = (ox * ox + oy * oy).sqrt().max(1e-9);
             look.axis = [(ox / l) as f32, (oy / l) as f32];
-            look.size /= long.max(RIM_UNSQUASH);
+            look.size *= (0.55 + 0.6 * v) / long.max(RIM_UNSQUASH);
             look.ink *= 1.0 + RIM_INK * w;
-            let reach = RIM_STAND_OFF * w;
+            let reach = RIM_STAND_OFF * w * (0.4 + 0.6 * u);
             look.shift = [look.axis[0] * reach, look.axis[1] * reach];
         }
         look
@@ -1408,10 +1427,10 @@ const HEALED_SPREAD: f32 = 1.5;
 /// stretched by the skin's lines along the flow): its width as a share of
 /// its length, least and most (real stubble in photos 02, 05 and 07 reads
 /// as strokes two to three times as long as wide, all roughly one way).
-const STUB_WIDTH: (f32, f32) = (0.15, 0.3);
+const STUB_WIDTH: (f32, f32) = (0.18, 0.36);
 /// A stub's long radius per unit of a round dot's: about the area a round
 /// dot of the design's size would have.
-const STUB_LENGTH: f32 = 2.0;
+const STUB_LENGTH: f32 = 1.7;
 /// Where the outline's stubble starts, as a share of the crown circle's
 /// radius: the last few millimetres inside the silhouette.
 const RIM_FROM: f64 = 0.9;
@@ -1424,6 +1443,9 @@ const RIM_INK: f32 = 0.5;
 /// How far a stub on the outline turns from the flow toward the outward
 /// direction.
 const RIM_TURN: f64 = 0.65;
+/// How far a stub on the outline leans from straight out, along the
+/// outline toward its flow (as a share of the outward direction), at most.
+const RIM_LEAN: f64 = 0.8;
 /// How far out a stub on the outline sits, in its own long radii: about
 /// half of it beyond the skin's edge.
 const RIM_STAND_OFF: f32 = 0.6;
@@ -1432,8 +1454,9 @@ const RIM_STAND_OFF: f32 = 0.6;
 const RIM_REACH_CM: f64 = 0.12;
 
 /// How far a stub strays from the flow (the sampler's random axis, with
-/// this weight against the unit flow): about 20 degrees.
-const FLOW_SCATTER: f64 = 0.35;
+/// this weight against the unit flow): about 15 degrees; the flow itself
+/// swirls (`pigment::swirl`).
+const FLOW_SCATTER: f64 = 0.25;
 
 /// One dot's own look, fixed with the pattern.
 #[derive(Clone, Copy)]

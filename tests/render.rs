@@ -355,3 +355,47 @@ fn ageing_widens_and_lightens_dots_and_keeps_the_hue() {
         last = Some((diameter, dark));
     }
 }
+
+/// Issue 21's fresh stage: black dots on reddened skin. Around the dots
+/// (pixels the frame changes but hardly darkens) the fresh frame is redder
+/// than the healed one; in the dots' cores (well darkened) the colour
+/// stays near the skin's own, not maroon.
+#[test]
+fn fresh_dots_are_dark_on_a_red_halo() {
+    let mut preview = big_head();
+    let photo = preview.photo().clone();
+    let mut design = preview.design().clone();
+    let mut look_at = |months: f64| {
+        design.months = months;
+        preview.set_design(design.clone()).unwrap();
+        let frame = preview.render().to_vec();
+        // Mean change of red's share of the colour: in the halo, in the cores.
+        let (mut halo, mut nh, mut core, mut nc) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
+        for (a, b) in photo.data.chunks(4).zip(frame.chunks(4)) {
+            if a[..3] == b[..3] {
+                continue;
+            }
+            let la = 0.2126 * a[0] as f64 + 0.7152 * a[1] as f64 + 0.0722 * a[2] as f64;
+            let lb = 0.2126 * b[0] as f64 + 0.7152 * b[1] as f64 + 0.0722 * b[2] as f64;
+            let sa = (a[0] as f64 + a[1] as f64 + a[2] as f64).max(1.0);
+            let sb = (b[0] as f64 + b[1] as f64 + b[2] as f64).max(1.0);
+            let red = b[0] as f64 / sb - a[0] as f64 / sa;
+            if la - lb < 0.05 * la {
+                halo += red;
+                nh += 1.0;
+            } else if la - lb > 0.3 * la {
+                core += red;
+                nc += 1.0;
+            }
+        }
+        (halo / nh.max(1.0), core / nc.max(1.0), nc)
+    };
+    let (fresh_halo, fresh_core, cores) = look_at(0.0);
+    let (healed_halo, _, _) = look_at(1.0);
+    assert!(cores > 100.0, "{cores} core pixels");
+    assert!(
+        fresh_halo > healed_halo + 0.004,
+        "halo red share: fresh {fresh_halo}, healed {healed_halo}"
+    );
+    assert!(fresh_core.abs() < 0.01, "fresh core red shift {fresh_core}");
+}
