@@ -170,24 +170,25 @@ pub(crate) fn looks_like_skin(p: [u8; 4]) -> bool {
 }
 
 #[cfg(test)]
+/// A detection with its nose at `nose_x`; eyes, mouth and ears where a
+/// side-on face puts them (the two eyes nearly on one spot).
+pub(crate) fn side_on_face(score: f64, nose_x: f64) -> FaceDetection {
+    FaceDetection {
+        score,
+        keypoints: [
+            (nose_x - 30.0, 200.0),
+            (nose_x - 28.0, 201.0),
+            (nose_x, 240.0),
+            (nose_x - 20.0, 280.0),
+            (100.0, 230.0),
+            (110.0, 230.0),
+        ],
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A detection with its nose at `nose_x`; eyes, mouth and ears where a
-    /// side-on face puts them (the two eyes nearly on one spot).
-    fn face(score: f64, nose_x: f64) -> FaceDetection {
-        FaceDetection {
-            score,
-            keypoints: [
-                (nose_x - 30.0, 200.0),
-                (nose_x - 28.0, 201.0),
-                (nose_x, 240.0),
-                (nose_x - 20.0, 280.0),
-                (100.0, 230.0),
-                (110.0, 230.0),
-            ],
-        }
-    }
 
     #[test]
     fn a_nose_beside_the_skull_is_a_profile_on_its_side() {
@@ -197,14 +198,14 @@ mod tests {
             radius: 80.0,
             found: true,
         };
-        assert_eq!(face(0.8, 190.0).profile(head), Some(View::Right));
-        assert_eq!(face(0.8, 10.0).profile(head), Some(View::Left));
+        assert_eq!(side_on_face(0.8, 190.0).profile(head), Some(View::Right));
+        assert_eq!(side_on_face(0.8, 10.0).profile(head), Some(View::Left));
         // On the midline (level or tilted, turned a little): a front.
-        assert_eq!(face(0.8, 120.0).profile(head), None);
-        assert!(face(0.8, 120.0).frontal_eyes(head).is_some());
-        assert!(face(0.8, 190.0).frontal_eyes(head).is_none());
+        assert_eq!(side_on_face(0.8, 120.0).profile(head), None);
+        assert!(side_on_face(0.8, 120.0).frontal_eyes(head).is_some());
+        assert!(side_on_face(0.8, 190.0).frontal_eyes(head).is_none());
         // Not confident enough for either.
-        assert_eq!(face(0.5, 190.0).profile(head), None);
-        assert!(face(0.5, 120.0).frontal_eyes(head).is_none());
+        assert_eq!(side_on_face(0.5, 190.0).profile(head), None);
+        assert!(side_on_face(0.5, 120.0).frontal_eyes(head).is_none());
     }
 }

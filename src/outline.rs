@@ -246,20 +246,6 @@ fn simplify(contour: &[(f64, f64)], tolerance: f64) -> Vec<(f64, f64)> {
 mod tests {
     use super::*;
 
-    fn face(score: f64, nose_x: f64) -> FaceDetection {
-        FaceDetection {
-            score,
-            keypoints: [
-                (nose_x - 30.0, 200.0),
-                (nose_x - 28.0, 201.0),
-                (nose_x, 240.0),
-                (nose_x - 20.0, 280.0),
-                (100.0, 230.0),
-                (110.0, 230.0),
-            ],
-        }
-    }
-
     #[test]
     fn an_outline_round_trips_and_fills_the_shape() {
         let (w, h) = (40u32, 30u32);
@@ -275,7 +261,7 @@ mod tests {
         person[2 * 40 + 2] = 255;
         let hints = Hints {
             person: person.clone(),
-            face: Some(face(0.8, 20.0)),
+            face: Some(crate::hints::side_on_face(0.8, 20.0)),
         };
         let o = Outline::of(&hints, w, h).unwrap();
         assert!((3..=MAX_VERTICES).contains(&o.polygon.len()));
