@@ -734,13 +734,7 @@ impl Preview {
         let mut bbox = [usize::MAX, usize::MAX, 0, 0];
         for (i, &v) in self.scar_near.iter().enumerate() {
             if v == 255 {
-                let (x, y) = (i % w, i / w);
-                bbox = [
-                    bbox[0].min(x),
-                    bbox[1].min(y),
-                    bbox[2].max(x),
-                    bbox[3].max(y),
-                ];
+                take_in(&mut bbox, i % w, i / w);
             }
         }
         if bbox[0] == usize::MAX {
@@ -1615,6 +1609,16 @@ fn median_in(
     Some(*window.select_nth_unstable_by(m, f32::total_cmp).1)
 }
 
+/// Grows the box `[x0, y0, x1, y1]` to take in pixel `(x, y)`.
+fn take_in(bbox: &mut [usize; 4], x: usize, y: usize) {
+    *bbox = [
+        bbox[0].min(x),
+        bbox[1].min(y),
+        bbox[2].max(x),
+        bbox[3].max(y),
+    ];
+}
+
 /// Connected (8-neighbour) regions of `on` in a `w`-wide image: each
 /// pixel's region index (`u32::MAX` off), and each region's pixels' box
 /// `[x0, y0, x1, y1]` and area.
@@ -1633,12 +1637,7 @@ pub(crate) fn regions(on: &[bool], w: usize) -> (Vec<u32>, Vec<([usize; 4], usiz
         stack.push(start);
         while let Some(i) = stack.pop() {
             let (x, y) = (i % w, i / w);
-            bbox = [
-                bbox[0].min(x),
-                bbox[1].min(y),
-                bbox[2].max(x),
-                bbox[3].max(y),
-            ];
+            take_in(&mut bbox, x, y);
             area += 1;
             for ny in y.saturating_sub(1)..(y + 2).min(h) {
                 for nx in x.saturating_sub(1)..(x + 2).min(w) {

@@ -299,6 +299,17 @@ fn export_at_double_size_draws_the_same_dots_scaled() {
         .is_err());
 }
 
+/// A pixel's luminance (0-255) and its colour's shares (r, g and b over
+/// their sum), as the time-line tests compare them.
+fn tone(p: &[u8]) -> (f64, [f64; 3]) {
+    let [r, g, b] = [p[0], p[1], p[2]].map(f64::from);
+    let sum = (r + g + b).max(1.0);
+    (
+        0.2126 * r + 0.7152 * g + 0.0722 * b,
+        [r / sum, g / sum, b / sum],
+    )
+}
+
 /// Issue 21's time line on one photo: from healed on, each year's dots are
 /// wider and lighter than the year before, and the colour they leave keeps
 /// the skin's hue (never drifting to blue or green); fresh dots are darker
@@ -318,17 +329,14 @@ fn ageing_widens_and_lightens_dots_and_keeps_the_hue() {
         let frame = preview.render().to_vec();
         let (mut dark, mut n, mut shift) = (0.0f64, 0.0f64, [0.0f64; 3]);
         for (a, b) in photo.data.chunks(4).zip(frame.chunks(4)) {
-            let la = 0.2126 * a[0] as f64 + 0.7152 * a[1] as f64 + 0.0722 * a[2] as f64;
-            let lb = 0.2126 * b[0] as f64 + 0.7152 * b[1] as f64 + 0.0722 * b[2] as f64;
+            let ((la, sa), (lb, sb)) = (tone(a), tone(b));
             if la - lb < 2.0 {
                 continue;
             }
             dark += la - lb;
             n += 1.0;
-            let sa = (a[0] as f64 + a[1] as f64 + a[2] as f64).max(1.0);
-            let sb = (b[0] as f64 + b[1] as f64 + b[2] as f64).max(1.0);
             for c in 0..3 {
-                shift[c] += b[c] as f64 / sb - a[c] as f64 / sa;
+                shift[c] += sb[c] - sa[c];
             }
         }
         (diameter, dark / n.max(1.0), shift.map(|s| s / n.max(1.0)))
@@ -375,11 +383,8 @@ fn fresh_dots_are_dark_on_a_red_halo() {
             if a[..3] == b[..3] {
                 continue;
             }
-            let la = 0.2126 * a[0] as f64 + 0.7152 * a[1] as f64 + 0.0722 * a[2] as f64;
-            let lb = 0.2126 * b[0] as f64 + 0.7152 * b[1] as f64 + 0.0722 * b[2] as f64;
-            let sa = (a[0] as f64 + a[1] as f64 + a[2] as f64).max(1.0);
-            let sb = (b[0] as f64 + b[1] as f64 + b[2] as f64).max(1.0);
-            let red = b[0] as f64 / sb - a[0] as f64 / sa;
+            let ((la, sa), (lb, sb)) = (tone(a), tone(b));
+            let red = sb[0] - sa[0];
             if la - lb < 0.05 * la {
                 halo += red;
                 nh += 1.0;
