@@ -183,22 +183,26 @@ pub fn find_eyes(photo: &Rgba, head: Head) -> Option<Eyes> {
         y += step;
     }
     for side in sides.iter_mut() {
-        // Strongest first; equal responses in scan order (row, then column).
-        side.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then((a.2, a.1).cmp(&(b.2, b.1))));
+        // Up to six distinct peaks, strongest first: each the strongest
+        // candidate (equal responses in scan order: row, then column) away
+        // from the peaks taken before it, the peaks a walk down the sorted
+        // candidates would keep (picked, not sorted: a sort of this type
+        // would bring std's sort code into the wasm). Pixel offsets:
+        // dx² + dy² is exact, so its square root is the correctly rounded
+        // distance, as `hypot` gives.
         let mut peaks: Vec<(f64, usize, usize)> = Vec::new();
-        for &c in side.iter() {
-            // Keep distinct peaks only. Pixel offsets: dx² + dy² is exact,
-            // so its square root is the correctly rounded distance, as
-            // `hypot` gives.
-            if peaks.iter().all(|p| {
-                let (dx, dy) = (p.1 as f64 - c.1 as f64, p.2 as f64 - c.2 as f64);
-                (dx * dx + dy * dy).sqrt() > 0.8 * cm
-            }) {
-                peaks.push(c);
-            }
-            if peaks.len() == 6 {
-                break;
-            }
+        while peaks.len() < 6 {
+            let next = side
+                .iter()
+                .filter(|c| {
+                    peaks.iter().all(|p| {
+                        let (dx, dy) = (p.1 as f64 - c.1 as f64, p.2 as f64 - c.2 as f64);
+                        (dx * dx + dy * dy).sqrt() > 0.8 * cm
+                    })
+                })
+                .min_by(|a, b| b.0.total_cmp(&a.0).then((a.2, a.1).cmp(&(b.2, b.1))));
+            let Some(&c) = next else { break };
+            peaks.push(c);
         }
         *side = peaks;
     }

@@ -461,12 +461,18 @@ const BACKGROUND_COLOURS: usize = 3;
 /// foreground when it is far from every group, each with a threshold above
 /// its own spread.
 fn foreground_of_many(photo: &Rgba) -> Vec<bool> {
-    // The border's pixels by (R + G + B, then R, G, B, A).
+    // Seeds: the border's pixels at evenly spaced quantiles of
+    // (R + G + B, then R, G, B, A), selected (a whole sort would bring
+    // std's sort code into the wasm). The k-means below does not depend
+    // on the order the selection leaves the pixels in: its sums are of
+    // whole numbers, exact in f32 (under 2^24 even for the largest photo).
     let mut border = border_pixels(photo);
-    border.sort_unstable_by_key(|p| (p[0] as u32 + p[1] as u32 + p[2] as u32, *p));
     let mut centres = [[0f32; 3]; BACKGROUND_COLOURS];
     for (k, c) in centres.iter_mut().enumerate() {
-        let p = border[(2 * k + 1) * border.len() / (2 * BACKGROUND_COLOURS)];
+        let at = (2 * k + 1) * border.len() / (2 * BACKGROUND_COLOURS);
+        let p = *border
+            .select_nth_unstable_by_key(at, |p| (p[0] as u32 + p[1] as u32 + p[2] as u32, *p))
+            .1;
         *c = [p[0] as f32, p[1] as f32, p[2] as f32];
     }
     // The first of the nearest centres.
