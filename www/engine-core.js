@@ -20,6 +20,8 @@
 // After a frame, the rest of the dot pattern is sampled (finish_pattern)
 // once no request is waiting.
 
+import { Engine, design_fields, design_ranges, read_link } from './pkg/smp_preview.js';
+
 /** The Engine methods a request may call by name (besides the ones below). */
 const METHODS = new Set(['load_photo', 'brush', 'undo_brush', 'share_fragment', 'apply_link', 'hairline_at', 'photo_id', 'finish_pattern']);
 
@@ -27,7 +29,6 @@ const METHODS = new Set(['load_photo', 'brush', 'undo_brush', 'share_fragment', 
 const text = (e) => (e && e.message) || String(e);
 
 export class EngineCore {
-  #mod;
   #memory;
   #engine;
   #idle;
@@ -36,17 +37,16 @@ export class EngineCore {
   #finishDue = false;
   #loaded = false;
 
-  /** mod: the wasm-bindgen module (initialised); memory: its WebAssembly.Memory; idle(): resolves when the host has a moment. */
-  constructor(mod, memory, idle) {
-    this.#mod = mod;
+  /** memory: the initialised wasm's WebAssembly.Memory; idle(): resolves when the host has a moment. */
+  constructor(memory, idle) {
     this.#memory = memory;
     this.#idle = idle;
-    this.#engine = new mod.Engine();
+    this.#engine = new Engine();
   }
 
   /** The design's layout as the engine defines it: { fields (design_fields), ranges (design_ranges) }. */
   layout() {
-    return { fields: this.#mod.design_fields(), ranges: this.#mod.design_ranges() };
+    return { fields: design_fields(), ranges: design_ranges() };
   }
 
   /** Queues a request; resolves to its answer (requests run one at a time, in order). */
@@ -107,7 +107,6 @@ export class EngineCore {
   }
 
   async #call(name, args) {
-    const mod = this.#mod;
     switch (name) {
       case 'restart': {
         // A fresh engine (after an error inside the old one); the photo is loaded again by the next call.
@@ -116,7 +115,7 @@ export class EngineCore {
         } catch {
           // already beyond use
         }
-        this.#engine = new mod.Engine();
+        this.#engine = new Engine();
         this.#loaded = false;
         return true;
       }
@@ -152,7 +151,7 @@ export class EngineCore {
       }
       case 'read_link': {
         // What a share link carries (its design, photo, photo id and stroke count): a plain function, no photo needed.
-        const link = mod.read_link(args[0]);
+        const link = read_link(args[0]);
         try {
           return { design: link.design(), photo: link.photo(), photoId: link.photo_id(), strokes: link.strokes() };
         } finally {

@@ -3,7 +3,7 @@
 // file of its own (fetched only then), so the widget's bundle does not
 // carry the engine's glue twice.
 
-import init, * as mod from './pkg/smp_preview.js';
+import init from './pkg/smp_preview.js';
 import { EngineCore } from './engine-core.js';
 
 /** Resolves once the page has painted (a status just set is on screen). */
@@ -12,5 +12,5 @@ const painted = () => new Promise((r) => requestAnimationFrame(() => setTimeout(
 /** An EngineCore on the page for `module` (the compiled wasm). */
 export async function pageCore(module) {
   const wasm = await init({ module_or_path: module });
-  return new EngineCore(mod, wasm.memory, painted);
+  return new EngineCore(wasm.memory, painted);
 }

@@ -7,7 +7,7 @@
 // { failed: message }, then { id, answer } per request
 // (a frame's pixels are transferred, not copied).
 
-import init, * as mod from './pkg/smp_preview.js';
+import init from './pkg/smp_preview.js';
 import { EngineCore } from './engine-core.js';
 
 let core = null;
@@ -16,7 +16,7 @@ let waiting = []; // requests that arrived before the engine was ready
 async function start(module) {
   try {
     const wasm = await init({ module_or_path: module });
-    core = new EngineCore(mod, wasm.memory, () => new Promise((r) => setTimeout(r)));
+    core = new EngineCore(wasm.memory, () => new Promise((r) => setTimeout(r)));
     postMessage({ ready: true, layout: core.layout() });
     for (const m of waiting) serve(m);
     waiting = [];
