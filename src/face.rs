@@ -187,9 +187,9 @@ pub fn find_eyes(photo: &Rgba, head: Head) -> Option<Eyes> {
         // candidate (equal responses in scan order: row, then column) away
         // from the peaks taken before it, the peaks a walk down the sorted
         // candidates would keep (picked, not sorted: a sort of this type
-        // would bring std's sort code into the wasm). Pixel offsets:
-        // dx² + dy² is exact, so its square root is the correctly rounded
-        // distance, as `hypot` gives.
+        // would add its own copy of std's sort code to the wasm). Pixel
+        // offsets: dx² + dy² is exact, so its square root is the correctly
+        // rounded distance, as `hypot` gives.
         let mut peaks: Vec<(f64, usize, usize)> = Vec::new();
         while peaks.len() < 6 {
             let next = side

@@ -462,10 +462,11 @@ const BACKGROUND_COLOURS: usize = 3;
 /// its own spread.
 fn foreground_of_many(photo: &Rgba) -> Vec<bool> {
     // Seeds: the border's pixels at evenly spaced quantiles of
-    // (R + G + B, then R, G, B, A), selected (a whole sort would bring
-    // std's sort code into the wasm). The k-means below does not depend
-    // on the order the selection leaves the pixels in: its sums are of
-    // whole numbers, exact in f32 (under 2^24 even for the largest photo).
+    // (R + G + B, then R, G, B, A), selected (a whole sort would add its
+    // own copy of std's sort code to the wasm). The k-means below does not
+    // depend on the order the selection leaves the pixels in: its sums are
+    // of whole numbers, exact in f32 (under 2^24 even for the largest
+    // photo).
     let mut border = border_pixels(photo);
     let mut centres = [[0f32; 3]; BACKGROUND_COLOURS];
     for (k, c) in centres.iter_mut().enumerate() {
