@@ -912,6 +912,8 @@ impl Preview {
         // Matched at half the arm's-length blur: a small FUE scar's excess is
         // not yet diluted there, and what matches finer matches at 1 m.
         let blur_r = ((0.5 * ARMS_LENGTH_BLUR_CM * ppc * 1.2) as usize).max(1);
+        // An FUE scar is seen against the skin right around it.
+        let piece_ring = (SCAR_PIECE_RING_CM * ppc).max(2.0) as usize;
         // Reference skin out of the blur's reach of scar tissue, so the
         // scar's own tone does not pull the tone it is matched to.
         let mut near_tissue: Vec<f32> = tissue.iter().map(|&t| t as u8 as f32).collect();
@@ -979,13 +981,8 @@ impl Preview {
             // The tone a person reads as the skin around: the median of the
             // blurred surroundings, not their mean, which darker patches and
             // hair roots pull down.
-            let grown = |[x0, y0, x1, y1]: [usize; 4]| {
-                [
-                    x0.saturating_sub(ref_px),
-                    y0.saturating_sub(ref_px),
-                    x1 + ref_px,
-                    y1 + ref_px,
-                ]
+            let grown = |[x0, y0, x1, y1]: [usize; 4], r: usize| {
+                [x0.saturating_sub(r), y0.saturating_sub(r), x1 + r, y1 + r]
             };
             let mut sums = vec![(0f32, 0f32); pieces.len()];
             for (&id, &v) in label.iter().zip(&l) {
@@ -995,7 +992,7 @@ impl Preview {
             }
             for ((e, &(bbox, area)), &(sum, n)) in piece_err.iter_mut().zip(&pieces).zip(&sums) {
                 if (area as f64) < small {
-                    *e = match median_in(&l, &clear, cw, grown(bbox), &mut window) {
+                    *e = match median_in(&l, &clear, cw, grown(bbox, piece_ring), &mut window) {
                         Some(k) => sum / n / k.max(1e-3) - 1.0,
                         None => f32::NAN,
                     };
@@ -1026,7 +1023,7 @@ impl Preview {
                     *b = piece_gain[id] * paleness[i] * n / sum.max(1e-6);
                     continue;
                 }
-                let k = median_in(&l, &clear, cw, grown([x, y, x, y]), &mut window)
+                let k = median_in(&l, &clear, cw, grown([x, y, x, y], ref_px), &mut window)
                     .unwrap_or(reference[i] / wsum[i]);
                 let e = l[i] / k.max(1e-3) - 1.0;
                 *b = (*b * clamp(1.0 + 3.0 * e, 0.6, 1.8)).min(16.0);
@@ -1563,6 +1560,12 @@ const SCAR_PALER: f32 = 0.06;
 /// Scar tissue pieces under this area (cm, squared) are matched as a whole
 /// (an FUE scar is 0.5-1.5 mm across).
 const SCAR_PIECE_CM: f64 = 0.2;
+/// How far around a small scar piece the skin it is matched to lies, cm:
+/// the skin right around it, between the scars of an FUE patch. Matched
+/// against skin up to 4 mm away (as a strip's dots are), the light
+/// fixture's FUE scars came out 0.7% darker than the skin between them,
+/// which is what a person compares them with.
+const SCAR_PIECE_RING_CM: f64 = 0.2;
 /// Rounds of the camouflage's calibration.
 const CALIBRATION_ROUNDS: usize = 10;
 /// Largest scar dot, mm across: still a single needle's dot spread in scar
