@@ -253,6 +253,11 @@ impl Preview {
             frame: Vec::new(),
         };
         preview.optics = preview.measure_optics(&preview.photo, 1.0);
+        // Plenty of hair above the hairline: density between the hairs
+        // suits it better than a shaved look painted over them (the widget
+        // says so, and the person can switch). Only when a model saw the
+        // face from the front: without one the view is only a default.
+        preview.design.thinning = view == Some(View::Front) && preview.suggests_thinning();
         preview
     }
 
@@ -358,15 +363,28 @@ impl Preview {
         self.mask.edit_count()
     }
 
-    /// Share of the scalp region covered by hair, 0..1: pixels on or
-    /// beside a hair (dark against the skin, or darker than the skin right
-    /// beside them, as diffuse thinning finds them) over the scalp mask's.
-    pub fn hair_share(&self) -> f64 {
+    /// Share of the scalp the design pigments (above the hairline where
+    /// there is one) covered by hair, 0..1: pixels on or beside a hair
+    /// (dark against the skin, or darker than the skin right beside them,
+    /// as diffuse thinning finds them) over the scalp mask's.
+    pub fn hair_share(&mut self) -> f64 {
         let mask = self.mask.combined();
-        let bare = skin_share(&self.photo, &mask, self.design.px_per_cm);
+        // Kept: the thinning mode draws from the same layer.
+        if self.skin_share.is_empty() {
+            self.skin_share = skin_share(&self.photo, &mask, self.design.px_per_cm);
+        }
         let (mut hair, mut n) = (0.0, 0.0);
-        for (&m, &b) in mask.iter().zip(&bare) {
-            if m > 127 {
+        let w = self.photo.width as usize;
+        let field = self
+            .has_hairline()
+            .then(|| HairlineField::new(&self.design, self.photo.width, self.photo.height));
+        let pigmented = |i: usize| {
+            field
+                .as_ref()
+                .is_none_or(|f| f.share((i % w) as f64, (i / w) as f64).0 > 0.5)
+        };
+        for (i, (&m, &b)) in mask.iter().zip(&self.skin_share).enumerate() {
+            if m > 127 && pigmented(i) {
                 hair += 1.0 - b as f64 / 255.0;
                 n += 1.0;
             }
@@ -378,11 +396,15 @@ impl Preview {
         }
     }
 
-    /// True when the scalp shows plenty of hair (Norwood 2-4, "I'm keeping
-    /// my hair"): the diffuse-thinning mode, density between the hairs,
-    /// suits it better than a shaved look. See [`Preview::hair_share`].
-    pub fn suggests_thinning(&self) -> bool {
-        self.hair_share() > THINNING_HAIR_SHARE
+    /// True when the head seen from the front shows plenty of hair above
+    /// the hairline (Norwood 2-4, "I'm keeping my hair"): the
+    /// diffuse-thinning mode, density between the hairs, suits it better
+    /// than a shaved look. Front views only: seen from the top, the back
+    /// or the side, the scalp takes in the fringe, which shows hair at
+    /// every stage (on the phone photos, top-down views above the cut were
+    /// stage 5-7 as often as 2-4). See [`Preview::hair_share`].
+    pub fn suggests_thinning(&mut self) -> bool {
+        self.view() == View::Front && self.hair_share() > THINNING_HAIR_SHARE
     }
 
     /// Scars found on the photo to propose (pale lines and grids of pale
@@ -1548,11 +1570,11 @@ impl Ageing {
     }
 }
 
-/// Hair share of the scalp region above which the keeping-my-hair mode is
-/// suggested. Measured on the 91 phone photos and 08 against their
-/// Norwood stage (`tests/thinning.rs`): right on 63 of 92 (stage 2-4
-/// medians 0.60, 0.56, 0.42; stage 5-7: 0.38, 0.35, 0.23). Not yet used
-/// by the widget: a back or side view shows hair at every stage.
+/// Hair share of the scalp to pigment above which the keeping-my-hair
+/// mode is chosen for a front photo. Measured on the phone photos the
+/// engine reads as fronts (with the models' outputs), against their Norwood
+/// stage (`tests/thinning.rs`): the shares of stage 2-3 fronts above it run
+/// 0.64-0.84, those below it (any stage) up to 0.33.
 const THINNING_HAIR_SHARE: f64 = 0.5;
 /// Paleness (luma over the skin around, less 1) from which marked skin
 /// counts as scar tissue: above JPEG noise and the skin's own mottling.
