@@ -128,11 +128,11 @@ pub struct Preview {
     /// The scar tissue the camouflage inks, as (pixel index, the skin's
     /// chromaticity around it), and the photo with that tissue in the
     /// skin's hue that the preview is drawn on (see `Preview::camouflage`);
-    /// empty and `None` without a scar. `tint_fresh`: changed since the
-    /// last frame, which must then be drawn whole.
+    /// empty and `None` without a scar. `tint_version`: bumped when they
+    /// change, so the next frame is drawn whole, not patched.
     tint: Vec<(u32, [f32; 3])>,
     tinted: Option<Rgba>,
-    tint_fresh: bool,
+    tint_version: u64,
     /// Bumped whenever `shares` are recomputed (hairline, edge, brush,
     /// thinning, scale or seed changed).
     shares_version: u64,
@@ -223,7 +223,7 @@ impl Preview {
             boost_key: None,
             tint: Vec::new(),
             tinted: None,
-            tint_fresh: false,
+            tint_version: 0,
             shares_version: 0,
             frame: Vec::new(),
         };
@@ -381,7 +381,7 @@ impl Preview {
         self.scar_near.clear();
         if self.tinted.take().is_some() {
             self.tint.clear();
-            self.tint_fresh = true;
+            self.tint_version += 1;
         }
         self.shares.clear();
         self.under.clear();
@@ -823,19 +823,18 @@ impl Preview {
         let side = self.view_limit();
         let [bx0, by0, bx1, by1] = self.pattern_box();
         let base = (self.design.dot_mm / 20.0 * ppc) as f32;
-        let designed = |px: f64, py: f64| {
-            (bx0..bx1).contains(&px)
-                && (by0..by1).contains(&py)
-                && self.mask.at(px, py).0 > 0.5
-                && field.as_ref().map_or(1.0, |f| f.share(px, py).0) > 0.5
-                && side.as_ref().map_or(1.0, |s| s.share(px, py)) > 0.5
-        };
-        // The tissue the pass inks takes the skin's hue (where it inks
-        // nothing, the photo is left as it is).
+        // The tissue the pass inks, pixel by pixel; it takes the skin's hue
+        // (where the pass inks nothing, the photo is left as it is).
         let inked: Vec<bool> = (0..cw * ch)
             .map(|i| {
                 let (px, py) = ((i % cw + x0) as f64, (i / cw + y0) as f64);
-                tissue[i] && wsum[i] > 1e-3 && designed(px, py)
+                tissue[i]
+                    && wsum[i] > 1e-3
+                    && (bx0..bx1).contains(&px)
+                    && (by0..by1).contains(&py)
+                    && self.mask.at(px, py).0 > 0.5
+                    && field.as_ref().map_or(1.0, |f| f.share(px, py).0) > 0.5
+                    && side.as_ref().map_or(1.0, |s| s.share(px, py)) > 0.5
             })
             .collect();
         let (tint, tinted) = self.tint_tissue(
@@ -848,7 +847,7 @@ impl Preview {
         );
         self.tint = tint;
         self.tinted = Some(tinted);
-        self.tint_fresh = true;
+        self.tint_version += 1;
         let mut fill = Vec::new();
         let mut gy = 0.0;
         while gy < ch as f64 {
@@ -877,8 +876,7 @@ impl Preview {
                     clamp(gy + step * 0.35 * jy as f64, 0.0, ch as f64 - 1.0),
                 );
                 let i = y as usize * cw + x as usize;
-                let (px, py) = (x + x0 as f64, y + y0 as f64);
-                if tissue[i] && designed(px, py) && wsum[i] > 1e-3 {
+                if inked[i] {
                     fill.push(Spot {
                         x: x as f32,
                         y: y as f32,
@@ -1067,7 +1065,7 @@ impl Preview {
             .map(|(&w, &t)| if t { 0.0 } else { w })
             .collect();
         // Chromaticity (r, g, b over their sum) of the skin around, per
-        // channel; twice the reach where a wide strip leaves none within r.
+        // channel (the pass inks only where there is skin within r).
         let mut chroma = [const { Vec::new() }; 3];
         for (c, out) in chroma.iter_mut().enumerate() {
             let v: Vec<f32> = crop
@@ -1076,14 +1074,7 @@ impl Preview {
                 .iter()
                 .map(|p| p[c] as f32 / (p[0] as f32 + p[1] as f32 + p[2] as f32).max(1.0))
                 .collect();
-            let (near, d) = weighted_blur(&v, &weight, cw, ch, r);
-            let (far, _) = weighted_blur(&v, &weight, cw, ch, 2 * r);
-            *out = near
-                .iter()
-                .zip(&far)
-                .zip(&d)
-                .map(|((&n, &f), &d)| if d > 1e-3 { n } else { f })
-                .collect();
+            *out = weighted_blur(&v, &weight, cw, ch, r).0;
         }
         let w = self.photo.width as usize;
         let mut photo = self.photo.clone();
@@ -1194,18 +1185,14 @@ impl Preview {
             ink: &ink,
             scale: 1.0,
         };
+        // With a scar, drawn on the photo whose scar tissue has the skin's
+        // hue (see `tint_tissue`); whole when that changed (a new clip key).
         let keys = Keys {
             spots: &self.ids,
-            clip: self.mask_version,
+            clip: self.mask_version ^ (self.tint_version << 32),
         };
-        // With a scar, drawn on the photo whose scar tissue has the skin's
-        // hue (see `tint_tissue`); whole when that changed.
         let photo = self.tinted.as_ref().unwrap_or(&self.photo);
-        if core::mem::take(&mut self.tint_fresh) {
-            canvas.render_clipped(photo, &spots, look, Some(clip), &mut frame);
-        } else {
-            canvas.render_keyed(photo, &spots, keys, look, Some(clip), &mut frame);
-        }
+        canvas.render_keyed(photo, &spots, keys, look, Some(clip), &mut frame);
         self.canvas = canvas;
         self.frame = frame;
         self.spots = spots;
