@@ -166,6 +166,23 @@ fn gauss(v: &[f32], w: usize, h: usize, sigma: f64) -> Vec<f32> {
     box_blur(&box_blur(&box_blur(v, w, h, r), w, h, r), w, h, r)
 }
 
+/// The scar's pixels (`truth` >= 128) and those of the ring `ring_mm` away
+/// from it.
+fn scar_and_ring(
+    truth: &[u8],
+    (w, h): (usize, usize),
+    px_per_cm: f64,
+    ring_mm: (f64, f64),
+) -> (Vec<bool>, Vec<bool>) {
+    let t: Vec<f32> = truth.iter().map(|&v| (v >= 128) as u8 as f32).collect();
+    let near = box_blur(&t, w, h, (ring_mm.0 / 10.0 * px_per_cm) as usize);
+    let far = box_blur(&t, w, h, (ring_mm.1 / 10.0 * px_per_cm) as usize);
+    let ring = (0..w * h)
+        .map(|i| t[i] == 0.0 && near[i] == 0.0 && far[i] > 0.0)
+        .collect();
+    (t.iter().map(|&v| v > 0.0).collect(), ring)
+}
+
 /// Weber contrast of the scar (`truth` >= 128) against the skin in a ring
 /// `ring_mm` away from it, in `frame` blurred to arm's length.
 fn contrast(
@@ -177,19 +194,14 @@ fn contrast(
     ring_mm: (f64, f64),
 ) -> f64 {
     let l = gauss(&luma(frame), w, h, 0.1 * px_per_cm);
-    let t: Vec<f32> = truth
-        .iter()
-        .map(|&v| if v >= 128 { 1.0 } else { 0.0 })
-        .collect();
-    let near = box_blur(&t, w, h, (ring_mm.0 / 10.0 * px_per_cm) as usize);
-    let far = box_blur(&t, w, h, (ring_mm.1 / 10.0 * px_per_cm) as usize);
+    let (on_scar, in_ring) = scar_and_ring(truth, (w, h), px_per_cm, ring_mm);
     let (mut scar, mut n) = (0.0, 0.0);
     let mut ring = Vec::new();
     for i in 0..w * h {
-        if t[i] > 0.0 {
+        if on_scar[i] {
             scar += l[i] as f64;
             n += 1.0;
-        } else if near[i] == 0.0 && far[i] > 0.0 {
+        } else if in_ring[i] {
             ring.push(l[i]);
         }
     }
@@ -213,15 +225,10 @@ fn hue_excess(
     ring_mm: (f64, f64),
     palest: bool,
 ) -> [f64; 2] {
-    let t: Vec<f32> = truth
-        .iter()
-        .map(|&v| if v >= 128 { 1.0 } else { 0.0 })
-        .collect();
-    let near = box_blur(&t, w, h, (ring_mm.0 / 10.0 * px_per_cm) as usize);
-    let far = box_blur(&t, w, h, (ring_mm.1 / 10.0 * px_per_cm) as usize);
+    let (on_scar, in_ring) = scar_and_ring(truth, (w, h), px_per_cm, ring_mm);
     let photo_l = luma(photo);
     let mut scar_l: Vec<f32> = (0..w * h)
-        .filter(|&i| t[i] > 0.0)
+        .filter(|&i| on_scar[i])
         .map(|i| photo_l[i])
         .collect();
     scar_l.sort_by(f32::total_cmp);
@@ -238,9 +245,7 @@ fn hue_excess(
     // The ring's hue near each scar pixel (within the ring's outer
     // reach): the skin's hue changes along a strip (a shadowed side is
     // redder), so each pixel is compared with the skin beside it.
-    let in_ring: Vec<f32> = (0..w * h)
-        .map(|i| (t[i] == 0.0 && near[i] == 0.0 && far[i] > 0.0) as u8 as f32)
-        .collect();
+    let in_ring: Vec<f32> = in_ring.iter().map(|&r| r as u8 as f32).collect();
     let reach = (ring_mm.1 / 10.0 * px_per_cm) as usize;
     let weight = box_blur(&in_ring, w, h, reach);
     let local = |k: usize| {
@@ -253,7 +258,7 @@ fn hue_excess(
     let (mut up, mut n) = ([0.0; 2], 0.0);
     for i in 0..w * h {
         let inked = frame[i * 4..i * 4 + 3] != photo[i * 4..i * 4 + 3];
-        if t[i] > 0.0 && photo_l[i] >= cut && inked && weight[i] > 0.0 {
+        if on_scar[i] && photo_l[i] >= cut && inked && weight[i] > 0.0 {
             let c = chroma(i);
             for k in 0..2 {
                 up[k] += c[k] - (ring[k][i] / weight[i]) as f64;
