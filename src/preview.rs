@@ -130,6 +130,14 @@ pub struct Preview {
     /// was calibrated for (`None`: stale).
     fill: Vec<Spot>,
     boost_key: Option<[u64; 3]>,
+    /// The scar tissue the camouflage inks, as (pixel index, the skin's
+    /// chromaticity around it), and the photo with that tissue in the
+    /// skin's hue that the preview is drawn on (see `Preview::camouflage`);
+    /// empty and `None` without a scar. `tint_version`: bumped when they
+    /// change, so the next frame is drawn whole, not patched.
+    tint: Vec<(u32, [f32; 3])>,
+    tinted: Option<Rgba>,
+    tint_version: u64,
     /// Bumped whenever `shares` are recomputed (hairline, edge, brush,
     /// thinning, scale or seed changed).
     shares_version: u64,
@@ -249,10 +257,18 @@ impl Preview {
             scar_near: Vec::new(),
             fill: Vec::new(),
             boost_key: None,
+            tint: Vec::new(),
+            tinted: None,
+            tint_version: 0,
             shares_version: 0,
             frame: Vec::new(),
         };
         preview.optics = preview.measure_optics(&preview.photo, 1.0);
+        // Plenty of hair above the hairline: density between the hairs
+        // suits it better than a shaved look painted over them (the widget
+        // says so, and the person can switch). Only when a model saw the
+        // face from the front: without one the view is only a default.
+        preview.design.thinning = view == Some(View::Front) && preview.suggests_thinning();
         preview
     }
 
@@ -358,15 +374,28 @@ impl Preview {
         self.mask.edit_count()
     }
 
-    /// Share of the scalp region covered by hair, 0..1: pixels on or
-    /// beside a hair (dark against the skin, or darker than the skin right
-    /// beside them, as diffuse thinning finds them) over the scalp mask's.
-    pub fn hair_share(&self) -> f64 {
+    /// Share of the scalp the design pigments (above the hairline where
+    /// there is one) covered by hair, 0..1: pixels on or beside a hair
+    /// (dark against the skin, or darker than the skin right beside them,
+    /// as diffuse thinning finds them) over the scalp mask's.
+    pub fn hair_share(&mut self) -> f64 {
         let mask = self.mask.combined();
-        let bare = skin_share(&self.photo, &mask, self.design.px_per_cm);
+        // Kept: the thinning mode draws from the same layer.
+        if self.skin_share.is_empty() {
+            self.skin_share = skin_share(&self.photo, &mask, self.design.px_per_cm);
+        }
         let (mut hair, mut n) = (0.0, 0.0);
-        for (&m, &b) in mask.iter().zip(&bare) {
-            if m > 127 {
+        let w = self.photo.width as usize;
+        let field = self
+            .has_hairline()
+            .then(|| HairlineField::new(&self.design, self.photo.width, self.photo.height));
+        let pigmented = |i: usize| {
+            field
+                .as_ref()
+                .is_none_or(|f| f.share((i % w) as f64, (i / w) as f64).0 > 0.5)
+        };
+        for (i, (&m, &b)) in mask.iter().zip(&self.skin_share).enumerate() {
+            if m > 127 && pigmented(i) {
                 hair += 1.0 - b as f64 / 255.0;
                 n += 1.0;
             }
@@ -378,11 +407,15 @@ impl Preview {
         }
     }
 
-    /// True when the scalp shows plenty of hair (Norwood 2-4, "I'm keeping
-    /// my hair"): the diffuse-thinning mode, density between the hairs,
-    /// suits it better than a shaved look. See [`Preview::hair_share`].
-    pub fn suggests_thinning(&self) -> bool {
-        self.hair_share() > THINNING_HAIR_SHARE
+    /// True when the head seen from the front shows plenty of hair above
+    /// the hairline (Norwood 2-4, "I'm keeping my hair"): the
+    /// diffuse-thinning mode, density between the hairs, suits it better
+    /// than a shaved look. Front views only: seen from the top, the back
+    /// or the side, the scalp takes in the fringe, which shows hair at
+    /// every stage (on the phone photos, top-down views above the cut were
+    /// stage 5-7 as often as 2-4). See [`Preview::hair_share`].
+    pub fn suggests_thinning(&mut self) -> bool {
+        self.view() == View::Front && self.hair_share() > THINNING_HAIR_SHARE
     }
 
     /// Scars found on the photo to propose (pale lines and grids of pale
@@ -408,6 +441,10 @@ impl Preview {
     fn mask_changed(&mut self) {
         self.mask_version += 1;
         self.scar_near.clear();
+        if self.tinted.take().is_some() {
+            self.tint.clear();
+            self.tint_version += 1;
+        }
         self.shares.clear();
         self.under.clear();
     }
@@ -753,7 +790,7 @@ impl Preview {
             let src = ((y + y0) * w + x0) * 4;
             data[y * cw * 4..(y + 1) * cw * 4].copy_from_slice(&self.photo.data[src..src + cw * 4]);
         }
-        let crop = Rgba {
+        let mut crop = Rgba {
             width: cw as u32,
             height: ch as u32,
             data,
@@ -843,6 +880,31 @@ impl Preview {
         let side = self.view_limit();
         let [bx0, by0, bx1, by1] = self.pattern_box();
         let base = (self.design.dot_mm / 20.0 * ppc) as f32;
+        // The tissue the pass inks, pixel by pixel; it takes the skin's hue
+        // (where the pass inks nothing, the photo is left as it is).
+        let inked: Vec<bool> = (0..cw * ch)
+            .map(|i| {
+                let (px, py) = ((i % cw + x0) as f64, (i / cw + y0) as f64);
+                tissue[i]
+                    && wsum[i] > 1e-3
+                    && (bx0..bx1).contains(&px)
+                    && (by0..by1).contains(&py)
+                    && self.mask.at(px, py).0 > 0.5
+                    && field.as_ref().map_or(1.0, |f| f.share(px, py).0) > 0.5
+                    && side.as_ref().map_or(1.0, |s| s.share(px, py)) > 0.5
+            })
+            .collect();
+        let (tint, tinted) = self.tint_tissue(
+            &inked,
+            &tissue,
+            &refw,
+            [x0, y0, cw, ch],
+            ref_px,
+            &mut crop.data,
+        );
+        self.tint = tint;
+        self.tinted = Some(tinted);
+        self.tint_version += 1;
         let mut fill = Vec::new();
         let mut gy = 0.0;
         while gy < ch as f64 {
@@ -871,13 +933,7 @@ impl Preview {
                     clamp(gy + step * 0.35 * jy as f64, 0.0, ch as f64 - 1.0),
                 );
                 let i = y as usize * cw + x as usize;
-                let (px, py) = (x + x0 as f64, y + y0 as f64);
-                let designed = (bx0..bx1).contains(&px)
-                    && (by0..by1).contains(&py)
-                    && self.mask.at(px, py).0 > 0.5
-                    && field.as_ref().map_or(1.0, |f| f.share(px, py).0) > 0.5
-                    && side.as_ref().map_or(1.0, |s| s.share(px, py)) > 0.5;
-                if tissue[i] && designed && wsum[i] > 1e-3 {
+                if inked[i] {
                     fill.push(Spot {
                         x: x as f32,
                         y: y as f32,
@@ -912,6 +968,8 @@ impl Preview {
         // Matched at half the arm's-length blur: a small FUE scar's excess is
         // not yet diluted there, and what matches finer matches at 1 m.
         let blur_r = ((0.5 * ARMS_LENGTH_BLUR_CM * ppc * 1.2) as usize).max(1);
+        // An FUE scar is seen against the skin right around it.
+        let piece_ring = (SCAR_PIECE_RING_CM * ppc).max(2.0) as usize;
         // Reference skin out of the blur's reach of scar tissue, so the
         // scar's own tone does not pull the tone it is matched to.
         let mut near_tissue: Vec<f32> = tissue.iter().map(|&t| t as u8 as f32).collect();
@@ -979,13 +1037,8 @@ impl Preview {
             // The tone a person reads as the skin around: the median of the
             // blurred surroundings, not their mean, which darker patches and
             // hair roots pull down.
-            let grown = |[x0, y0, x1, y1]: [usize; 4]| {
-                [
-                    x0.saturating_sub(ref_px),
-                    y0.saturating_sub(ref_px),
-                    x1 + ref_px,
-                    y1 + ref_px,
-                ]
+            let grown = |[x0, y0, x1, y1]: [usize; 4], r: usize| {
+                [x0.saturating_sub(r), y0.saturating_sub(r), x1 + r, y1 + r]
             };
             let mut sums = vec![(0f32, 0f32); pieces.len()];
             for (&id, &v) in label.iter().zip(&l) {
@@ -995,7 +1048,7 @@ impl Preview {
             }
             for ((e, &(bbox, area)), &(sum, n)) in piece_err.iter_mut().zip(&pieces).zip(&sums) {
                 if (area as f64) < small {
-                    *e = match median_in(&l, &clear, cw, grown(bbox), &mut window) {
+                    *e = match median_in(&l, &clear, cw, grown(bbox, piece_ring), &mut window) {
                         Some(k) => sum / n / k.max(1e-3) - 1.0,
                         None => f32::NAN,
                     };
@@ -1026,7 +1079,7 @@ impl Preview {
                     *b = piece_gain[id] * paleness[i] * n / sum.max(1e-6);
                     continue;
                 }
-                let k = median_in(&l, &clear, cw, grown([x, y, x, y]), &mut window)
+                let k = median_in(&l, &clear, cw, grown([x, y, x, y], ref_px), &mut window)
                     .unwrap_or(reference[i] / wsum[i]);
                 let e = l[i] / k.max(1e-3) - 1.0;
                 *b = (*b * clamp(1.0 + 3.0 * e, 0.6, 1.8)).min(16.0);
@@ -1039,6 +1092,59 @@ impl Preview {
         }
         fill.retain(|f| f.ink * f.radius > 0.02 * base);
         self.fill = fill;
+    }
+
+    /// Gives the scar tissue the camouflage inks (`inked`; `tissue` is all
+    /// of it) the hue of the normal skin around it (`refw`, within `r`
+    /// px), keeping its luminance: in `crop` (the `[x0, y0, w, h]` crop of
+    /// the photo the calibration draws on), and returned as the pixels
+    /// changed and the photo the preview is drawn on. The renderer
+    /// darkens a pixel in its own hue, and pale scar tissue has little:
+    /// where the photo clipped it to white, none, so its camouflage came out
+    /// a flat grey that reads blue beside the warm pigmented skin. Pigment
+    /// in the dermis is seen through the same skin as everywhere else, so
+    /// it takes the skin's hue there too (DOMAIN.md: never blue or green).
+    fn tint_tissue(
+        &self,
+        inked: &[bool],
+        tissue: &[bool],
+        refw: &[f32],
+        [x0, y0, cw, ch]: [usize; 4],
+        r: usize,
+        crop: &mut [u8],
+    ) -> (Vec<(u32, [f32; 3])>, Rgba) {
+        let weight: Vec<f32> = refw
+            .iter()
+            .zip(tissue)
+            .map(|(&w, &t)| if t { 0.0 } else { w })
+            .collect();
+        // Chromaticity (r, g, b over their sum) of the skin around, per
+        // channel (the pass inks only where there is skin within r).
+        let mut chroma = [const { Vec::new() }; 3];
+        for (c, out) in chroma.iter_mut().enumerate() {
+            let v: Vec<f32> = crop
+                .as_chunks::<4>()
+                .0
+                .iter()
+                .map(|p| p[c] as f32 / (p[0] as f32 + p[1] as f32 + p[2] as f32).max(1.0))
+                .collect();
+            *out = weighted_blur(&v, &weight, cw, ch, r).0;
+        }
+        let w = self.photo.width as usize;
+        let mut photo = self.photo.clone();
+        let mut tint = Vec::new();
+        for i in (0..cw * ch).filter(|&i| inked[i]) {
+            let c = [chroma[0][i], chroma[1][i], chroma[2][i]];
+            if c[0] + c[1] + c[2] < 0.5 {
+                continue; // no skin within reach
+            }
+            let (x, y) = (i % cw + x0, i / cw + y0);
+            let at = (y * w + x) as u32;
+            recolour(&mut crop[i * 4..i * 4 + 3], c);
+            recolour(&mut photo.data[at as usize * 4..at as usize * 4 + 3], c);
+            tint.push((at, c));
+        }
+        (tint, photo)
     }
 
     /// How dot `d` looks wherever it shows: its own size, ink and shape,
@@ -1216,11 +1322,14 @@ impl Preview {
             ink: &ink,
             scale: 1.0,
         };
+        // With a scar, drawn on the photo whose scar tissue has the skin's
+        // hue (see `tint_tissue`); whole when that changed (a new clip key).
         let keys = Keys {
             spots: &self.ids,
-            clip: self.mask_version,
+            clip: self.mask_version ^ (self.tint_version << 32),
         };
-        canvas.render_keyed(&self.photo, &spots, keys, look, Some(clip), &mut frame);
+        let photo = self.tinted.as_ref().unwrap_or(&self.photo);
+        canvas.render_keyed(photo, &spots, keys, look, Some(clip), &mut frame);
         self.canvas = canvas;
         self.frame = frame;
         self.spots = spots;
@@ -1245,7 +1354,30 @@ impl Preview {
             ink: &ink,
             scale: k as f32,
         };
-        canvas.render_clipped(full, &spots, look, Some(clip), &mut out);
+        // Scar tissue in the skin's hue, as on the working frame: each
+        // working pixel's block of full-size pixels.
+        let tinted_full;
+        let mut photo = full;
+        if !self.tint.is_empty() {
+            let mut t = full.clone();
+            let (w, fw, fh) = (
+                self.photo.width as usize,
+                full.width as usize,
+                full.height as usize,
+            );
+            for &(at, c) in &self.tint {
+                let (x, y) = ((at as usize % w) as f64, (at as usize / w) as f64);
+                for fy in ((y * k) as usize)..(((y + 1.0) * k).ceil() as usize).min(fh) {
+                    for fx in ((x * k) as usize)..(((x + 1.0) * k).ceil() as usize).min(fw) {
+                        let i = (fy * fw + fx) * 4;
+                        recolour(&mut t.data[i..i + 3], c);
+                    }
+                }
+            }
+            tinted_full = t;
+            photo = &tinted_full;
+        }
+        canvas.render_clipped(photo, &spots, look, Some(clip), &mut out);
         self.spots = spots;
         Ok(out)
     }
@@ -1551,11 +1683,11 @@ impl Ageing {
     }
 }
 
-/// Hair share of the scalp region above which the keeping-my-hair mode is
-/// suggested. Measured on the 91 phone photos and 08 against their
-/// Norwood stage (`tests/thinning.rs`): right on 63 of 92 (stage 2-4
-/// medians 0.60, 0.56, 0.42; stage 5-7: 0.38, 0.35, 0.23). Not yet used
-/// by the widget: a back or side view shows hair at every stage.
+/// Hair share of the scalp to pigment above which the keeping-my-hair
+/// mode is chosen for a front photo. Measured on the phone photos the
+/// engine reads as fronts (with the models' outputs), against their Norwood
+/// stage (`tests/thinning.rs`): the shares of stage 2-3 fronts above it run
+/// 0.64-0.84, those below it (any stage) up to 0.33.
 const THINNING_HAIR_SHARE: f64 = 0.5;
 /// Paleness (luma over the skin around, less 1) from which marked skin
 /// counts as scar tissue: above JPEG noise and the skin's own mottling.
@@ -1563,6 +1695,12 @@ const SCAR_PALER: f32 = 0.06;
 /// Scar tissue pieces under this area (cm, squared) are matched as a whole
 /// (an FUE scar is 0.5-1.5 mm across).
 const SCAR_PIECE_CM: f64 = 0.2;
+/// How far around a small scar piece the skin it is matched to lies, cm:
+/// the skin right around it, between the scars of an FUE patch. Matched
+/// against skin up to 4 mm away (as a strip's dots are), the light
+/// fixture's FUE scars came out 0.7% darker than the skin between them,
+/// which is what a person compares them with.
+const SCAR_PIECE_RING_CM: f64 = 0.2;
 /// Rounds of the camouflage's calibration.
 const CALIBRATION_ROUNDS: usize = 10;
 /// Largest scar dot, mm across: still a single needle's dot spread in scar
@@ -1688,6 +1826,18 @@ fn blur_line(line: &mut [f32], tmp: &mut [f32], r: usize) {
         let b = (i + r).min(n - 1);
         let sum = tmp[b] - if a > 0 { tmp[a - 1] } else { 0.0 };
         *v = sum / (b - a + 1) as f32;
+    }
+}
+
+/// Sets pixel `p`'s chromaticity to `c` (r, g, b over their sum),
+/// keeping its luminance where 255 allows: a pixel the camera clipped to
+/// white gets the hue and gives up a little of its (unknown) brightness.
+fn recolour(p: &mut [u8], c: [f32; 3]) {
+    let y = crate::photo::luma([p[0], p[1], p[2], 255]);
+    let k = 255.0 * y / (0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]).max(1e-3);
+    let k = k.min(255.0 / c[0].max(c[1]).max(c[2]).max(1e-3));
+    for (v, c) in p.iter_mut().zip(c) {
+        *v = (k * c + 0.5) as u8;
     }
 }
 

@@ -218,6 +218,14 @@ struct Truth<'a> {
 
 fn outcome(preview: &mut Preview, t: &Truth) -> Outcome {
     let (w, h) = (t.w, t.h);
+    // Scored as the shaved look: where the scalp is, not which mode was
+    // chosen (the keeping-my-hair mode leaves out the dots over hair; it is
+    // measured in tests/thinning.rs).
+    if preview.design().thinning {
+        let mut d = preview.design().clone();
+        d.thinning = false;
+        preview.set_design(d).expect("design");
+    }
     let dots = preview.visible_dots();
     // For diagnosis: every path's dots, one file per photo and path.
     if let Some(dir) = std::env::var_os("SMP_EVAL_DOTS") {

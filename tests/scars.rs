@@ -166,6 +166,23 @@ fn gauss(v: &[f32], w: usize, h: usize, sigma: f64) -> Vec<f32> {
     box_blur(&box_blur(&box_blur(v, w, h, r), w, h, r), w, h, r)
 }
 
+/// The scar's pixels (`truth` >= 128) and those of the ring `ring_mm` away
+/// from it.
+fn scar_and_ring(
+    truth: &[u8],
+    (w, h): (usize, usize),
+    px_per_cm: f64,
+    ring_mm: (f64, f64),
+) -> (Vec<bool>, Vec<bool>) {
+    let t: Vec<f32> = truth.iter().map(|&v| (v >= 128) as u8 as f32).collect();
+    let near = box_blur(&t, w, h, (ring_mm.0 / 10.0 * px_per_cm) as usize);
+    let far = box_blur(&t, w, h, (ring_mm.1 / 10.0 * px_per_cm) as usize);
+    let ring = (0..w * h)
+        .map(|i| t[i] == 0.0 && near[i] == 0.0 && far[i] > 0.0)
+        .collect();
+    (t.iter().map(|&v| v > 0.0).collect(), ring)
+}
+
 /// Weber contrast of the scar (`truth` >= 128) against the skin in a ring
 /// `ring_mm` away from it, in `frame` blurred to arm's length.
 fn contrast(
@@ -177,25 +194,79 @@ fn contrast(
     ring_mm: (f64, f64),
 ) -> f64 {
     let l = gauss(&luma(frame), w, h, 0.1 * px_per_cm);
-    let t: Vec<f32> = truth
-        .iter()
-        .map(|&v| if v >= 128 { 1.0 } else { 0.0 })
-        .collect();
-    let near = box_blur(&t, w, h, (ring_mm.0 / 10.0 * px_per_cm) as usize);
-    let far = box_blur(&t, w, h, (ring_mm.1 / 10.0 * px_per_cm) as usize);
+    let (on_scar, in_ring) = scar_and_ring(truth, (w, h), px_per_cm, ring_mm);
     let (mut scar, mut n) = (0.0, 0.0);
     let mut ring = Vec::new();
     for i in 0..w * h {
-        if t[i] > 0.0 {
+        if on_scar[i] {
             scar += l[i] as f64;
             n += 1.0;
-        } else if near[i] == 0.0 && far[i] > 0.0 {
+        } else if in_ring[i] {
             ring.push(l[i]);
         }
     }
     ring.sort_by(f32::total_cmp);
     let k = ring[ring.len() / 2] as f64;
     (scar / n - k) / k
+}
+
+/// How much more green and blue (shares of r + g + b) the inked pixels of
+/// the scar (`truth` >= 128, or only its palest quarter in the photo, where
+/// the camera may have clipped it to white; where the camouflage inks
+/// nothing the scar keeps its own colour) have than the skin in a ring
+/// `ring_mm` away, in `frame`: the pigment keeps the warm neutral hue of the pigmented skin
+/// around, never drifting to blue or green (DOMAIN.md).
+fn hue_excess(
+    frame: &[u8],
+    photo: &[u8],
+    truth: &[u8],
+    (w, h): (usize, usize),
+    px_per_cm: f64,
+    ring_mm: (f64, f64),
+    palest: bool,
+) -> [f64; 2] {
+    let (on_scar, in_ring) = scar_and_ring(truth, (w, h), px_per_cm, ring_mm);
+    let photo_l = luma(photo);
+    let mut scar_l: Vec<f32> = (0..w * h)
+        .filter(|&i| on_scar[i])
+        .map(|i| photo_l[i])
+        .collect();
+    scar_l.sort_by(f32::total_cmp);
+    let cut = if palest {
+        scar_l[scar_l.len() * 3 / 4]
+    } else {
+        f32::MIN
+    };
+    let chroma = |i: usize| {
+        let p = &frame[i * 4..i * 4 + 3];
+        let sum = (p[0] as f64 + p[1] as f64 + p[2] as f64).max(1.0);
+        [p[1] as f64 / sum, p[2] as f64 / sum]
+    };
+    // The ring's hue near each scar pixel (within the ring's outer
+    // reach): the skin's hue changes along a strip (a shadowed side is
+    // redder), so each pixel is compared with the skin beside it.
+    let in_ring: Vec<f32> = in_ring.iter().map(|&r| r as u8 as f32).collect();
+    let reach = (ring_mm.1 / 10.0 * px_per_cm) as usize;
+    let weight = box_blur(&in_ring, w, h, reach);
+    let local = |k: usize| {
+        let v: Vec<f32> = (0..w * h)
+            .map(|i| chroma(i)[k] as f32 * in_ring[i])
+            .collect();
+        box_blur(&v, w, h, reach)
+    };
+    let ring = [local(0), local(1)];
+    let (mut up, mut n) = ([0.0; 2], 0.0);
+    for i in 0..w * h {
+        let inked = frame[i * 4..i * 4 + 3] != photo[i * 4..i * 4 + 3];
+        if on_scar[i] && photo_l[i] >= cut && inked && weight[i] > 0.0 {
+            let c = chroma(i);
+            for k in 0..2 {
+                up[k] += c[k] - (ring[k][i] / weight[i]) as f64;
+            }
+            n += 1.0;
+        }
+    }
+    [up[0] / n, up[1] / n]
 }
 
 /// FUE scars one by one: each scar's mean (its ground-truth pixels within
@@ -294,6 +365,31 @@ fn camouflage_conceals_every_fixture_scar() {
                 }
                 both.save(format!("{out}/{}-{kind}.png", g.name)).unwrap();
             }
+            // The camouflage's hue: the ageing test's neutral band
+            // (tests/render.rs: green's and blue's shares up by at most
+            // 0.003), here against the pigmented skin around the scar.
+            for palest in [false, true] {
+                let [g_up, b_up] = hue_excess(
+                    &camouflaged,
+                    &photo.data,
+                    &truth,
+                    (w, h),
+                    g.px_per_cm,
+                    ring,
+                    palest,
+                );
+                let part = if palest { "palest quarter" } else { "whole" };
+                eprintln!(
+                    "{:6} {kind:5}: hue of the camouflaged scar ({part}) against the skin around: green {g_up:+.4}, blue {b_up:+.4}",
+                    g.name
+                );
+                if g_up > 0.003 || b_up > 0.003 {
+                    failures.push(format!(
+                        "{} {kind} ({part}): greener or bluer than the skin around by {g_up:+.4}, {b_up:+.4}",
+                        g.name
+                    ));
+                }
+            }
             let reduced = 1.0 - after.abs() / before.abs();
             eprintln!(
                 "{:6} {kind:5}: contrast photo {:+.3}, plain SMP {:+.3}, camouflaged {:+.3}: reduced {:.0}%",
@@ -303,23 +399,15 @@ fn camouflage_conceals_every_fixture_scar() {
                 after,
                 100.0 * reduced
             );
-            // The issue asks 70% everywhere. Not yet held on light skin's
-            // FUE scars: since dots became hair stubs their camouflage
-            // overshoots (darker than the skin around: 63%, was 78%), so
-            // that one is held where it stands until it is fixed.
-            let floor = if (g.name.as_str(), kind) == ("light", "fue") {
-                0.6
-            } else {
-                0.7
-            };
-            if reduced < floor {
+            // The issue asks 70% on every fixture.
+            if reduced < 0.7 {
                 failures.push(format!("{} {kind}: {:.0}%", g.name, 100.0 * reduced));
             }
         }
     }
     assert!(
         failures.is_empty(),
-        "concealment under its floor: {failures:?}"
+        "concealment under its floor, or off hue: {failures:?}"
     );
 }
 

@@ -41,6 +41,8 @@ const DEFAULT_SAMPLE = new URL('assets/sample-01.jpg', HERE).href;
 
 /** Said after a person's own photo when the on-device models could not run (models.js). */
 const LESS_SURE = 'Automatic detection is less sure on this photo: check the outline and hairline.';
+const KEEPING_HAIR =
+  "There is plenty of hair above your hairline, so the dots go between your hairs (“I'm keeping my hair”, under Over time); untick it for the shaved look.";
 
 /** Said after a link's problem when the preview shows the default design. */
 const DEFAULT_DESIGN = ' The preview shows the default design instead.';
@@ -521,6 +523,8 @@ class SmpPreview extends HTMLElement {
     // No eyes found: the hairline sits at a default (a link's own handles need no note).
     if (!problem && note == null && !this.#session.state.face) said += ` ${ask ? NO_FACE_SHORT : NO_FACE}`;
     if (!problem && ask && !photo.hints) said += ` ${LESS_SURE}`;
+    // The engine chose the keeping-my-hair mode from how much hair the photo shows.
+    if (!problem && automatic && this.#session.get('thinning')) said += ` ${KEEPING_HAIR}`;
     if (ask) said += ' Which view is this photo? Choose it on the preview.';
     this.#say(said, !!problem);
     if (ask) this.#asks.askForView();
@@ -542,6 +546,7 @@ class SmpPreview extends HTMLElement {
    */
   #controlEdit() {
     const values = this.#controls.values();
+    delete values.thinning; // chosen from how much hair the new photo shows (the engine's choice)
     const seed = this.#session.get('seed'); // the pattern shown so far, kept
     if (seed) values.seed = seed;
     const cm = this.#attrValue('hairline');

@@ -260,3 +260,40 @@ test('models missing (blocked): a person photo still gets its preview, and the s
     await app.close();
   }
 });
+
+test('plenty of hair seen from the front: the keeping-my-hair mode is chosen and said; unticked, the shaved look; a bare top keeps the shaved look', async () => {
+  const app = await open();
+  const { page } = app;
+  const thinning = () => page.evaluate(() => document.querySelector('smp-preview').shadowRoot.getElementById('thinning').checked);
+  const inked = (a, file) =>
+    page
+      .evaluate(() => document.querySelector('smp-preview').shadowRoot.querySelector('canvas.before').width)
+      .then((w) => dotsAgainst(page, a, w / jpegSize(file).width, 1));
+  try {
+    await waitForPhotos(page, 1);
+    // Norwood 2, a full head of hair above a receding front.
+    const hairy = 'phone/front_n2_09_7a349984.jpg';
+    const file = path.join(PHOTOS_DIR, hairy);
+    await choose(page, file);
+    let state = await widgetState(page);
+    assert.match(state.models, /^used/, state.models);
+    assert.match(state.status, /plenty of hair/, state.status);
+    assert.equal(await thinning(), true);
+    assert.equal(await page.evaluate(() => document.querySelector('smp-preview').design.thinning), true);
+    const between = await inked(ANNOTATIONS[hairy], file);
+    // The person prefers the shaved look: one tap.
+    const n = await page.evaluate(() => document.querySelector('smp-preview').stats.renders);
+    await page.evaluate(() => document.querySelector('smp-preview').shadowRoot.getElementById('thinning').click());
+    await page.waitForFunction((n) => document.querySelector('smp-preview').stats.renders > n && !document.querySelector('smp-preview').design.thinning, n);
+    const shaved = await inked(ANNOTATIONS[hairy], file);
+    assert.ok(shaved.dots > 1.3 * between.dots, `between the hairs ${between.dots} px inked, shaved ${shaved.dots}`);
+    // A receding front with a bare top (Norwood 5): the shaved look, nothing said about hair.
+    await choose(page, path.join(PHOTOS_DIR, 'phone/front_n5_10_12e882f3.jpg'));
+    state = await widgetState(page);
+    assert.doesNotMatch(state.status, /plenty of hair/, state.status);
+    assert.equal(await thinning(), false);
+    assert.deepEqual(app.consoleErrors, []);
+  } finally {
+    await app.close();
+  }
+});

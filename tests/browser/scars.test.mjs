@@ -5,8 +5,10 @@
 // it, and the pixels read back: the strip's contrast against the skin
 // around it at arm's length falls as tests/scars.rs measures it natively,
 // and a Scar drag far past the head leaves the background untouched.
-// Measured: 0.105 -> 0.010 (90%); before the camouflage followed the view,
-// a back view got no camouflage at all (0%).
+// The FUE grid is then tapped scar by scar with the smallest brush and
+// measured scar by scar against the skin around each.
+// Measured: strip 0.111 -> 0.015 (86%), FUE 0.019 -> 0.004 (79%); before the
+// camouflage followed the view, a back view got no camouflage at all (0%).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -22,7 +24,12 @@ function geometry(name) {
   const line = (key) => section.split('\n').find((l) => l.startsWith(key + ' ')).split(/\s+/).slice(1);
   const pxPerCm = Number(line('px_per_cm')[0]);
   const [width, ...pts] = line('strip');
-  return { pxPerCm, stripWidth: Number(width), strip: pts.map((p) => p.split(',').map(Number)) };
+  return {
+    pxPerCm,
+    stripWidth: Number(width),
+    strip: pts.map((p) => p.split(',').map(Number)),
+    fue: line('fue').map((p) => p.split(',').map(Number)), // x, y, diameter
+  };
 }
 
 let browser;
@@ -54,6 +61,32 @@ after(async () => {
   await app?.close();
   await browser?.close();
 });
+
+/** A fixture's ground-truth mask `file`, at the preview's size, as snap `key`. */
+async function groundTruth(file, key) {
+  const mask = await decodeInPage(page, `${key}-full`, fs.readFileSync(path.join(FIXTURES, file)));
+  assert.deepEqual([mask.width, mask.height], [640, 853]);
+  await page.evaluate(
+    ([key, w, h]) => {
+      const o = new OffscreenCanvas(w, h);
+      const ctx = o.getContext('2d');
+      const src = new OffscreenCanvas(640, 853);
+      src.getContext('2d').putImageData(window.__snaps[`${key}-full`], 0, 0);
+      ctx.drawImage(src, 0, 0, w, h);
+      window.__snaps[key] = ctx.getImageData(0, 0, w, h);
+    },
+    [key, size.width, size.height],
+  );
+}
+
+/** Sets the brush size slider (cm), as a person drags it. */
+function brushSize(cm) {
+  return page.evaluate((cm) => {
+    const input = document.querySelector('smp-preview').shadowRoot.querySelector('#brush-size');
+    input.value = cm;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  }, cm);
+}
 
 /** Preview pixel (x, y) -> page coordinates, from the canvas's on-screen box. */
 async function toClient(x, y) {
@@ -129,26 +162,13 @@ function contrast(key, truth, pxPerCm) {
 
 test('a strip scar marked with the Scar brush on a real scar photo loses most of its contrast at arm\'s length', async () => {
   // The ground truth at the preview's size.
-  const mask = await decodeInPage(page, 'mask-full', fs.readFileSync(path.join(FIXTURES, 'medium-strip.png')));
-  assert.deepEqual([mask.width, mask.height], [640, 853]);
-  await page.evaluate(([w, h]) => {
-    const o = new OffscreenCanvas(w, h);
-    const ctx = o.getContext('2d');
-    const src = new OffscreenCanvas(640, 853);
-    src.getContext('2d').putImageData(window.__snaps['mask-full'], 0, 0);
-    ctx.drawImage(src, 0, 0, w, h);
-    window.__snaps.mask = ctx.getImageData(0, 0, w, h);
-  }, [size.width, size.height]);
+  await groundTruth('medium-strip.png', 'mask');
   await snap(page, 'plain');
   const pxPerCm = g.pxPerCm * k;
 
   await page.getByRole('radio', { name: 'Scar', exact: true }).check();
   // Traced as a person would: a 1 cm brush, a little wider than the strip.
-  await page.evaluate(() => {
-    const input = document.querySelector('smp-preview').shadowRoot.querySelector('#brush-size');
-    input.value = '1';
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-  });
+  await brushSize('1');
   const points = [];
   for (const [x, y] of g.strip) points.push(await toClient(x * k, y * k));
   await nextRender(page, () => drag(page, points, 20));
@@ -159,6 +179,93 @@ test('a strip scar marked with the Scar brush on a real scar photo loses most of
   console.log(`medium strip in the widget: contrast ${before.toFixed(3)} -> ${after_.toFixed(3)}: reduced ${(100 * reduced).toFixed(0)}%`);
   assert.ok(before > 0.05, `the strip should show before: ${before}`);
   assert.ok(reduced >= 0.7, `the strip's contrast fell by only ${(100 * reduced).toFixed(0)}% (${before} -> ${after_})`);
+});
+
+/**
+ * FUE scars one by one, as tests/scars.rs measures them: each scar's mean
+ * (its disc in the mask snap `truth`) against the median of its own ring
+ * 1.5-2.5 mm away, in snap `key` blurred to arm's length; the mean of
+ * those contrasts.
+ */
+function fueContrast(key, truth, pxPerCm, scars) {
+  return page.evaluate(
+    ([key, truth, pxPerCm, scars]) => {
+      const A = window.__snaps[key];
+      const T = window.__snaps[truth];
+      const { width: w, height: h } = A;
+      // A Gaussian of 1 mm as three box passes, on luma.
+      const sigma = 0.1 * pxPerCm;
+      const r = Math.max(1, Math.round((Math.sqrt(4 * sigma * sigma + 1) - 1) / 2));
+      let l = new Float32Array(w * h);
+      for (let i = 0; i < w * h; i++) l[i] = (0.2126 * A.data[i * 4] + 0.7152 * A.data[i * 4 + 1] + 0.0722 * A.data[i * 4 + 2]) / 255;
+      const pass = (v, horizontal) => {
+        const out = new Float32Array(w * h);
+        for (let y = 0; y < h; y++) {
+          for (let x = 0; x < w; x++) {
+            let s = 0;
+            let n = 0;
+            for (let j = -r; j <= r; j++) {
+              const [xx, yy] = horizontal ? [x + j, y] : [x, y + j];
+              if (xx < 0 || yy < 0 || xx >= w || yy >= h) continue;
+              s += v[yy * w + xx];
+              n++;
+            }
+            out[y * w + x] = s / n;
+          }
+        }
+        return out;
+      };
+      for (let k = 0; k < 3; k++) l = pass(pass(l, true), false);
+      const mm = pxPerCm / 10;
+      let sum = 0;
+      for (const [cx, cy, d] of scars) {
+        const reach = d / 2 + 2.5 * mm + 1;
+        let scar = 0;
+        let n = 0;
+        const ring = [];
+        for (let y = Math.max(0, Math.floor(cy - reach)); y < Math.min(h, cy + reach); y++) {
+          for (let x = Math.max(0, Math.floor(cx - reach)); x < Math.min(w, cx + reach); x++) {
+            const dist = Math.hypot(x - cx, y - cy);
+            const i = y * w + x;
+            if (T.data[i * 4] >= 128 && dist < d / 2 + 2) {
+              scar += l[i];
+              n++;
+            } else if (T.data[i * 4] < 128 && dist >= d / 2 + 1.5 * mm && dist < d / 2 + 2.5 * mm) ring.push(l[i]);
+          }
+        }
+        ring.sort((a, b) => a - b);
+        const m = ring[ring.length >> 1];
+        sum += (scar / n - m) / m;
+      }
+      return sum / scars.length;
+    },
+    [key, truth, pxPerCm, scars],
+  );
+}
+
+test('FUE scars tapped one by one with the Scar brush lose most of their contrast at arm\'s length', async () => {
+  await groundTruth('medium-fue.png', 'fue');
+  await snap(page, 'fue-plain');
+  const pxPerCm = g.pxPerCm * k;
+  const scars = g.fue.map(([x, y, d]) => [x * k, y * k, d * k]);
+
+  await page.getByRole('radio', { name: 'Scar', exact: true }).check();
+  // The smallest brush (5 mm): a tap on each scar, as a person marks them.
+  await brushSize('0.5');
+  // A tap is a stroke of its own: the engine takes it, then draws the
+  // preview again; each tap waits for its frame.
+  for (const [x, y] of scars) {
+    const at = await toClient(x, y);
+    await nextRender(page, () => page.mouse.click(at.x, at.y), 60_000);
+  }
+  assert.equal(await page.evaluate(() => document.querySelector('smp-preview').design.brush_strokes), 1 + scars.length);
+  await snap(page, 'fue-camouflaged');
+  const before = await fueContrast('fue-plain', 'fue', pxPerCm, scars);
+  const after_ = await fueContrast('fue-camouflaged', 'fue', pxPerCm, scars);
+  const reduced = 1 - Math.abs(after_) / Math.abs(before);
+  console.log(`medium FUE in the widget: contrast ${before.toFixed(4)} -> ${after_.toFixed(4)}: reduced ${(100 * reduced).toFixed(0)}%`);
+  assert.ok(before > 0.01, `the FUE scars should show before: ${before}`);
+  assert.ok(reduced >= 0.7, `the FUE scars' contrast fell by only ${(100 * reduced).toFixed(0)}% (${before} -> ${after_})`);
 });
 
 test('a Scar drag far past the head puts no dot on the background', async () => {

@@ -1,0 +1,41 @@
+//! Shared by the integration tests that need what the widget's on-device
+//! models said about a photo.
+
+use smp_preview::hints::{FaceDetection, Hints};
+use std::path::Path;
+
+/// The models' outputs for `photo` (a name under `../shared/photos`), as
+/// the widget passes them to the engine: the person mask and the face
+/// detection (`scripts/model-hints.py` made them from
+/// `benches/models/run.mjs`).
+pub fn model_hints(photo: &str, w: u32, h: u32) -> Hints {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/model-hints");
+    let name = photo.trim_start_matches("phone/");
+    let mask = image::open(dir.join(format!("{name}.png")))
+        .unwrap_or_else(|e| panic!("tests/model-hints/{name}.png: {e}"))
+        .to_luma8();
+    assert_eq!(mask.dimensions(), (w, h), "{name}: mask size");
+    let faces = std::fs::read_to_string(dir.join("faces.txt")).unwrap();
+    let face = faces
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .find(|f| f.first() == Some(&photo))
+        .unwrap_or_else(|| panic!("{photo}: not in tests/model-hints/faces.txt"))
+        .get(1..)
+        .filter(|rest| !rest.is_empty())
+        .map(|rest| {
+            let mut keypoints = [(0.0, 0.0); 6];
+            for (k, p) in keypoints.iter_mut().zip(&rest[1..]) {
+                let (x, y) = p.split_once(',').expect("x,y");
+                *k = (x.parse().unwrap(), y.parse().unwrap());
+            }
+            FaceDetection {
+                score: rest[0].parse().unwrap(),
+                keypoints,
+            }
+        });
+    Hints {
+        person: mask.into_raw(),
+        face,
+    }
+}
