@@ -612,10 +612,12 @@ fn shade(p: &mut [u8], cov: f32, grain: f32, flush: f32, look: Look, t: f32, ski
         ((v * keep + ink * dark + (v - y) * taken) * tint * lum + 0.5) as u8
     };
     // The halo is raised as well as red: swollen skin catches a little
-    // more light in red.
-    p[0] = put(p[0], STUBBLE_BROWN[0], 1.0 + 0.04 * f);
-    p[1] = put(p[1], STUBBLE_BROWN[1], 1.0 - 0.22 * f);
-    p[2] = put(p[2], STUBBLE_BROWN[2], 1.0 - 0.18 * f);
+    // more light in red. (Stronger since the fourth round's smaller,
+    // fainter dots: their halo is smaller, and the healed faint ink more
+    // saturated, so at 4%/22%/18% the flush no longer showed.)
+    p[0] = put(p[0], STUBBLE_BROWN[0], 1.0 + 0.05 * f);
+    p[1] = put(p[1], STUBBLE_BROWN[1], 1.0 - 0.26 * f);
+    p[2] = put(p[2], STUBBLE_BROWN[2], 1.0 - 0.22 * f);
 }
 
 /// Where the skin's specular highlight starts, as a multiple of the
@@ -629,8 +631,8 @@ const SHINE_WASH: f32 = 0.6;
 /// Saturation gained where pigment darkens the skin (see `shade`): a
 /// pixel darkened to `m` of its light gains about
 /// `1 + SATURATION_GAIN * (1 - m) * m` times its saturation (with the
-/// fainter dots of the fourth round, 2.3 keeps real stubble's 6-22%).
-const SATURATION_GAIN: f32 = 2.3;
+/// fainter dots of the fourth round, 2 keeps real stubble's 6-22%).
+const SATURATION_GAIN: f32 = 2.0;
 
 /// The colour of stubble per unit of luminance (Rec. 709 weights give 1):
 /// hue about 22 degrees, the dark brown that the darkest tenth of real
