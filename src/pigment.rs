@@ -281,18 +281,19 @@ pub fn mottle(seed: u64, x_cm: f64, y_cm: f64) -> f32 {
     (0.7 * coarse + 0.25 * fine) as f32
 }
 
-/// Size (cm) of stubble's patches: hair grows denser and sparser in
-/// patches a few millimetres across (blind judges named an even
-/// pattern "leopard spots" beside real, patchy stubble).
+/// Size (cm) of stubble's patches: hair grows a little denser and
+/// sparser in patches a few millimetres across.
 const PATCH_CM: f64 = 0.45;
 
-/// A dot's ink multiplier in its patch at `(x, y)` cm: 0.7..1.25, mean
-/// about 1 (the overall tone stays), seeded, smooth over [`PATCH_CM`];
-/// about a third of the scalp lies in sparser patches.
+/// A dot's ink multiplier in its patch at `(x, y)` cm: 0.955..1.04, mean
+/// about 1 (the overall tone stays), seeded, smooth over [`PATCH_CM`].
+/// Only a trace: at 0.7..1.25 the patches gathered the dots into soft
+/// dark blotches, the first thing blind judges named (benches/realism.md,
+/// fourth round).
 pub fn patch(seed: u64, x_cm: f64, y_cm: f64) -> f32 {
     let n = value_noise(seed ^ 0x7061_7463, x_cm / PATCH_CM, y_cm / PATCH_CM);
     let t = crate::num::clamp((n + 0.5) / 0.8, 0.0, 1.0);
-    (0.7 + 0.55 * t * t * (3.0 - 2.0 * t)) as f32
+    (0.955 + 0.0825 * t * t * (3.0 - 2.0 * t)) as f32
 }
 
 /// Size (cm) over which the hair's flow bends: stubble's strokes run
@@ -300,10 +301,11 @@ pub fn patch(seed: u64, x_cm: f64, y_cm: f64) -> f32 {
 const SWIRL_CM: f64 = 1.3;
 
 /// How far the flow turns at `(x, y)` cm, as the tangent of half the
-/// angle (-0.3..0.3: up to about 33 degrees either way), seeded, smooth
-/// over [`SWIRL_CM`].
+/// angle (-0.09..0.09: up to about 10 degrees either way), seeded, smooth
+/// over [`SWIRL_CM`]. Subtle: turns of 33 degrees read as a swirl or a
+/// starburst of strands on top views.
 pub fn swirl(seed: u64, x_cm: f64, y_cm: f64) -> f64 {
-    0.3 * value_noise(seed ^ 0x7377_6972, x_cm / SWIRL_CM, y_cm / SWIRL_CM)
+    0.09 * value_noise(seed ^ 0x7377_6972, x_cm / SWIRL_CM, y_cm / SWIRL_CM)
 }
 
 /// A dot seen on a surface that turns away from the camera: its ellipse

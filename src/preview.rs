@@ -1153,13 +1153,14 @@ impl Preview {
         let cm = self.design.px_per_cm;
         let (x, y) = (d.x as f64 / cm, d.y as f64 / cm);
         let m = crate::pigment::mottle(self.design.seed, x, y);
-        // The sampler's 0.7-1 ink as 0.45-0.85: fainter, wider dots that
-        // overlap into a grain. Measured, real stubble's texture is about
-        // as often lighter as darker than its mean (skew -0.6..+0.2 on
-        // phone photos); dark dots on clean skin skew it to -1 and read
-        // as printed dots.
+        // The sampler's 0.7-1 ink as 0.42-0.72: faint dots that overlap
+        // into a fine, even grain. Measured, real stubble's texture is
+        // about as often lighter as darker than its mean (skew -0.6..+0.2
+        // on phone photos); dark dots on clean skin skew it to -1 and read
+        // as printed dots, and a wide spread of inks picks a few dots out
+        // as freckles (blind judges: "blotches").
         let v = (d.ink - 0.7) / 0.3;
-        let ink = 0.45 + 0.4 * v;
+        let ink = DOT_INK.0 + (DOT_INK.1 - DOT_INK.0) * v;
         // A short hair stub lying along the hair's flow (see `flow`), with
         // the sampler's axis as a little scatter around it.
         let (fx, fy) = self.flow(d);
@@ -1187,7 +1188,7 @@ impl Preview {
         // than a needle's; the mean area stays the same.
         let size = 0.7 + 0.6 * (d.size - 0.82) / 0.36;
         let mut look = DotLook {
-            size: size * STUB_LENGTH * (1.0 + MOTTLE_SIZE * m) * long,
+            size: size * STUB_LENGTH * long,
             ink: (ink * (1.0 + MOTTLE_INK * m)).max(0.0)
                 * crate::pigment::patch(self.design.seed, x, y),
             axis,
@@ -1221,7 +1222,13 @@ impl Preview {
             );
             let l = (ox * ox + oy * oy).sqrt().max(1e-9);
             look.axis = [(ox / l) as f32, (oy / l) as f32];
-            look.size *= (0.55 + 0.6 * v) / long.max(RIM_UNSQUASH);
+            // Longer and thinner only at the very edge (w⁴), where a hair
+            // stands against the background: a band of long strokes
+            // inside the silhouette reads as painted on.
+            let edge = w * w * w * w;
+            look.size *=
+                (1.0 + (RIM_LENGTH - 1.0) * edge) * (0.55 + 0.6 * v) / long.max(RIM_UNSQUASH);
+            look.roundness *= 1.0 - RIM_THIN * edge;
             look.ink *= 1.0 + RIM_INK * w;
             let reach = RIM_STAND_OFF * w * (0.4 + 0.6 * u);
             look.shift = [look.axis[0] * reach, look.axis[1] * reach];
@@ -1538,31 +1545,45 @@ impl ProfileLimit {
 }
 
 /// How strongly the skin's mottle ([`crate::pigment::mottle`]) varies a
-/// dot's ink and size: enough that real stubble's coarse-scale texture
-/// energy is matched (benches/realism.md), never so much that dots vanish.
-const MOTTLE_INK: f32 = 0.5;
-const MOTTLE_SIZE: f32 = 0.15;
+/// dot's ink: a trace of unevenness over a few millimetres. At 0.5 (with
+/// the size varied too) it matched real stubble's coarse texture energy
+/// but gathered dots into dark blotches that blind judges picked out at
+/// once (benches/realism.md, fourth round); real stubble is an even
+/// speckle whose coarse energy comes from the skin and the light.
+const MOTTLE_INK: f32 = 0.15;
+
+/// A dot's ink (before mottle and patch), least and most: faint, and
+/// close together, so no single dot stands out of the speckle.
+const DOT_INK: (f32, f32) = (0.42, 0.72);
 
 /// How far a healed dot's core reaches, per unit of the design's dot
 /// radius: pigment spreads a little as it heals (DOMAIN.md), and with the
-/// faint ink of [`Preview::dot_look`] (mean 0.65) this is what makes the
-/// specks as large and as dark as real stubble's (benches/realism.md).
-const HEALED_SPREAD: f32 = 1.5;
+/// faint ink of [`Preview::dot_look`] (mean about 0.57) this is what makes
+/// the specks as large and as dark as real stubble's (benches/realism.md).
+const HEALED_SPREAD: f32 = 1.35;
 
 /// A speck at photo scale is a very short hair stub (or a healed dot
 /// stretched by the skin's lines along the flow): its width as a share of
-/// its length, least and most (real stubble in photos 02, 05 and 07 reads
-/// as strokes two to three times as long as wide, all roughly one way).
-const STUB_WIDTH: (f32, f32) = (0.18, 0.36);
-/// A stub's long radius per unit of a round dot's: about the area a round
-/// dot of the design's size would have.
-const STUB_LENGTH: f32 = 1.7;
+/// its length, least and most. Through the photo's blur these read as
+/// specks with a hint of direction; thinner, longer stubs (0.18-0.36 of
+/// 1.7 radii) read as painted-on strokes to blind judges.
+const STUB_WIDTH: (f32, f32) = (0.3, 0.6);
+/// A stub's long radius per unit of a round dot's.
+const STUB_LENGTH: f32 = 1.35;
 /// Where the outline's stubble starts, as a share of the crown circle's
 /// radius: the last few millimetres inside the silhouette.
 const RIM_FROM: f64 = 0.9;
 /// On the outline a stub is seen side-on, longer than the head's curve
 /// would draw a stub lying on the skin there: up to 1 / this.
 const RIM_UNSQUASH: f32 = 0.8;
+/// On the outline a stub is seen side-on, its whole length against the
+/// background: this much longer than one lying on the skin, which shows
+/// as a speck (real stubble fuzzes the head's edge; a row of specks
+/// sitting on it was a blind judges' cue).
+const RIM_LENGTH: f32 = 1.4;
+/// On the outline a stub is this much thinner (share of its width): a
+/// hair seen side-on, not a dot.
+const RIM_THIN: f32 = 0.45;
 /// On the outline, a stub's ink grows by this share (stubs overlap
 /// edge-on).
 const RIM_INK: f32 = 0.5;
