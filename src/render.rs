@@ -72,6 +72,9 @@ pub struct Canvas {
     /// Like `coverage`, the reddened skin around fresh dots (used only
     /// while [`Look::redness`] is above 0).
     flush: Vec<f32>,
+    /// The swollen skin's slope toward the light around fresh dots (see
+    /// [`splat`]), with `flush`.
+    relief: Vec<f32>,
     /// The spots to draw, by band.
     spots: Bands,
     /// The spots shown, hidden or changed since the last frame, by band.
@@ -349,6 +352,7 @@ impl Canvas {
             // 0 (taken by `hot_spans`), and coverage is cleared where drawn.
             self.coverage = vec![0.0; w * BAND];
             self.flush = vec![0.0; w * BAND];
+            self.relief = vec![0.0; w * BAND];
             self.hot = vec![0; words * BAND];
         }
         let pass = Pass {
@@ -394,13 +398,14 @@ impl Canvas {
                 self.coverage[r * w + x0..=r * w + x1].fill(0.0);
                 if fresh {
                     self.flush[r * w + x0..=r * w + x1].fill(0.0);
+                    self.relief[r * w + x0..=r * w + x1].fill(0.0);
                 }
             }
         }
         for &i in self.spots.of(b) {
             splat(
                 &mut self.coverage,
-                fresh.then_some(&mut self.flush[..]),
+                fresh.then_some((&mut self.flush[..], &mut self.relief[..])),
                 y0,
                 (w, y1 + 1),
                 (&self.spans, &self.span_rows),
@@ -415,7 +420,11 @@ impl Canvas {
                 out[px.clone()].copy_from_slice(&photo.data[px]);
                 let cov_row = &self.coverage[r * w + x0..=r * w + x1];
                 for (x, &cov) in (x0..).zip(cov_row) {
-                    let flush = if fresh { self.flush[r * w + x] } else { 0.0 };
+                    let (flush, relief) = if fresh {
+                        (self.flush[r * w + x], self.relief[r * w + x])
+                    } else {
+                        (0.0, 0.0)
+                    };
                     if cov <= 0.0 && flush <= 0.0 {
                         continue;
                     }
@@ -436,7 +445,7 @@ impl Canvas {
                         &mut out[i * 4..i * 4 + 3],
                         cov * ink,
                         grain,
-                        flush * ink,
+                        (flush * ink, relief * ink),
                         look,
                         t,
                         skin,
@@ -569,9 +578,18 @@ fn take_runs(row: &mut [u64], x0: usize, spans: &mut Vec<(usize, usize)>) {
 }
 
 /// Darkens one photo pixel `p` (RGB) by ink coverage `cov`, and reddens it
-/// by `flush`, the inflamed skin around fresh dots.
+/// by `flush`, the inflamed skin around fresh dots, lit or shaded by its
+/// `relief` (the swollen skin's slope toward the light).
 #[inline]
-fn shade(p: &mut [u8], cov: f32, grain: f32, flush: f32, look: Look, t: f32, skin: f32) {
+fn shade(
+    p: &mut [u8],
+    cov: f32,
+    grain: f32,
+    (flush, relief): (f32, f32),
+    look: Look,
+    t: f32,
+    skin: f32,
+) {
     let y = 0.2126 * p[0] as f32 + 0.7152 * p[1] as f32 + 0.0722 * p[2] as f32;
     let l = y / 255.0;
     // Hair (well below skin tone) takes little extra ink; the skin's shine
@@ -603,7 +621,12 @@ fn shade(p: &mut [u8], cov: f32, grain: f32, flush: f32, look: Look, t: f32, ski
     let warmth = STUBBLE_WARMTH * settled;
     // The grain: the same factor on every channel, so it changes the
     // pixel's light, never its colour.
-    let lum = 1.0 - a * (1.0 - t) * grain;
+    // The raised halo: its side toward the light (from above, as in most
+    // photos) catches more of it, the far side less. On the skin around
+    // the pigment only, where it shows: over a dot, the dot's darkness.
+    let bare = (1.0 - 6.0 * a).max(0.0);
+    let lum = (1.0 - a * (1.0 - t) * grain)
+        * (1.0 + HALO_RELIEF * look.redness * bare * within(relief, -1.0, 1.0));
     let put = |v: u8, brown: f32, tint: f32| {
         let v = v as f32;
         let ink = v + warmth * (y * brown - v);
@@ -611,14 +634,17 @@ fn shade(p: &mut [u8], cov: f32, grain: f32, flush: f32, look: Look, t: f32, ski
         // to `fminf` per pixel in wasm).
         ((v * keep + ink * dark + (v - y) * taken) * tint * lum + 0.5) as u8
     };
-    // The halo is raised as well as red: swollen skin catches a little
-    // more light in red. (Stronger since the fourth round's smaller,
+    // The inflamed halo is redder. (Stronger since the fourth round's smaller,
     // fainter dots: their halo is smaller, and the healed faint ink more
     // saturated, so at 4%/22%/18% the flush no longer showed.)
     p[0] = put(p[0], STUBBLE_BROWN[0], 1.0 + 0.05 * f);
     p[1] = put(p[1], STUBBLE_BROWN[1], 1.0 - 0.26 * f);
     p[2] = put(p[2], STUBBLE_BROWN[2], 1.0 - 0.22 * f);
 }
+
+/// How much light a fresh dot's raised halo gains on its lit side (and
+/// loses on the other) at its steepest: a slight swelling, not a blister.
+const HALO_RELIEF: f32 = 0.08;
 
 /// Where the skin's specular highlight starts, as a multiple of the
 /// skin's mean luminance plus 0.05 (it is full at 0.98).
@@ -809,13 +835,13 @@ fn reach(p: &Profile, look: Look) -> f32 {
     }
 }
 
-/// Adds one spot to `coverage` (and its fresh flush to `flush`, when
-/// given), buffers over image rows `oy..h` and the image's full width `w`,
+/// Adds one spot to `coverage` (and, when given, its fresh flush and the
+/// flush's relief to `fresh`), buffers over image rows `oy..h` and the image's full width `w`,
 /// in the pixels `spans` lists (the column ranges of row `r` are
 /// `spans.0[spans.1[r]..spans.1[r + 1]]`, sorted).
 fn splat(
     coverage: &mut [f32],
-    mut flush: Option<&mut [f32]>,
+    mut fresh: Option<(&mut [f32], &mut [f32])>,
     oy: usize,
     (w, h): (usize, usize),
     (spans, span_rows): (&[(usize, usize)], &[usize; BAND + 1]),
@@ -832,6 +858,10 @@ fn splat(
     // The flush: a wide, faint bell around the dot, in `d²` too.
     let flush_e1 = FLUSH_SCALE * FLUSH_SCALE * p.e1;
     let flush_inv = 1.0 / flush_e1;
+    // The swollen skin's height is the flush's bell `t²` (`t` = 1 - d²/R²);
+    // its slope along the image's y, times R: -4 t dy / R. Light comes
+    // from above, so the slope facing up (dy < 0) is the lit one.
+    let slope = -4.0 * flush_inv.sqrt();
     for y in y0.max(oy)..=y1 {
         // The spans that reach the footprint; usually none, and then the
         // row costs no float math.
@@ -863,16 +893,19 @@ fn splat(
                     *c = 1.0 - (1.0 - *c) * (1.0 - a);
                 }
             }
-            if let Some(flush) = flush.as_deref_mut() {
+            if let Some((flush, relief)) = fresh.as_mut() {
                 let row = &mut flush[start..=start + (xb - xa)];
-                for (x, f) in (xa..=xb).zip(row.iter_mut()) {
+                let lit = &mut relief[start..=start + (xb - xa)];
+                for ((x, f), r) in (xa..=xb).zip(row.iter_mut()).zip(lit.iter_mut()) {
                     let dx = x as f32 + 0.5 - s.x;
                     let along = dx * ux + dy * uy;
                     let across = (dy * ux - dx * uy) * inv_round;
                     let t = 1.0 - (along * along + across * across) * flush_inv;
                     if t > 0.0 {
-                        let a = t * t * within(s.ink, 0.0, 1.0);
+                        let ink = within(s.ink, 0.0, 1.0);
+                        let a = t * t * ink;
                         *f = 1.0 - (1.0 - *f) * (1.0 - a);
+                        *r += slope * t * dy * ink;
                     }
                 }
             }
