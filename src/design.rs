@@ -395,7 +395,7 @@ impl Design {
         // In a frontal photo the temple corner sits a little below the
         // mid-frontal point (the head curves away); a mature line recedes
         // the corners up and back.
-        let temple_drop_cm = match shape {
+        let temple_drop_cm: f64 = match shape {
             Shape::Classic => 1.0,
             Shape::Rounded => 1.35,
             Shape::Mature => 0.1,
@@ -405,6 +405,13 @@ impl Design {
         let half_cm = match shape {
             Shape::Mature => 0.93 * self.temple_half_cm,
             _ => self.temple_half_cm,
+        };
+        // Seen from above, the temples lie behind the middle, on the arc
+        // the front of the skull makes (a mature line recedes them more).
+        let temple_drop_cm = if self.view == View::Top {
+            -crate::hairline::top_front_rise_cm(half_cm) - (1.0 - temple_drop_cm).max(0.0)
+        } else {
+            temple_drop_cm
         };
         let rel = |x: f64, y: f64| RelPoint { x: x / w, y: y / h };
         [

@@ -413,12 +413,19 @@ impl Preview {
     }
 
     /// Whether the design draws a front hairline: front views always; top
-    /// views when the face was found (the forehead is in sight), otherwise
-    /// the whole crown fills.
+    /// views when the face was found (the forehead is in sight) or when the
+    /// hairline's middle was put on the front half of the head (a tap on
+    /// the forehead, a drag): from above, the forehead lies below the
+    /// crown's widest row. Otherwise (the default, 8 cm above a guessed
+    /// glabella, sits on the crown) the whole crown fills.
     pub fn has_hairline(&self) -> bool {
         match self.design.view {
             View::Front => true,
-            View::Top => self.eyes.is_some(),
+            View::Top => {
+                let Head { top, radius, .. } = self.head;
+                let middle = self.design.hairline.handles[1].y * self.photo.height as f64;
+                self.eyes.is_some() || middle > top + TOP_FRONT_FROM * radius
+            }
             View::Left | View::Right | View::Back => false,
         }
     }
@@ -520,7 +527,10 @@ impl Preview {
         // The side hairline reaches ear level about 1.1 radii down; seen
         // from the side or the back, the scalp goes on to the nape, as far
         // down as the silhouette reaches.
-        let depth = if self.has_hairline() {
+        // (A hairline a person put on a top view's forehead lies deeper:
+        // the box leaves the cut to it.)
+        let front = self.design.view == View::Front || self.eyes.is_some();
+        let depth = if self.has_hairline() && front {
             1.25
         } else {
             // From the side, the back or above, the annotated scalp reaches
@@ -1404,6 +1414,12 @@ impl ProfileLimit {
         clamp((0.5 - ahead / (2.0 * soft)).min(1.0 - below_nape), 0.0, 1.0) as f32
     }
 }
+
+/// In a top view, a hairline whose middle lies more than this many crown
+/// radii below the head's top was put on the forehead by the person (the
+/// annotated set's top-view hairlines lie 1.3-2.7 radii down; the default
+/// without a face, 8 cm above a guessed glabella, 0.5).
+const TOP_FRONT_FROM: f64 = 1.0;
 
 /// How strongly the skin's mottle ([`crate::pigment::mottle`]) varies a
 /// dot's ink and size: enough that real stubble's coarse-scale texture
