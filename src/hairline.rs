@@ -142,7 +142,7 @@ fn knots(design: &Design, w: f64, h: f64) -> [(f64, f64); 13] {
     // runs back instead (up the photo), along the skull's side.
     let outer = |tx: f64, ty: f64| -> [(f64, f64); 3] {
         let dx = tx - mx;
-        if design.view == View::Top {
+        if design.seen_from_above() {
             let back = |k: f64| {
                 let d = |f: f64| top_front_rise_cm(f * dx / s);
                 (mx + k * dx, ty - (d(k) - d(1.0)) * s)

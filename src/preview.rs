@@ -527,11 +527,26 @@ impl Preview {
         // The side hairline reaches ear level about 1.1 radii down; seen
         // from the side or the back, the scalp goes on to the nape, as far
         // down as the silhouette reaches.
-        // (A hairline a person put on a top view's forehead lies deeper:
-        // the box leaves the cut to it.)
+        // A head tilted forward so far that no face was found shows its
+        // forehead lower, down to two radii, where the person taps it (a
+        // hairline put on a top view's forehead lies lower still): the box
+        // then reaches a little below the lowest handle and leaves the cut
+        // to the hairline. With the eyes found the box stays where the
+        // hairline from the eyes ends.
         let front = self.design.view == View::Front || self.eyes.is_some();
+        let lowest = self
+            .design
+            .hairline
+            .handles
+            .iter()
+            .map(|p| (p.y * h - top) / radius)
+            .fold(0.0, f64::max);
         let depth = if self.has_hairline() && front {
-            1.25
+            if self.eyes.is_some() {
+                1.25
+            } else {
+                1.25f64.max(lowest + 0.3).min(2.3)
+            }
         } else {
             // From the side, the back or above, the annotated scalp reaches
             // about 2.1 skull half-widths below the top; the mask's own
