@@ -1363,6 +1363,16 @@ impl BackLimit {
 /// ear level (see [`BackLimit::share`]).
 const BACK_NARROWING: f64 = 0.2;
 
+/// In a profile, where the line the face begins at crosses the temple's
+/// row and the forehead's, in ear-to-eye spans in front of the tragion and
+/// behind the eye.
+const PROFILE_TEMPLE: f64 = 0.35;
+const PROFILE_FRONT: f64 = 0.1;
+/// The ear's half-width and half-height, in ear-to-eye spans (about 8 cm):
+/// 1.6 and 3.4 cm.
+const EAR_HALF_WIDTH: f64 = 0.2;
+const EAR_HALF_HEIGHT: f64 = 0.42;
+
 /// In a profile, the line where the face begins: from the temple, a little
 /// in front of and above the ear, up and forward to where the forehead's
 /// hairline belongs; below the temple only the fringe behind the ear is
@@ -1422,8 +1432,14 @@ impl ProfileLimit {
     /// 1 on the scalp, 0 on the face, soft across the line.
     fn share(&self, x: f64, y: f64) -> f32 {
         let d = self.span;
-        let temple = (self.ear.0 + self.forward * 0.35 * d, self.ear.1 - 0.25 * d);
-        let front = (self.eye_x - self.forward * 0.1 * d, self.ear.1 - 1.3 * d);
+        let temple = (
+            self.ear.0 + self.forward * PROFILE_TEMPLE * d,
+            self.ear.1 - 0.25 * d,
+        );
+        let front = (
+            self.eye_x - self.forward * PROFILE_FRONT * d,
+            self.ear.1 - 1.3 * d,
+        );
         // How far in front of the line through temple and front a point is.
         let ahead = if y >= temple.1 {
             // Below the temple: behind the ear only.
@@ -1437,7 +1453,22 @@ impl ProfileLimit {
         // The nape line behind the ear sits about at the ear lobe, some
         // 3.5 cm below the tragion: below it is neck.
         let below_nape = (y - (self.ear.1 + 0.45 * d)) / (0.1 * d);
-        clamp((0.5 - ahead / (2.0 * soft)).min(1.0 - below_nape), 0.0, 1.0) as f32
+        // The ear itself, about 6.5 cm tall with the tragion a little below
+        // its middle, reaches above the temple's row and behind the line
+        // that keeps the fringe: an ellipse around it has no dots.
+        let (ex, ey) = (
+            (x - (self.ear.0 - self.forward * 0.12 * d)) / (EAR_HALF_WIDTH * d),
+            (y - (self.ear.1 - 0.1 * d)) / (EAR_HALF_HEIGHT * d),
+        );
+        let in_ear = 1.0 - (ex * ex + ey * ey).sqrt();
+        let off_ear = 0.5 - in_ear * EAR_HALF_WIDTH / (2.0 * 0.04);
+        clamp(
+            (0.5 - ahead / (2.0 * soft))
+                .min(1.0 - below_nape)
+                .min(off_ear),
+            0.0,
+            1.0,
+        ) as f32
     }
 }
 
