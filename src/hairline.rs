@@ -10,7 +10,6 @@
 use crate::design::{Design, Edge, RelPoint, Shape};
 use crate::num::clamp;
 use crate::scalp::CROWN_RADIUS_CM;
-use crate::view::View;
 
 /// The hairline laid out on a photo of a given size.
 #[derive(Clone, Debug)]
@@ -317,6 +316,21 @@ mod tests {
             .map(|x| (f.row(x + 1) - 2.0 * f.row(x) + f.row(x - 1)).abs())
             .sum();
         assert!(wiggle > 0.5, "{wiggle}");
+    }
+
+    #[test]
+    fn seen_from_above_the_line_bows_toward_the_face() {
+        let mut d = design();
+        d.view = crate::view::View::Top;
+        let mid = RelPoint { x: 0.5, y: 0.7 };
+        d.hairline.handles = d.hairline_through(1350, 1350, mid);
+        let f = HairlineField::new(&d, 1350, 1350);
+        // Rows up the photo (smaller y) away from the middle, on and on
+        // along the skull's side; a front view's line turns down instead.
+        let (m, near, far) = (f.row(675), f.row(675 + 150), f.row(675 + 250));
+        assert!(near < m && far < near, "{m} {near} {far}");
+        let front = HairlineField::new(&design(), 1350, 1350);
+        assert!(front.row(675 + 250) > front.row(675));
     }
 
     #[test]
