@@ -340,6 +340,15 @@ impl Design {
         Ok(())
     }
 
+    /// Whether the front hairline is seen from above, as an arc bowed
+    /// toward the face: in a top view, and in a front view whose hairline
+    /// lies at or below the glabella (a head tilted so far forward that the
+    /// forehead faces the camera and no face was found to place the
+    /// glabella: the person tapped the forehead below the guess).
+    pub fn seen_from_above(&self) -> bool {
+        self.view == View::Top || self.hairline.handles[1].y >= self.glabella.y
+    }
+
     /// Hairline height in cm above the glabella, along the skin, read from
     /// the mid-frontal handle.
     pub fn hairline_height_cm(&self, height: u32) -> f64 {
@@ -395,7 +404,7 @@ impl Design {
         // In a frontal photo the temple corner sits a little below the
         // mid-frontal point (the head curves away); a mature line recedes
         // the corners up and back.
-        let temple_drop_cm = match shape {
+        let temple_drop_cm: f64 = match shape {
             Shape::Classic => 1.0,
             Shape::Rounded => 1.35,
             Shape::Mature => 0.1,
@@ -405,6 +414,15 @@ impl Design {
         let half_cm = match shape {
             Shape::Mature => 0.93 * self.temple_half_cm,
             _ => self.temple_half_cm,
+        };
+        // Seen from above (a top view, or a forehead tapped at or below
+        // the guessed glabella: a head tilted far forward), the temples lie
+        // behind the middle, on the arc the front of the skull makes (a
+        // mature line recedes them more).
+        let temple_drop_cm = if self.view == View::Top || my >= self.glabella.y * h {
+            -crate::hairline::top_front_rise_cm(half_cm) - (1.0 - temple_drop_cm).max(0.0)
+        } else {
+            temple_drop_cm
         };
         let rel = |x: f64, y: f64| RelPoint { x: x / w, y: y / h };
         [

@@ -9,6 +9,7 @@
 
 use crate::design::{Design, Edge, RelPoint, Shape};
 use crate::num::clamp;
+use crate::scalp::CROWN_RADIUS_CM;
 
 /// The hairline laid out on a photo of a given size.
 #[derive(Clone, Debug)]
@@ -36,6 +37,22 @@ const STRAY_CM: f32 = 0.45;
 const STRAY_SHARE: f32 = 0.35;
 /// Depth over which a soft front row thickens to its own density, cm.
 const FRONT_CM: f32 = 0.15;
+
+/// Seen from above, how far behind the mid-frontal point the front of the
+/// scalp runs at the skull's sides, cm (in the photo): the front hairline of
+/// a top view is an arc bowed toward the face, not the frontal preset's
+/// line whose temples sit lower than its middle. Read off the top views of
+/// the evaluation set whose face shows below the scalp (the face's outline
+/// meets the head's 2-6 cm above the hairline's middle; tests/annotations).
+pub const TOP_FRONT_DEPTH_CM: f64 = 5.0;
+
+/// In a top view, how far the front hairline at `d_cm` (cm, either side of
+/// its middle) lies behind the middle: an ellipse as wide as the skull and
+/// [`TOP_FRONT_DEPTH_CM`] deep, flat beyond the skull's sides.
+pub fn top_front_rise_cm(d_cm: f64) -> f64 {
+    let u = (d_cm.abs() / CROWN_RADIUS_CM).min(1.0);
+    TOP_FRONT_DEPTH_CM * (1.0 - (1.0 - u * u).sqrt())
+}
 
 /// Monotone-in-x Catmull-Rom through knots sorted by x.
 fn spline(knots: &[(f64, f64)], x: f64) -> f64 {
@@ -120,9 +137,17 @@ fn knots(design: &Design, w: f64, h: f64) -> [(f64, f64); 13] {
         ]
     };
     // Beyond the temple the line turns down the side of the head to
-    // ear level, steepening as the head turns away.
+    // ear level, steepening as the head turns away. Seen from above it
+    // runs back instead (up the photo), along the skull's side.
     let outer = |tx: f64, ty: f64| -> [(f64, f64); 3] {
         let dx = tx - mx;
+        if design.seen_from_above() {
+            let back = |k: f64| {
+                let d = |f: f64| top_front_rise_cm(f * dx / s);
+                (mx + k * dx, ty - (d(k) - d(1.0)) * s)
+            };
+            return [back(1.3), back(1.55), back(1.75)];
+        }
         let drop = (ear_y - ty).max(0.0);
         [
             (mx + 1.3 * dx, ty + 0.16 * drop),
@@ -291,6 +316,21 @@ mod tests {
             .map(|x| (f.row(x + 1) - 2.0 * f.row(x) + f.row(x - 1)).abs())
             .sum();
         assert!(wiggle > 0.5, "{wiggle}");
+    }
+
+    #[test]
+    fn seen_from_above_the_line_bows_toward_the_face() {
+        let mut d = design();
+        d.view = crate::view::View::Top;
+        let mid = RelPoint { x: 0.5, y: 0.7 };
+        d.hairline.handles = d.hairline_through(1350, 1350, mid);
+        let f = HairlineField::new(&d, 1350, 1350);
+        // Rows up the photo (smaller y) away from the middle, on and on
+        // along the skull's side; a front view's line turns down instead.
+        let (m, near, far) = (f.row(675), f.row(675 + 150), f.row(675 + 250));
+        assert!(near < m && far < near, "{m} {near} {far}");
+        let front = HairlineField::new(&design(), 1350, 1350);
+        assert!(front.row(675 + 250) > front.row(675));
     }
 
     #[test]

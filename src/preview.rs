@@ -450,12 +450,19 @@ impl Preview {
     }
 
     /// Whether the design draws a front hairline: front views always; top
-    /// views when the face was found (the forehead is in sight), otherwise
-    /// the whole crown fills.
+    /// views when the face was found (the forehead is in sight) or when the
+    /// hairline's middle was put on the front half of the head (a tap on
+    /// the forehead, a drag): from above, the forehead lies below the
+    /// crown's widest row. Otherwise (the default, 8 cm above a guessed
+    /// glabella, sits on the crown) the whole crown fills.
     pub fn has_hairline(&self) -> bool {
         match self.design.view {
             View::Front => true,
-            View::Top => self.eyes.is_some(),
+            View::Top => {
+                let Head { top, radius, .. } = self.head;
+                let middle = self.design.hairline.handles[1].y * self.photo.height as f64;
+                self.eyes.is_some() || middle > top + TOP_FRONT_FROM * radius
+            }
             View::Left | View::Right | View::Back => false,
         }
     }
@@ -557,8 +564,26 @@ impl Preview {
         // The side hairline reaches ear level about 1.1 radii down; seen
         // from the side or the back, the scalp goes on to the nape, as far
         // down as the silhouette reaches.
-        let depth = if self.has_hairline() {
-            1.25
+        // A head tilted forward so far that no face was found shows its
+        // forehead lower, down to two radii, where the person taps it (a
+        // hairline put on a top view's forehead lies lower still): the box
+        // then reaches a little below the lowest handle and leaves the cut
+        // to the hairline. With the eyes found the box stays where the
+        // hairline from the eyes ends.
+        let front = self.design.view == View::Front || self.eyes.is_some();
+        let lowest = self
+            .design
+            .hairline
+            .handles
+            .iter()
+            .map(|p| (p.y * h - top) / radius)
+            .fold(0.0, f64::max);
+        let depth = if self.has_hairline() && front {
+            if self.eyes.is_some() {
+                1.25
+            } else {
+                1.25f64.max(lowest + 0.3).min(2.3)
+            }
         } else {
             // From the side, the back or above, the annotated scalp reaches
             // about 2.1 skull half-widths below the top; the mask's own
@@ -1434,6 +1459,7 @@ impl ViewLimit {
 /// line is the neck.
 struct BackLimit {
     cx: f64,
+    top: f64,
     radius: f64,
     /// The nape's row, and over how many pixels above it the pigment fades
     /// out as a practitioner blends a nape.
@@ -1453,6 +1479,7 @@ impl BackLimit {
         };
         BackLimit {
             cx: head.cx,
+            top: head.top,
             radius: head.radius,
             nape,
             fade,
@@ -1460,11 +1487,30 @@ impl BackLimit {
     }
 
     fn share(&self, x: f64, y: f64) -> f32 {
-        let out = (x - self.cx).abs() / self.radius - 1.05;
+        // Below ear level the skull narrows toward the nape, and the ears
+        // stand out beside it: the annotated backs' scalp is about 1.0
+        // crown radii wide each side one radius down, 0.9 at 1.5 and 0.8
+        // at 2 (medians of 16 phone photos).
+        let down = ((y - self.top) / self.radius - 1.0).max(0.0);
+        let out = (x - self.cx).abs() / self.radius - (1.03 - BACK_NARROWING * down);
         let above = (self.nape - y) / self.fade;
         clamp((1.0 - out / 0.04).min(above), 0.0, 1.0) as f32
     }
 }
+
+/// From behind, how much narrower the scalp gets per crown radius below
+/// ear level (see [`BackLimit::share`]).
+const BACK_NARROWING: f64 = 0.2;
+
+/// In a profile, where the line the face begins at crosses the temple's
+/// row and the forehead's, in ear-to-eye spans in front of the tragion and
+/// behind the eye.
+const PROFILE_TEMPLE: f64 = 0.35;
+const PROFILE_FRONT: f64 = 0.1;
+/// The ear's half-width and half-height, in ear-to-eye spans (about 8 cm):
+/// 1.6 and 3.4 cm.
+const EAR_HALF_WIDTH: f64 = 0.2;
+const EAR_HALF_HEIGHT: f64 = 0.42;
 
 /// In a profile, the line where the face begins: from the temple, a little
 /// in front of and above the ear, up and forward to where the forehead's
@@ -1525,8 +1571,14 @@ impl ProfileLimit {
     /// 1 on the scalp, 0 on the face, soft across the line.
     fn share(&self, x: f64, y: f64) -> f32 {
         let d = self.span;
-        let temple = (self.ear.0 + self.forward * 0.35 * d, self.ear.1 - 0.25 * d);
-        let front = (self.eye_x - self.forward * 0.1 * d, self.ear.1 - 1.3 * d);
+        let temple = (
+            self.ear.0 + self.forward * PROFILE_TEMPLE * d,
+            self.ear.1 - 0.25 * d,
+        );
+        let front = (
+            self.eye_x - self.forward * PROFILE_FRONT * d,
+            self.ear.1 - 1.3 * d,
+        );
         // How far in front of the line through temple and front a point is.
         let ahead = if y >= temple.1 {
             // Below the temple: behind the ear only.
@@ -1540,9 +1592,30 @@ impl ProfileLimit {
         // The nape line behind the ear sits about at the ear lobe, some
         // 3.5 cm below the tragion: below it is neck.
         let below_nape = (y - (self.ear.1 + 0.45 * d)) / (0.1 * d);
-        clamp((0.5 - ahead / (2.0 * soft)).min(1.0 - below_nape), 0.0, 1.0) as f32
+        // The ear itself, about 6.5 cm tall with the tragion a little below
+        // its middle, reaches above the temple's row and behind the line
+        // that keeps the fringe: an ellipse around it has no dots.
+        let (ex, ey) = (
+            (x - (self.ear.0 - self.forward * 0.12 * d)) / (EAR_HALF_WIDTH * d),
+            (y - (self.ear.1 - 0.1 * d)) / (EAR_HALF_HEIGHT * d),
+        );
+        let in_ear = 1.0 - (ex * ex + ey * ey).sqrt();
+        let off_ear = 0.5 - in_ear * EAR_HALF_WIDTH / (2.0 * 0.04);
+        clamp(
+            (0.5 - ahead / (2.0 * soft))
+                .min(1.0 - below_nape)
+                .min(off_ear),
+            0.0,
+            1.0,
+        ) as f32
     }
 }
+
+/// In a top view, a hairline whose middle lies more than this many crown
+/// radii below the head's top was put on the forehead by the person (the
+/// annotated set's top-view hairlines lie 1.3-2.7 radii down; the default
+/// without a face, 8 cm above a guessed glabella, 0.5).
+const TOP_FRONT_FROM: f64 = 1.0;
 
 /// How strongly the skin's mottle ([`crate::pigment::mottle`]) varies a
 /// dot's ink: a trace of unevenness over a few millimetres. At 0.5 (with

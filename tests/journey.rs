@@ -1,9 +1,12 @@
 //! The treatment journey and the hard cases: ageing, diffuse thinning,
 //! scar camouflage and the automatic hairline start on real photos.
 
+use smp_preview::design::RelPoint;
+use smp_preview::hints::Hints;
 use smp_preview::photo::Rgba;
 use smp_preview::preview::Preview;
 use smp_preview::scalp::Dab;
+use smp_preview::view::View;
 
 /// The test photos: `../shared/photos`, beside the repository.
 fn photos_dir() -> String {
@@ -102,6 +105,44 @@ fn no_face_in_a_top_view_says_so() {
         let p = photo(name);
         assert!(!Preview::new(p).face_found(), "{name}");
     }
+}
+
+#[test]
+fn a_forehead_tapped_on_a_top_view_cuts_the_dots_in_front_of_it() {
+    // Photo 07 from above, the forehead at the bottom, with the person
+    // mask the widget's model found (tests/model-hints/); no face is found,
+    // so the widget asks for the tap. Its hairline belongs about (352, 672).
+    let name = "07_top_shaved-stubble_medium-brown-skin_hairloss.jpg.png";
+    let mask = format!("{}/tests/model-hints/{name}", env!("CARGO_MANIFEST_DIR"));
+    let person = image::open(&mask).unwrap().to_luma8().into_raw();
+    let hints = Hints { person, face: None };
+    let mut preview = Preview::with_hints(photo("07"), hints);
+    let mut design = preview.design().clone();
+    design.view = View::Top;
+    preview.set_design(design.clone()).unwrap();
+    let forehead = [250.0, 700.0, 450.0, 800.0];
+    let crown = [200.0, 150.0, 450.0, 450.0];
+    // Untapped, the hairline's default sits on the crown and cuts nothing.
+    let before = dots_in(&mut preview, forehead);
+    assert!(before > 100, "{before} dots on the forehead before the tap");
+    let crown_before = dots_in(&mut preview, crown);
+    let (w, h) = (preview.photo().width, preview.photo().height);
+    let mid = RelPoint {
+        x: 352.0 / w as f64,
+        y: 672.0 / h as f64,
+    };
+    design.hairline.handles = design.hairline_through(w, h, mid);
+    let [l, m, r] = design.hairline.handles;
+    // From above the temples lie behind the middle, up the photo.
+    assert!(l.y < m.y && r.y < m.y, "{l:?} {m:?} {r:?}");
+    preview.set_design(design).unwrap();
+    let after = dots_in(&mut preview, forehead);
+    assert_eq!(after, 0, "dots ahead of the tap: {after} of {before}");
+    assert_eq!(
+        dots_in(&mut preview, crown),
+        crown_before,
+        "the crown changed"
+    );
 }
 
 /// Dots of `photo` whose centres fall in `[x0, y0, x1, y1)`.
