@@ -10,12 +10,13 @@
 //! `cargo test --release --test phone_eval -- --nocapture`) for the README.
 
 use smp_preview::design::RelPoint;
-use smp_preview::hints::{FaceDetection, Hints};
 use smp_preview::photo::Rgba;
 use smp_preview::preview::Preview;
 use smp_preview::view::View;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+
+mod common;
 
 /// Targets of the phone-photo issue.
 const MAX_OUTSIDE: f64 = 0.02;
@@ -291,39 +292,6 @@ fn outcome(preview: &mut Preview, t: &Truth) -> Outcome {
     }
 }
 
-/// The models' outputs for `photo` (scripts/model-hints.py made them from
-/// benches/models/run.mjs): the person mask and the face detection.
-fn model_hints(photo: &str, w: u32, h: u32) -> Hints {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/model-hints");
-    let name = photo.trim_start_matches("phone/");
-    let mask = image::open(dir.join(format!("{name}.png")))
-        .unwrap_or_else(|e| panic!("tests/model-hints/{name}.png: {e}"))
-        .to_luma8();
-    assert_eq!(mask.dimensions(), (w, h), "{name}: mask size");
-    let faces = std::fs::read_to_string(dir.join("faces.txt")).unwrap();
-    let face = faces
-        .lines()
-        .map(|l| l.split_whitespace().collect::<Vec<_>>())
-        .find(|f| f.first() == Some(&photo))
-        .unwrap_or_else(|| panic!("{photo}: not in tests/model-hints/faces.txt"))
-        .get(1..)
-        .filter(|rest| !rest.is_empty())
-        .map(|rest| {
-            let mut keypoints = [(0.0, 0.0); 6];
-            for (k, p) in keypoints.iter_mut().zip(&rest[1..]) {
-                *k = point(p);
-            }
-            FaceDetection {
-                score: rest[0].parse().unwrap(),
-                keypoints,
-            }
-        });
-    Hints {
-        person: mask.into_raw(),
-        face,
-    }
-}
-
 /// The preview's outcome, then again with the annotated view set.
 fn with_view_fix(preview: &mut Preview, truth: &Truth, view: &str) -> (Outcome, Outcome) {
     let first = outcome(preview, truth);
@@ -386,7 +354,7 @@ fn score(a: &Annotation) -> Score {
         scalp,
         path: std::cell::Cell::new(0),
     };
-    let hints = model_hints(&a.photo, photo.width, photo.height);
+    let hints = common::model_hints(&a.photo, photo.width, photo.height);
     let (auto, corrected) = with_view_fix(&mut Preview::new(photo.clone()), &truth, &a.view);
     let mut p = Preview::with_hints(photo, hints);
     let (models, models_corrected) = with_view_fix(&mut p, &truth, &a.view);
