@@ -21,7 +21,9 @@ pub struct Spot {
     pub y: f32,
     /// Radius along the long axis, pixels.
     pub radius: f32,
-    /// Ink take-up 0..1 (opacity).
+    /// Ink take-up 0..1 (opacity). Negative: a glint, a stub catching
+    /// the light, drawn lighter than the skin by `-ink` once healed (a
+    /// fresh dot is ink, not hair: drawn as a dot of ink `-ink`).
     pub ink: f32,
     /// Long-axis direction (unit).
     pub axis: [f32; 2],
@@ -69,8 +71,9 @@ const BAND: usize = 16;
 pub struct Canvas {
     /// Coverage of the band being drawn: `BAND` rows of the image's width.
     coverage: Vec<f32>,
-    /// Like `coverage`, the reddened skin around fresh dots (used only
-    /// while [`Look::redness`] is above 0).
+    /// Like `coverage`, a second layer: while [`Look::redness`] is above
+    /// 0 the reddened skin around fresh dots, once healed the glints of
+    /// stubs catching the light (spots of negative ink; see [`Spot::ink`]).
     flush: Vec<f32>,
     /// The spots to draw, by band.
     spots: Bands,
@@ -392,15 +395,12 @@ impl Canvas {
             let r = y - y0;
             for &(x0, x1) in &self.spans[self.span_rows[r]..self.span_rows[r + 1]] {
                 self.coverage[r * w + x0..=r * w + x1].fill(0.0);
-                if fresh {
-                    self.flush[r * w + x0..=r * w + x1].fill(0.0);
-                }
+                self.flush[r * w + x0..=r * w + x1].fill(0.0);
             }
         }
         for &i in self.spots.of(b) {
             splat(
-                &mut self.coverage,
-                fresh.then_some(&mut self.flush[..]),
+                (&mut self.coverage, &mut self.flush, fresh),
                 y0,
                 (w, y1 + 1),
                 (&self.spans, &self.span_rows),
@@ -415,10 +415,11 @@ impl Canvas {
                 out[px.clone()].copy_from_slice(&photo.data[px]);
                 let cov_row = &self.coverage[r * w + x0..=r * w + x1];
                 for (x, &cov) in (x0..).zip(cov_row) {
-                    let flush = if fresh { self.flush[r * w + x] } else { 0.0 };
-                    if cov <= 0.0 && flush <= 0.0 {
+                    let second = self.flush[r * w + x];
+                    if cov <= 0.0 && second <= 0.0 {
                         continue;
                     }
+                    let (flush, glint) = if fresh { (second, 0.0) } else { (0.0, second) };
                     let i = y * w + x;
                     let ink = match clip {
                         Some(c) => {
@@ -436,7 +437,7 @@ impl Canvas {
                         &mut out[i * 4..i * 4 + 3],
                         cov * ink,
                         grain,
-                        flush * ink,
+                        [flush * ink, glint * ink],
                         look,
                         t,
                         skin,
@@ -568,10 +569,19 @@ fn take_runs(row: &mut [u64], x0: usize, spans: &mut Vec<(usize, usize)>) {
     }
 }
 
-/// Darkens one photo pixel `p` (RGB) by ink coverage `cov`, and reddens it
-/// by `flush`, the inflamed skin around fresh dots.
+/// Darkens one photo pixel `p` (RGB) by ink coverage `cov`, reddens it
+/// by `flush`, the inflamed skin around fresh dots, and lightens it by
+/// `glint`, stubs catching the light: `[flush, glint]`.
 #[inline]
-fn shade(p: &mut [u8], cov: f32, grain: f32, flush: f32, look: Look, t: f32, skin: f32) {
+fn shade(
+    p: &mut [u8],
+    cov: f32,
+    grain: f32,
+    [flush, glint]: [f32; 2],
+    look: Look,
+    t: f32,
+    skin: f32,
+) {
     let y = 0.2126 * p[0] as f32 + 0.7152 * p[1] as f32 + 0.0722 * p[2] as f32;
     let l = y / 255.0;
     // Hair (well below skin tone) takes little extra ink; the skin's shine
@@ -603,7 +613,15 @@ fn shade(p: &mut [u8], cov: f32, grain: f32, flush: f32, look: Look, t: f32, ski
     let warmth = STUBBLE_WARMTH * settled;
     // The grain: the same factor on every channel, so it changes the
     // pixel's light, never its colour.
-    let lum = 1.0 - a * (1.0 - t) * grain;
+    // A glint shows only where the skin is lit (a hair in shadow has no
+    // light to catch), and only on shaved stubble, not under the long
+    // hair of diffuse thinning.
+    let lit = if look.hair_ink > 0.0 {
+        smoothstep(0.85 * skin, 1.2 * skin, l)
+    } else {
+        0.0
+    };
+    let lum = 1.0 - a * (1.0 - t) * grain + GLINT_GAIN * look.shade.min(1.0) * glint * lit;
     let put = |v: u8, brown: f32, tint: f32| {
         let v = v as f32;
         let ink = v + warmth * (y * brown - v);
@@ -648,17 +666,25 @@ fn smoothstep(e0: f32, e1: f32, x: f32) -> f32 {
     t * t * (3.0 - 2.0 * t)
 }
 
+/// How much lighter than the skin a fully covering glint is (in
+/// practice a thin stub through the photo's blur covers a pixel by about
+/// a third: a few percent lighter, a short bright streak, never a pale
+/// net; blind judges saw pale strokes as painted on).
+const GLINT_GAIN: f32 = 0.45;
+
 /// Relative strength of the grain on the pigment per unit of the photo's
 /// grain: the grain of a 2x2 box of independent values is half as strong
 /// as one, and the pigment's tone varies about as much as the skin's.
 const GRAIN_GAIN: f32 = 2.0;
 
 /// The stubble's own speckle: a pixel's pigment darkening varies by this
-/// times [`grain_at`] (about ±20%, one standard deviation). Real stubble
+/// times [`grain_at`] (about ±12%, one standard deviation). Real stubble
 /// is many hairs finer than a dot, so within the ink its darkness varies
 /// pixel to pixel (a fine, dense speckle of tiny points), where the dots
-/// alone, drawn through the blur, leave an even tone between them.
-const SPECKLE: f32 = 1.0;
+/// alone, drawn through the blur, leave an even tone between them. At 1
+/// (fourth round) this isotropic grain buried the stubs' direction:
+/// "noise laid over smooth skin".
+const SPECKLE: f32 = 0.6;
 
 /// Seeded grain at pixel `(x, y)`, -1..1 with a standard deviation of
 /// about 0.2: the mean of four hashed values at the pixel's corners, so
@@ -746,7 +772,7 @@ impl Profile {
         let round = ((short * short + 4.0 * s2) / (r2 + 4.0 * s2)).sqrt();
         // The dot's ink area is pi r² roundness ink; the profile's is
         // pi area round.
-        let peak = s.ink * r * short / (area * round);
+        let peak = s.ink.abs() * r * short / (area * round);
         Profile {
             e0,
             e1,
@@ -809,13 +835,13 @@ fn reach(p: &Profile, look: Look) -> f32 {
     }
 }
 
-/// Adds one spot to `coverage` (and its fresh flush to `flush`, when
-/// given), buffers over image rows `oy..h` and the image's full width `w`,
+/// Adds one spot to `coverage` (and, when `fresh`, its flush to `flush`;
+/// healed, a glint goes to `flush` instead of `coverage`), buffers over
+/// image rows `oy..h` and the image's full width `w`,
 /// in the pixels `spans` lists (the column ranges of row `r` are
 /// `spans.0[spans.1[r]..spans.1[r + 1]]`, sorted).
 fn splat(
-    coverage: &mut [f32],
-    mut flush: Option<&mut [f32]>,
+    (coverage, flush, fresh): (&mut [f32], &mut [f32], bool),
     oy: usize,
     (w, h): (usize, usize),
     (spans, span_rows): (&[(usize, usize)], &[usize; BAND + 1]),
@@ -832,6 +858,7 @@ fn splat(
     // The flush: a wide, faint bell around the dot, in `d²` too.
     let flush_e1 = FLUSH_SCALE * FLUSH_SCALE * p.e1;
     let flush_inv = 1.0 / flush_e1;
+    let glint = !fresh && s.ink < 0.0;
     for y in y0.max(oy)..=y1 {
         // The spans that reach the footprint; usually none, and then the
         // row costs no float math.
@@ -852,7 +879,8 @@ fn splat(
             // This row's inked pixels within the span.
             let (xa, xb) = (xa.max(pa), xb.min(pb));
             let start = (y - oy) * w + xa;
-            let row = &mut coverage[start..=start + (xb - xa)];
+            let layer = if glint { &mut *flush } else { &mut *coverage };
+            let row = &mut layer[start..=start + (xb - xa)];
             for (x, c) in (xa..=xb).zip(row.iter_mut()) {
                 let dx = x as f32 + 0.5 - s.x;
                 let along = dx * ux + dy * uy;
@@ -863,7 +891,7 @@ fn splat(
                     *c = 1.0 - (1.0 - *c) * (1.0 - a);
                 }
             }
-            if let Some(flush) = flush.as_deref_mut() {
+            if fresh {
                 let row = &mut flush[start..=start + (xb - xa)];
                 for (x, f) in (xa..=xb).zip(row.iter_mut()) {
                     let dx = x as f32 + 0.5 - s.x;
@@ -871,7 +899,7 @@ fn splat(
                     let across = (dy * ux - dx * uy) * inv_round;
                     let t = 1.0 - (along * along + across * across) * flush_inv;
                     if t > 0.0 {
-                        let a = t * t * within(s.ink, 0.0, 1.0);
+                        let a = t * t * within(s.ink.abs(), 0.0, 1.0);
                         *f = 1.0 - (1.0 - *f) * (1.0 - a);
                     }
                 }
