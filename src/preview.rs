@@ -1445,13 +1445,13 @@ const HEALED_SPREAD: f32 = 1.35;
 /// its length, least and most. Through the photo's blur these read as
 /// specks with a hint of direction; thinner, longer stubs (0.18-0.36 of
 /// 1.7 radii) read as painted-on strokes to blind judges.
-const STUB_WIDTH: (f32, f32) = (0.18, 0.36);
+const STUB_WIDTH: (f32, f32) = (0.2, 0.4);
 /// A stub's long radius per unit of a round dot's: long enough that,
 /// through a phone photo's blur, neighbouring stubs read as short strokes
 /// running one way (an even, directionless speckle of round specks was
 /// the fourth blind test's cue). Its ink area stays that of the fourth
 /// round's 1.35 x 0.3-0.6 specks.
-const STUB_LENGTH: f32 = 1.85;
+const STUB_LENGTH: f32 = 1.65;
 /// How much a stub's ink and length vary with its patch
 /// ([`crate::pigment::patch`], centred: -0.5..0.5): about ±12% and ±10%.
 /// The fourth round's ±4% left an even speckle; the third's ±28% (with the

@@ -391,11 +391,22 @@ impl Canvas {
         if self.span_rows[y1 + 1 - y0] == 0 {
             return;
         }
+        // The second layer only where it holds something: a fresh flush,
+        // or a glint among the band's spots (most bands of a healed frame
+        // have one, but a keyed re-render's changed spots rarely do).
+        let second = fresh
+            || self
+                .spots
+                .of(b)
+                .iter()
+                .any(|&i| spots[i as usize].ink < 0.0);
         for y in y0..=y1 {
             let r = y - y0;
             for &(x0, x1) in &self.spans[self.span_rows[r]..self.span_rows[r + 1]] {
                 self.coverage[r * w + x0..=r * w + x1].fill(0.0);
-                self.flush[r * w + x0..=r * w + x1].fill(0.0);
+                if second {
+                    self.flush[r * w + x0..=r * w + x1].fill(0.0);
+                }
             }
         }
         for &i in self.spots.of(b) {
@@ -415,7 +426,7 @@ impl Canvas {
                 out[px.clone()].copy_from_slice(&photo.data[px]);
                 let cov_row = &self.coverage[r * w + x0..=r * w + x1];
                 for (x, &cov) in (x0..).zip(cov_row) {
-                    let second = self.flush[r * w + x];
+                    let second = if second { self.flush[r * w + x] } else { 0.0 };
                     if cov <= 0.0 && second <= 0.0 {
                         continue;
                     }
@@ -616,12 +627,10 @@ fn shade(
     // A glint shows only where the skin is lit (a hair in shadow has no
     // light to catch), and only on shaved stubble, not under the long
     // hair of diffuse thinning.
-    let lit = if look.hair_ink > 0.0 {
-        smoothstep(0.85 * skin, 1.2 * skin, l)
-    } else {
-        0.0
-    };
-    let lum = 1.0 - a * (1.0 - t) * grain + GLINT_GAIN * look.shade.min(1.0) * glint * lit;
+    let mut lum = 1.0 - a * (1.0 - t) * grain;
+    if glint > 0.0 && look.hair_ink > 0.0 {
+        lum += GLINT_GAIN * look.shade.min(1.0) * glint * smoothstep(0.85 * skin, 1.2 * skin, l);
+    }
     let put = |v: u8, brown: f32, tint: f32| {
         let v = v as f32;
         let ink = v + warmth * (y * brown - v);
@@ -678,13 +687,13 @@ const GLINT_GAIN: f32 = 0.45;
 const GRAIN_GAIN: f32 = 2.0;
 
 /// The stubble's own speckle: a pixel's pigment darkening varies by this
-/// times [`grain_at`] (about ±12%, one standard deviation). Real stubble
+/// times [`grain_at`] (about ±14%, one standard deviation). Real stubble
 /// is many hairs finer than a dot, so within the ink its darkness varies
 /// pixel to pixel (a fine, dense speckle of tiny points), where the dots
 /// alone, drawn through the blur, leave an even tone between them. At 1
 /// (fourth round) this isotropic grain buried the stubs' direction:
 /// "noise laid over smooth skin".
-const SPECKLE: f32 = 0.6;
+const SPECKLE: f32 = 0.7;
 
 /// Seeded grain at pixel `(x, y)`, -1..1 with a standard deviation of
 /// about 0.2: the mean of four hashed values at the pixel's corners, so
