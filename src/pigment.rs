@@ -288,11 +288,11 @@ const PATCH_CM: f64 = 0.35;
 /// Where the dot at `(x, y)` cm lies in its patch: 0 (sparse) ..1
 /// (dense), seeded, smooth over [`PATCH_CM`]; a dot's ink and length
 /// follow it (`Preview::dot_look`), so stubble clumps unevenly at the
-/// 2-5 mm scale as real stubble does (fifth blind test's cue). Mean about
+/// 2-5 mm scale as real stubble does (the fourth blind test's cue). Mean about
 /// 0.5, so the overall tone stays.
 pub fn patch(seed: u64, x_cm: f64, y_cm: f64) -> f32 {
     let n = value_noise(seed ^ 0x7061_7463, x_cm / PATCH_CM, y_cm / PATCH_CM);
-    let t = crate::num::clamp((n + 0.5) / 1.0, 0.0, 1.0);
+    let t = crate::num::clamp(n + 0.5, 0.0, 1.0);
     (t * t * (3.0 - 2.0 * t)) as f32
 }
 

@@ -1442,9 +1442,10 @@ const HEALED_SPREAD: f32 = 1.35;
 
 /// A speck at photo scale is a very short hair stub (or a healed dot
 /// stretched by the skin's lines along the flow): its width as a share of
-/// its length, least and most. Through the photo's blur these read as
-/// specks with a hint of direction; thinner, longer stubs (0.18-0.36 of
-/// 1.7 radii) read as painted-on strokes to blind judges.
+/// its length, least and most. The fourth round's 0.3-0.6 of 1.35 radii
+/// read, through the photo's blur, as round specks with no direction; the
+/// third round's 0.18-0.36 of 1.7 radii, with a wide swirl and blotchy
+/// patches, as painted-on strokes.
 const STUB_WIDTH: (f32, f32) = (0.2, 0.4);
 /// A stub's long radius per unit of a round dot's: long enough that,
 /// through a phone photo's blur, neighbouring stubs read as short strokes
@@ -1457,6 +1458,7 @@ const STUB_LENGTH: f32 = 1.65;
 /// The fourth round's ±4% left an even speckle; the third's ±28% (with the
 /// mottle at 0.5) gathered dots into blotches.
 const PATCH_INK: f32 = 0.24;
+/// See [`PATCH_INK`].
 const PATCH_LENGTH: f32 = 0.2;
 /// Share of stubs that catch the light (glints): rare, so they read as
 /// the odd bright hair, never a pale net.
