@@ -1091,13 +1091,6 @@ impl Preview {
             roundness,
             shift: [0.0; 2],
         };
-        // A few stubs catch the light: drawn lighter than the skin, and
-        // thinner (a hair's bright edge, not its whole width).
-        // Not on the outline, where a stub stands against the background.
-        if (d.rank * 3571.0).fract() < GLINT_SHARE && self.rim(d.x as f64, d.y as f64).0 <= 0.0 {
-            look.ink = -GLINT_INK;
-            look.roundness *= GLINT_THIN;
-        }
         // At the head's outline stubs stand off it, seen side-on: they turn
         // outward, show their whole length (not foreshortened) and sit
         // half beyond the skin's edge, against the background; seen
@@ -1130,7 +1123,7 @@ impl Preview {
             // inside the silhouette reads as painted on.
             let edge = w * w * w * w;
             look.size *=
-                (1.0 + (RIM_LENGTH - 1.0) * edge) * (0.45 + 0.8 * v) / long.max(RIM_UNSQUASH);
+                (1.0 + (RIM_LENGTH - 1.0) * edge) * (0.55 + 0.6 * v) / long.max(RIM_UNSQUASH);
             look.roundness *= 1.0 - RIM_THIN * edge;
             // Edge-on, the last hairs overlap into a dark fringe (02, 05).
             look.ink *= 1.0 + RIM_INK * w + RIM_EDGE_INK * edge;
@@ -1460,13 +1453,6 @@ const STUB_LENGTH: f32 = 1.65;
 const PATCH_INK: f32 = 0.24;
 /// See [`PATCH_INK`].
 const PATCH_LENGTH: f32 = 0.2;
-/// Share of stubs that catch the light (glints): rare, so they read as
-/// the odd bright hair, never a pale net.
-const GLINT_SHARE: f32 = 0.1;
-/// A glint's strength (its negative ink, see [`crate::render::Spot::ink`]).
-const GLINT_INK: f32 = 0.6;
-/// A glint is this share of a stub's width: the hair's lit edge.
-const GLINT_THIN: f32 = 0.6;
 /// Where the outline's stubble starts, as a share of the crown circle's
 /// radius: the last few millimetres inside the silhouette.
 const RIM_FROM: f64 = 0.9;

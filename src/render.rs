@@ -21,9 +21,7 @@ pub struct Spot {
     pub y: f32,
     /// Radius along the long axis, pixels.
     pub radius: f32,
-    /// Ink take-up 0..1 (opacity). Negative: a glint, a stub catching
-    /// the light, drawn lighter than the skin by `-ink` once healed (a
-    /// fresh dot is ink, not hair: drawn as a dot of ink `-ink`).
+    /// Ink take-up 0..1 (opacity).
     pub ink: f32,
     /// Long-axis direction (unit).
     pub axis: [f32; 2],
@@ -71,9 +69,8 @@ const BAND: usize = 16;
 pub struct Canvas {
     /// Coverage of the band being drawn: `BAND` rows of the image's width.
     coverage: Vec<f32>,
-    /// Like `coverage`, a second layer: while [`Look::redness`] is above
-    /// 0 the reddened skin around fresh dots, once healed the glints of
-    /// stubs catching the light (spots of negative ink; see [`Spot::ink`]).
+    /// Like `coverage`, the reddened skin around fresh dots (used only
+    /// while [`Look::redness`] is above 0).
     flush: Vec<f32>,
     /// The spots to draw, by band.
     spots: Bands,
@@ -391,27 +388,19 @@ impl Canvas {
         if self.span_rows[y1 + 1 - y0] == 0 {
             return;
         }
-        // The second layer only where it holds something: a fresh flush,
-        // or a glint among the band's spots (most bands of a healed frame
-        // have one, but a keyed re-render's changed spots rarely do).
-        let second = fresh
-            || self
-                .spots
-                .of(b)
-                .iter()
-                .any(|&i| spots[i as usize].ink < 0.0);
         for y in y0..=y1 {
             let r = y - y0;
             for &(x0, x1) in &self.spans[self.span_rows[r]..self.span_rows[r + 1]] {
                 self.coverage[r * w + x0..=r * w + x1].fill(0.0);
-                if second {
+                if fresh {
                     self.flush[r * w + x0..=r * w + x1].fill(0.0);
                 }
             }
         }
         for &i in self.spots.of(b) {
             splat(
-                (&mut self.coverage, &mut self.flush, fresh),
+                &mut self.coverage,
+                fresh.then_some(&mut self.flush[..]),
                 y0,
                 (w, y1 + 1),
                 (&self.spans, &self.span_rows),
@@ -426,11 +415,10 @@ impl Canvas {
                 out[px.clone()].copy_from_slice(&photo.data[px]);
                 let cov_row = &self.coverage[r * w + x0..=r * w + x1];
                 for (x, &cov) in (x0..).zip(cov_row) {
-                    let second = if second { self.flush[r * w + x] } else { 0.0 };
-                    if cov <= 0.0 && second <= 0.0 {
+                    let flush = if fresh { self.flush[r * w + x] } else { 0.0 };
+                    if cov <= 0.0 && flush <= 0.0 {
                         continue;
                     }
-                    let (flush, glint) = if fresh { (second, 0.0) } else { (0.0, second) };
                     let i = y * w + x;
                     let ink = match clip {
                         Some(c) => {
@@ -448,7 +436,7 @@ impl Canvas {
                         &mut out[i * 4..i * 4 + 3],
                         cov * ink,
                         grain,
-                        [flush * ink, glint * ink],
+                        flush * ink,
                         look,
                         t,
                         skin,
@@ -580,19 +568,10 @@ fn take_runs(row: &mut [u64], x0: usize, spans: &mut Vec<(usize, usize)>) {
     }
 }
 
-/// Darkens one photo pixel `p` (RGB) by ink coverage `cov`, reddens it
-/// by `flush`, the inflamed skin around fresh dots, and lightens it by
-/// `glint`, stubs catching the light: `[flush, glint]`.
+/// Darkens one photo pixel `p` (RGB) by ink coverage `cov`, and reddens it
+/// by `flush`, the inflamed skin around fresh dots.
 #[inline]
-fn shade(
-    p: &mut [u8],
-    cov: f32,
-    grain: f32,
-    [flush, glint]: [f32; 2],
-    look: Look,
-    t: f32,
-    skin: f32,
-) {
+fn shade(p: &mut [u8], cov: f32, grain: f32, flush: f32, look: Look, t: f32, skin: f32) {
     let y = 0.2126 * p[0] as f32 + 0.7152 * p[1] as f32 + 0.0722 * p[2] as f32;
     let l = y / 255.0;
     // Hair (well below skin tone) takes little extra ink; the skin's shine
@@ -624,13 +603,7 @@ fn shade(
     let warmth = STUBBLE_WARMTH * settled;
     // The grain: the same factor on every channel, so it changes the
     // pixel's light, never its colour.
-    // A glint shows only where the skin is lit (a hair in shadow has no
-    // light to catch), and only on shaved stubble, not under the long
-    // hair of diffuse thinning.
-    let mut lum = 1.0 - a * (1.0 - t) * grain;
-    if glint > 0.0 && look.hair_ink > 0.0 {
-        lum += GLINT_GAIN * look.shade.min(1.0) * glint * smoothstep(0.85 * skin, 1.2 * skin, l);
-    }
+    let lum = 1.0 - a * (1.0 - t) * grain;
     let put = |v: u8, brown: f32, tint: f32| {
         let v = v as f32;
         let ink = v + warmth * (y * brown - v);
@@ -674,12 +647,6 @@ fn smoothstep(e0: f32, e1: f32, x: f32) -> f32 {
     let t = clamp((x - e0) / (e1 - e0), 0.0, 1.0);
     t * t * (3.0 - 2.0 * t)
 }
-
-/// How much lighter than the skin a fully covering glint is (in
-/// practice a thin stub through the photo's blur covers a pixel by about
-/// a third: a few percent lighter, a short bright streak, never a pale
-/// net; blind judges saw pale strokes as painted on).
-const GLINT_GAIN: f32 = 0.45;
 
 /// Relative strength of the grain on the pigment per unit of the photo's
 /// grain: the grain of a 2x2 box of independent values is half as strong
@@ -781,7 +748,7 @@ impl Profile {
         let round = ((short * short + 4.0 * s2) / (r2 + 4.0 * s2)).sqrt();
         // The dot's ink area is pi r² roundness ink; the profile's is
         // pi area round.
-        let peak = s.ink.abs() * r * short / (area * round);
+        let peak = s.ink * r * short / (area * round);
         Profile {
             e0,
             e1,
@@ -844,13 +811,13 @@ fn reach(p: &Profile, look: Look) -> f32 {
     }
 }
 
-/// Adds one spot to `coverage` (and, when `fresh`, its flush to `flush`;
-/// healed, a glint goes to `flush` instead of `coverage`), buffers over
-/// image rows `oy..h` and the image's full width `w`,
+/// Adds one spot to `coverage` (and its fresh flush to `flush`, when
+/// given), buffers over image rows `oy..h` and the image's full width `w`,
 /// in the pixels `spans` lists (the column ranges of row `r` are
 /// `spans.0[spans.1[r]..spans.1[r + 1]]`, sorted).
 fn splat(
-    (coverage, flush, fresh): (&mut [f32], &mut [f32], bool),
+    coverage: &mut [f32],
+    mut flush: Option<&mut [f32]>,
     oy: usize,
     (w, h): (usize, usize),
     (spans, span_rows): (&[(usize, usize)], &[usize; BAND + 1]),
@@ -867,7 +834,6 @@ fn splat(
     // The flush: a wide, faint bell around the dot, in `d²` too.
     let flush_e1 = FLUSH_SCALE * FLUSH_SCALE * p.e1;
     let flush_inv = 1.0 / flush_e1;
-    let glint = !fresh && s.ink < 0.0;
     for y in y0.max(oy)..=y1 {
         // The spans that reach the footprint; usually none, and then the
         // row costs no float math.
@@ -888,8 +854,7 @@ fn splat(
             // This row's inked pixels within the span.
             let (xa, xb) = (xa.max(pa), xb.min(pb));
             let start = (y - oy) * w + xa;
-            let layer = if glint { &mut *flush } else { &mut *coverage };
-            let row = &mut layer[start..=start + (xb - xa)];
+            let row = &mut coverage[start..=start + (xb - xa)];
             for (x, c) in (xa..=xb).zip(row.iter_mut()) {
                 let dx = x as f32 + 0.5 - s.x;
                 let along = dx * ux + dy * uy;
@@ -900,7 +865,7 @@ fn splat(
                     *c = 1.0 - (1.0 - *c) * (1.0 - a);
                 }
             }
-            if fresh {
+            if let Some(flush) = flush.as_deref_mut() {
                 let row = &mut flush[start..=start + (xb - xa)];
                 for (x, f) in (xa..=xb).zip(row.iter_mut()) {
                     let dx = x as f32 + 0.5 - s.x;
@@ -908,7 +873,7 @@ fn splat(
                     let across = (dy * ux - dx * uy) * inv_round;
                     let t = 1.0 - (along * along + across * across) * flush_inv;
                     if t > 0.0 {
-                        let a = t * t * within(s.ink.abs(), 0.0, 1.0);
+                        let a = t * t * within(s.ink, 0.0, 1.0);
                         *f = 1.0 - (1.0 - *f) * (1.0 - a);
                     }
                 }
