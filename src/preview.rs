@@ -1212,10 +1212,12 @@ impl Preview {
         // The sampler's sizes (0.82-1.18) spread: healed dots vary more
         // than a needle's; the mean area stays the same.
         let size = 0.7 + 0.6 * (d.size - 0.82) / 0.36;
+        // In a dense patch stubs are a little darker and longer, in a
+        // sparse one fainter and shorter: uneven clumping at 2-5 mm.
+        let p = crate::pigment::patch(self.design.seed, x, y) - 0.5;
         let mut look = DotLook {
-            size: size * STUB_LENGTH * long,
-            ink: (ink * (1.0 + MOTTLE_INK * m)).max(0.0)
-                * crate::pigment::patch(self.design.seed, x, y),
+            size: size * STUB_LENGTH * long * (1.0 + PATCH_LENGTH * p),
+            ink: (ink * (1.0 + MOTTLE_INK * m)).max(0.0) * (1.0 + PATCH_INK * p),
             axis,
             roundness,
             shift: [0.0; 2],
@@ -1254,7 +1256,8 @@ impl Preview {
             look.size *=
                 (1.0 + (RIM_LENGTH - 1.0) * edge) * (0.55 + 0.6 * v) / long.max(RIM_UNSQUASH);
             look.roundness *= 1.0 - RIM_THIN * edge;
-            look.ink *= 1.0 + RIM_INK * w;
+            // Edge-on, the last hairs overlap into a dark fringe (02, 05).
+            look.ink *= 1.0 + RIM_INK * w + RIM_EDGE_INK * edge;
             let reach = RIM_STAND_OFF * w * (0.4 + 0.6 * u);
             look.shift = [look.axis[0] * reach, look.axis[1] * reach];
         }
@@ -1637,12 +1640,24 @@ const HEALED_SPREAD: f32 = 1.35;
 
 /// A speck at photo scale is a very short hair stub (or a healed dot
 /// stretched by the skin's lines along the flow): its width as a share of
-/// its length, least and most. Through the photo's blur these read as
-/// specks with a hint of direction; thinner, longer stubs (0.18-0.36 of
-/// 1.7 radii) read as painted-on strokes to blind judges.
-const STUB_WIDTH: (f32, f32) = (0.3, 0.6);
-/// A stub's long radius per unit of a round dot's.
-const STUB_LENGTH: f32 = 1.35;
+/// its length, least and most. The fourth round's 0.3-0.6 of 1.35 radii
+/// read, through the photo's blur, as round specks with no direction; the
+/// third round's 0.18-0.36 of 1.7 radii, with a wide swirl and blotchy
+/// patches, as painted-on strokes.
+const STUB_WIDTH: (f32, f32) = (0.2, 0.4);
+/// A stub's long radius per unit of a round dot's: long enough that,
+/// through a phone photo's blur, neighbouring stubs read as short strokes
+/// running one way (an even, directionless speckle of round specks was
+/// the fourth blind test's cue). Its ink area stays that of the fourth
+/// round's 1.35 x 0.3-0.6 specks.
+const STUB_LENGTH: f32 = 1.65;
+/// How much a stub's ink and length vary with its patch
+/// ([`crate::pigment::patch`], centred: -0.5..0.5): about ±12% and ±10%.
+/// The fourth round's ±4% left an even speckle; the third's ±28% (with the
+/// mottle at 0.5) gathered dots into blotches.
+const PATCH_INK: f32 = 0.24;
+/// See [`PATCH_INK`].
+const PATCH_LENGTH: f32 = 0.2;
 /// Where the outline's stubble starts, as a share of the crown circle's
 /// radius: the last few millimetres inside the silhouette.
 const RIM_FROM: f64 = 0.9;
@@ -1653,30 +1668,35 @@ const RIM_UNSQUASH: f32 = 0.8;
 /// background: this much longer than one lying on the skin, which shows
 /// as a speck (real stubble fuzzes the head's edge; a row of specks
 /// sitting on it was a blind judges' cue).
-const RIM_LENGTH: f32 = 1.4;
+const RIM_LENGTH: f32 = 1.6;
 /// On the outline a stub is this much thinner (share of its width): a
 /// hair seen side-on, not a dot.
-const RIM_THIN: f32 = 0.45;
+const RIM_THIN: f32 = 0.6;
 /// On the outline, a stub's ink grows by this share (stubs overlap
 /// edge-on).
 const RIM_INK: f32 = 0.5;
+/// At the very edge (the rim's w⁴), a stub's ink grows by this share
+/// more: seen edge-on the last millimetre of stubble is a dark fringe
+/// with hairs standing out of it, where a row of specks ran up to a clean
+/// edge (fourth blind test).
+const RIM_EDGE_INK: f32 = 1.2;
 /// How far a stub on the outline turns from the flow toward the outward
 /// direction.
 const RIM_TURN: f64 = 0.65;
 /// How far a stub on the outline leans from straight out, along the
 /// outline toward its flow (as a share of the outward direction), at most.
-const RIM_LEAN: f64 = 0.8;
+const RIM_LEAN: f64 = 1.0;
 /// How far out a stub on the outline sits, in its own long radii: about
 /// half of it beyond the skin's edge.
-const RIM_STAND_OFF: f32 = 0.6;
+const RIM_STAND_OFF: f32 = 0.45;
 /// How far beyond the scalp mask ink may reach on the outline, cm: about
 /// a buzz cut's stubble length.
 const RIM_REACH_CM: f64 = 0.12;
 
 /// How far a stub strays from the flow (the sampler's random axis, with
-/// this weight against the unit flow): about 15 degrees; the flow itself
-/// swirls (`pigment::swirl`).
-const FLOW_SCATTER: f64 = 0.25;
+/// this weight against the unit flow): about 7 degrees, so neighbours run
+/// together; the flow itself turns by patch (`pigment::swirl`).
+const FLOW_SCATTER: f64 = 0.12;
 
 /// One dot's own look, fixed with the pattern.
 #[derive(Clone, Copy)]

@@ -680,11 +680,13 @@ fn smoothstep(e0: f32, e1: f32, x: f32) -> f32 {
 const GRAIN_GAIN: f32 = 2.0;
 
 /// The stubble's own speckle: a pixel's pigment darkening varies by this
-/// times [`grain_at`] (about ±20%, one standard deviation). Real stubble
+/// times [`grain_at`] (about ±14%, one standard deviation). Real stubble
 /// is many hairs finer than a dot, so within the ink its darkness varies
 /// pixel to pixel (a fine, dense speckle of tiny points), where the dots
-/// alone, drawn through the blur, leave an even tone between them.
-const SPECKLE: f32 = 1.0;
+/// alone, drawn through the blur, leave an even tone between them. At 1
+/// (fourth round) this isotropic grain buried the stubs' direction:
+/// "noise laid over smooth skin".
+const SPECKLE: f32 = 0.7;
 
 /// Seeded grain at pixel `(x, y)`, -1..1 with a standard deviation of
 /// about 0.2: the mean of four hashed values at the pixel's corners, so

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser, openApp } from './harness.mjs';
 
-const NATIVE_GOLDEN = 'e84f6809';
+const NATIVE_GOLDEN = 'ab5cc4cf';
 
 test('wasm frame of a fixed photo equals the native golden', async () => {
   const browser = await launchBrowser();
