@@ -5,10 +5,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import {
-  launchBrowser,
   openApp,
   APP_CSP,
-  openSample,
   waitForPhotos,
   photoCount,
   snap,
@@ -22,6 +20,8 @@ import {
   design,
   photoPath,
   WWW_DIR,
+  startSample,
+  closeSample,
 } from './harness.mjs';
 
 let browser;
@@ -41,16 +41,9 @@ const CORNERS = [
   [0, 1000, 120, 1350],
 ].map(inSample);
 
-before(async () => {
-  browser = await launchBrowser();
-  app = await openSample(browser);
-  page = app.page;
-});
+before(async () => ({ browser, app, page } = await startSample()));
 
-after(async () => {
-  await app?.close();
-  await browser?.close();
-});
+after(() => closeSample({ browser, app }));
 
 /** Sets a range input the way a drag does (value + input event) and waits for the repaint. */
 async function setSlider(id, value) {

@@ -198,6 +198,27 @@ export async function openSample(browser) {
   return app;
 }
 
+/**
+ * A browser showing the sample, for a test file's before():
+ * { browser, app, page }. A start that fails closes what it opened.
+ */
+export async function startSample() {
+  const browser = await launchBrowser();
+  try {
+    const app = await openSample(browser);
+    return { browser, app, page: app.page };
+  } catch (e) {
+    await browser.close();
+    throw e;
+  }
+}
+
+/** Closes what startSample() opened, for a test file's after() (either may be missing after a failed start). */
+export async function closeSample({ browser, app }) {
+  await app?.close();
+  await browser?.close();
+}
+
 /** Number of photos the widget has loaded so far. */
 export function photoCount(page) {
   return page.evaluate(() => document.querySelector('smp-preview').stats.photos);

@@ -8,23 +8,18 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { launchBrowser, openApp, openSample, snap, photoPath, waitForPhotos, APP_CSP, REPO_ROOT } from './harness.mjs';
+import { openApp, snap, photoPath, waitForPhotos, APP_CSP, REPO_ROOT, startSample, closeSample } from './harness.mjs';
 
 let browser;
 let app;
 let page;
 const outcomes = [];
 
-before(async () => {
-  browser = await launchBrowser();
-  app = await openSample(browser);
-  page = app.page;
-});
+before(async () => ({ browser, app, page } = await startSample()));
 
 after(async () => {
   if (outcomes.length) console.log('# hostile files:\n' + outcomes.map((o) => `#   ${o}`).join('\n'));
-  await app?.close();
-  await browser?.close();
+  await closeSample({ browser, app });
 });
 
 // ---- Fixtures built in node --------------------------------------------------

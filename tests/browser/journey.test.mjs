@@ -4,8 +4,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launchBrowser,
-  openSample,
   waitForPhotos,
   photoCount,
   snap,
@@ -16,6 +14,8 @@ import {
   drag,
   design,
   photoPath,
+  startSample,
+  closeSample,
 } from './harness.mjs';
 
 let browser;
@@ -31,16 +31,11 @@ const SCALP = [HX - inSample(80), TOP_Y + inSample(10), HX + inSample(80), HY - 
 const NO_FACE = /couldn't find a face/i;
 
 before(async () => {
-  browser = await launchBrowser();
-  app = await openSample(browser);
-  page = app.page;
+  ({ browser, app, page } = await startSample());
   sampleStatus = await page.locator('.status').textContent();
 });
 
-after(async () => {
-  await app?.close();
-  await browser?.close();
-});
+after(() => closeSample({ browser, app }));
 
 /** Photo pixel (x, y) -> page coordinates, from the canvas's on-screen box. */
 async function toClient(x, y) {

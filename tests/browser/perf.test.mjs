@@ -5,22 +5,15 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
-import { launchBrowser, openSample, photoPath } from './harness.mjs';
+import { photoPath, startSample, closeSample } from './harness.mjs';
 
 let browser;
 let app;
 let page;
 
-before(async () => {
-  browser = await launchBrowser();
-  app = await openSample(browser);
-  page = app.page;
-});
+before(async () => ({ browser, app, page } = await startSample()));
 
-after(async () => {
-  await app?.close();
-  await browser?.close();
-});
+after(() => closeSample({ browser, app }));
 
 test('density slider drag at 1280x960: updates per second (reported)', async (t) => {
   // Photo 01 cropped to 4:3 and scaled to 1280x960, loaded through the element's API.

@@ -5,30 +5,23 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import {
-  launchBrowser,
-  openSample,
   photoCount,
   snap,
   comparePixels,
   decodeInPage,
   landmarks,
   photoPath,
+  startSample,
+  closeSample,
 } from './harness.mjs';
 
 let browser;
 let app;
 let page;
 
-before(async () => {
-  browser = await launchBrowser();
-  app = await openSample(browser);
-  page = app.page;
-});
+before(async () => ({ browser, app, page } = await startSample()));
 
-after(async () => {
-  await app?.close();
-  await browser?.close();
-});
+after(() => closeSample({ browser, app }));
 
 /** Picks `file` (path or { name, mimeType, buffer }) in the widget's picker and waits until it is shown. */
 async function upload(file, input = '#file') {

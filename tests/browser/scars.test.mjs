@@ -13,7 +13,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { launchBrowser, openSample, waitForPhotos, photoCount, snap, comparePixels, nextRender, drag, decodeInPage, REPO_ROOT } from './harness.mjs';
+import { waitForPhotos, photoCount, snap, comparePixels, nextRender, drag, decodeInPage, REPO_ROOT, startSample, closeSample } from './harness.mjs';
 
 const FIXTURES = path.join(REPO_ROOT, 'tests/fixtures/scars');
 
@@ -40,9 +40,7 @@ let k; // preview pixels per fixture pixel
 const g = geometry('medium');
 
 before(async () => {
-  browser = await launchBrowser();
-  app = await openSample(browser);
-  page = app.page;
+  ({ browser, app, page } = await startSample());
   const n = await photoCount(page);
   await page.locator('#file').setInputFiles(path.join(FIXTURES, 'medium.jpg'));
   await waitForPhotos(page, n + 1, 60_000);
@@ -57,10 +55,7 @@ before(async () => {
   await page.getByRole('button', { name: 'Fit' }).click();
 });
 
-after(async () => {
-  await app?.close();
-  await browser?.close();
-});
+after(() => closeSample({ browser, app }));
 
 /** A fixture's ground-truth mask `file`, at the preview's size, as snap `key`. */
 async function groundTruth(file, key) {

@@ -4,22 +4,15 @@
 // Either copy drifting from the engine fails here.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, openSample, nextRender } from './harness.mjs';
+import { nextRender, startSample, closeSample } from './harness.mjs';
 
 let browser;
 let app;
 let page;
 
-before(async () => {
-  browser = await launchBrowser();
-  app = await openSample(browser);
-  page = app.page;
-});
+before(async () => ({ browser, app, page } = await startSample()));
 
-after(async () => {
-  await app?.close();
-  await browser?.close();
-});
+after(() => closeSample({ browser, app }));
 
 /** The engine's own answers, from its package loaded in the page: { fields, ranges, curve } (curve: for the widget's photo and design). */
 function engineAnswers(p) {
