@@ -310,6 +310,13 @@ fn tone(p: &[u8]) -> (f64, [f64; 3]) {
     )
 }
 
+/// Sets the design's time since the last session to `months`.
+fn at_months(preview: &mut Preview, months: f64) {
+    let mut design = preview.design().clone();
+    design.months = months;
+    preview.set_design(design).unwrap();
+}
+
 /// Issue 21's time line on one photo: from healed on, each year's dots are
 /// wider and lighter than the year before, and the colour they leave keeps
 /// the skin's hue (never drifting to blue or green); fresh dots are darker
@@ -318,12 +325,10 @@ fn tone(p: &[u8]) -> (f64, [f64; 3]) {
 fn ageing_widens_and_lightens_dots_and_keeps_the_hue() {
     let mut preview = big_head();
     let photo = preview.photo().clone();
-    let mut design = preview.design().clone();
     // Mean dot diameter, mean darkening of the inked pixels' luminance,
     // and the mean change of their chromaticity (r, g, b over their sum).
     let mut look_at = |months: f64| {
-        design.months = months;
-        preview.set_design(design.clone()).unwrap();
+        at_months(&mut preview, months);
         let dots = preview.visible_dots();
         let diameter = dots.iter().map(|d| d.2 as f64).sum::<f64>() / dots.len() as f64;
         let frame = preview.render().to_vec();
@@ -372,10 +377,8 @@ fn ageing_widens_and_lightens_dots_and_keeps_the_hue() {
 fn fresh_dots_are_dark_on_a_red_halo() {
     let mut preview = big_head();
     let photo = preview.photo().clone();
-    let mut design = preview.design().clone();
     let mut look_at = |months: f64| {
-        design.months = months;
-        preview.set_design(design.clone()).unwrap();
+        at_months(&mut preview, months);
         let frame = preview.render().to_vec();
         // Mean change of red's share of the colour: in the halo, in the cores.
         let (mut halo, mut nh, mut core, mut nc) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
@@ -407,8 +410,7 @@ fn fresh_dots_are_dark_on_a_red_halo() {
     // Raised: the halo's side toward the light (above each dot) is lighter
     // than its far side; healed skin is flat.
     let mut lit_side = |months: f64| {
-        design.months = months;
-        preview.set_design(design.clone()).unwrap();
+        at_months(&mut preview, months);
         let frame = preview.render().to_vec();
         let dots = preview.visible_dots();
         let w = photo.width as i64;
