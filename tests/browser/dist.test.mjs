@@ -1,7 +1,9 @@
 // The shipped folder (scripts/dist.sh: the widget bundled and minified with
 // esbuild) works as the source does: the app and the iframe embed open
 // stippled under the strict CSP, load one widget script and the engine once,
-// and make no console error. ./test builds dist/ before the browser tests.
+// and make no console error; the Share and Download panels' chunk comes on
+// their first use, and a chunk that cannot be fetched says so.
+// ./test builds dist/ before the browser tests.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -58,13 +60,59 @@ test('dist/embed.html: the iframe page works from the bundle too', async () => {
   }
 });
 
-/** Most the widget may weigh over the wire: wasm + JS + CSS, gzip (issue 18). */
+/** The Share and Download panels' chunk in dist/ (www/panels.js, named by esbuild with a hash). */
+const panelsChunk = () => fs.readdirSync(DIST_DIR).filter((f) => /^panels-\w+\.js$/.test(f));
+
+test('dist/: the Share and Download panels come on first use: the first click downloads, from the chunk beside the bundle', async () => {
+  const app = await openApp(browser, { dir: DIST_DIR, csp: APP_CSP, contextOptions: { acceptDownloads: true } });
+  try {
+    await waitForPhotos(app.page, 1);
+    assert.equal(panelsChunk().length, 1, `dist/ has ${panelsChunk().join(', ') || 'no'} panels chunk`);
+    const chunk = `/${panelsChunk()[0]}`;
+    assert.ok(!widgetRequests(app).includes(chunk), 'the first preview fetched the panels');
+    const [dl] = await Promise.all([app.page.waitForEvent('download'), app.page.getByRole('button', { name: 'Download JPEG' }).click()]);
+    assert.match(dl.suggestedFilename(), /-smp-preview\.jpg$/);
+    assert.deepEqual(widgetRequests(app).filter((p) => p.startsWith('/panels-')), [chunk], 'the panels chunk, once');
+    assert.deepEqual(app.consoleErrors, []);
+  } finally {
+    await app.close();
+  }
+});
+
+test("dist/: when the panels' chunk cannot be fetched, a click says so and the button stays usable", async () => {
+  const app = await openApp(browser, { dir: DIST_DIR, csp: APP_CSP, contextOptions: { acceptDownloads: true } });
+  try {
+    await waitForPhotos(app.page, 1);
+    await app.context.route(/\/panels-\w+\.js$/, (route) => route.abort());
+    const button = app.page.getByRole('button', { name: 'Share link' });
+    await button.click();
+    const status = app.page.locator('smp-preview .status');
+    await app.page.waitForFunction(() => /couldn't load/.test(document.querySelector('smp-preview').shadowRoot.querySelector('.status').textContent));
+    assert.match(await status.textContent(), /The Download and Share buttons couldn't load\. Check the connection/);
+    assert.equal(await button.isEnabled(), true);
+  } finally {
+    await app.close();
+  }
+});
+
+/** Most the widget's first preview may weigh over the wire: wasm + JS + CSS, gzip (issue 18). */
 const WIDGET_GZIP_BUDGET = 100_000;
 
-test('dist/: the widget (wasm + JS + CSS the page loads, gzip) is at most 100,000 B', async () => {
+/**
+ * Most the code loaded on first use may weigh, gzip: the Share and Download
+ * panels' chunk (2.7 KB when it was split off). Fetched on a click, it is one
+ * round trip on a slow phone connection up to about 4 KB; past that the
+ * first click waits noticeably, and the panels' code should be looked at
+ * rather than the cap raised.
+ */
+const LAZY_GZIP_BUDGET = 4_000;
+
+test('dist/: the widget (wasm + JS + CSS its first preview loads, gzip) is at most 100,000 B; its panels, loaded on first use, at most 4,000 B', async () => {
   // The widget's files are what the bundled page fetches to show its first
   // preview, less the page's own stylesheet; the sample photo (and any model
-  // file) is not code and is not counted.
+  // file) is not code and is not counted. The Share and Download panels'
+  // chunk, fetched on their first use, is not in the first figure: it is
+  // the second, with its own cap.
   const app = await openApp(browser, { dir: DIST_DIR, csp: APP_CSP });
   let files;
   try {
@@ -82,7 +130,13 @@ test('dist/: the widget (wasm + JS + CSS the page loads, gzip) is at most 100,00
   const detail = sizes.map((f) => `${f.file} ${f.gzip} B (${f.raw} B raw)`).join(', ');
   assert.ok(sizes.every((f) => f.gzip > 0), `an empty widget file: ${detail}`);
   assert.ok(total <= WIDGET_GZIP_BUDGET, `the widget is ${total} B gzip, over ${WIDGET_GZIP_BUDGET} B: ${detail}`);
-  console.log(`widget: ${total} B gzip: ${detail}`);
+  console.log(`widget, first preview: ${total} B gzip: ${detail}`);
+  const lazy = panelsChunk().map((f) => ({ file: f, raw: fs.statSync(path.join(DIST_DIR, f)).size, gzip: zlib.gzipSync(fs.readFileSync(path.join(DIST_DIR, f)), { level: 9 }).length }));
+  const lazyTotal = lazy.reduce((t, f) => t + f.gzip, 0);
+  const lazyDetail = lazy.map((f) => `/${f.file} ${f.gzip} B (${f.raw} B raw)`).join(', ');
+  assert.equal(lazy.length, 1, `dist/ has ${lazy.length} panels chunks`);
+  assert.ok(lazyTotal <= LAZY_GZIP_BUDGET, `the panels are ${lazyTotal} B gzip, over ${LAZY_GZIP_BUDGET} B: ${lazyDetail}`);
+  console.log(`widget, on first use (Share and Download): ${lazyTotal} B gzip: ${lazyDetail}`);
 });
 
 /** Most the on-device models may weigh, fetched only when a person opens the photo picker (issue 17). */
