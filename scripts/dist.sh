@@ -8,8 +8,8 @@
 #      and the JavaScript modules;
 #   3. bundles and minifies the JavaScript with esbuild: the widget and the
 #      modules it imports become one dist/smp-preview.js (same name, so the
-#      embed snippet is the same), the Share and Download panels a chunk
-#      beside it loaded on first use; the engine's worker (engine-core.js and
+#      embed snippet is the same), the Share and Download panels and the
+#      models' page side chunks beside it, loaded on first use; the engine's worker (engine-core.js and
 #      the wasm-bindgen glue) one dist/engine-worker.js, started, and the
 #      wasm fetched, only when a widget comes into view; engine-page.js, the
 #      same engine for the page where no worker can start, likewise; the
@@ -44,11 +44,13 @@ mkdir -p dist
 bash scripts/copy-tasks-vision.sh dist >/dev/null
 
 # The widget: one file, its imports included (engine-page.js, imported by
-# URL, stays a file of its own), and beside it the Share and Download
-# panels' chunk (panels-HASH.js: www/panels.js, imported on first use;
-# the bundle imports it relative to its own URL, so it works from any
-# origin the widget is embedded from). A module both import would go into
-# a third, shared chunk that the first preview fetches too: refused below.
+# URL, stays a file of its own), and beside it the chunks it imports when
+# first needed: the Share and Download panels (panels-HASH.js: www/panels.js)
+# and the on-device models' page side (models-HASH.js: www/models.js, on the
+# way to a person's own photo). The bundle imports them relative to its own
+# URL, so they work from any origin the widget is embedded from. A module
+# both a chunk and the bundle import would go into a shared chunk that the
+# first preview fetches too: refused below.
 "$ESBUILD" www/smp-preview.js --bundle --splitting --minify --format=esm --target=es2022 \
   --legal-comments=none --log-level=warning --outdir=dist
 if compgen -G 'dist/chunk-*.js' >/dev/null; then
@@ -56,6 +58,7 @@ if compgen -G 'dist/chunk-*.js' >/dev/null; then
   exit 1
 fi
 compgen -G 'dist/panels-*.js' >/dev/null || { echo "dist.sh: the Share and Download panels' chunk (dist/panels-*.js) is missing" >&2; exit 1; }
+[ "$(ls dist/models-*.js | grep -vc '^dist/models-worker\.js$')" = 1 ] || { echo "dist.sh: the models' chunk (dist/models-HASH.js) is missing" >&2; exit 1; }
 # The engine's worker: its own bundle (engine-core.js and the glue), fetched
 # by each widget as it starts its engine; and the same engine for the page,
 # fetched only where no worker can start.
@@ -113,7 +116,7 @@ script-src 'wasm-unsafe-eval'; without it the visitor reads "The preview
 can't start on this page" and the browser's console tells you what to add.
 On another domain than your page (a CDN, smp.yourclinic.example), that host
 must send CORS headers (Access-Control-Allow-Origin: your site's origin,
-or *) for smp-preview.js, panels-*.js, engine-worker.js, engine-page.js, models-worker.js, models/ and pkg/, and your CSP needs its
+or *) for smp-preview.js, panels-*.js, engine-worker.js, engine-page.js, models-*.js, models/ and pkg/, and your CSP needs its
 origin in script-src and connect-src, plus worker-src blob: (browsers start
 workers only from the page's own origin; without it the engine runs on the
 page and pauses it briefly after each photo). Uploading this folder to your
@@ -156,7 +159,7 @@ WHAT IS IN HERE
   engine-worker.js                         the engine's Web Worker (keeps the page responsive)
   engine-page.js                           the engine on the page, where no worker can start
   pkg/                                     the engine (WebAssembly)
-  models-worker.js, models/                on-device person and face detection (MediaPipe,
+  models-*.js, models/                     on-device person and face detection (MediaPipe,
                                            Apache-2.0; about 4.4 MB gzip), fetched only when a
                                            visitor opens the photo picker; serve .wasm as
                                            application/wasm here too. Without them the

@@ -147,6 +147,7 @@ test('dist/: the on-device models (their worker, runtime and model files, loaded
   // first preview (the file list above says so); models.test.mjs checks
   // that they load when the picker opens.
   const lazy = [
+    ...fs.readdirSync(DIST_DIR).filter((f) => /^models-\w+\.js$/.test(f) && f !== 'models-worker.js'), // www/models.js, the page's side
     'models-worker.js',
     'models/tasks-vision/vision_bundle.mjs',
     'models/tasks-vision/vision_wasm_module_internal.js',
