@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { launchBrowser, openApp, waitForPhotos, snap, comparePixels, APP_CSP, REPO_ROOT } from './harness.mjs';
+import { launchBrowser, openApp, waitForPhotos, snap, comparePixels, APP_CSP, REPO_ROOT, PHOTOS_DIR } from './harness.mjs';
 
 const DIST_DIR = path.join(REPO_ROOT, 'dist');
 
@@ -90,6 +90,26 @@ test("dist/: when the panels' chunk cannot be fetched, a click says so and the b
     await app.page.waitForFunction(() => /couldn't load/.test(document.querySelector('smp-preview').shadowRoot.querySelector('.status').textContent));
     assert.match(await status.textContent(), /The Download and Share buttons couldn't load\. Check the connection/);
     assert.equal(await button.isEnabled(), true);
+  } finally {
+    await app.close();
+  }
+});
+
+test("dist/: the models' page side comes with the photo picker, and runs the models on a person's own photo", async () => {
+  const app = await openApp(browser, { dir: DIST_DIR, csp: APP_CSP, models: true });
+  try {
+    await waitForPhotos(app.page, 1);
+    const chunk = (p) => /^\/models-\w+\.js$/.test(p) && p !== '/models-worker.js';
+    assert.deepEqual(widgetRequests(app).filter(chunk), [], 'the first preview fetched models.js');
+    const chooser = app.page.waitForEvent('filechooser');
+    const fetched = app.page.waitForRequest((r) => chunk(new URL(r.url()).pathname), { timeout: 10_000 });
+    await app.page.getByText('Choose a photo…', { exact: true }).click();
+    const picker = await chooser;
+    await fetched; // opening the picker fetches models.js's chunk
+    await picker.setFiles(path.join(PHOTOS_DIR, 'phone/front_n5_10_12e882f3.jpg'));
+    await waitForPhotos(app.page, 2, 180_000);
+    assert.match(await app.page.evaluate(() => document.querySelector('smp-preview').stats.models), /^used/);
+    assert.deepEqual(app.consoleErrors, []);
   } finally {
     await app.close();
   }
