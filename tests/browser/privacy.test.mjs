@@ -2,7 +2,8 @@
 // page (load, upload, edits, export, share link, share image, call to
 // action) is recorded; none goes to another origin, none is anything but a
 // GET for the app's own files, none carries photo bytes. Then, offline after
-// the first load, the app keeps working.
+// the first load, the app keeps working (the Share and Download panels'
+// code comes on their first use: used once before, they work offline too).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -105,10 +106,14 @@ test('offline after the first load: a new photo, slider changes and an export st
   const { page, context } = app;
   try {
     await page.waitForFunction(() => document.querySelector('smp-preview')?.stats?.photos >= 1, null, { timeout: 30_000 });
+    // The Share and Download panels' code (panels.js) comes on their first use: once used, they work offline.
+    const [first] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download PNG' }).click()]);
+    await first.path();
     await context.setOffline(true);
     const failed = [];
-    // The on-device models are refused in these tests (harness.mjs) and cannot load offline anyway: the classical path answers.
-    page.on('requestfailed', (r) => MODEL_FILES.test(r.url()) || failed.push(r.url()));
+    // The on-device models (and models.js, their page side, which comes with the picker or the first own
+    // photo) are refused in these tests (harness.mjs) and cannot load offline anyway: the classical path answers.
+    page.on('requestfailed', (r) => MODEL_FILES.test(r.url()) || /\/models\.js$/.test(r.url()) || failed.push(r.url()));
     await page.locator('#file').setInputFiles(photoPath('03'));
     await page.waitForFunction(() => document.querySelector('smp-preview').stats.photos >= 2, null, { timeout: 30_000 });
     assert.match(await page.locator('.status').textContent(), /Photo loaded \(1350 × 1350/);
