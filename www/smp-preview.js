@@ -19,8 +19,9 @@
 //
 // The element is the attributes, properties, events and controls; the
 // engine, the photo in it and the design are the session's (session.js),
-// share links are links.js's. The wasm is fetched once per page, when the
-// first widget comes into view.
+// opening share links is links.js's, and the Share and Download panels
+// (panels.js) are imported when first used. The wasm is fetched once per
+// page, when the first widget comes into view.
 
 import { decodeImage, FULL_MAX, WORKING_MAX } from './photo.js';
 import { Viewport } from './viewport.js';
@@ -776,7 +777,7 @@ class SmpPreview extends HTMLElement {
         painted,
         workingComment,
       };
-      new Downloads(this.#root, host);
+      new Downloads(this.#root, host); // lives on in its buttons' listeners
       this.#sharePanel = new SharePanel(this.#root, this.#session, host);
     });
     this.#panels.catch(() => (this.#panels = null));

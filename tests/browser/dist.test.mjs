@@ -79,7 +79,7 @@ test('dist/: the Share and Download panels come on first use: the first click do
   }
 });
 
-test("dist/: when the panels' chunk cannot be fetched, a click says so and the button stays usable", async () => {
+test("dist/: when the panels' chunk cannot be fetched, a click says so, and the next press, once it can, works", async () => {
   const app = await openApp(browser, { dir: DIST_DIR, csp: APP_CSP, contextOptions: { acceptDownloads: true } });
   try {
     await waitForPhotos(app.page, 1);
@@ -90,6 +90,10 @@ test("dist/: when the panels' chunk cannot be fetched, a click says so and the b
     await app.page.waitForFunction(() => /couldn't load/.test(document.querySelector('smp-preview').shadowRoot.querySelector('.status').textContent));
     assert.match(await status.textContent(), /The Download and Share buttons couldn't load\. Check the connection/);
     assert.equal(await button.isEnabled(), true);
+    // The connection is back: the next press fetches the chunk again and makes the link.
+    await app.context.unroute(/\/panels-\w+\.js$/);
+    await button.click();
+    await app.page.waitForFunction(() => document.querySelector('smp-preview').stats.shares === 1);
   } finally {
     await app.close();
   }
