@@ -2,9 +2,10 @@
 // by the browser (engine-core.js) and saved through a temporary download
 // link, and the Download panel of <smp-preview> that offers it.
 // Re-encoding through a canvas carries no EXIF (so no GPS or camera
-// details) over. Loaded on first use (panels.js), so it imports nothing:
-// what it needs from the first preview's modules, its host hands it (the
-// panel's note on the photo's size is the element's, shown with the photo).
+// details) over.
+
+import { painted } from './engine-host.js';
+import { FULL_MAX, WORKING_MAX } from './photo.js';
 
 /**
  * PNG or JPEG blob (`type`) of the design rendered over `full` (an
@@ -34,7 +35,7 @@ export function saveBlob(blob, name, parent) {
 /** The Download panel: PNG and JPEG of the photo at full resolution, with the dots. */
 export class Downloads {
   #root;
-  #el; // { photo() (the session's photo), engine() (engine-host.js), say(text, isError), emit(type, detail), painted() }
+  #el; // { photo() (the session's photo), engine() (engine-host.js), say(text, isError), emit(type, detail) }
   #busy = false;
 
   constructor(root, el) {
@@ -43,8 +44,17 @@ export class Downloads {
     for (const b of root.querySelectorAll('.download')) b.addEventListener('click', () => this.#download(b.dataset.type));
   }
 
+  /** Says what a download of `p` (the photo just loaded) gives. */
+  newPhoto(p) {
+    this.#root.querySelector('.export-size').textContent =
+      `Full resolution: ${p.full.width} × ${p.full.height} pixels` +
+      (p.capped ? ` (your photo is ${p.sourceWidth} × ${p.sourceHeight}; downloads are capped at ${FULL_MAX} pixels on the longest side).` : '.') +
+      (p.full.width > WORKING_MAX || p.full.height > WORKING_MAX ? ' The preview on screen is a smaller copy.' : '') +
+      ' Location and camera details from the original are not included.';
+  }
+
   async #download(type) {
-    const { say, emit, painted } = this.#el;
+    const { say, emit } = this.#el;
     const photo = this.#el.photo();
     if (!photo || this.#busy) return;
     this.#busy = true;

@@ -1,13 +1,12 @@
 // Share links in <smp-preview>: the link in the page's address, opened (a
 // photo it carries, or its design waiting for the next photo) and carried
-// over to a person's own photo. The engine reads and writes links
-// (src/share.rs, through the session); nothing here sends anything
-// anywhere. Making links is the Share panel's (share.js, loaded on first
-// use); opening one is on the first preview's way, so it is here.
+// over to a person's own photo; and the Share panel, which makes links and
+// shares images. The engine reads and writes links (src/share.rs, through
+// the session); nothing here sends anything anywhere.
 
-// A JPEG comment (COM segment) in a link's photo records the size of the sender's working photo,
-// so the receiver can scale the design's px/cm to the smaller copy.
-const COMMENT_PREFIX = 'smp-preview working ';
+import { exportImage } from './export.js';
+import { painted } from './engine-host.js';
+import { linkPhoto, workingSize, shareOrDownload, copyText, kb } from './share.js';
 
 /** The values a shared design brings to another photo (the photo keeps its own scale, glabella and temples). */
 const CARRIED = ['density', 'shade', 'dot_mm', 'session', 'months', 'thinning', 'edge', 'seed', 'shape', 'view', 'handles'];
@@ -27,31 +26,6 @@ export function pageLink() {
   }
   if (text === 'top' || (text.length <= 256 && document.getElementById(text))) return null;
   return text;
-}
-
-/** The JPEG comment that records a working photo of `width` × `height` (share.js writes it in a link's photo). */
-export function workingComment(width, height) {
-  return `${COMMENT_PREFIX}${width}x${height}`;
-}
-
-/**
- * The sender's working-photo size recorded by linkPhoto in a JPEG's
- * comment, or null. Reads only the segments before the image data.
- */
-export function workingSize(jpeg) {
-  let i = 2;
-  for (let n = 0; n < 16 && i + 4 <= jpeg.length && jpeg[i] === 0xff; n++) {
-    const marker = jpeg[i + 1];
-    const len = (jpeg[i + 2] << 8) | jpeg[i + 3];
-    if (marker === 0xda || len < 2) break; // image data starts
-    if (marker === 0xfe) {
-      const text = String.fromCharCode(...jpeg.subarray(i + 4, Math.min(i + 2 + len, i + 68)));
-      const m = text.startsWith(COMMENT_PREFIX) && /^(\d{1,5})x(\d{1,5})$/.exec(text.slice(COMMENT_PREFIX.length));
-      if (m) return { width: Number(m[1]), height: Number(m[2]) };
-    }
-    i += 2 + len;
-  }
-  return null;
 }
 
 /** A link being opened, from reading it to the photo it lands on. */
@@ -121,5 +95,146 @@ export class OpenLink {
     this.shared = null;
     session.clearPending();
     return note;
+  }
+}
+
+/** The Share panel: a link to the design (optionally with a small copy of the photo), and the image. */
+export class SharePanel {
+  #root;
+  #session;
+  #el; // { photo() ({ full, name, canvas }), say(text, isError), emit(type, detail), stats (the element's counters) }
+  #photoBox;
+  #linkButton;
+  #imageButton;
+  #out;
+  #url;
+  #size;
+  #busy = false;
+  #linkKey = ''; // what the shown link was made from (see #key)
+  #linkPhoto = null; // the small JPEG copy made for links, of the current photo
+  #readyImage = null; // an image prepared for sharing that is waiting for a fresh tap
+
+  constructor(root, session, el) {
+    const q = (s) => root.querySelector(s);
+    this.#root = root;
+    this.#session = session;
+    this.#el = el;
+    this.#photoBox = q('#share-photo');
+    this.#linkButton = q('.share-link');
+    this.#imageButton = q('.share-image');
+    this.#out = q('.share-out');
+    this.#url = q('#share-url');
+    this.#size = q('.share-size');
+    this.#linkButton.addEventListener('click', () => this.#shareLink());
+    this.#imageButton.addEventListener('click', () => this.#shareImage());
+    q('.copy-link').addEventListener('click', () => this.#copyLink());
+    this.#url.addEventListener('focus', () => this.#url.select());
+    this.#photoBox.addEventListener('change', () => this.stale());
+  }
+
+  /** A new photo: links and images made of the old one are out of date. */
+  newPhoto() {
+    this.#linkPhoto = null;
+    this.#readyImage = null;
+    this.#out.hidden = true;
+  }
+
+  /** The design changed: a prepared image is out of date, and a shown link says so once it differs from the design. */
+  designChanged() {
+    this.#readyImage = null;
+    this.stale();
+  }
+
+  /** Marks a shown link as out of date once the design or the photo option differs from it. */
+  stale() {
+    // A late design-change notice for edits made before the link was made must not mark it stale.
+    if (!this.#out.hidden && this.#key() !== this.#linkKey) this.#size.textContent = 'The design has changed since this link was made: press Share link for a new one.';
+  }
+
+  /** The design and the photo option a link is made from. */
+  #key() {
+    return `${this.#session.key()}|${this.#photoBox.checked}`;
+  }
+
+  async #shareLink() {
+    const say = this.#el.say;
+    if (!this.#el.photo() || this.#busy) return;
+    this.#busy = true;
+    this.#linkButton.disabled = true;
+    try {
+      let photo = null;
+      if (this.#photoBox.checked) {
+        say('Making a small copy of your photo for the link…');
+        this.#linkPhoto ??= await linkPhoto(this.#el.photo().canvas);
+        photo = this.#linkPhoto;
+      }
+      const fragment = await this.#session.call('share_fragment', photo ? photo.bytes : undefined);
+      const link = `${location.origin}${location.pathname}#${fragment}`;
+      this.#url.value = link;
+      this.#out.hidden = false;
+      this.#size.textContent =
+        `${link.length.toLocaleString('en')} characters` +
+        (photo
+          ? `, including a ${photo.width} × ${photo.height} copy of your photo (${kb(photo.bytes.length)}). Long links can be cut off by some email and chat apps.`
+          : ' (the design only: no photo).');
+      this.#linkKey = this.#key();
+      const { stats } = this.#el;
+      stats.lastShare = { linkLength: link.length, fragmentLength: fragment.length, photoBytes: photo ? photo.bytes.length : 0 };
+      stats.shares++;
+      const copied = await copyText(link);
+      say(copied ? 'Link copied: paste it into an email or a message.' : 'Here is the link: select it below and copy it.');
+      this.#el.emit('smp-share', { method: 'link', photoIncluded: !!photo, linkLength: link.length });
+    } catch (e) {
+      say(`The link couldn't be made (${e.message}).`, true);
+    } finally {
+      this.#busy = false;
+      this.#linkButton.disabled = false;
+    }
+  }
+
+  async #copyLink() {
+    this.#url.select();
+    const copied = await copyText(this.#url.value);
+    this.#el.say(copied ? 'Link copied.' : 'Copying is not allowed here: the link is selected, copy it with your keyboard or menu.');
+  }
+
+  async #shareImage() {
+    const { say, emit } = this.#el;
+    const photo = this.#el.photo();
+    if (!photo || this.#busy) return;
+    this.#busy = true;
+    this.#imageButton.disabled = true;
+    const { full, name } = photo;
+    const key = this.#session.key();
+    try {
+      let ready = this.#readyImage?.key === key ? this.#readyImage : null;
+      if (!ready) {
+        say('Preparing the image…');
+        await painted();
+        const blob = await exportImage(this.#session.engine, full, 'image/jpeg');
+        ready = { key, blob, file: `${name}-smp-preview.jpg` };
+      }
+      this.#readyImage = null;
+      let how;
+      try {
+        how = await shareOrDownload(ready.blob, ready.file, this.#root, 'My scalp micropigmentation preview');
+      } catch {
+        // The browser wants the share to follow a tap closely: keep the image for the next one.
+        this.#readyImage = ready;
+        say('The image is ready: press Share image again to share it.');
+        return;
+      }
+      if (how === 'cancelled') {
+        say('Sharing cancelled.');
+        return;
+      }
+      say(how === 'shared' ? 'Image shared.' : `This browser can't share files, so the image was downloaded (${ready.file}).`);
+      emit('smp-share', { method: how === 'shared' ? 'web-share' : 'download' });
+    } catch (e) {
+      say(`The image couldn't be made (${e.message}). Try a smaller photo.`, true);
+    } finally {
+      this.#busy = false;
+      this.#imageButton.disabled = false;
+    }
   }
 }

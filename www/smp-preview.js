@@ -19,11 +19,10 @@
 //
 // The element is the attributes, properties, events and controls; the
 // engine, the photo in it and the design are the session's (session.js),
-// opening share links is links.js's, and the Share and Download panels
-// (panels.js) are imported when first used. The wasm is fetched once per
-// page, when the first widget comes into view.
+// share links are links.js's. The wasm is fetched once per page, when the
+// first widget comes into view.
 
-import { decodeImage, FULL_MAX, WORKING_MAX } from './photo.js';
+import { decodeImage, FULL_MAX } from './photo.js';
 import { Viewport } from './viewport.js';
 import { Handles, onPhoto } from './handles.js';
 import { Asks, HAIRLINE_VIEWS } from './asks.js';
@@ -31,9 +30,9 @@ import { Brush } from './brush.js';
 import { NO_FACE, NO_FACE_SHORT } from './journey.js';
 import { DesignControls } from './controls.js';
 import { TEMPLATE, CONTROL_GROUPS } from './template.js';
+import { Downloads } from './export.js';
 import { Session, must, explainCsp } from './session.js';
-import { pageLink, OpenLink, workingComment } from './links.js';
-import { painted } from './engine-host.js';
+import { pageLink, OpenLink, SharePanel } from './links.js';
 import { TouchGuard } from './touch.js';
 
 const HERE = new URL('./', import.meta.url);
@@ -87,10 +86,10 @@ class SmpPreview extends HTMLElement {
   #controls; // controls.js: sliders, shape, edge, pattern, journey
   #session = null; // session.js: the engine, the photo in it and the design
   #link = null; // links.js: the share link being opened
-  #panels = null; // a promise of the Share and Download panels (panels.js), imported on first use
-  #sharePanel = null; // share.js: making links and sharing images, once built
+  #sharePanel = null; // links.js: making links and sharing images
   #ownPhoto = false; // once a person picks a photo, the sample attribute no longer replaces it
   #loadToken = 0;
+  #downloads; // export.js: the Download panel
   #sentDesign = ''; // the design of the last smp-design-change (or of the loaded photo)
   #changeTimer = 0;
   #showHairline = true;
@@ -207,6 +206,12 @@ class SmpPreview extends HTMLElement {
       return;
     }
     this.#link = new OpenLink(this.#session);
+    this.#sharePanel = new SharePanel(this.#root, this.#session, {
+      photo: () => this.#photo && { ...this.#photo, canvas: this.#before },
+      say: (text, isError) => this.#say(text, isError),
+      emit: (type, detail) => this.#emit(type, detail),
+      stats: this.stats,
+    });
     // The sliders' ranges are the engine's; a clinic's starting values go on them.
     this.#controls.setRanges(this.#session.layout.ranges);
     for (const name of Object.keys(DEFAULT_ATTRS)) this.#applyDefault(name, false);
@@ -350,7 +355,7 @@ class SmpPreview extends HTMLElement {
       const key = this.#session.key();
       if (key === this.#sentDesign) return;
       this.#sentDesign = key;
-      this.#sharePanel?.designChanged();
+      this.#sharePanel.designChanged();
       this.#emit('smp-design-change');
     }, DESIGN_CHANGE_DELAY);
   }
@@ -458,7 +463,7 @@ class SmpPreview extends HTMLElement {
     this.#asks.newPhoto(); // questions about the old photo are void
     this.#viewport.setImageSize(working.width, working.height);
     // A new photo: links and prepared images of the old one are out of date.
-    this.#sharePanel?.newPhoto();
+    this.#sharePanel.newPhoto();
     let note = null;
     let problem = null;
     const automatic = direct; // the hairline comes from the photo, not from a link
@@ -499,7 +504,7 @@ class SmpPreview extends HTMLElement {
     this.#baseline();
     for (const f of this.#root.querySelectorAll('fieldset.design')) f.disabled = false;
     this.#asks.enable();
-    this.#describeDownload(photo);
+    this.#downloads.newPhoto(photo);
     this.stats.photos++;
     this.setAttribute('state', 'ready');
     const { sourceWidth: sw, sourceHeight: sh } = photo;
@@ -731,20 +736,15 @@ class SmpPreview extends HTMLElement {
       if (undone.value) this.#say('Brush stroke undone.');
     });
 
-    // Download and Share: their code (panels.js) is imported on first use. Pointing at or
-    // focusing a panel starts the import; a click that comes before the panels are built is
-    // replayed once they are (their own listeners take every later click).
-    for (const panel of root.querySelectorAll('.group-download, .group-share')) {
-      for (const type of ['pointerover', 'focusin']) panel.addEventListener(type, () => this.#photo && this.#usePanels().catch(() => {}));
-      panel.addEventListener('click', (e) => {
-        const button = e.target.closest('button');
-        if (!button || this.#sharePanel) return;
-        this.#usePanels().then(
-          () => button.click(),
-          () => this.#say("The Download and Share buttons couldn't load. Check the connection and press the button again.", true),
-        );
-      });
-    }
+    // Export.
+    this.#downloads = new Downloads(root, {
+      photo: () => this.#photo,
+      engine: () => this.#session.engine,
+      say: (text, isError) => this.#say(text, isError),
+      emit: (type, detail) => this.#emit(type, detail),
+    });
+
+    // (Share: links.js's SharePanel, once the engine runs.)
 
     // Call to action: the link navigates as links do; the event goes out first.
     for (const b of [this.#ctaLink, this.#ctaButton]) {
@@ -759,38 +759,6 @@ class SmpPreview extends HTMLElement {
    */
   #preloadModels() {
     import('./models.js').then((models) => models.preloadModels(HERE)).catch(() => {});
-  }
-
-  /**
-   * The Share and Download panels (panels.js), imported and built on first
-   * use: resolves once they are, rejects when their code could not be
-   * fetched (the next use tries again).
-   */
-  #usePanels() {
-    this.#panels ??= import('./panels.js').then(({ Downloads, SharePanel }) => {
-      const host = {
-        photo: () => this.#photo && { ...this.#photo, canvas: this.#before },
-        engine: () => this.#session.engine,
-        say: (text, isError) => this.#say(text, isError),
-        emit: (type, detail) => this.#emit(type, detail),
-        stats: this.stats,
-        painted,
-        workingComment,
-      };
-      new Downloads(this.#root, host); // lives on in its buttons' listeners
-      this.#sharePanel = new SharePanel(this.#root, this.#session, host);
-    });
-    this.#panels.catch(() => (this.#panels = null));
-    return this.#panels;
-  }
-
-  /** Says in the Download panel what a download of `p` (the photo just loaded) gives. */
-  #describeDownload(p) {
-    this.#root.querySelector('.export-size').textContent =
-      `Full resolution: ${p.full.width} × ${p.full.height} pixels` +
-      (p.capped ? ` (your photo is ${p.sourceWidth} × ${p.sourceHeight}; downloads are capped at ${FULL_MAX} pixels on the longest side).` : '.') +
-      (p.full.width > WORKING_MAX || p.full.height > WORKING_MAX ? ' The preview on screen is a smaller copy.' : '') +
-      ' Location and camera details from the original are not included.';
   }
 
   #compare() {
