@@ -31,6 +31,16 @@ WASM_OPT_FEATURES=(
   --enable-call-indirect-overlong
 )
 
+# Panic messages carry the source file's path. For std's and the crates'
+# generic code compiled here that is an absolute path on the build machine
+# (its home folder, the toolchain, the registry's cache): --remap-path-prefix
+# (stable) cuts them to library/core/..., rand_core-0.9.5/..., so the wasm
+# is the same wherever it is built and 0.12 KB gzip smaller. Only for the
+# wasm target: native builds and their caches are untouched.
+REMAP=(--remap-path-prefix="$(rustc --print sysroot)/lib/rustlib/src/rust/=")
+for d in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/; do REMAP+=(--remap-path-prefix="$d="); done
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="${REMAP[*]}"
+
 # Stable Rust, no unstable flags: the toolchain is pinned in rust-toolchain.toml.
 log "cargo build --profile wasm-release --target wasm32-unknown-unknown --no-default-features --lib ${FEATURES[*]-}"
 cargo build --profile wasm-release --target wasm32-unknown-unknown --no-default-features --lib ${FEATURES[@]+"${FEATURES[@]}"}

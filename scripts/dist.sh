@@ -8,7 +8,8 @@
 #      and the JavaScript modules;
 #   3. bundles and minifies the JavaScript with esbuild: the widget and the
 #      modules it imports become one dist/smp-preview.js (same name, so the
-#      embed snippet is the same); the engine's worker (engine-core.js and
+#      embed snippet is the same), and the models' page side a chunk beside
+#      it, loaded on the way to a person's own photo; the engine's worker (engine-core.js and
 #      the wasm-bindgen glue) one dist/engine-worker.js, started, and the
 #      wasm fetched, only when a widget comes into view; engine-page.js, the
 #      same engine for the page where no worker can start, likewise; the
@@ -43,9 +44,19 @@ mkdir -p dist
 bash scripts/copy-tasks-vision.sh dist >/dev/null
 
 # The widget: one file, its imports included (engine-page.js, imported by
-# URL, stays a file of its own).
-"$ESBUILD" www/smp-preview.js --bundle --minify --format=esm --target=es2022 \
-  --legal-comments=none --log-level=warning --outfile=dist/smp-preview.js
+# URL, stays a file of its own), and beside it the on-device models' page
+# side (models-HASH.js: www/models.js, imported on the way to a person's own
+# photo, counted with the models). The bundle imports it relative to its own
+# URL, so it works from any origin the widget is embedded from. A module
+# both the chunk and the bundle import would go into a shared chunk that the
+# first preview fetches too: refused below.
+"$ESBUILD" www/smp-preview.js --bundle --splitting --minify --format=esm --target=es2022 \
+  --legal-comments=none --log-level=warning --outdir=dist
+if compgen -G 'dist/chunk-*.js' >/dev/null; then
+  echo "dist.sh: a module is imported both by www/models.js and by the first preview's modules: $(ls dist/chunk-*.js)" >&2
+  exit 1
+fi
+[ "$(ls dist/models-*.js | grep -vc '^dist/models-worker\.js$')" = 1 ] || { echo "dist.sh: the models' chunk (dist/models-HASH.js) is missing" >&2; exit 1; }
 # The engine's worker: its own bundle (engine-core.js and the glue), fetched
 # by each widget as it starts its engine; and the same engine for the page,
 # fetched only where no worker can start.
@@ -103,7 +114,7 @@ script-src 'wasm-unsafe-eval'; without it the visitor reads "The preview
 can't start on this page" and the browser's console tells you what to add.
 On another domain than your page (a CDN, smp.yourclinic.example), that host
 must send CORS headers (Access-Control-Allow-Origin: your site's origin,
-or *) for smp-preview.js, engine-worker.js, engine-page.js, models-worker.js, models/ and pkg/, and your CSP needs its
+or *) for smp-preview.js, engine-worker.js, engine-page.js, models-*.js, models/ and pkg/, and your CSP needs its
 origin in script-src and connect-src, plus worker-src blob: (browsers start
 workers only from the page's own origin; without it the engine runs on the
 page and pauses it briefly after each photo). Uploading this folder to your
@@ -145,7 +156,7 @@ WHAT IS IN HERE
   engine-worker.js                         the engine's Web Worker (keeps the page responsive)
   engine-page.js                           the engine on the page, where no worker can start
   pkg/                                     the engine (WebAssembly)
-  models-worker.js, models/                on-device person and face detection (MediaPipe,
+  models-*.js, models/                     on-device person and face detection (MediaPipe,
                                            Apache-2.0; about 4.4 MB gzip), fetched only when a
                                            visitor opens the photo picker; serve .wasm as
                                            application/wasm here too. Without them the

@@ -80,15 +80,26 @@ fn flat(points: &[RelPoint]) -> Vec<f64> {
 /// (`shape:classic/rounded/mature`).
 #[wasm_bindgen]
 pub fn design_fields() -> String {
-    let names = |names: &[&str]| names.join("/");
-    Field::ALL
-        .map(|f| match f {
-            Field::Shape => format!("shape:{}", names(&Shape::ALL.map(Shape::name))),
-            Field::Edge => format!("edge:{}", names(&Edge::ALL.map(Edge::name))),
-            Field::View => format!("view:{}", names(&View::ALL.map(View::name))),
-            f => f.name().to_string(),
-        })
-        .join(",")
+    // Written into one String rather than joined: each `join` over another
+    // element type is its own copy of std's join code in the wasm.
+    let mut out = String::new();
+    for f in Field::ALL {
+        if !out.is_empty() {
+            out.push(',');
+        }
+        out.push_str(f.name());
+        let codes: &[&str] = match f {
+            Field::Shape => &Shape::ALL.map(Shape::name),
+            Field::Edge => &Edge::ALL.map(Edge::name),
+            Field::View => &View::ALL.map(View::name),
+            _ => &[],
+        };
+        for (i, code) in codes.iter().enumerate() {
+            out.push(if i == 0 { ':' } else { '/' });
+            out.push_str(code);
+        }
+    }
+    out
 }
 
 /// The controls' ranges: for each design value in [`design_fields`] order,
@@ -411,5 +422,27 @@ pub fn sample_variable(
 impl Default for Engine {
     fn default() -> Self {
         Engine::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn design_fields_names_every_field_and_the_codes_of_coded_ones() {
+        let fields = design_fields();
+        let parts: Vec<&str> = fields.split(',').collect();
+        assert_eq!(parts.len(), Field::COUNT);
+        assert_eq!(parts[0], "density");
+        assert!(parts.contains(&"shape:classic/rounded/mature"), "{fields}");
+        assert!(parts.contains(&"edge:soft/defined"), "{fields}");
+        assert!(
+            parts.contains(&"view:front/top/left/right/back"),
+            "{fields}"
+        );
+        for (part, f) in parts.iter().zip(Field::ALL) {
+            assert_eq!(part.split(':').next(), Some(f.name()));
+        }
     }
 }

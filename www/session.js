@@ -10,7 +10,6 @@
 
 import { startEngine, painted } from './engine-host.js';
 import { decodePhoto, PhotoError } from './photo.js';
-import { detectPhoto } from './models.js';
 
 // The engine is compiled once per page, on first use, relative to this file
 // (the compiled module is shared by every widget).
@@ -313,6 +312,8 @@ export class Session {
    */
   async #detect(working) {
     try {
+      // models.js comes with the first own photo (or the picker opening): the sample never needs it.
+      const { detectPhoto } = await import('./models.js');
       const hints = await detectPhoto(this.#base, working);
       this.#stats.models = `used (${Math.round(hints.ms)} ms)`;
       return hints;

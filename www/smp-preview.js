@@ -34,7 +34,6 @@ import { Downloads } from './export.js';
 import { Session, must, explainCsp } from './session.js';
 import { pageLink, OpenLink, SharePanel } from './links.js';
 import { TouchGuard } from './touch.js';
-import { preloadModels } from './models.js';
 
 const HERE = new URL('./', import.meta.url);
 const DEFAULT_SAMPLE = new URL('assets/sample-01.jpg', HERE).href;
@@ -676,7 +675,7 @@ class SmpPreview extends HTMLElement {
     // Photo in: pickers and drag and drop.
     for (const input of [this.#file, this.#camera]) {
       // The picker opens: the on-device models load while the person chooses (models.js).
-      for (const type of ['click', 'focus']) input.addEventListener(type, () => preloadModels(HERE));
+      for (const type of ['click', 'focus']) input.addEventListener(type, () => this.#preloadModels());
       input.addEventListener('change', () => {
         const f = input.files?.[0];
         if (f) this.loadPhoto(f);
@@ -686,7 +685,7 @@ class SmpPreview extends HTMLElement {
     this.addEventListener('dragover', (e) => {
       if (!e.dataTransfer?.types.includes('Files')) return;
       e.preventDefault(); // allows the drop
-      preloadModels(HERE); // a photo is on its way
+      this.#preloadModels(); // a photo is on its way
       e.dataTransfer.dropEffect = 'copy';
       this.#dropHint.hidden = false;
     });
@@ -751,6 +750,15 @@ class SmpPreview extends HTMLElement {
     for (const b of [this.#ctaLink, this.#ctaButton]) {
       b.addEventListener('click', () => this.#emit('smp-cta-click', { label: b.textContent, href: b.getAttribute('href') }));
     }
+  }
+
+  /**
+   * Starts loading the on-device models (models.js, imported on the way to
+   * a person's own photo: the sample needs none of it). Whatever fails here
+   * is met again, and reported, when the photo comes (session.js).
+   */
+  #preloadModels() {
+    import('./models.js').then((models) => models.preloadModels(HERE)).catch(() => {});
   }
 
   #compare() {

@@ -107,8 +107,9 @@ test('offline after the first load: a new photo, slider changes and an export st
     await page.waitForFunction(() => document.querySelector('smp-preview')?.stats?.photos >= 1, null, { timeout: 30_000 });
     await context.setOffline(true);
     const failed = [];
-    // The on-device models are refused in these tests (harness.mjs) and cannot load offline anyway: the classical path answers.
-    page.on('requestfailed', (r) => MODEL_FILES.test(r.url()) || failed.push(r.url()));
+    // The on-device models (and models.js, their page side, which comes with the picker or the first own
+    // photo) are refused in these tests (harness.mjs) and cannot load offline anyway: the classical path answers.
+    page.on('requestfailed', (r) => MODEL_FILES.test(r.url()) || /\/models\.js$/.test(r.url()) || failed.push(r.url()));
     await page.locator('#file').setInputFiles(photoPath('03'));
     await page.waitForFunction(() => document.querySelector('smp-preview').stats.photos >= 2, null, { timeout: 30_000 });
     assert.match(await page.locator('.status').textContent(), /Photo loaded \(1350 × 1350/);
