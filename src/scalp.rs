@@ -463,23 +463,17 @@ const BACKGROUND_COLOURS: usize = 3;
 fn foreground_of_many(photo: &Rgba) -> Vec<bool> {
     // Seeds: the border's pixels at evenly spaced quantiles of
     // (R + G + B, then R, G, B, A), selected (a whole sort would add its
-    // own copy of std's sort code to the wasm). Selected as keys that order
-    // that way, R + G + B above the pixel's four bytes, as f64 (exact: under
-    // 2^42), so that they go through the selection fit_head's medians use
-    // (each element type brings 2-3 KB of std's code); a key gives its
-    // pixel back.
-    let border = border_pixels(photo);
-    let mut keys: Vec<f64> = border
-        .iter()
-        .map(|p| {
-            ((p[0] as u64 + p[1] as u64 + p[2] as u64) << 32 | u32::from_be_bytes(*p) as u64) as f64
-        })
-        .collect();
+    // own copy of std's sort code to the wasm). The k-means below does not
+    // depend on the order the selection leaves the pixels in: its sums are
+    // of whole numbers, exact in f32 (under 2^24 even for the largest
+    // photo).
+    let mut border = border_pixels(photo);
     let mut centres = [[0f32; 3]; BACKGROUND_COLOURS];
     for (k, c) in centres.iter_mut().enumerate() {
-        let at = (2 * k + 1) * keys.len() / (2 * BACKGROUND_COLOURS);
-        let key = *keys.select_nth_unstable_by(at, f64::total_cmp).1;
-        let p = (key as u64 as u32).to_be_bytes();
+        let at = (2 * k + 1) * border.len() / (2 * BACKGROUND_COLOURS);
+        let p = *border
+            .select_nth_unstable_by_key(at, |p| (p[0] as u32 + p[1] as u32 + p[2] as u32, *p))
+            .1;
         *c = [p[0] as f32, p[1] as f32, p[2] as f32];
     }
     // The first of the nearest centres.
