@@ -243,6 +243,16 @@ impl ScalpMask {
         out
     }
 
+    /// The leftmost and rightmost columns of row `y` the automatic mask
+    /// reaches, if any: the head's outline there.
+    pub fn row_extent(&self, y: usize) -> Option<(f64, f64)> {
+        let w = self.width as usize;
+        let row = self.auto.get(y * w..(y + 1) * w)?;
+        let l = row.iter().position(|&v| v > 0)?;
+        let r = row.iter().rposition(|&v| v > 0)?;
+        Some((l as f64, r as f64))
+    }
+
     fn index(&self, x: f64, y: f64) -> usize {
         let xi = (x as usize).min(self.width as usize - 1);
         let yi = (y as usize).min(self.height as usize - 1);
