@@ -520,11 +520,11 @@ const FLOOR_COVERED_CORRECTED: usize = 14;
 /// outside" (top-down_n5_10 had no dot at all), then to 10 with the backs'
 /// narrowing toward the nape and the profiles' ear cut; scalp covered fell
 /// from 68 to 66 for them (back_n2_01, a head turned a little, 0.92 ->
-/// 0.89; right_n6_30 0.90 -> 0.88). Then 10 -> 19 with the profile's front
-/// line measured from the head's outline, the backs' narrowing from the
+/// 0.89; right_n6_30 0.90 -> 0.88). Then 10 -> 18 with the profile's front
+/// line measured mostly from the head's outline, the backs' narrowing from the
 /// ears' top and the tops' narrowing below the widest row (scalp covered
 /// stayed at 66).
-const FLOOR_MODELS_OUTSIDE: usize = 19;
+const FLOOR_MODELS_OUTSIDE: usize = 18;
 const FLOOR_MODELS_COVERED: usize = 66;
 const FLOOR_MODELS_HAIRLINE: usize = 3;
 const FLOOR_MODELS_VIEW: usize = 69;
