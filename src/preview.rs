@@ -476,7 +476,9 @@ impl Preview {
             View::Back if self.head.found => {
                 return Some(ViewLimit::Back(BackLimit::new(self.head, self.nape)))
             }
-            View::Top if self.head.found => return Some(ViewLimit::Top(self.head)),
+            View::Top if self.head.found => {
+                return Some(ViewLimit::Back(BackLimit::from_above(self.head)))
+            }
             _ => return None,
         };
         Some(ViewLimit::Profile(ProfileLimit::new(
@@ -1448,10 +1450,8 @@ impl Preview {
 /// behind. Made once per share update; 1 on the scalp, 0 off it.
 enum ViewLimit {
     Profile(ProfileLimit),
+    /// From behind, and from above (without a nape).
     Back(BackLimit),
-    /// From above: the skull narrows below its widest row, where a person
-    /// mask widens to the shoulders.
-    Top(Head),
 }
 
 impl ViewLimit {
@@ -1459,38 +1459,21 @@ impl ViewLimit {
         match self {
             ViewLimit::Profile(p) => p.share(x, y),
             ViewLimit::Back(b) => b.share(x, y),
-            ViewLimit::Top(head) => {
-                let down = ((y - head.top) / head.radius - 1.0).max(0.0);
-                skull_width_share((x - head.cx).abs() / head.radius, down, TOP_NARROWING)
-            }
         }
     }
 }
 
-/// 1 within a skull 1.03 crown radii wide each side that narrows by
-/// `narrowing` radii per radius `down` from where it starts narrowing, 0
-/// beyond, soft over 4% of a radius; `out` is the distance from the midline
-/// in crown radii.
-fn skull_width_share(out: f64, down: f64, narrowing: f64) -> f32 {
-    let beyond = out - (1.03 - narrowing * down);
-    clamp(1.0 - beyond / 0.04, 0.0, 1.0) as f32
-}
-
-/// From above, how much narrower the scalp gets per crown radius below its
-/// widest row, one radius down (the annotated tops' scalp is 1.0 radii wide
-/// each side there, 0.9 at 1.75 and 0.85 at 2): the person mask goes on to
-/// the shoulders beside it. Chosen from a grid (0.15-0.3 per radius from
-/// 1.0-1.5 radii down) on the photos seen as tops, automatically or after
-/// the view tap: the most kept under 2% of dots outside with none losing
-/// its coverage (a steeper 0.2 cut into a tilted front's temples).
-const TOP_NARROWING: f64 = 0.15;
-
 /// From behind: the ears stand out beside the skull, and below the nape
-/// line is the neck.
+/// line is the neck. From above: the skull narrows below its widest row,
+/// where a person mask widens to the shoulders.
 struct BackLimit {
     cx: f64,
     top: f64,
     radius: f64,
+    /// How many crown radii below the top the skull starts narrowing, and
+    /// by how many radii per radius.
+    from: f64,
+    narrowing: f64,
     /// The nape's row, and over how many pixels above it the pigment fades
     /// out as a practitioner blends a nape.
     nape: f64,
@@ -1511,8 +1494,22 @@ impl BackLimit {
             cx: head.cx,
             top: head.top,
             radius: head.radius,
+            from: BACK_NARROWING_FROM,
+            narrowing: BACK_NARROWING,
             nape,
             fade,
+        }
+    }
+
+    /// Seen from above: no nape in sight, the skull's widest row one crown
+    /// radius down.
+    fn from_above(head: Head) -> BackLimit {
+        BackLimit {
+            from: 1.0,
+            narrowing: TOP_NARROWING,
+            nape: f64::INFINITY,
+            fade: 1.0,
+            ..BackLimit::new(head, None)
         }
     }
 
@@ -1522,10 +1519,10 @@ impl BackLimit {
         // about 1.0 crown radii wide each side one radius down and 0.8 at
         // two. The line keeps just inside that, clear of the ears (see
         // [`BACK_NARROWING`]).
-        let down = ((y - self.top) / self.radius - BACK_NARROWING_FROM).max(0.0);
-        let out = (x - self.cx).abs() / self.radius;
-        let above = clamp((self.nape - y) / self.fade, 0.0, 1.0) as f32;
-        skull_width_share(out, down, BACK_NARROWING).min(above)
+        let down = ((y - self.top) / self.radius - self.from).max(0.0);
+        let out = (x - self.cx).abs() / self.radius - (1.03 - self.narrowing * down);
+        let above = (self.nape - y) / self.fade;
+        clamp((1.0 - out / 0.04).min(above), 0.0, 1.0) as f32
     }
 }
 
@@ -1539,9 +1536,18 @@ impl BackLimit {
 const BACK_NARROWING: f64 = 0.3;
 const BACK_NARROWING_FROM: f64 = 0.8;
 
+/// From above, how much narrower the scalp gets per crown radius below its
+/// widest row, one radius down (the annotated tops' scalp is 1.0 radii wide
+/// each side there, 0.9 at 1.75 and 0.85 at 2): the person mask goes on to
+/// the shoulders beside it. Chosen from a grid (0.15-0.3 per radius from
+/// 1.0-1.5 radii down) on the photos seen as tops, automatically or after
+/// the view tap: the most kept under 2% of dots outside with none losing
+/// its coverage (a steeper 0.2 cut into a tilted front's temples).
+const TOP_NARROWING: f64 = 0.15;
+
 /// In a profile, how far behind the head's front outline the scalp ends,
-/// in ear-to-eye spans, at rows [`PROFILE_FRONT_ROWS`] ear-to-eye spans
-/// above the tragion (the medians of the 36 annotated profiles): 0.96 at
+/// in ear-to-eye spans, at rows every [`PROFILE_FRONT_STEP`] spans from
+/// [`PROFILE_FRONT_TOP`] spans above the tragion down (the medians of the 36 annotated profiles): 0.96 at
 /// the temple, 0.53 at the forehead's middle, none over the top. Measured
 /// from the outline, the line follows a forehead's own slope and the
 /// head's pitch, where a line set from the ear and eye alone was out by
@@ -1551,7 +1557,11 @@ const BACK_NARROWING_FROM: f64 = 0.8;
 /// 2) and covered on 22 (19), in the evaluation's own measure on the same
 /// dots.
 const PROFILE_FRONT_GAP: [f64; 7] = [0.0, 0.02, 0.18, 0.53, 0.66, 0.82, 0.96];
-const PROFILE_FRONT_ROWS: [f64; 7] = [-1.75, -1.5, -1.25, -1.0, -0.75, -0.5, -0.25];
+const PROFILE_FRONT_TOP: f64 = -1.75;
+const PROFILE_FRONT_STEP: f64 = 0.25;
+/// The temple's row in a profile, in ear-to-eye spans below the tragion
+/// (above it): the last row of [`PROFILE_FRONT_GAP`].
+const TEMPLE_V: f64 = -0.25;
 
 /// The line from the ear and eye alone: where it crosses the temple's row
 /// and the forehead's, in ear-to-eye spans in front of the tragion and
@@ -1568,16 +1578,15 @@ const PROFILE_FROM_OUTLINE: f64 = 0.75;
 /// [`PROFILE_FRONT_GAP`] at `v` spans below the tragion, straight between
 /// the rows measured (none above the first).
 fn profile_front_gap(v: f64) -> f64 {
-    let rows = PROFILE_FRONT_ROWS;
-    let k = rows.iter().take_while(|&&r| r <= v).count();
-    match k {
-        0 => PROFILE_FRONT_GAP[0],
-        k if k == rows.len() => PROFILE_FRONT_GAP[k - 1],
-        k => {
-            let t = (v - rows[k - 1]) / (rows[k] - rows[k - 1]);
-            PROFILE_FRONT_GAP[k - 1] + t * (PROFILE_FRONT_GAP[k] - PROFILE_FRONT_GAP[k - 1])
-        }
-    }
+    let last = PROFILE_FRONT_GAP.len() - 1;
+    let at = clamp(
+        (v - PROFILE_FRONT_TOP) / PROFILE_FRONT_STEP,
+        0.0,
+        last as f64,
+    );
+    let k = (at as usize).min(last - 1);
+    let t = at - k as f64;
+    PROFILE_FRONT_GAP[k] + t * (PROFILE_FRONT_GAP[k + 1] - PROFILE_FRONT_GAP[k])
 }
 
 /// The ear's half-width and half-height, in ear-to-eye spans (about 8 cm):
@@ -1646,21 +1655,21 @@ impl ProfileLimit {
         let span = (eye_x - ear.0).abs();
         // Each row's front edge of the head's outline, from above the
         // head's top down to the temple.
-        let last = PROFILE_FRONT_ROWS.len() - 1;
-        let front_top = (ear.1 + PROFILE_FRONT_ROWS[0] * span).max(0.0) as usize;
-        let temple = (ear.1 + PROFILE_FRONT_ROWS[last] * span).max(0.0) as usize;
+        // (Rows above the photo saturate to 0.)
+        let front_top = (ear.1 + PROFILE_FRONT_TOP * span) as usize;
+        let temple = (ear.1 + TEMPLE_V * span) as usize;
         // The line from the ear and eye: from the temple up and forward to
         // the forehead's hairline.
-        let (temple_x, temple_v) = (ear.0 + forward * PROFILE_TEMPLE * span, -0.25);
+        let (temple_x, temple_v) = (ear.0 + forward * PROFILE_TEMPLE * span, TEMPLE_V);
         let (forehead_x, forehead_v) = (eye_x - forward * PROFILE_FRONT * span, -1.3);
         let front = (front_top..temple)
             .map(|y| {
                 let v = (y as f64 - ear.1) / span;
                 let t = (v - temple_v) / (forehead_v - temple_v);
                 let from_eye = temple_x + t * (forehead_x - temple_x);
-                let from_outline = mask.row_extent(y).map_or(from_eye, |(l, r)| {
-                    (if toward_left { l } else { r }) - forward * span * profile_front_gap(v)
-                });
+                let from_outline = mask
+                    .row_edge(y, toward_left)
+                    .map_or(from_eye, |x| x - forward * span * profile_front_gap(v));
                 PROFILE_FROM_OUTLINE * from_outline + (1.0 - PROFILE_FROM_OUTLINE) * from_eye
             })
             .collect();

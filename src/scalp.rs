@@ -243,14 +243,17 @@ impl ScalpMask {
         out
     }
 
-    /// The leftmost and rightmost columns of row `y` the automatic mask
-    /// reaches, if any: the head's outline there.
-    pub fn row_extent(&self, y: usize) -> Option<(f64, f64)> {
+    /// The outermost column of row `y` the automatic mask reaches toward
+    /// the left or the right, if any: the head's outline there.
+    pub fn row_edge(&self, y: usize, toward_left: bool) -> Option<f64> {
         let w = self.width as usize;
-        let row = self.auto.get(y * w..(y + 1) * w)?;
-        let l = row.iter().position(|&v| v > 0)?;
-        let r = row.iter().rposition(|&v| v > 0)?;
-        Some((l as f64, r as f64))
+        let mut row = self.auto.get(y * w..(y + 1) * w)?.iter();
+        let x = if toward_left {
+            row.position(|&v| v > 0)
+        } else {
+            row.rposition(|&v| v > 0)
+        };
+        x.map(|x| x as f64)
     }
 
     fn index(&self, x: f64, y: f64) -> usize {
