@@ -476,12 +476,16 @@ impl Preview {
             View::Back if self.head.found => {
                 return Some(ViewLimit::Back(BackLimit::new(self.head, self.nape)))
             }
+            View::Top if self.head.found => {
+                return Some(ViewLimit::Back(BackLimit::from_above(self.head)))
+            }
             _ => return None,
         };
         Some(ViewLimit::Profile(ProfileLimit::new(
             self.head,
             self.face,
             toward_left,
+            &self.mask,
         )))
     }
 
@@ -1446,6 +1450,7 @@ impl Preview {
 /// behind. Made once per share update; 1 on the scalp, 0 off it.
 enum ViewLimit {
     Profile(ProfileLimit),
+    /// From behind, and from above (without a nape).
     Back(BackLimit),
 }
 
@@ -1459,11 +1464,16 @@ impl ViewLimit {
 }
 
 /// From behind: the ears stand out beside the skull, and below the nape
-/// line is the neck.
+/// line is the neck. From above: the skull narrows below its widest row,
+/// where a person mask widens to the shoulders.
 struct BackLimit {
     cx: f64,
     top: f64,
     radius: f64,
+    /// How many crown radii below the top the skull starts narrowing, and
+    /// by how many radii per radius.
+    from: f64,
+    narrowing: f64,
     /// The nape's row, and over how many pixels above it the pigment fades
     /// out as a practitioner blends a nape.
     nape: f64,
@@ -1484,55 +1494,134 @@ impl BackLimit {
             cx: head.cx,
             top: head.top,
             radius: head.radius,
+            from: BACK_NARROWING_FROM,
+            narrowing: BACK_NARROWING,
             nape,
             fade,
         }
     }
 
+    /// Seen from above: no nape in sight, the skull's widest row one crown
+    /// radius down.
+    fn from_above(head: Head) -> BackLimit {
+        BackLimit {
+            from: 1.0,
+            narrowing: TOP_NARROWING,
+            nape: f64::INFINITY,
+            fade: 1.0,
+            ..BackLimit::new(head, None)
+        }
+    }
+
     fn share(&self, x: f64, y: f64) -> f32 {
-        // Below ear level the skull narrows toward the nape, and the ears
-        // stand out beside it: the annotated backs' scalp is about 1.0
-        // crown radii wide each side one radius down, 0.9 at 1.5 and 0.8
-        // at 2 (medians of 16 phone photos).
-        let down = ((y - self.top) / self.radius - 1.0).max(0.0);
-        let out = (x - self.cx).abs() / self.radius - (1.03 - BACK_NARROWING * down);
+        // From the ears' top down the skull narrows toward the nape, and
+        // the ears stand out beside it: the annotated backs' scalp is
+        // about 1.0 crown radii wide each side one radius down and 0.8 at
+        // two. The line keeps just inside that, clear of the ears (see
+        // [`BACK_NARROWING`]).
+        let down = ((y - self.top) / self.radius - self.from).max(0.0);
+        let out = (x - self.cx).abs() / self.radius - (1.03 - self.narrowing * down);
         let above = (self.nape - y) / self.fade;
         clamp((1.0 - out / 0.04).min(above), 0.0, 1.0) as f32
     }
 }
 
 /// From behind, how much narrower the scalp gets per crown radius below
-/// ear level (see [`BackLimit::share`]).
-const BACK_NARROWING: f64 = 0.2;
+/// [`BACK_NARROWING_FROM`] radii under the top (see [`BackLimit::share`]).
+/// Chosen on the 16 annotated backs from a grid (0.25-0.4 per radius from
+/// 0.6-0.9 radii down): along the ridge where none loses its coverage, the
+/// ears' share of dots falls most; picked leaving each photo out in turn,
+/// the held-out photos score 12 of 16 with dots outside <= 2% and 11 with
+/// the scalp covered (0.2 from 1.0 radii down: 5 and 12).
+const BACK_NARROWING: f64 = 0.3;
+const BACK_NARROWING_FROM: f64 = 0.8;
 
-/// In a profile, where the line the face begins at crosses the temple's
-/// row and the forehead's, in ear-to-eye spans in front of the tragion and
-/// behind the eye.
+/// From above, how much narrower the scalp gets per crown radius below its
+/// widest row, one radius down (the annotated tops' scalp is 1.0 radii wide
+/// each side there, 0.9 at 1.75 and 0.85 at 2): the person mask goes on to
+/// the shoulders beside it. Chosen from a grid (0.15-0.3 per radius from
+/// 1.0-1.5 radii down) on the photos seen as tops, automatically or after
+/// the view tap: the most kept under 2% of dots outside with none losing
+/// its coverage (a steeper 0.2 cut into a tilted front's temples).
+const TOP_NARROWING: f64 = 0.15;
+
+/// In a profile, how far behind the head's front outline the scalp ends,
+/// in ear-to-eye spans, at rows every [`PROFILE_FRONT_STEP`] spans from
+/// [`PROFILE_FRONT_TOP`] spans above the tragion down (the medians of the 36 annotated profiles): 0.96 at
+/// the temple, 0.53 at the forehead's middle, none over the top. Measured
+/// from the outline, the line follows a forehead's own slope and the
+/// head's pitch, where a line set from the ear and eye alone was out by
+/// twice as much (spread 0.35-0.44 spans against 0.16-0.25). Left out in
+/// turn, each profile scored with the medians of the other 35 (blended as
+/// below): dots outside <= 2% on 4 (the line from the ear and eye alone:
+/// 2) and covered on 22 (19), in the evaluation's own measure on the same
+/// dots.
+const PROFILE_FRONT_GAP: [f64; 7] = [0.0, 0.02, 0.18, 0.53, 0.66, 0.82, 0.96];
+const PROFILE_FRONT_TOP: f64 = -1.75;
+const PROFILE_FRONT_STEP: f64 = 0.25;
+/// The temple's row in a profile, in ear-to-eye spans below the tragion
+/// (above it): the last row of [`PROFILE_FRONT_GAP`].
+const TEMPLE_V: f64 = -0.25;
+
+/// The line from the ear and eye alone: where it crosses the temple's row
+/// and the forehead's, in ear-to-eye spans in front of the tragion and
+/// behind the eye. The scalp ends at a blend of the two lines
+/// ([`PROFILE_FROM_OUTLINE`] of the one from the outline): two estimates
+/// with errors of their own, whose mean strays less onto the face (on the
+/// browser test's profiles right_n4_11 and left_n6_23, 1.6% of the drawn
+/// dots on the face against 2.3% and 2.1% from the outline's line alone)
+/// and keeps as many photos covered.
 const PROFILE_TEMPLE: f64 = 0.35;
 const PROFILE_FRONT: f64 = 0.1;
+const PROFILE_FROM_OUTLINE: f64 = 0.75;
+
+/// [`PROFILE_FRONT_GAP`] at `v` spans below the tragion, straight between
+/// the rows measured (none above the first).
+fn profile_front_gap(v: f64) -> f64 {
+    let last = PROFILE_FRONT_GAP.len() - 1;
+    let at = clamp(
+        (v - PROFILE_FRONT_TOP) / PROFILE_FRONT_STEP,
+        0.0,
+        last as f64,
+    );
+    let k = (at as usize).min(last - 1);
+    let t = at - k as f64;
+    PROFILE_FRONT_GAP[k] + t * (PROFILE_FRONT_GAP[k + 1] - PROFILE_FRONT_GAP[k])
+}
+
 /// The ear's half-width and half-height, in ear-to-eye spans (about 8 cm):
 /// 1.6 and 3.4 cm.
 const EAR_HALF_WIDTH: f64 = 0.2;
 const EAR_HALF_HEIGHT: f64 = 0.42;
 
 /// In a profile, the line where the face begins: from the temple, a little
-/// in front of and above the ear, up and forward to where the forehead's
-/// hairline belongs; below the temple only the fringe behind the ear is
-/// scalp (the sideburn, the ear and the cheek are not). From the face
-/// detector's ear and eye keypoints when it saw the face, else from the
-/// head's circle.
+/// in front of and above the ear, up and forward along the forehead's
+/// outline to where the hairline belongs, a set distance behind the
+/// outline at each height ([`PROFILE_FRONT_GAP`]); below the temple only
+/// the fringe behind the ear is scalp (the sideburn, the ear and the cheek
+/// are not). In the frame of the face detector's ear and eye keypoints
+/// when it saw the face, else of the head's circle.
 struct ProfileLimit {
     /// Toward the face, in image x: -1 when the face points to the left.
     forward: f64,
-    /// The visible ear's tragion and the visible eye, in pixels.
+    /// The visible ear's tragion, in pixels.
     ear: (f64, f64),
-    eye_x: f64,
     /// Ear to eye, horizontally, pixels (about 8 cm on adults).
     span: f64,
+    /// From the first row above the temple: the image x where the scalp
+    /// ends in front (nothing in front of the head's outline is scalp).
+    front: Vec<f64>,
+    /// The row of `front[0]`.
+    front_top: usize,
 }
 
 impl ProfileLimit {
-    fn new(head: Head, face: Option<FaceDetection>, toward_left: bool) -> ProfileLimit {
+    fn new(
+        head: Head,
+        face: Option<FaceDetection>,
+        toward_left: bool,
+        mask: &ScalpMask,
+    ) -> ProfileLimit {
         let forward = if toward_left { -1.0 } else { 1.0 };
         // Keypoints: right eye, left eye, nose, mouth, right ear, left ear;
         // seen from the person's left the left ear faces the camera.
@@ -1563,33 +1652,47 @@ impl ProfileLimit {
                 head.cx + 0.8 * forward * head.radius,
             ),
         };
+        let span = (eye_x - ear.0).abs();
+        // Each row's front edge of the head's outline, from above the
+        // head's top down to the temple.
+        // (Rows above the photo saturate to 0.)
+        let front_top = (ear.1 + PROFILE_FRONT_TOP * span) as usize;
+        let temple = (ear.1 + TEMPLE_V * span) as usize;
+        // The line from the ear and eye: from the temple up and forward to
+        // the forehead's hairline.
+        let (temple_x, temple_v) = (ear.0 + forward * PROFILE_TEMPLE * span, TEMPLE_V);
+        let (forehead_x, forehead_v) = (eye_x - forward * PROFILE_FRONT * span, -1.3);
+        let front = (front_top..temple)
+            .map(|y| {
+                let v = (y as f64 - ear.1) / span;
+                let t = (v - temple_v) / (forehead_v - temple_v);
+                let from_eye = temple_x + t * (forehead_x - temple_x);
+                let from_outline = mask
+                    .row_edge(y, toward_left)
+                    .map_or(from_eye, |x| x - forward * span * profile_front_gap(v));
+                PROFILE_FROM_OUTLINE * from_outline + (1.0 - PROFILE_FROM_OUTLINE) * from_eye
+            })
+            .collect();
         ProfileLimit {
             forward,
             ear,
-            eye_x,
-            span: (eye_x - ear.0).abs(),
+            span,
+            front,
+            front_top,
         }
     }
 
     /// 1 on the scalp, 0 on the face, soft across the line.
     fn share(&self, x: f64, y: f64) -> f32 {
         let d = self.span;
-        let temple = (
-            self.ear.0 + self.forward * PROFILE_TEMPLE * d,
-            self.ear.1 - 0.25 * d,
-        );
-        let front = (
-            self.eye_x - self.forward * PROFILE_FRONT * d,
-            self.ear.1 - 1.3 * d,
-        );
-        // How far in front of the line through temple and front a point is.
-        let ahead = if y >= temple.1 {
+        // How far in front of the line where the face begins a point is.
+        let row = (y as usize).checked_sub(self.front_top);
+        let ahead = match row.and_then(|i| self.front.get(i)) {
+            Some(&line_x) => (x - line_x) * self.forward,
+            // Above the rows kept, the top of the head: nothing to cut.
+            None if row.is_none() => -d,
             // Below the temple: behind the ear only.
-            (x - (self.ear.0 - self.forward * 0.3 * d)) * self.forward
-        } else {
-            let t = (y - temple.1) / (front.1 - temple.1);
-            let line_x = temple.0 + t * (front.0 - temple.0);
-            (x - line_x) * self.forward
+            None => (x - (self.ear.0 - self.forward * 0.3 * d)) * self.forward,
         };
         let soft = 0.04 * d;
         // The nape line behind the ear sits about at the ear lobe, some

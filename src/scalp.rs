@@ -243,6 +243,19 @@ impl ScalpMask {
         out
     }
 
+    /// The outermost column of row `y` the automatic mask reaches toward
+    /// the left or the right, if any: the head's outline there.
+    pub fn row_edge(&self, y: usize, toward_left: bool) -> Option<f64> {
+        let w = self.width as usize;
+        let mut row = self.auto.get(y * w..(y + 1) * w)?.iter();
+        let x = if toward_left {
+            row.position(|&v| v > 0)
+        } else {
+            row.rposition(|&v| v > 0)
+        };
+        x.map(|x| x as f64)
+    }
+
     fn index(&self, x: f64, y: f64) -> usize {
         let xi = (x as usize).min(self.width as usize - 1);
         let yi = (y as usize).min(self.height as usize - 1);

@@ -520,16 +520,21 @@ const FLOOR_COVERED_CORRECTED: usize = 14;
 /// outside" (top-down_n5_10 had no dot at all), then to 10 with the backs'
 /// narrowing toward the nape and the profiles' ear cut; scalp covered fell
 /// from 68 to 66 for them (back_n2_01, a head turned a little, 0.92 ->
-/// 0.89; right_n6_30 0.90 -> 0.88).
-const FLOOR_MODELS_OUTSIDE: usize = 10;
+/// 0.89; right_n6_30 0.90 -> 0.88). Then 10 -> 18 with the profile's front
+/// line measured mostly from the head's outline, the backs' narrowing from the
+/// ears' top and the tops' narrowing below the widest row (scalp covered
+/// stayed at 66).
+const FLOOR_MODELS_OUTSIDE: usize = 18;
 const FLOOR_MODELS_COVERED: usize = 66;
 const FLOOR_MODELS_HAIRLINE: usize = 3;
 const FLOOR_MODELS_VIEW: usize = 69;
 /// With the models after the widget's taps (the view; the forehead where
 /// the widget asks for it). Dots outside 11 -> 18 since a forehead tapped
 /// on a top view (or on a front tilted so far that no face was found) cuts
-/// the dots in front of it, with the backs' and profiles' cuts above.
-const FLOOR_TAPPED_OUTSIDE: usize = 18;
+/// the dots in front of it, with the backs' and profiles' cuts above;
+/// 18 -> 28 with the outline-measured profile front and the backs' and
+/// tops' narrowing (scalp covered stayed at 61).
+const FLOOR_TAPPED_OUTSIDE: usize = 28;
 const FLOOR_TAPPED_COVERED: usize = 61;
 const FLOOR_TAPPED_HAIRLINE: usize = 22;
 const FLOOR_TAPPED_VIEW: usize = 91;
