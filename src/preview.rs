@@ -465,9 +465,10 @@ impl Preview {
     /// Whether the design draws a front hairline: front views always; top
     /// views when the face was found (the forehead is in sight) or when the
     /// hairline's middle was put on the front half of the head (a tap on
-    /// the forehead, a drag): from above, the forehead lies below the
-    /// crown's widest row. Otherwise (the default, 8 cm above a guessed
-    /// glabella, sits on the crown) the whole crown fills.
+    /// the forehead, a drag, or the models seeing a top without a face):
+    /// from above, the forehead lies below the crown's widest row. Otherwise (the default without the models,
+    /// 8 cm above a guessed glabella, sits on the crown) the whole crown
+    /// fills.
     pub fn has_hairline(&self) -> bool {
         match self.design.view {
             View::Front => true,
