@@ -36,6 +36,13 @@ pub const PROFILE_SCORE: f64 = 0.6;
 /// own line cannot say this: side-on the two eye keypoints fall on one
 /// spot, and a nose offset measured along it flips sign at random.
 pub const PROFILE_NOSE: f64 = 0.7;
+/// The face detector's two eye keypoints lie inside the pupils: on the
+/// four phone fronts with the pupils annotated and a face found the right
+/// size, their distance is 0.86-0.95 of the pupils' (median 0.89, the same
+/// 0.89-0.90 leaving any one out). Read as pupils, they made the photo's
+/// scale 11% small: the hairline, the temples and the dots too small and
+/// too low by as much.
+pub const EYE_SPREAD: f64 = 1.0 / 0.89;
 /// A mask whose upper part is mostly skin-coloured, seen without a face, is
 /// a bare crown from above; mostly hair, the back of the head.
 const TOP_SKIN_SHARE: f64 = 0.6;
@@ -64,8 +71,15 @@ impl FaceDetection {
             return None;
         }
         let [a, b, ..] = self.keypoints;
-        let (left, right) = if a.0 <= b.0 { (a, b) } else { (b, a) };
-        Some(Eyes { left, right })
+        let (a, b) = if a.0 <= b.0 { (a, b) } else { (b, a) };
+        // Spread about their midpoint to where the pupils are: the scale,
+        // the glabella and the temples are all measured from the pupils.
+        let (mx, my) = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
+        let out = |p: (f64, f64)| (mx + EYE_SPREAD * (p.0 - mx), my + EYE_SPREAD * (p.1 - my));
+        Some(Eyes {
+            left: out(a),
+            right: out(b),
+        })
     }
 }
 

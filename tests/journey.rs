@@ -122,11 +122,25 @@ fn a_forehead_tapped_on_a_top_view_cuts_the_dots_in_front_of_it() {
     preview.set_design(design.clone()).unwrap();
     let forehead = [250.0, 700.0, 450.0, 800.0];
     let crown = [200.0, 150.0, 450.0, 450.0];
-    // Untapped, the hairline's default sits on the crown and cuts nothing.
+    let (w, h) = (preview.photo().width, preview.photo().height);
+    // Untapped, the automatic hairline already lies at the front of the
+    // skull, within a crown radius's fifth of where it belongs: nothing on
+    // the forehead.
+    let auto = preview.design().hairline.handles[1];
+    let head = preview.head();
+    let off = (auto.x * w as f64 - 352.0).hypot(auto.y * h as f64 - 672.0) / head.radius;
+    assert!(
+        off < 0.25,
+        "automatic middle {off:.2} radii from the hairline"
+    );
+    assert_eq!(dots_in(&mut preview, forehead), 0, "dots on the forehead");
+    // Put too low (a drag down the face), the line lets dots onto the
+    // forehead; the tap on the forehead cuts them again.
+    design.hairline.handles = design.hairline_through(w, h, RelPoint { x: 0.5, y: 0.97 });
+    preview.set_design(design.clone()).unwrap();
     let before = dots_in(&mut preview, forehead);
     assert!(before > 100, "{before} dots on the forehead before the tap");
     let crown_before = dots_in(&mut preview, crown);
-    let (w, h) = (preview.photo().width, preview.photo().height);
     let mid = RelPoint {
         x: 352.0 / w as f64,
         y: 672.0 / h as f64,

@@ -523,19 +523,25 @@ const FLOOR_COVERED_CORRECTED: usize = 14;
 /// 0.89; right_n6_30 0.90 -> 0.88). Then 10 -> 18 with the profile's front
 /// line measured mostly from the head's outline, the backs' narrowing from the
 /// ears' top and the tops' narrowing below the widest row (scalp covered
-/// stayed at 66).
-const FLOOR_MODELS_OUTSIDE: usize = 18;
-const FLOOR_MODELS_COVERED: usize = 66;
-const FLOOR_MODELS_HAIRLINE: usize = 3;
+/// stayed at 66). Then, with a head seen from above without a face given
+/// its hairline at the front of the skull (not near the crown's back),
+/// hairline 3 -> 8 and dots outside 18 -> 22 for scalp covered 66 -> 62
+/// (the cut in front of the line takes some scalp on tops whose forehead
+/// is out of sight).
+const FLOOR_MODELS_OUTSIDE: usize = 22;
+const FLOOR_MODELS_COVERED: usize = 62;
+const FLOOR_MODELS_HAIRLINE: usize = 8;
 const FLOOR_MODELS_VIEW: usize = 69;
 /// With the models after the widget's taps (the view; the forehead where
 /// the widget asks for it). Dots outside 11 -> 18 since a forehead tapped
 /// on a top view (or on a front tilted so far that no face was found) cuts
 /// the dots in front of it, with the backs' and profiles' cuts above;
 /// 18 -> 28 with the outline-measured profile front and the backs' and
-/// tops' narrowing (scalp covered stayed at 61).
-const FLOOR_TAPPED_OUTSIDE: usize = 28;
-const FLOOR_TAPPED_COVERED: usize = 61;
+/// tops' narrowing (scalp covered stayed at 61); 28 -> 29 and 61 -> 59
+/// with the automatic hairline at the front of a skull seen from above
+/// (tops with no forehead in sight, so no tap, lose some scalp to it).
+const FLOOR_TAPPED_OUTSIDE: usize = 29;
+const FLOOR_TAPPED_COVERED: usize = 59;
 const FLOOR_TAPPED_HAIRLINE: usize = 22;
 const FLOOR_TAPPED_VIEW: usize = 91;
 
