@@ -494,10 +494,10 @@ impl Canvas {
         let words = w.div_ceil(64);
         let y0 = b * BAND;
         // Per row, the words marked.
-        let mut reach = [(usize::MAX, 0usize); BAND];
+        let mut marked = [(usize::MAX, 0usize); BAND];
         let mut mark = |hot: &mut [u64], y: usize, xa: usize, xb: usize| {
             set_bits(&mut hot[(y - y0) * words..(y - y0 + 1) * words], xa, xb);
-            let e = &mut reach[y - y0];
+            let e = &mut marked[y - y0];
             *e = (e.0.min(xa / 64), e.1.max(xb / 64));
         };
         if let Some(boxes) = full {
@@ -513,7 +513,8 @@ impl Canvas {
                     continue;
                 };
                 let p = Profile::of(s, look);
-                let span = RowSpan::new(s, p.inv_round, p.reach);
+                // As far as the spot reaches: a fresh flush past its ink.
+                let span = RowSpan::new(s, p.inv_round, reach(&p, look));
                 for y in sy0.max(y0)..=sy1 {
                     if let Some((xa, xb)) = span.at(y as f32 + 0.5 - s.y, s.x, x0, x1) {
                         mark(&mut self.hot, y, xa, xb);
@@ -523,7 +524,7 @@ impl Canvas {
         }
         self.spans.clear();
         self.span_rows[0] = 0;
-        for (r, &(lo, hi)) in reach.iter().enumerate() {
+        for (r, &(lo, hi)) in marked.iter().enumerate() {
             if lo != usize::MAX {
                 let row = &mut self.hot[r * words..(r + 1) * words];
                 take_runs(&mut row[lo..=hi], lo * 64, &mut self.spans);
@@ -1073,28 +1074,36 @@ mod tests {
             ink: &ink,
             scale: 1.0,
         };
-        let mut canvas = Canvas::default();
-        let mut frame = Vec::new();
-        for step in 0..8u32 {
-            let (mut keys, mut spots) = (Vec::new(), Vec::new());
-            for (k, s) in all.iter().enumerate() {
-                if (k as u32 * 7 + step * 13) % 10 < 3 + step % 4 {
-                    let mut s = *s;
-                    if k == 5 && step % 2 == 1 {
-                        s.x += 0.25;
+        // Healed, and fresh: a fresh dot's flush reaches past its ink.
+        let fresh_look = Look {
+            redness: 0.6,
+            softness: 0.6,
+            ..look()
+        };
+        for look in [look(), fresh_look] {
+            let mut canvas = Canvas::default();
+            let mut frame = Vec::new();
+            for step in 0..8u32 {
+                let (mut keys, mut spots) = (Vec::new(), Vec::new());
+                for (k, s) in all.iter().enumerate() {
+                    if (k as u32 * 7 + step * 13) % 10 < 3 + step % 4 {
+                        let mut s = *s;
+                        if k == 5 && step % 2 == 1 {
+                            s.x += 0.25;
+                        }
+                        keys.push(k as u32);
+                        spots.push(s);
                     }
-                    keys.push(k as u32);
-                    spots.push(s);
                 }
+                let keys = Keys {
+                    spots: &keys,
+                    clip: 0,
+                };
+                canvas.render_keyed(&photo, &spots, keys, look, Some(clip), &mut frame);
+                let mut fresh = Vec::new();
+                Canvas::default().render_clipped(&photo, &spots, look, Some(clip), &mut fresh);
+                assert!(frame == fresh, "step {step}, redness {}", look.redness);
             }
-            let keys = Keys {
-                spots: &keys,
-                clip: 0,
-            };
-            canvas.render_keyed(&photo, &spots, keys, look(), Some(clip), &mut frame);
-            let mut fresh = Vec::new();
-            Canvas::default().render_clipped(&photo, &spots, look(), Some(clip), &mut fresh);
-            assert!(frame == fresh, "step {step}");
         }
     }
 
