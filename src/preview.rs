@@ -466,9 +466,9 @@ impl Preview {
     /// views when the face was found (the forehead is in sight) or when the
     /// hairline's middle was put on the front half of the head (a tap on
     /// the forehead, a drag, or the models seeing a top without a face):
-    /// from above, the forehead lies below the crown's widest row. Otherwise (the default without the models,
-    /// 8 cm above a guessed glabella, sits on the crown) the whole crown
-    /// fills.
+    /// from above, the forehead lies below the crown's widest row.
+    /// Otherwise (the default without the models, 8 cm above a guessed
+    /// glabella, sits on the crown) the whole crown fills.
     pub fn has_hairline(&self) -> bool {
         match self.design.view {
             View::Front => true,
@@ -1561,8 +1561,9 @@ const TOP_NARROWING: f64 = 0.15;
 
 /// In a profile, how far behind the head's front outline the scalp ends,
 /// in ear-to-eye spans, at rows every [`PROFILE_FRONT_STEP`] spans from
-/// [`PROFILE_FRONT_TOP`] spans above the tragion down (the medians of the 36 annotated profiles): 0.96 at
-/// the temple, 0.53 at the forehead's middle, none over the top. Measured
+/// [`PROFILE_FRONT_TOP`] spans below the tragion (negative: above it) down
+/// to the temple (the medians of the 36 annotated profiles): 0.96 at the
+/// temple, 0.53 at the forehead's middle, none over the top. Measured
 /// from the outline, the line follows a forehead's own slope and the
 /// head's pitch, where a line set from the ear and eye alone was out by
 /// twice as much (spread 0.35-0.44 spans against 0.16-0.25). Left out in
