@@ -23,7 +23,7 @@
 //! `sin`/`cos`: candidate directions come from half-angle formulas.
 
 use crate::num::clamp;
-use rand::{Rng, RngCore};
+use rand::{Rng, RngCore, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 
 /// A sampled point with its nested rank and its own look (jitter).
@@ -342,27 +342,6 @@ impl<S: Spacing> Spacing for Scaled<'_, S> {
     }
 }
 
-/// The generator `Pcg64Mcg::seed_from_u64(seed)` gives, made without
-/// rand_core's `from_seed`: that reads the seed's bytes with
-/// `try_into().unwrap()`, whose failure message formats the error with
-/// `Debug`, and brings Debug's formatting code into the wasm (0.7 KB gzip;
-/// the engine's own reads of fixed-size byte runs avoid `try_into` for the
-/// same reason). The seed's bytes are rand_core's: `seed_from_u64` fills
-/// them with PCG32 outputs (its documented expansion), and `from_seed`
-/// reads them as one little-endian u128. A test checks it against
-/// rand_core.
-fn seeded_rng(mut seed: u64) -> Pcg64Mcg {
-    let mut bytes = [0u8; 16];
-    for chunk in bytes.chunks_exact_mut(4) {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(11634580027462260723);
-        let x = (((seed >> 18) ^ seed) >> 27) as u32;
-        chunk.copy_from_slice(&x.rotate_right((seed >> 59) as u32).to_le_bytes());
-    }
-    Pcg64Mcg::new(u128::from_le_bytes(bytes))
-}
-
 /// Samples a maximal Poisson-disc set on `[0, width) x [0, height)` with
 /// the spacing field `spacing`. Returns positions in generation order.
 ///
@@ -370,7 +349,7 @@ fn seeded_rng(mut seed: u64) -> Pcg64Mcg {
 /// with an absolute epsilon in f64 so a point never rejects against its own
 /// parent at large coordinates.
 pub fn poisson_disc(width: f64, height: f64, spacing: &impl Spacing, seed: u64) -> Vec<[f64; 2]> {
-    let mut rng = seeded_rng(seed);
+    let mut rng = Pcg64Mcg::seed_from_u64(seed);
     let mut points = Vec::new();
     // Scaled by 1 (exact): the same `fill` as [`nested_points`] runs for
     // this spacing type, so the wasm holds one copy of it and its hot
@@ -647,7 +626,7 @@ impl Nested {
         Nested {
             width,
             height,
-            rng: seeded_rng(seed),
+            rng: Pcg64Mcg::seed_from_u64(seed),
             points: Vec::new(),
             order: Vec::new(),
             levels: 0,
@@ -991,7 +970,7 @@ impl Pattern {
         Pattern {
             nested: Nested::new(width, height, seed),
             origin,
-            look: seeded_rng(seed ^ 0x5851_f42d_4c95_7f2d),
+            look: Pcg64Mcg::seed_from_u64(seed ^ 0x5851_f42d_4c95_7f2d),
             dots: Vec::new(),
         }
     }
@@ -1107,18 +1086,6 @@ pub fn digest(dots: &[Dot]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand::SeedableRng;
-
-    #[test]
-    fn seeded_rng_is_rand_cores_seed_from_u64() {
-        for seed in [0, 1, 42, 0x5851_f42d_4c95_7f2d, u64::MAX] {
-            let mut ours = seeded_rng(seed);
-            let mut theirs = Pcg64Mcg::seed_from_u64(seed);
-            for _ in 0..4 {
-                assert_eq!(ours.next_u64(), theirs.next_u64(), "seed {seed}");
-            }
-        }
-    }
 
     #[test]
     fn level_factors_double_the_density_up_to_the_last_level() {

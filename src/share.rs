@@ -580,8 +580,7 @@ fn design_from(p: &[u8; DESIGN_LEN], journey: &Journey) -> Design {
         } else {
             Edge::Defined
         },
-        // Not `try_into().unwrap()`: see sampling::seeded_rng.
-        seed: u64::from_le_bytes(*p[11..].first_chunk().unwrap()),
+        seed: u64::from_le_bytes(p[11..19].try_into().unwrap()),
         px_per_cm: value(3),
         glabella: point(10),
         session: p[8],

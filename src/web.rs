@@ -80,26 +80,15 @@ fn flat(points: &[RelPoint]) -> Vec<f64> {
 /// (`shape:classic/rounded/mature`).
 #[wasm_bindgen]
 pub fn design_fields() -> String {
-    // Written into one String rather than joined: each `join` over another
-    // element type is its own copy of std's join code in the wasm.
-    let mut out = String::new();
-    for f in Field::ALL {
-        if !out.is_empty() {
-            out.push(',');
-        }
-        out.push_str(f.name());
-        let codes: &[&str] = match f {
-            Field::Shape => &Shape::ALL.map(Shape::name),
-            Field::Edge => &Edge::ALL.map(Edge::name),
-            Field::View => &View::ALL.map(View::name),
-            _ => &[],
-        };
-        for (i, code) in codes.iter().enumerate() {
-            out.push(if i == 0 { ':' } else { '/' });
-            out.push_str(code);
-        }
-    }
-    out
+    let names = |names: &[&str]| names.join("/");
+    Field::ALL
+        .map(|f| match f {
+            Field::Shape => format!("shape:{}", names(&Shape::ALL.map(Shape::name))),
+            Field::Edge => format!("edge:{}", names(&Edge::ALL.map(Edge::name))),
+            Field::View => format!("view:{}", names(&View::ALL.map(View::name))),
+            f => f.name().to_string(),
+        })
+        .join(",")
 }
 
 /// The controls' ranges: for each design value in [`design_fields`] order,
