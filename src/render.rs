@@ -839,8 +839,8 @@ fn reach(p: &Profile, look: Look) -> f32 {
 }
 
 /// Adds one spot to `coverage` (and, when given, its fresh flush and the
-/// flush's relief to `fresh`), buffers over image rows `oy..h` and the image's full width `w`,
-/// in the pixels `spans` lists (the column ranges of row `r` are
+/// flush's relief to `fresh`), buffers over image rows `oy..h` and the
+/// image's full width `w`, in the pixels `spans` lists (the column ranges of row `r` are
 /// `spans.0[spans.1[r]..spans.1[r + 1]]`, sorted).
 fn splat(
     coverage: &mut [f32],
