@@ -310,6 +310,46 @@ test('zoom and pan move the photo, and the handles follow', async () => {
   await check('fit again');
 });
 
+test('at 400% the dots are magnified as smoothly as the photo, never as blocks of pixels', async () => {
+  const zoom = async () => parseInt(await page.locator('.zoom-level').textContent(), 10);
+  await page.getByRole('button', { name: 'Fit' }).click();
+  const fit = (await zoom()) / 100;
+  // One wheel step about the middle of the dotted scalp, from fit to 400%
+  // (the wheel zooms by exp(-deltaY * 0.0015)).
+  const at = await toClient(HX, (TOP_Y + HY) / 2);
+  await page.mouse.move(at.x, at.y);
+  await page.mouse.wheel(0, -Math.log(4 / fit) / 0.0015);
+  await settle();
+  // (The fit level is read rounded to a percent.)
+  assert.ok(Math.abs((await zoom()) - 400) <= 2, `zoom ${await zoom()}%, not 400%`);
+  const shot = await page.screenshot({ clip: { x: at.x - 64, y: at.y - 64, width: 128, height: 128 } });
+  await decodeInPage(page, 'z400', shot);
+  // Each photo pixel covers 4x4 screen pixels. Magnified in blocks, the
+  // colour would change only at every fourth column and two neighbours in
+  // three would be equal; magnified smoothly, as the browser shows the
+  // photo itself, the change spreads over all four.
+  const { equalShare, edgeRatio } = await page.evaluate(() => {
+    const { data, width, height } = window.__snaps.z400;
+    const luma = (x, y) => data[(y * width + x) * 4] + data[(y * width + x) * 4 + 1] + data[(y * width + x) * 4 + 2];
+    const byPhase = [0, 0, 0, 0];
+    let equal = 0;
+    let pairs = 0;
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x + 1 < width; x++) {
+        const d = Math.abs(luma(x + 1, y) - luma(x, y));
+        byPhase[x % 4] += d;
+        equal += d === 0;
+        pairs++;
+      }
+    }
+    const mean = byPhase.reduce((a, b) => a + b) / 4;
+    return { equalShare: equal / pairs, edgeRatio: Math.max(...byPhase) / mean };
+  });
+  assert.ok(edgeRatio < 1.5, `colour changes gather at every fourth column (x${edgeRatio.toFixed(2)} the mean): pixel blocks`);
+  assert.ok(equalShare < 0.3, `${(100 * equalShare).toFixed(0)}% of neighbouring screen pixels are equal: pixel blocks`);
+  await page.getByRole('button', { name: 'Fit' }).click();
+});
+
 test('the before/after slider uncovers the original photo from the left', async () => {
   await page.getByRole('button', { name: 'Fit' }).click();
   const slider = page.getByRole('slider', { name: 'Before / after' });
