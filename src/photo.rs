@@ -87,8 +87,9 @@ impl Rgba {
 
     /// The pixel at `(x, y)`, clamped to the image.
     pub fn at(&self, x: i64, y: i64) -> [u8; 4] {
-        let x = x.clamp(0, self.width as i64 - 1) as usize;
-        let y = y.clamp(0, self.height as i64 - 1) as usize;
+        // num::clamp, not Ord::clamp: its bounds check formats them.
+        let x = crate::num::clamp(x, 0, self.width as i64 - 1) as usize;
+        let y = crate::num::clamp(y, 0, self.height as i64 - 1) as usize;
         // Whole pixels: one bounds check rather than four.
         self.data.as_chunks::<4>().0[y * self.width as usize + x]
     }

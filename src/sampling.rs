@@ -219,20 +219,16 @@ impl Grid {
         // Whole cells between a point in the centre cell and one `d` cells
         // over.
         let gap = |d: isize| (d.abs() - 1).max(0);
-        // By squared distance, then offset (row, then column), so the
-        // order is unique: the cells at each squared distance in turn, a
-        // whole number from 0 to that of a corner (listed in order, not
-        // sorted: a sort of its own would cost the wasm about 1 KB gzip).
         let mut offsets = Vec::with_capacity((2 * reach + 1) * (2 * reach + 1));
-        for d in 0..=2 * gap(span).pow(2) {
-            for dr in -span..=span {
-                for dc in -span..=span {
-                    if gap(dc).pow(2) + gap(dr).pow(2) == d {
-                        offsets.push((dr * stride as isize + dc, d as f64));
-                    }
-                }
+        for dr in -span..=span {
+            for dc in -span..=span {
+                let d = gap(dc).pow(2) + gap(dr).pow(2);
+                offsets.push((dr * stride as isize + dc, d as f64));
             }
         }
+        // Nearest first; by offset (row, then column) at the same squared
+        // distance, so the order is unique.
+        offsets.sort_unstable_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
         let block_cols = cols.div_ceil(8);
         Grid {
             inv,

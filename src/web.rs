@@ -166,29 +166,25 @@ impl Engine {
     /// Loads a photo (RGBA bytes of the working-size image, as a canvas
     /// `ImageData` holds them), finds the head and starts a default design.
     /// On error the previous photo stays.
-    pub fn load_photo(&mut self, width: u32, height: u32, rgba: Vec<u8>) -> Result<(), JsError> {
-        let photo = Rgba::new(width, height, rgba).map_err(Error::Photo)?;
-        self.start(Preview::new(photo));
-        Ok(())
-    }
-
-    /// Loads a photo as [`Engine::load_photo`] does, with what the
-    /// on-device models found in it (see `crate::hints`): `person` is the
-    /// person segmentation, one confidence byte (0-255) per pixel of the
-    /// working image, or empty; `face` is the most confident face
+    ///
+    /// `person` and `face` are what the on-device models found in it,
+    /// when they ran (see `crate::hints`; absent or empty when not):
+    /// `person` is the person segmentation, one confidence byte (0-255) per
+    /// pixel of the working image; `face` is the most confident face
     /// detection as its score then six `x, y` keypoints in working-image
     /// pixels (right eye, left eye, nose tip, mouth, right ear, left ear,
-    /// MediaPipe's order), or empty. Where the models ran, their outline,
-    /// eyes and view replace the classical guesses.
-    pub fn load_photo_with_hints(
+    /// MediaPipe's order). Where the models ran, their outline, eyes and
+    /// view replace the classical guesses.
+    pub fn load_photo(
         &mut self,
         width: u32,
         height: u32,
         rgba: Vec<u8>,
-        person: Vec<u8>,
-        face: Vec<f64>,
+        person: Option<Vec<u8>>,
+        face: Option<Vec<f64>>,
     ) -> Result<(), JsError> {
         let photo = Rgba::new(width, height, rgba).map_err(Error::Photo)?;
+        let (person, face) = (person.unwrap_or_default(), face.unwrap_or_default());
         let hints = Hints::from_flat(width, height, person, &face).map_err(Error::Photo)?;
         self.start(Preview::with_hints(photo, hints));
         Ok(())

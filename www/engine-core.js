@@ -23,7 +23,7 @@
 import { Engine, design_fields, design_ranges, read_link } from './pkg/smp_preview.js';
 
 /** The Engine methods a request may call by name (besides the ones below). */
-const METHODS = new Set(['load_photo', 'brush', 'undo_brush', 'share_fragment', 'apply_link', 'hairline_at', 'photo_id', 'finish_pattern']);
+const METHODS = new Set(['brush', 'undo_brush', 'share_fragment', 'apply_link', 'hairline_at', 'photo_id', 'finish_pattern']);
 
 /** What a person (or the site's developer) can read of an error. */
 const text = (e) => (e && e.message) || String(e);
@@ -120,28 +120,25 @@ export class EngineCore {
         return true;
       }
       case 'load_photo': {
-        const [width, height, pixels] = args;
-        this.#engine.load_photo(width, height, new Uint8Array(pixels.buffer ?? pixels));
-        this.#loaded = true;
-        this.#finishDue = false;
-        return true;
-      }
-      case 'load_photo_with_hints': {
-        // The on-device models' outputs (models.js): the person mask (one byte a pixel) and the face detection.
-        // Resolves to true, or false when the engine found no scalp from them (no person, say): the photo is
-        // then loaded the classical way.
+        // `person` and `face`, when the on-device models ran (models.js): the person mask (one byte a pixel) and the
+        // face detection. Resolves to true, or, with them, to false when the engine found no scalp from them (no
+        // person, say): the photo is then loaded the classical way.
         const [width, height, pixels, person, face] = args;
         const rgba = new Uint8Array(pixels.buffer ?? pixels);
-        this.#loaded = true;
-        this.#finishDue = false;
-        try {
-          this.#engine.load_photo_with_hints(width, height, rgba, new Uint8Array(person.buffer ?? person), new Float64Array(face));
-          if (this.#dotted(rgba)) return true;
-        } catch {
-          // the classical way below
+        if (person) {
+          this.#loaded = true;
+          this.#finishDue = false;
+          try {
+            this.#engine.load_photo(width, height, rgba, new Uint8Array(person.buffer ?? person), new Float64Array(face));
+            if (this.#dotted(rgba)) return true;
+          } catch {
+            // the classical way below
+          }
         }
         this.#engine.load_photo(width, height, rgba);
-        return false;
+        this.#loaded = true;
+        this.#finishDue = false;
+        return !person;
       }
       case 'edit': {
         const values = this.#engine.design();

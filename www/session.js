@@ -281,7 +281,7 @@ export class Session {
       // A copy goes to the engine: the page keeps the pixels for its 'before' canvas.
       const copy = working.data.buffer.slice(0);
       const { width: w, height: h } = working;
-      const load = hints ? ['load_photo_with_hints', w, h, copy, hints.person, hints.face] : ['load_photo', w, h, copy];
+      const load = ['load_photo', w, h, copy, hints?.person, hints?.face];
       this.#pending.clear();
       answer = await this.#engine.request({ calls: [load, ...calls()], render }, [copy]);
       this.#follow(answer);
@@ -366,7 +366,7 @@ export class Session {
     const px = this.#on.photo();
     const hints = this.photo?.hints;
     const last = this.state?.design;
-    const calls = [['restart'], hints ? ['load_photo_with_hints', px.width, px.height, px.data.buffer, hints.person, hints.face] : ['load_photo', px.width, px.height, px.data.buffer]];
+    const calls = [['restart'], ['load_photo', px.width, px.height, px.data.buffer, hints?.person, hints?.face]];
     if (fragment) calls.push(['apply_link', fragment]);
     else if (last) calls.push(['edit', Array.from(last, (v, i) => [i, v])]);
     let failed;
