@@ -453,6 +453,9 @@ impl Preview {
     /// Marks every stage that reads the mask stale.
     fn mask_changed(&mut self) {
         self.mask_version += 1;
+        // Its skin reference is taken over the mask: a preview brushed and
+        // a fresh one with the same strokes read the same layer.
+        self.skin_share.clear();
         self.scar_near.clear();
         if self.tinted.take().is_some() {
             self.tint.clear();
@@ -500,6 +503,7 @@ impl Preview {
             self.face,
             toward_left,
             &self.mask,
+            self.photo.width as usize,
         )))
     }
 
@@ -633,7 +637,9 @@ impl Preview {
                 self.scar_near = near;
             }
         }
-        if self.design.thinning && self.skin_share.is_empty() {
+        // Profiles read it behind and below the ear (see `FRINGE_NAPE`).
+        let profile = matches!(self.design.view, View::Left | View::Right);
+        if (self.design.thinning || profile) && self.skin_share.is_empty() {
             self.skin_share = skin_share(&self.photo, &self.mask.combined(), self.design.px_per_cm);
         }
         // Sampled above (`unwrap`, not `expect`: see "Panics" in lib.rs).
@@ -693,7 +699,9 @@ impl Preview {
                 None if u.mask > 0.0 => {
                     let (x, y) = (d.x as f64, d.y as f64);
                     let (share, front) = field.as_ref().map_or((1.0, 0.0), |f| f.share(x, y));
-                    let side = side.as_ref().map_or(1.0, |s| s.share(x, y));
+                    let side = side
+                        .as_ref()
+                        .map_or(1.0, |s| s.share(x, y, &self.skin_share));
                     (u.mask * share * side * u.skin * u.density(), front)
                 }
                 None => (0.0, 0.0),
@@ -934,7 +942,10 @@ impl Preview {
                     && (by0..by1).contains(&py)
                     && self.mask.at(px, py).0 > 0.5
                     && field.as_ref().map_or(1.0, |f| f.share(px, py).0) > 0.5
-                    && side.as_ref().map_or(1.0, |s| s.share(px, py)) > 0.5
+                    && side
+                        .as_ref()
+                        .map_or(1.0, |s| s.share(px, py, &self.skin_share))
+                        > 0.5
             })
             .collect();
         let (tint, tinted) = self.tint_tissue(
@@ -1469,9 +1480,11 @@ enum ViewLimit {
 }
 
 impl ViewLimit {
-    fn share(&self, x: f64, y: f64) -> f32 {
+    /// `bare`: [`Preview`]'s `skin_share` layer (a profile reads it,
+    /// see [`FRINGE_NAPE`]; empty where not computed).
+    fn share(&self, x: f64, y: f64, bare: &[u8]) -> f32 {
         match self {
-            ViewLimit::Profile(p) => p.share(x, y),
+            ViewLimit::Profile(p) => p.share(x, y, bare),
             ViewLimit::Back(b) => b.share(x, y),
         }
     }
@@ -1628,6 +1641,8 @@ struct ProfileLimit {
     front: Vec<f64>,
     /// The row of `front[0]`.
     front_top: usize,
+    /// The photo's width.
+    width: usize,
 }
 
 impl ProfileLimit {
@@ -1636,6 +1651,7 @@ impl ProfileLimit {
         face: Option<FaceDetection>,
         toward_left: bool,
         mask: &ScalpMask,
+        width: usize,
     ) -> ProfileLimit {
         let forward = if toward_left { -1.0 } else { 1.0 };
         // Keypoints: right eye, left eye, nose, mouth, right ear, left ear;
@@ -1694,25 +1710,30 @@ impl ProfileLimit {
             span,
             front,
             front_top,
+            width,
         }
     }
 
     /// 1 on the scalp, 0 on the face, soft across the line.
-    fn share(&self, x: f64, y: f64) -> f32 {
+    fn share(&self, x: f64, y: f64, bare: &[u8]) -> f32 {
         let d = self.span;
         // How far in front of the line where the face begins a point is.
         let row = (y as usize).checked_sub(self.front_top);
-        let ahead = match row.and_then(|i| self.front.get(i)) {
-            Some(&line_x) => (x - line_x) * self.forward,
+        // Below the temple's row only the fringe: behind the ear, and (see
+        // [`FRINGE_NAPE`]) no dot where the photo shows bare skin.
+        let (ahead, fringe) = match row.and_then(|i| self.front.get(i)) {
+            Some(&line_x) => ((x - line_x) * self.forward, 1.0),
             // Above the rows kept, the top of the head: nothing to cut.
-            None if row.is_none() => -d,
-            // Below the temple: behind the ear only.
-            None => (x - (self.ear.0 - self.forward * 0.3 * d)) * self.forward,
+            None if row.is_none() => (-d, 1.0),
+            None => (
+                (x - (self.ear.0 - self.forward * 0.3 * d)) * self.forward,
+                bare.get(y as usize * self.width + x as usize)
+                    .map_or(1.0, |&b| 1.0 - b as f64 / 255.0),
+            ),
         };
         let soft = 0.04 * d;
-        // The nape line behind the ear sits about at the ear lobe, some
-        // 3.5 cm below the tragion: below it is neck.
-        let below_nape = (y - (self.ear.1 + 0.45 * d)) / (0.1 * d);
+        // Well down the neck, the fringe surely ends.
+        let below_nape = (y - (self.ear.1 + FRINGE_NAPE * d)) / (0.1 * d);
         // The ear itself, about 6.5 cm tall with the tragion a little below
         // its middle, reaches above the temple's row and behind the line
         // that keeps the fringe: an ellipse around it has no dots.
@@ -1725,12 +1746,25 @@ impl ProfileLimit {
         clamp(
             (0.5 - ahead / (2.0 * soft))
                 .min(1.0 - below_nape)
-                .min(off_ear),
+                .min(off_ear)
+                .min(fringe),
             0.0,
             1.0,
         ) as f32
     }
 }
+
+/// Below the temple's row and behind the ear a profile's scalp is the
+/// fringe (every Norwood stage keeps it: hair, or stubble on a shaved
+/// head), and the ear and the neck under it are bare skin, so there a dot
+/// shows as far as the photo shows hair around it (`skin_share`, the layer
+/// diffuse thinning draws from). Where the fringe ends differs from photo
+/// to photo (on the 36 annotated profiles its lowest row lies -0.2 to 0.85
+/// ear-to-eye spans below the tragion, median 0.44), so no fixed line
+/// finds it; the nape line then only stops the fringe this many spans
+/// below the tragion (0.45 without the layer). Chosen from 0.45, 0.6, 0.7
+/// and 0.9 (benches/models/README.md).
+const FRINGE_NAPE: f64 = 0.7;
 
 /// In a top view, a hairline whose middle lies more than this many crown
 /// radii below the head's top was put on the forehead by the person (the

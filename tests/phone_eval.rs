@@ -527,8 +527,11 @@ const FLOOR_COVERED_CORRECTED: usize = 14;
 /// its hairline at the front of the skull (not near the crown's back),
 /// hairline 3 -> 8 and dots outside 18 -> 22 for scalp covered 66 -> 62
 /// (the cut in front of the line takes some scalp on tops whose forehead
-/// is out of sight).
-const FLOOR_MODELS_OUTSIDE: usize = 22;
+/// is out of sight). Then 22 -> 24 with the profile's fringe read from
+/// the photo behind and below the ear (no dot on bare skin there; the
+/// nape line moved from 0.45 to 0.7 spans below the tragion), scalp
+/// covered staying at 62.
+const FLOOR_MODELS_OUTSIDE: usize = 24;
 const FLOOR_MODELS_COVERED: usize = 62;
 const FLOOR_MODELS_HAIRLINE: usize = 8;
 const FLOOR_MODELS_VIEW: usize = 69;
@@ -539,8 +542,9 @@ const FLOOR_MODELS_VIEW: usize = 69;
 /// 18 -> 28 with the outline-measured profile front and the backs' and
 /// tops' narrowing (scalp covered stayed at 61); 28 -> 29 and 61 -> 59
 /// with the automatic hairline at the front of a skull seen from above
-/// (tops with no forehead in sight, so no tap, lose some scalp to it).
-const FLOOR_TAPPED_OUTSIDE: usize = 29;
+/// (tops with no forehead in sight, so no tap, lose some scalp to it);
+/// 29 -> 30 with the profile's fringe read from the photo.
+const FLOOR_TAPPED_OUTSIDE: usize = 30;
 const FLOOR_TAPPED_COVERED: usize = 59;
 const FLOOR_TAPPED_HAIRLINE: usize = 22;
 const FLOOR_TAPPED_VIEW: usize = 91;

@@ -1,0 +1,97 @@
+//! Profiles: behind and below the ear the dots follow the fringe the photo
+//! shows (hair against the cheek's skin, `Fringe` in src/preview.rs), not
+//! only the fixed lines around the ear; and that limit is the same however
+//! the preview got to its design.
+
+use smp_preview::photo::Rgba;
+use smp_preview::preview::Preview;
+use smp_preview::scalp::Dab;
+use smp_preview::view::View;
+use std::path::Path;
+
+mod common;
+
+fn load(name: &str) -> Rgba {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/photos")
+        .join(name);
+    let img = image::open(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (the shared test photos)", path.display()))
+        .to_rgba8();
+    Rgba::new(img.width(), img.height(), img.into_raw()).unwrap()
+}
+
+/// A phone profile whose neck below the fringe is bare skin.
+const PHOTO: &str = "phone/left_n2_03_8d1a756f.jpg";
+
+fn preview() -> Preview {
+    let photo = load(PHOTO);
+    let hints = common::model_hints(PHOTO, photo.width, photo.height);
+    let p = Preview::with_hints(photo, hints);
+    assert_eq!(p.view(), View::Left);
+    p
+}
+
+/// Bare neck below the fringe, behind the ear (photo pixels; the
+/// annotated fringe ends above it, tests/annotations/phone-left.txt): the
+/// fixed nape line 0.45 ear-to-eye spans below the tragion put 196 dots
+/// there, and 156 on the fringe's lower edge just above.
+const NECK: [f32; 4] = [410.0, 505.0, 450.0, 545.0];
+
+#[test]
+fn no_dots_on_the_neck_below_the_fringe() {
+    let mut p = preview();
+    let dots = p.visible_dots();
+    let [x0, y0, x1, y1] = NECK;
+    let on_neck = dots
+        .iter()
+        .filter(|d| (x0..x1).contains(&d.0) && (y0..y1).contains(&d.1))
+        .count();
+    // The fringe above it keeps its dots.
+    let fringe = dots
+        .iter()
+        .filter(|d| (x0..x1).contains(&d.0) && (y0 - (y1 - y0)..y0).contains(&d.1))
+        .count();
+    assert!(
+        on_neck * 4 < fringe,
+        "{on_neck} dots on the neck, {fringe} on the fringe above it"
+    );
+}
+
+/// The limit reads the photo, the head, the view and the skin layer
+/// (`skin_share`, kept between frames): a view changed and changed back, a
+/// brush stroke (made in another view, so the layer is first read with it)
+/// taken back, a scale changed and changed back and the frames drawn in
+/// between leave the very dots a fresh preview of the same design gives.
+#[test]
+fn edits_taken_back_give_the_fresh_previews_dots() {
+    let mut fresh = preview();
+    let want = fresh.visible_dots();
+    let mut p = preview();
+    p.render();
+    let design = p.design().clone();
+    let mut d = design.clone();
+    d.view = View::Back;
+    p.set_design(d.clone()).unwrap();
+    p.render();
+    p.brush(vec![Dab {
+        x: 0.6,
+        y: 0.3,
+        radius: 0.25,
+        add: false,
+        scar: false,
+    }]);
+    p.render();
+    d.view = View::Left;
+    p.set_design(d).unwrap();
+    p.render();
+    assert!(p.undo_brush());
+    p.render();
+    let mut d = design.clone();
+    d.px_per_cm *= 1.2;
+    p.set_design(d).unwrap();
+    p.render();
+    p.set_design(design).unwrap();
+    p.render();
+    assert_eq!(p.visible_dots(), want);
+}
