@@ -97,9 +97,12 @@ pub struct Preview {
     /// The nape line seen from behind (image row), where the photo shows
     /// it (see [`find_nape`]).
     nape: Option<f64>,
-    /// Per pixel, for diffuse thinning: share of bare skin around it
-    /// (0..=255; 0 on hair). Empty until thinning is first shown.
+    /// Per pixel: share of bare skin around it (0..=255; 0 on hair), for
+    /// diffuse thinning and a profile's fringe. Empty until first needed
+    /// (see [`Preview::update_skin_share`]).
     skin_share: Vec<u8>,
+    /// The scale `skin_share` was computed at.
+    skin_share_scale: f64,
     mask: ScalpMask,
     skin_luma: f32,
     /// The photo's blur and grain, which every dot goes through.
@@ -262,6 +265,7 @@ impl Preview {
             shares: Vec::new(),
             under: Vec::new(),
             skin_share: Vec::new(),
+            skin_share_scale: 0.0,
             looks: Vec::new(),
             canvas: Canvas::default(),
             spots: Vec::new(),
@@ -392,11 +396,8 @@ impl Preview {
     /// (dark against the skin, or darker than the skin right beside them,
     /// as diffuse thinning finds them) over the scalp mask's.
     pub fn hair_share(&mut self) -> f64 {
+        self.update_skin_share();
         let mask = self.mask.combined();
-        // Kept: the thinning mode draws from the same layer.
-        if self.skin_share.is_empty() {
-            self.skin_share = skin_share(&self.photo, &mask, self.design.px_per_cm);
-        }
         let (mut hair, mut n) = (0.0, 0.0);
         let w = self.photo.width as usize;
         let field = self
@@ -450,12 +451,22 @@ impl Preview {
         self.mask_changed();
     }
 
+    /// Computes the bare-skin layer ([`skin_share`]) when it is missing or
+    /// was computed at another scale. Its skin reference is taken over the
+    /// automatic mask, not the brushed one: a stroke does not move it, so
+    /// a brushed preview and a fresh one with the same strokes read the
+    /// same layer, and no brush step redoes the whole photo's layer.
+    fn update_skin_share(&mut self) {
+        let scale = self.design.px_per_cm;
+        if self.skin_share.is_empty() || self.skin_share_scale != scale {
+            self.skin_share = skin_share(&self.photo, self.mask.automatic(), scale);
+            self.skin_share_scale = scale;
+        }
+    }
+
     /// Marks every stage that reads the mask stale.
     fn mask_changed(&mut self) {
         self.mask_version += 1;
-        // Its skin reference is taken over the mask: a preview brushed and
-        // a fresh one with the same strokes read the same layer.
-        self.skin_share.clear();
         self.scar_near.clear();
         if self.tinted.take().is_some() {
             self.tint.clear();
@@ -639,8 +650,8 @@ impl Preview {
         }
         // Profiles read it behind and below the ear (see `FRINGE_NAPE`).
         let profile = matches!(self.design.view, View::Left | View::Right);
-        if (self.design.thinning || profile) && self.skin_share.is_empty() {
-            self.skin_share = skin_share(&self.photo, &self.mask.combined(), self.design.px_per_cm);
+        if self.design.thinning || profile {
+            self.update_skin_share();
         }
         // Sampled above (`unwrap`, not `expect`: see "Panics" in lib.rs).
         let dots = self.pattern.as_ref().unwrap().1.dots();

@@ -228,6 +228,11 @@ impl ScalpMask {
         }
     }
 
+    /// The mask as found, before any brush edit, 0..=255 per pixel.
+    pub fn automatic(&self) -> &[u8] {
+        &self.auto
+    }
+
     /// The mask with brush edits applied, 0..=255 per pixel: where ink may
     /// show.
     pub fn combined(&self) -> Vec<u8> {

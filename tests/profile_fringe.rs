@@ -1,5 +1,5 @@
 //! Profiles: behind and below the ear the dots follow the fringe the photo
-//! shows (hair against the cheek's skin, `Fringe` in src/preview.rs), not
+//! shows (hair against bare skin, `FRINGE_NAPE` in src/preview.rs), not
 //! only the fixed lines around the ear; and that limit is the same however
 //! the preview got to its design.
 
@@ -94,4 +94,21 @@ fn edits_taken_back_give_the_fresh_previews_dots() {
     p.set_design(design).unwrap();
     p.render();
     assert_eq!(p.visible_dots(), want);
+}
+
+/// The bare-skin layer is read at the design's scale (it looks for fine
+/// hairs over about a millimetre): a preview whose scale changed after its
+/// first frame gives the dots a fresh preview at the new scale gives.
+#[test]
+fn a_changed_scale_gives_the_fresh_previews_dots() {
+    let mut p = preview();
+    let mut d = p.design().clone();
+    d.px_per_cm = 80.0;
+    p.set_design(d.clone()).unwrap();
+    p.render();
+    d.px_per_cm = 160.0;
+    p.set_design(d.clone()).unwrap();
+    let mut fresh = preview();
+    fresh.set_design(d).unwrap();
+    assert_eq!(p.visible_dots(), fresh.visible_dots());
 }
