@@ -48,8 +48,8 @@ fn apply_stroke(p: &mut Preview, dabs: Vec<Dab>) {
 }
 
 /// Dabs from `[x0, y0, x1, y1, ...]` (relative coordinates) and a radius
-/// (fraction of the photo's width); points that are not numbers are
-/// skipped.
+/// (fraction of the photo's width). Points that are not numbers are
+/// dropped when the stroke is put on the link's grid ([`snap`]).
 fn dabs(points: &[f64], radius: f64, add: bool, scar: bool) -> Result<Vec<Dab>, Error> {
     if !(radius.is_finite() && radius > 0.0 && radius < 0.5) {
         return Err(Error::BrushSize);
@@ -58,7 +58,6 @@ fn dabs(points: &[f64], radius: f64, add: bool, scar: bool) -> Result<Vec<Dab>, 
         .as_chunks::<2>()
         .0
         .iter()
-        .filter(|[x, y]| x.is_finite() && y.is_finite())
         .map(|&[x, y]| Dab {
             x,
             y,
@@ -251,7 +250,7 @@ impl Engine {
     pub fn set_design(&mut self, values: Vec<f64>) -> Result<(), JsError> {
         let p = self.preview()?;
         let (w, h) = (p.photo().width, p.photo().height);
-        let design = p.design().edited(&values, w, h)?;
+        let design = p.design().edited(&values, w, h).map_err(Error::from)?;
         p.set_design(design).map_err(Error::from)?;
         Ok(())
     }
@@ -292,9 +291,9 @@ impl Engine {
         add: bool,
         scar: bool,
     ) -> Result<(), JsError> {
-        let dabs = dabs(&points, radius, add, scar)?;
+        let dabs = snap(dabs(&points, radius, add, scar)?);
         if !dabs.is_empty() {
-            apply_stroke(self.preview()?, snap(dabs));
+            apply_stroke(self.preview()?, dabs);
         }
         Ok(())
     }
