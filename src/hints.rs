@@ -103,10 +103,7 @@ impl Hints {
         face: &[f64],
     ) -> Result<Hints, String> {
         if !person.is_empty() && person.len() != width as usize * height as usize {
-            return Err(format!(
-                "The person mask has {} values for a {width} x {height} photo.",
-                person.len()
-            ));
+            return Err("The person mask does not match the photo's size.".into());
         }
         let face = match face {
             [] => None,
