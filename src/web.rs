@@ -95,12 +95,12 @@ pub fn design_fields() -> String {
 #[wasm_bindgen]
 pub fn design_ranges() -> Vec<f64> {
     Field::ALL
-        .iter()
-        .flat_map(|f| {
+        .map(|f| {
             f.range()
                 .map_or([f64::NAN; 4], |r| [r.min, r.max, r.step, r.default])
         })
-        .collect()
+        .as_flattened()
+        .to_vec()
 }
 
 /// What a share link carries, read without an engine or a photo.
