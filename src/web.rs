@@ -70,7 +70,8 @@ fn dabs(points: &[f64], radius: f64, add: bool, scar: bool) -> Result<Vec<Dab>, 
 
 /// Relative points as `[x0, y0, x1, y1, ...]`.
 fn flat(points: &[RelPoint]) -> Vec<f64> {
-    points.iter().flat_map(|p| [p.x, p.y]).collect()
+    let pairs: Vec<[f64; 2]> = points.iter().map(|p| [p.x, p.y]).collect();
+    pairs.into_flattened()
 }
 
 /// The names of the design's values in the order [`Engine::design`] gives
