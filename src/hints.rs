@@ -108,13 +108,9 @@ impl Hints {
         let face = match face {
             [] => None,
             [score, k @ ..] if k.len() == 12 && face.iter().all(|v| v.is_finite()) => {
-                let mut keypoints = [(0.0, 0.0); 6];
-                for (p, xy) in keypoints.iter_mut().zip(k.chunks_exact(2)) {
-                    *p = (xy[0], xy[1]);
-                }
                 Some(FaceDetection {
                     score: *score,
-                    keypoints,
+                    keypoints: std::array::from_fn(|i| (k[2 * i], k[2 * i + 1])),
                 })
             }
             _ => return Err(String::from("A face needs a score and six x, y keypoints.")),
