@@ -151,10 +151,10 @@ impl Hints {
     /// Share of skin-coloured pixels in the upper 45% of the person mask.
     fn crown_skin_share(&self, photo: &Rgba) -> Option<f64> {
         let w = photo.width as usize;
-        let rows: Vec<usize> = (0..photo.height as usize)
-            .filter(|&y| self.person[y * w..(y + 1) * w].iter().any(|&v| v >= 128))
-            .collect();
-        let (&top, &bottom) = (rows.first()?, rows.last()?);
+        let rows = 0..photo.height as usize;
+        let has_person = |y: &usize| self.person[y * w..(y + 1) * w].iter().any(|&v| v >= 128);
+        let top = rows.clone().find(has_person)?;
+        let bottom = rows.rev().find(has_person)?;
         let limit = top + (0.45 * (bottom - top) as f64) as usize;
         let (mut skin, mut all) = (0usize, 0usize);
         for y in top..=limit {
