@@ -95,13 +95,14 @@ pub fn design_fields() -> String {
 /// `min, max, step, default` (NaN for values that are not on a range).
 #[wasm_bindgen]
 pub fn design_ranges() -> Vec<f64> {
-    Field::ALL
+    let ranges: Vec<[f64; 4]> = Field::ALL
+        .iter()
         .map(|f| {
             f.range()
                 .map_or([f64::NAN; 4], |r| [r.min, r.max, r.step, r.default])
         })
-        .as_flattened()
-        .to_vec()
+        .collect();
+    ranges.into_flattened()
 }
 
 /// What a share link carries, read without an engine or a photo.
