@@ -81,14 +81,16 @@ fn flat(points: &[RelPoint]) -> Vec<f64> {
 #[wasm_bindgen]
 pub fn design_fields() -> String {
     let names = |names: &[&str]| names.join("/");
-    Field::ALL
+    let fields: Vec<String> = Field::ALL
+        .iter()
         .map(|f| match f {
             Field::Shape => format!("shape:{}", names(&Shape::ALL.map(Shape::name))),
             Field::Edge => format!("edge:{}", names(&Edge::ALL.map(Edge::name))),
             Field::View => format!("view:{}", names(&View::ALL.map(View::name))),
             f => f.name().to_string(),
         })
-        .join(",")
+        .collect();
+    fields.join(",")
 }
 
 /// The controls' ranges: for each design value in [`design_fields`] order,
