@@ -6,6 +6,9 @@
 //! shoulder or the neck beside it. An ellipse fitted to the mask's own
 //! outline, with the points that stray from it left out, follows the skull
 //! and not those spills, so no dot need land beyond it.
+//!
+//! Lengths here are a few crown radii, so `(x² + y²).sqrt()` stands in for
+//! `hypot` (whose overflow-safe scaling costs the wasm a kilobyte).
 
 use crate::num::clamp;
 use crate::scalp::{Head, ScalpMask};
@@ -53,13 +56,16 @@ impl Skull {
         let rows = (OUTLINE_DEPTH * radius) as usize;
         // Enough rows to fit, few enough for a 12-megapixel photo.
         let step = (rows / 400).max(1);
-        let mut points = Vec::new();
-        for y in (top as usize..=top as usize + rows).step_by(step) {
+        // Per point: u, v and how far it lay from the last fit.
+        let mut points: Vec<[f64; 3]> = Vec::new();
+        let y0 = top as usize;
+        for y in (y0..y0 + rows + 1).step_by(step) {
             for toward_left in [true, false] {
                 if let Some(x) = mask.row_edge(y, toward_left) {
-                    let u = (x - cx) / radius;
+                    let (u, v) = ((x - cx) / radius, (y as f64 - top) / radius - 1.0);
                     if x > first && x < last && u.abs() < 1.25 {
-                        points.push((u, (y as f64 - top) / radius - 1.0));
+                        // Before any fit: how far from the crown's circle.
+                        points.push([u, v, ((u * u + v * v).sqrt() - 1.0).abs()]);
                     }
                 }
             }
@@ -67,35 +73,26 @@ impl Skull {
         // Start from the points near the crown's circle, then refit on the
         // points near the last fit: the shoulders and spills stray far
         // outside it, the outline's wobble a few pixels.
-        let mut keep: Vec<bool> = points
-            .iter()
-            .map(|&(u, v)| (u.hypot(v) - 1.0).abs() < 0.3)
-            .collect();
+        let mut limit = 0.3;
         let mut conic = [0.0; 5];
+        let mut kept = Vec::new();
         for round in 0..6 {
             // The first rounds fit an upright oval: a tilted one can lean
             // into a spill at a corner and keep it among the inliers.
-            conic = fit_conic(&points, &keep, round < 3)?;
-            let gaps: Vec<f64> = points.iter().map(|&p| gap(&conic, p)).collect();
-            let mut kept: Vec<f64> = gaps
-                .iter()
-                .zip(&keep)
-                .filter(|(_, &k)| k)
-                .map(|(g, _)| g.abs())
-                .collect();
+            conic = fit_conic(&points, limit, round < 3)?;
+            kept.clear();
+            for p in points.iter_mut() {
+                let g = gap(&conic, p[0], p[1]).abs();
+                if p[2] < limit {
+                    kept.push(g);
+                }
+                p[2] = g;
+            }
+            // At least ten points were kept (`fit_conic`).
             let k = kept.len() / 2;
             let median = *kept.select_nth_unstable_by(k, f64::total_cmp).1;
-            // A spill hugging the outline pulls the fit toward itself and
-            // so hides among the inliers: the fifth of all points farthest
-            // out goes too, and then it is the spill.
-            let mut all: Vec<f64> = gaps.iter().map(|g| g.abs()).collect();
-            let k = all.len() * 4 / 5;
-            let fifth = *all.select_nth_unstable_by(k, f64::total_cmp).1;
             // 2.5 robust standard deviations, and at least 1.5 mm.
-            let limit = (2.5 * 1.4826 * median).min(fifth).max(0.02);
-            for (k, g) in keep.iter_mut().zip(&gaps) {
-                *k = g.abs() < limit;
-            }
+            limit = (2.5 * 1.4826 * median).max(0.02);
         }
         Skull::from_conic(head, conic)
     }
@@ -120,9 +117,10 @@ impl Skull {
         // Semi-axes 1 / sqrt of the eigenvalues: a head's oval is within
         // a factor of two of the crown's circle, and centred near it.
         let mean = (m[0] + m[2]) / 2.0;
-        let spread = ((m[0] - m[2]) / 2.0).hypot(m[1]);
+        let half = (m[0] - m[2]) / 2.0;
+        let spread = (half * half + m[1] * m[1]).sqrt();
         let plausible = |l: f64| (0.25..=2.8).contains(&l);
-        if !(plausible(mean - spread) && plausible(mean + spread) && cu.hypot(cv) < 1.0) {
+        if !(plausible(mean - spread) && plausible(mean + spread) && cu * cu + cv * cv < 1.0) {
             return None;
         }
         Some(Skull {
@@ -146,39 +144,43 @@ impl Skull {
 }
 
 /// The least-squares conic `u² + b uv + c v² + d u + e v + f = 0` through
-/// the kept points (the normal equations, solved by elimination), with
-/// `b = 0` when `upright`, or `None` when they do not pin one down.
-fn fit_conic(points: &[(f64, f64)], keep: &[bool], upright: bool) -> Option<[f64; 5]> {
+/// the points that lay within `limit` of the last fit (the normal
+/// equations, solved by elimination), with `b = 0` when `upright`, or
+/// `None` when they do not pin one down.
+fn fit_conic(points: &[[f64; 3]], limit: f64, upright: bool) -> Option<[f64; 5]> {
     let mut a = [[0.0; 6]; 5];
     if upright {
         a[0][0] = 1.0; // b's equation becomes b = 0
     }
     let tilt = if upright { 0.0 } else { 1.0 };
     let mut n = 0;
-    for (&(u, v), _) in points.iter().zip(keep).filter(|(_, &k)| k) {
-        let row = [tilt * u * v, v * v, u, v, 1.0];
-        for i in 0..5 {
-            for j in 0..5 {
-                a[i][j] += row[i] * row[j];
+    for &[u, v, g] in points {
+        if g >= limit {
+            continue;
+        }
+        let row = [tilt * u * v, v * v, u, v, 1.0, -u * u];
+        for (sums, x) in a.iter_mut().zip(row) {
+            for (sum, y) in sums.iter_mut().zip(row) {
+                *sum += x * y;
             }
-            a[i][5] -= row[i] * u * u;
         }
         n += 1;
     }
     if n < 10 {
         return None;
     }
+    // The normal equations' matrix is symmetric and positive definite,
+    // so elimination needs no pivoting.
     for col in 0..5 {
-        let pivot = (col..5).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))?;
-        a.swap(col, pivot);
-        if a[col][col].abs() < 1e-12 {
+        let pivot = a[col];
+        if pivot[col] < 1e-12 {
             return None;
         }
-        let pivot_row = a[col];
         for (i, row) in a.iter_mut().enumerate() {
             if i != col {
-                let k = row[col] / pivot_row[col];
-                for (x, p) in row.iter_mut().zip(&pivot_row).skip(col) {
+                // The pivot row is zero before `col`.
+                let k = row[col] / pivot[col];
+                for (x, p) in row.iter_mut().zip(&pivot) {
                     *x -= k * p;
                 }
             }
@@ -187,12 +189,12 @@ fn fit_conic(points: &[(f64, f64)], keep: &[bool], upright: bool) -> Option<[f64
     Some(core::array::from_fn(|i| a[i][5] / a[i][i]))
 }
 
-/// The point's distance from the conic's curve, to first order (its value
-/// over its gradient's length), in crown radii.
-fn gap(&[b, c, d, e, f]: &[f64; 5], (u, v): (f64, f64)) -> f64 {
+/// The point's signed distance from the conic's curve, to first order (its
+/// value over its gradient's length), in crown radii.
+fn gap(&[b, c, d, e, f]: &[f64; 5], u: f64, v: f64) -> f64 {
     let q = u * u + b * u * v + c * v * v + d * u + e * v + f;
     let (gu, gv) = (2.0 * u + b * v + d, b * u + 2.0 * c * v + e);
-    q / gu.hypot(gv).max(1e-9)
+    q / (gu * gu + gv * gv).sqrt().max(1e-9)
 }
 
 #[cfg(test)]

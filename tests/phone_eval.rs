@@ -527,8 +527,10 @@ const FLOOR_COVERED_CORRECTED: usize = 14;
 /// its hairline at the front of the skull (not near the crown's back),
 /// hairline 3 -> 8 and dots outside 18 -> 22 for scalp covered 66 -> 62
 /// (the cut in front of the line takes some scalp on tops whose forehead
-/// is out of sight).
-const FLOOR_MODELS_OUTSIDE: usize = 22;
+/// is out of sight). Then 22 -> 26 with no dot beyond the skull's oval
+/// fitted to the mask's outline seen from above (`src/skull.rs`; tops 6 ->
+/// 9 of 21, one back seen as a top, scalp covered unchanged).
+const FLOOR_MODELS_OUTSIDE: usize = 26;
 const FLOOR_MODELS_COVERED: usize = 62;
 const FLOOR_MODELS_HAIRLINE: usize = 8;
 const FLOOR_MODELS_VIEW: usize = 69;
@@ -539,8 +541,9 @@ const FLOOR_MODELS_VIEW: usize = 69;
 /// 18 -> 28 with the outline-measured profile front and the backs' and
 /// tops' narrowing (scalp covered stayed at 61); 28 -> 29 and 61 -> 59
 /// with the automatic hairline at the front of a skull seen from above
-/// (tops with no forehead in sight, so no tap, lose some scalp to it).
-const FLOOR_TAPPED_OUTSIDE: usize = 29;
+/// (tops with no forehead in sight, so no tap, lose some scalp to it);
+/// 29 -> 32 with the skull's oval from above (tops 7 -> 10 of 21).
+const FLOOR_TAPPED_OUTSIDE: usize = 32;
 const FLOOR_TAPPED_COVERED: usize = 59;
 const FLOOR_TAPPED_HAIRLINE: usize = 22;
 const FLOOR_TAPPED_VIEW: usize = 91;
