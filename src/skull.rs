@@ -8,7 +8,7 @@
 //! and not those spills, so no dot need land beyond it.
 //!
 //! Lengths here are a few crown radii, so `(x² + y²).sqrt()` stands in for
-//! `hypot` (whose overflow-safe scaling costs the wasm a kilobyte).
+//! `hypot` (whose overflow-safe scaling costs the wasm 0.13 KB gzip).
 
 use crate::num::clamp;
 use crate::scalp::{Head, ScalpMask};
