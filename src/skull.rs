@@ -114,8 +114,9 @@ impl Skull {
             return None;
         }
         let m = [m0 / k, m1 / k, m2 / k];
-        // Semi-axes 1 / sqrt of the eigenvalues: a head's oval is within
-        // a factor of two of the crown's circle, and centred near it.
+        // The semi-axes are 1 / sqrt of the eigenvalues: a head's oval
+        // has them between 0.6 and 2 crown radii, and is centred within a
+        // radius of the crown circle's centre.
         let mean = (m[0] + m[2]) / 2.0;
         let half = (m[0] - m[2]) / 2.0;
         let spread = (half * half + m[1] * m[1]).sqrt();
