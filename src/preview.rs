@@ -20,6 +20,7 @@ use crate::pigment::Optics;
 use crate::render::{Canvas, Clip, Keys, Look, Spot};
 use crate::sampling::{Dot, Pattern, Spacing};
 use crate::scalp::{find_nape, skin_luma, soften, Dab, Head, ScalpMask, MAX_FORESHORTENING};
+use crate::skull::Skull;
 use crate::view::View;
 
 /// Normalized radius that turns a requested density into the nested
@@ -97,6 +98,9 @@ pub struct Preview {
     /// The nape line seen from behind (image row), where the photo shows
     /// it (see [`find_nape`]).
     nape: Option<f64>,
+    /// The skull's oval fitted to the mask's outline, where one fits: seen
+    /// from above, no dot goes beyond it.
+    skull: Option<Skull>,
     /// Per pixel: share of bare skin around it (0..=255; 0 on hair), for
     /// diffuse thinning and a profile's fringe. Empty until first needed
     /// (see [`Preview::update_skin_share`]).
@@ -193,6 +197,7 @@ impl Preview {
             ScalpMask::detect(&photo)
         };
         let skin = skin_luma(&photo, &mask, head);
+        let skull = Skull::fit(&mask, head, photo.width);
         // From behind, the nape under the middle of the head: between the
         // ears' level and well below any nape on the annotated set.
         let nape = head
@@ -257,6 +262,7 @@ impl Preview {
             #[cfg(feature = "outline")]
             outline: None,
             nape,
+            skull,
             mask,
             skin_luma: skin,
             optics: Optics::default(),
@@ -505,7 +511,9 @@ impl Preview {
                 return Some(ViewLimit::Back(BackLimit::new(self.head, self.nape)))
             }
             View::Top if self.head.found => {
-                return Some(ViewLimit::Back(BackLimit::from_above(self.head)))
+                return Some(ViewLimit::Back(BackLimit::from_above(
+                    self.head, self.skull,
+                )))
             }
             _ => return None,
         };
@@ -1503,7 +1511,7 @@ impl ViewLimit {
 
 /// From behind: the ears stand out beside the skull, and below the nape
 /// line is the neck. From above: the skull narrows below its widest row,
-/// where a person mask widens to the shoulders.
+/// where a person mask widens to the shoulders, and ends at its oval.
 struct BackLimit {
     cx: f64,
     top: f64,
@@ -1516,6 +1524,8 @@ struct BackLimit {
     /// out as a practitioner blends a nape.
     nape: f64,
     fade: f64,
+    /// From above, the skull's fitted oval, where one fits.
+    skull: Option<Skull>,
 }
 
 impl BackLimit {
@@ -1536,17 +1546,19 @@ impl BackLimit {
             narrowing: BACK_NARROWING,
             nape,
             fade,
+            skull: None,
         }
     }
 
     /// Seen from above: no nape in sight, the skull's widest row one crown
-    /// radius down.
-    fn from_above(head: Head) -> BackLimit {
+    /// radius down, and nothing beyond the skull's oval.
+    fn from_above(head: Head, skull: Option<Skull>) -> BackLimit {
         BackLimit {
             from: 1.0,
             narrowing: TOP_NARROWING,
             nape: f64::INFINITY,
             fade: 1.0,
+            skull,
             ..BackLimit::new(head, None)
         }
     }
@@ -1560,7 +1572,8 @@ impl BackLimit {
         let down = ((y - self.top) / self.radius - self.from).max(0.0);
         let out = (x - self.cx).abs() / self.radius - (1.03 - self.narrowing * down);
         let above = (self.nape - y) / self.fade;
-        clamp((1.0 - out / 0.04).min(above), 0.0, 1.0) as f32
+        let side = clamp((1.0 - out / 0.04).min(above), 0.0, 1.0) as f32;
+        self.skull.map_or(side, |s| side.min(s.share(x, y)))
     }
 }
 
