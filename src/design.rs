@@ -504,10 +504,13 @@ impl Design {
         // A position in one of the enums' `ALL`.
         let pick = |f: Field, count: usize| code(f, count as u64).map(|x| x as usize);
         let point = |x: Field, y: Field| RelPoint { x: at(x), y: at(y) };
+        // The numbers are checked once, by `validate` below; only what is
+        // converted here is checked here (codes, the seed's halves, and the
+        // session, a whole number).
         let mut d = Design {
-            density: DENSITY.check(at(Field::Density))?,
-            shade: SHADE.check(at(Field::Shade))?,
-            dot_mm: DOT_MM.check(at(Field::DotMm))?,
+            density: at(Field::Density),
+            shade: at(Field::Shade),
+            dot_mm: at(Field::DotMm),
             hairline: Hairline {
                 shape: Shape::ALL[pick(Field::Shape, Shape::ALL.len())?],
                 handles: [
@@ -518,13 +521,13 @@ impl Design {
             },
             edge: Edge::ALL[pick(Field::Edge, Edge::ALL.len())?],
             seed: half(Field::SeedHigh)? << 32 | half(Field::SeedLow)?,
-            px_per_cm: PX_PER_CM.check(at(Field::PxPerCm))?,
+            px_per_cm: at(Field::PxPerCm),
             glabella: point(Field::GlabellaX, Field::GlabellaY),
             session: SESSIONS.check(at(Field::Session).round())? as u8,
-            months: MONTHS.check(at(Field::Months))?,
+            months: at(Field::Months),
             thinning: at(Field::Thinning) != 0.0,
             view: View::ALL[pick(Field::View, View::ALL.len())?],
-            temple_half_cm: TEMPLE_HALF_CM.check(at(Field::TempleHalfCm))?,
+            temple_half_cm: at(Field::TempleHalfCm),
         };
         if d.hairline.handles == self.hairline.handles {
             let now = d.hairline_height_cm(height);

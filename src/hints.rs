@@ -103,21 +103,14 @@ impl Hints {
         face: &[f64],
     ) -> Result<Hints, String> {
         if !person.is_empty() && person.len() != width as usize * height as usize {
-            return Err(format!(
-                "The person mask has {} values for a {width} x {height} photo.",
-                person.len()
-            ));
+            return Err("The person mask does not match the photo's size.".into());
         }
         let face = match face {
             [] => None,
             [score, k @ ..] if k.len() == 12 && face.iter().all(|v| v.is_finite()) => {
-                let mut keypoints = [(0.0, 0.0); 6];
-                for (p, xy) in keypoints.iter_mut().zip(k.chunks_exact(2)) {
-                    *p = (xy[0], xy[1]);
-                }
                 Some(FaceDetection {
                     score: *score,
-                    keypoints,
+                    keypoints: std::array::from_fn(|i| (k[2 * i], k[2 * i + 1])),
                 })
             }
             _ => return Err(String::from("A face needs a score and six x, y keypoints.")),
@@ -158,10 +151,10 @@ impl Hints {
     /// Share of skin-coloured pixels in the upper 45% of the person mask.
     fn crown_skin_share(&self, photo: &Rgba) -> Option<f64> {
         let w = photo.width as usize;
-        let rows: Vec<usize> = (0..photo.height as usize)
-            .filter(|&y| self.person[y * w..(y + 1) * w].iter().any(|&v| v >= 128))
-            .collect();
-        let (&top, &bottom) = (rows.first()?, rows.last()?);
+        let rows = 0..photo.height as usize;
+        let has_person = |y: &usize| self.person[y * w..(y + 1) * w].iter().any(|&v| v >= 128);
+        let top = rows.clone().find(has_person)?;
+        let bottom = rows.rev().find(has_person)?;
         let limit = top + (0.45 * (bottom - top) as f64) as usize;
         let (mut skin, mut all) = (0usize, 0usize);
         for y in top..=limit {

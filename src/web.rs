@@ -48,8 +48,8 @@ fn apply_stroke(p: &mut Preview, dabs: Vec<Dab>) {
 }
 
 /// Dabs from `[x0, y0, x1, y1, ...]` (relative coordinates) and a radius
-/// (fraction of the photo's width); points that are not numbers are
-/// skipped.
+/// (fraction of the photo's width). Points that are not numbers are
+/// dropped when the stroke is put on the link's grid ([`snap`]).
 fn dabs(points: &[f64], radius: f64, add: bool, scar: bool) -> Result<Vec<Dab>, Error> {
     if !(radius.is_finite() && radius > 0.0 && radius < 0.5) {
         return Err(Error::BrushSize);
@@ -58,7 +58,6 @@ fn dabs(points: &[f64], radius: f64, add: bool, scar: bool) -> Result<Vec<Dab>, 
         .as_chunks::<2>()
         .0
         .iter()
-        .filter(|[x, y]| x.is_finite() && y.is_finite())
         .map(|&[x, y]| Dab {
             x,
             y,
@@ -71,7 +70,8 @@ fn dabs(points: &[f64], radius: f64, add: bool, scar: bool) -> Result<Vec<Dab>, 
 
 /// Relative points as `[x0, y0, x1, y1, ...]`.
 fn flat(points: &[RelPoint]) -> Vec<f64> {
-    points.iter().flat_map(|p| [p.x, p.y]).collect()
+    let pairs: Vec<[f64; 2]> = points.iter().map(|p| [p.x, p.y]).collect();
+    pairs.into_flattened()
 }
 
 /// The names of the design's values in the order [`Engine::design`] gives
@@ -81,27 +81,30 @@ fn flat(points: &[RelPoint]) -> Vec<f64> {
 #[wasm_bindgen]
 pub fn design_fields() -> String {
     let names = |names: &[&str]| names.join("/");
-    Field::ALL
+    let fields: Vec<String> = Field::ALL
+        .iter()
         .map(|f| match f {
             Field::Shape => format!("shape:{}", names(&Shape::ALL.map(Shape::name))),
             Field::Edge => format!("edge:{}", names(&Edge::ALL.map(Edge::name))),
             Field::View => format!("view:{}", names(&View::ALL.map(View::name))),
             f => f.name().to_string(),
         })
-        .join(",")
+        .collect();
+    fields.join(",")
 }
 
 /// The controls' ranges: for each design value in [`design_fields`] order,
 /// `min, max, step, default` (NaN for values that are not on a range).
 #[wasm_bindgen]
 pub fn design_ranges() -> Vec<f64> {
-    Field::ALL
+    let ranges: Vec<[f64; 4]> = Field::ALL
         .iter()
-        .flat_map(|f| {
+        .map(|f| {
             f.range()
                 .map_or([f64::NAN; 4], |r| [r.min, r.max, r.step, r.default])
         })
-        .collect()
+        .collect();
+    ranges.into_flattened()
 }
 
 /// What a share link carries, read without an engine or a photo.
@@ -251,7 +254,7 @@ impl Engine {
     pub fn set_design(&mut self, values: Vec<f64>) -> Result<(), JsError> {
         let p = self.preview()?;
         let (w, h) = (p.photo().width, p.photo().height);
-        let design = p.design().edited(&values, w, h)?;
+        let design = p.design().edited(&values, w, h).map_err(Error::from)?;
         p.set_design(design).map_err(Error::from)?;
         Ok(())
     }
@@ -292,9 +295,9 @@ impl Engine {
         add: bool,
         scar: bool,
     ) -> Result<(), JsError> {
-        let dabs = dabs(&points, radius, add, scar)?;
+        let dabs = snap(dabs(&points, radius, add, scar)?);
         if !dabs.is_empty() {
-            apply_stroke(self.preview()?, snap(dabs));
+            apply_stroke(self.preview()?, dabs);
         }
         Ok(())
     }

@@ -23,7 +23,7 @@
 import { Engine, design_fields, design_ranges, read_link } from './pkg/smp_preview.js';
 
 /** The Engine methods a request may call by name (besides the ones below). */
-const METHODS = new Set(['brush', 'undo_brush', 'share_fragment', 'apply_link', 'hairline_at', 'photo_id', 'finish_pattern']);
+const METHODS = new Set(['brush', 'undo_brush', 'share_fragment', 'apply_link', 'hairline_at', 'photo_id']);
 
 /** What a person (or the site's developer) can read of an error. */
 const text = (e) => (e && e.message) || String(e);
