@@ -98,9 +98,6 @@ pub struct Preview {
     /// The nape line seen from behind (image row), where the photo shows
     /// it (see [`find_nape`]).
     nape: Option<f64>,
-    /// The skull's oval fitted to the mask's outline, where one fits: seen
-    /// from above, no dot goes beyond it.
-    skull: Option<Skull>,
     /// Per pixel: share of bare skin around it (0..=255; 0 on hair), for
     /// diffuse thinning and a profile's fringe. Empty until first needed
     /// (see [`Preview::update_skin_share`]).
@@ -197,7 +194,6 @@ impl Preview {
             ScalpMask::detect(&photo)
         };
         let skin = skin_luma(&photo, &mask, head);
-        let skull = Skull::fit(&mask, head, photo.width);
         // From behind, the nape under the middle of the head: between the
         // ears' level and well below any nape on the annotated set.
         let nape = head
@@ -262,7 +258,6 @@ impl Preview {
             #[cfg(feature = "outline")]
             outline: None,
             nape,
-            skull,
             mask,
             skin_luma: skin,
             optics: Optics::default(),
@@ -511,9 +506,9 @@ impl Preview {
                 return Some(ViewLimit::Back(BackLimit::new(self.head, self.nape)))
             }
             View::Top if self.head.found => {
-                return Some(ViewLimit::Back(BackLimit::from_above(
-                    self.head, self.skull,
-                )))
+                // Fitted afresh each time: a few hundred outline points.
+                let skull = Skull::fit(&self.mask, self.head);
+                return Some(ViewLimit::Back(BackLimit::from_above(self.head, skull)));
             }
             _ => return None,
         };

@@ -37,11 +37,11 @@ const OUTLINE_DEPTH: f64 = 2.0;
 const EDGE: f64 = 0.04;
 
 impl Skull {
-    /// The skull's oval fitted to the outline of `mask` (a photo `width`
-    /// pixels wide) around `head`, or `None` when no plausible oval fits
+    /// The skull's oval fitted to the outline of `mask` around `head`, or
+    /// `None` when no plausible oval fits
     /// (the head not found, too little outline in the photo, or a fit far
     /// from a head's shape).
-    pub fn fit(mask: &ScalpMask, head: Head, width: u32) -> Option<Skull> {
+    pub fn fit(mask: &ScalpMask, head: Head) -> Option<Skull> {
         if !head.found {
             return None;
         }
@@ -52,7 +52,7 @@ impl Skull {
         // outline: not at the photo's edge (the mask keeps a margin of
         // about 0.025 radii inside it), nor where the mask was cut to the
         // head's box (1.3 radii each side).
-        let (first, last) = (0.05 * radius, width as f64 - 1.0 - 0.05 * radius);
+        let (first, last) = (0.05 * radius, mask.width() as f64 - 1.0 - 0.05 * radius);
         let rows = (OUTLINE_DEPTH * radius) as usize;
         // Enough rows to fit, few enough for a 12-megapixel photo.
         let step = (rows / 400).max(1);
@@ -236,7 +236,7 @@ mod tests {
         let mask = person(w, h, 120.0, 150.0, 200.0, spill);
         let photo = Rgba::new(w as u32, h as u32, vec![128; w * h * 4]).unwrap();
         let (scalp, head) = ScalpMask::from_person(&photo, &mask);
-        let skull = Skull::fit(&scalp, head, w as u32).expect("an oval");
+        let skull = Skull::fit(&scalp, head).expect("an oval");
         // Inside the head, full; in the spill and beyond the head's sides,
         // nothing.
         assert_eq!(skull.share(200.0, 200.0), 1.0);
@@ -251,6 +251,6 @@ mod tests {
         let photo = Rgba::new(w, h, vec![128; (w * h * 4) as usize]).unwrap();
         let (scalp, head) = ScalpMask::detect(&photo);
         assert!(!head.found);
-        assert_eq!(Skull::fit(&scalp, head, w), None);
+        assert_eq!(Skull::fit(&scalp, head), None);
     }
 }
