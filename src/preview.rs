@@ -517,7 +517,6 @@ impl Preview {
             self.face,
             toward_left,
             &self.mask,
-            self.photo.width as usize,
         )))
     }
 
@@ -1670,7 +1669,6 @@ impl ProfileLimit {
         face: Option<FaceDetection>,
         toward_left: bool,
         mask: &ScalpMask,
-        width: usize,
     ) -> ProfileLimit {
         let forward = if toward_left { -1.0 } else { 1.0 };
         // Keypoints: right eye, left eye, nose, mouth, right ear, left ear;
@@ -1729,7 +1727,7 @@ impl ProfileLimit {
             span,
             front,
             front_top,
-            width,
+            width: mask.width() as usize,
         }
     }
 
