@@ -37,14 +37,10 @@ const OUTLINE_DEPTH: f64 = 2.0;
 const EDGE: f64 = 0.04;
 
 impl Skull {
-    /// The skull's oval fitted to the outline of `mask` around `head`, or
-    /// `None` when no plausible oval fits
-    /// (the head not found, too little outline in the photo, or a fit far
-    /// from a head's shape).
+    /// The skull's oval fitted to the outline of `mask` around a found
+    /// `head`, or `None` when no plausible oval fits (too little outline
+    /// in the photo, or a fit far from a head's shape).
     pub fn fit(mask: &ScalpMask, head: Head) -> Option<Skull> {
-        if !head.found {
-            return None;
-        }
         let Head {
             cx, top, radius, ..
         } = head;
