@@ -3,11 +3,13 @@
 
     SMP_EVAL_DOTS=/tmp/before cargo test --release --test phone_eval phone_photos   (on the old commit)
     SMP_EVAL_DOTS=/tmp/after  cargo test --release --test phone_eval phone_photos   (on the new one)
-    scripts/eval-sheet.py /tmp/before /tmp/after PATH OUT.jpg
+    scripts/eval-sheet.py /tmp/before /tmp/after PATH OUT.jpg [VIEW]
 
 PATH is the scorer's path number (0 classical, 1 classical after the view,
 2 models, 3 models after the view, 4 models after the taps). Four photos per
-view, picked evenly through each view's list; each as a before/after pair:
+view, picked evenly through each view's list, or with VIEW (front, top,
+left, right, back) every phone photo of that view, eight pairs a row (with
+`-` for the before folder, the after tiles alone); each as a before/after pair:
 dots on the annotated scalp green, off it red, the scalp's outline yellow,
 the face magenta, the hairline's middle cyan. Needs Pillow and numpy.
 """
@@ -56,12 +58,26 @@ def tile(block, dots_file):
 
 
 def main():
-    if len(sys.argv) != 5:
+    if len(sys.argv) not in (5, 6):
         sys.exit(__doc__)
-    before, after, path, out = sys.argv[1:]
+    before, after, path, out = sys.argv[1:5]
     blocks = []
     for f in sorted(glob.glob(os.path.join(os.path.dirname(__file__), "..", "tests", "annotations", "*.txt"))):
         blocks += [b for b in parse(f) if b["photo"].startswith("phone/")]
+    if len(sys.argv) == 6:
+        of_view = [b for b in blocks if b.get("view") == sys.argv[5]]
+        folders = [after] if before == "-" else [before, after]
+        per_row = 8 if before == "-" else 4
+        rows = (len(of_view) + per_row - 1) // per_row
+        sheet = Image.new("RGB", (per_row * (len(folders) * TW + 8) - 8, rows * TH), "white")
+        for i, b in enumerate(of_view):
+            name = b["photo"].replace("phone/", "")
+            x = (i % per_row) * (len(folders) * TW + 8)
+            for k, folder in enumerate(folders):
+                sheet.paste(tile(b, os.path.join(folder, f"{name}.{path}.txt")), (x + k * TW, i // per_row * TH))
+        # 21 tops fit under 400 KB.
+        sheet.save(out, quality=72)
+        return
     views = ["front", "top", "left", "right", "back"]
     sheet = Image.new("RGB", (8 * TW + 3 * 8, 5 * TH), "white")
     for row, v in enumerate(views):

@@ -49,5 +49,6 @@ pub mod sampling;
 pub mod scalp;
 pub mod scar_find;
 pub mod share;
+pub mod skull;
 pub mod view;
 pub mod web;

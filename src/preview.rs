@@ -20,6 +20,7 @@ use crate::pigment::Optics;
 use crate::render::{Canvas, Clip, Keys, Look, Spot};
 use crate::sampling::{Dot, Pattern, Spacing};
 use crate::scalp::{find_nape, skin_luma, soften, Dab, Head, ScalpMask, MAX_FORESHORTENING};
+use crate::skull::Skull;
 use crate::view::View;
 
 /// Normalized radius that turns a requested density into the nested
@@ -505,7 +506,9 @@ impl Preview {
                 return Some(ViewLimit::Back(BackLimit::new(self.head, self.nape)))
             }
             View::Top if self.head.found => {
-                return Some(ViewLimit::Back(BackLimit::from_above(self.head)))
+                // Fitted afresh each time: a few hundred outline points.
+                let skull = Skull::fit(&self.mask, self.head);
+                return Some(ViewLimit::Back(BackLimit::from_above(self.head, skull)));
             }
             _ => return None,
         };
@@ -514,7 +517,6 @@ impl Preview {
             self.face,
             toward_left,
             &self.mask,
-            self.photo.width as usize,
         )))
     }
 
@@ -1503,7 +1505,7 @@ impl ViewLimit {
 
 /// From behind: the ears stand out beside the skull, and below the nape
 /// line is the neck. From above: the skull narrows below its widest row,
-/// where a person mask widens to the shoulders.
+/// where a person mask widens to the shoulders, and ends at its oval.
 struct BackLimit {
     cx: f64,
     top: f64,
@@ -1516,6 +1518,8 @@ struct BackLimit {
     /// out as a practitioner blends a nape.
     nape: f64,
     fade: f64,
+    /// From above, the skull's fitted oval, where one fits.
+    skull: Option<Skull>,
 }
 
 impl BackLimit {
@@ -1536,17 +1540,19 @@ impl BackLimit {
             narrowing: BACK_NARROWING,
             nape,
             fade,
+            skull: None,
         }
     }
 
     /// Seen from above: no nape in sight, the skull's widest row one crown
-    /// radius down.
-    fn from_above(head: Head) -> BackLimit {
+    /// radius down, and nothing beyond the skull's oval.
+    fn from_above(head: Head, skull: Option<Skull>) -> BackLimit {
         BackLimit {
             from: 1.0,
             narrowing: TOP_NARROWING,
             nape: f64::INFINITY,
             fade: 1.0,
+            skull,
             ..BackLimit::new(head, None)
         }
     }
@@ -1560,7 +1566,8 @@ impl BackLimit {
         let down = ((y - self.top) / self.radius - self.from).max(0.0);
         let out = (x - self.cx).abs() / self.radius - (1.03 - self.narrowing * down);
         let above = (self.nape - y) / self.fade;
-        clamp((1.0 - out / 0.04).min(above), 0.0, 1.0) as f32
+        let side = clamp((1.0 - out / 0.04).min(above), 0.0, 1.0) as f32;
+        self.skull.map_or(side, |s| side.min(s.share(x, y)))
     }
 }
 
@@ -1662,7 +1669,6 @@ impl ProfileLimit {
         face: Option<FaceDetection>,
         toward_left: bool,
         mask: &ScalpMask,
-        width: usize,
     ) -> ProfileLimit {
         let forward = if toward_left { -1.0 } else { 1.0 };
         // Keypoints: right eye, left eye, nose, mouth, right ear, left ear;
@@ -1721,7 +1727,7 @@ impl ProfileLimit {
             span,
             front,
             front_top,
-            width,
+            width: mask.width() as usize,
         }
     }
 

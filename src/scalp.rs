@@ -228,6 +228,11 @@ impl ScalpMask {
         }
     }
 
+    /// The photo's width in pixels (one mask value per pixel).
+    pub fn width(&self) -> u32 {
+        self.width
+    }
+
     /// The mask as found, before any brush edit, 0..=255 per pixel.
     pub fn automatic(&self) -> &[u8] {
         &self.auto

@@ -530,8 +530,10 @@ const FLOOR_COVERED_CORRECTED: usize = 14;
 /// is out of sight). Then 22 -> 24 with the profile's fringe read from
 /// the photo behind and below the ear (no dot on bare skin there; the
 /// nape line moved from 0.45 to 0.7 spans below the tragion), scalp
-/// covered staying at 62.
-const FLOOR_MODELS_OUTSIDE: usize = 24;
+/// covered staying at 62; then 24 -> 28 with no dot beyond the skull's
+/// oval fitted to the mask's outline seen from above (`src/skull.rs`; tops
+/// 6 -> 9 of 21, one back seen as a top, scalp covered unchanged).
+const FLOOR_MODELS_OUTSIDE: usize = 28;
 const FLOOR_MODELS_COVERED: usize = 62;
 const FLOOR_MODELS_HAIRLINE: usize = 8;
 const FLOOR_MODELS_VIEW: usize = 69;
@@ -543,8 +545,9 @@ const FLOOR_MODELS_VIEW: usize = 69;
 /// tops' narrowing (scalp covered stayed at 61); 28 -> 29 and 61 -> 59
 /// with the automatic hairline at the front of a skull seen from above
 /// (tops with no forehead in sight, so no tap, lose some scalp to it);
-/// 29 -> 30 with the profile's fringe read from the photo.
-const FLOOR_TAPPED_OUTSIDE: usize = 30;
+/// 29 -> 30 with the profile's fringe read from the photo, 30 -> 33 with
+/// the skull's oval from above (tops 7 -> 10 of 21).
+const FLOOR_TAPPED_OUTSIDE: usize = 33;
 const FLOOR_TAPPED_COVERED: usize = 59;
 const FLOOR_TAPPED_HAIRLINE: usize = 22;
 const FLOOR_TAPPED_VIEW: usize = 91;

@@ -1,0 +1,252 @@
+//! The skull's outline seen from above, fitted to the head's mask.
+//!
+//! From above, a skull's outline is a smooth convex oval (about 15 cm wide
+//! and 19-20 cm long), never with corners or bulges. A person mask goes on
+//! past it: into a busy background at the head's top corners, onto a
+//! shoulder or the neck beside it. An ellipse fitted to the mask's own
+//! outline, with the points that stray from it left out, follows the skull
+//! and not those spills, so no dot need land beyond it.
+//!
+//! Lengths here are a few crown radii, so `(x² + y²).sqrt()` stands in for
+//! `hypot` (whose overflow-safe scaling costs the wasm 0.13 KB gzip).
+
+use crate::num::clamp;
+use crate::scalp::{Head, ScalpMask};
+
+/// The fitted oval, in the head's frame: `u = (x - cx) / r` and
+/// `v = (y - top - r) / r` (the crown circle is the unit circle).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Skull {
+    head: Head,
+    /// The oval's centre, (u, v).
+    centre: (f64, f64),
+    /// `m[0] du² + 2 m[1] du dv + m[2] dv² = 1` on the outline, with
+    /// `(du, dv)` from the centre.
+    m: [f64; 3],
+}
+
+/// How far below the head's top the outline is read, in crown radii: the
+/// skull's sides and the temples down to the forehead seen from above (the
+/// annotated tops' scalp reaches about 2.1 radii down); lower rows are
+/// mostly the shoulders, which the fit leaves out. Chosen on the annotated
+/// tops from 1.6, 2.0 and 2.3 (see `benches/models/README.md`).
+const OUTLINE_DEPTH: f64 = 2.0;
+
+/// Over how many crown radii (about 3 mm) the share falls to nothing at
+/// the outline.
+const EDGE: f64 = 0.04;
+
+impl Skull {
+    /// The skull's oval fitted to the outline of `mask` around a found
+    /// `head`, or `None` when no plausible oval fits (too little outline
+    /// in the photo, or a fit far from a head's shape).
+    pub fn fit(mask: &ScalpMask, head: Head) -> Option<Skull> {
+        let Head {
+            cx, top, radius, ..
+        } = head;
+        // The mask's left and right ends per row, where they are the
+        // outline: not at the photo's edge (the mask keeps a margin of
+        // about 0.025 radii inside it), nor where the mask was cut to the
+        // head's box (1.3 radii each side).
+        let (first, last) = (0.05 * radius, mask.width() as f64 - 1.0 - 0.05 * radius);
+        let rows = (OUTLINE_DEPTH * radius) as usize;
+        // Enough rows to fit, few enough for a 12-megapixel photo.
+        let step = (rows / 400).max(1);
+        // Per point: u, v and how far it lay from the last fit.
+        let mut points: Vec<[f64; 3]> = Vec::new();
+        let y0 = top as usize;
+        for y in (y0..y0 + rows + 1).step_by(step) {
+            for toward_left in [true, false] {
+                if let Some(x) = mask.row_edge(y, toward_left) {
+                    let (u, v) = ((x - cx) / radius, (y as f64 - top) / radius - 1.0);
+                    if x > first && x < last && u.abs() < 1.25 {
+                        // Before any fit: how far from the crown's circle.
+                        points.push([u, v, ((u * u + v * v).sqrt() - 1.0).abs()]);
+                    }
+                }
+            }
+        }
+        // Start from the points near the crown's circle, then refit on the
+        // points near the last fit: the shoulders and spills stray far
+        // outside it, the outline's wobble a few pixels.
+        let mut limit = 0.3;
+        let mut conic = [0.0; 5];
+        let mut kept = Vec::new();
+        for round in 0..6 {
+            // The first rounds fit an upright oval: a tilted one can lean
+            // into a spill at a corner and keep it among the inliers.
+            conic = fit_conic(&points, limit, round < 3)?;
+            kept.clear();
+            for p in points.iter_mut() {
+                let g = gap(&conic, p[0], p[1]).abs();
+                if p[2] < limit {
+                    kept.push(g);
+                }
+                p[2] = g;
+            }
+            // At least ten points were kept (`fit_conic`).
+            let k = kept.len() / 2;
+            let median = *kept.select_nth_unstable_by(k, f64::total_cmp).1;
+            // 2.5 robust standard deviations, and at least 1.5 mm.
+            limit = (2.5 * 1.4826 * median).max(0.02);
+        }
+        Skull::from_conic(head, conic)
+    }
+
+    /// The oval of `u² + b uv + c v² + d u + e v + f = 0`, when it is one a
+    /// head could have.
+    fn from_conic(head: Head, [b, c, d, e, f]: [f64; 5]) -> Option<Skull> {
+        let (m0, m1, m2) = (1.0, b / 2.0, c);
+        let det = m0 * m2 - m1 * m1;
+        if det <= 0.0 {
+            return None; // not an ellipse
+        }
+        // The centre, where the gradient vanishes, and the conic's value
+        // there, which scales the matrix to 1 on the outline.
+        let cu = (-d * m2 + e * m1) / (2.0 * det);
+        let cv = (-e * m0 + d * m1) / (2.0 * det);
+        let k = -(f + 0.5 * (d * cu + e * cv));
+        if k <= 0.0 {
+            return None;
+        }
+        let m = [m0 / k, m1 / k, m2 / k];
+        // The semi-axes are 1 / sqrt of the eigenvalues: a head's oval
+        // has them between 0.6 and 2 crown radii, and is centred within a
+        // radius of the crown circle's centre.
+        let mean = (m[0] + m[2]) / 2.0;
+        let half = (m[0] - m[2]) / 2.0;
+        let spread = (half * half + m[1] * m[1]).sqrt();
+        let plausible = |l: f64| (0.25..=2.8).contains(&l);
+        if !(plausible(mean - spread) && plausible(mean + spread) && cu * cu + cv * cv < 1.0) {
+            return None;
+        }
+        Some(Skull {
+            head,
+            centre: (cu, cv),
+            m,
+        })
+    }
+
+    /// 1 inside the oval, falling to 0 just past its outline.
+    pub fn share(&self, x: f64, y: f64) -> f32 {
+        let Head {
+            cx, top, radius, ..
+        } = self.head;
+        let du = (x - cx) / radius - self.centre.0;
+        let dv = (y - top) / radius - 1.0 - self.centre.1;
+        let [a, b, c] = self.m;
+        let s = (a * du * du + 2.0 * b * du * dv + c * dv * dv).sqrt();
+        clamp((1.0 + EDGE / 2.0 - s) / EDGE, 0.0, 1.0) as f32
+    }
+}
+
+/// The least-squares conic `u² + b uv + c v² + d u + e v + f = 0` through
+/// the points that lay within `limit` of the last fit (the normal
+/// equations, solved by elimination), with `b = 0` when `upright`, or
+/// `None` when they do not pin one down.
+fn fit_conic(points: &[[f64; 3]], limit: f64, upright: bool) -> Option<[f64; 5]> {
+    let mut a = [[0.0; 6]; 5];
+    if upright {
+        a[0][0] = 1.0; // b's equation becomes b = 0
+    }
+    let tilt = if upright { 0.0 } else { 1.0 };
+    let mut n = 0;
+    for &[u, v, g] in points {
+        if g >= limit {
+            continue;
+        }
+        let row = [tilt * u * v, v * v, u, v, 1.0, -u * u];
+        for (sums, x) in a.iter_mut().zip(row) {
+            for (sum, y) in sums.iter_mut().zip(row) {
+                *sum += x * y;
+            }
+        }
+        n += 1;
+    }
+    if n < 10 {
+        return None;
+    }
+    // The normal equations' matrix is symmetric and positive definite,
+    // so elimination needs no pivoting.
+    for col in 0..5 {
+        let pivot = a[col];
+        if pivot[col] < 1e-12 {
+            return None;
+        }
+        for (i, row) in a.iter_mut().enumerate() {
+            if i != col {
+                // The pivot row is zero before `col`.
+                let k = row[col] / pivot[col];
+                for (x, p) in row.iter_mut().zip(&pivot) {
+                    *x -= k * p;
+                }
+            }
+        }
+    }
+    Some(core::array::from_fn(|i| a[i][5] / a[i][i]))
+}
+
+/// The point's signed distance from the conic's curve, to first order (its
+/// value over its gradient's length), in crown radii.
+fn gap(&[b, c, d, e, f]: &[f64; 5], u: f64, v: f64) -> f64 {
+    let q = u * u + b * u * v + c * v * v + d * u + e * v + f;
+    let (gu, gv) = (2.0 * u + b * v + d, b * u + 2.0 * c * v + e);
+    q / (gu * gu + gv * gv).sqrt().max(1e-9)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::photo::Rgba;
+
+    /// A person mask of an upright oval head (semi-axes `a` across, `b`
+    /// down, centred at `(cx, cy)`) plus whatever `extra` adds.
+    fn person(
+        w: usize,
+        h: usize,
+        a: f64,
+        b: f64,
+        cy: f64,
+        extra: impl Fn(usize, usize) -> bool,
+    ) -> Vec<u8> {
+        let cx = w as f64 / 2.0;
+        (0..w * h)
+            .map(|i| {
+                let (x, y) = (i % w, i / w);
+                let (u, v) = ((x as f64 - cx) / a, (y as f64 - cy) / b);
+                if u * u + v * v <= 1.0 || extra(x, y) {
+                    255
+                } else {
+                    0
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_oval_head_is_fitted_and_a_spill_beside_it_left_out() {
+        let (w, h) = (400, 520);
+        // A block of background beside the head's top corner, as a busy
+        // background gives the segmentation.
+        let spill = |x: usize, y: usize| (260..330).contains(&x) && (60..120).contains(&y);
+        let mask = person(w, h, 120.0, 150.0, 200.0, spill);
+        let photo = Rgba::new(w as u32, h as u32, vec![128; w * h * 4]).unwrap();
+        let (scalp, head) = ScalpMask::from_person(&photo, &mask);
+        let skull = Skull::fit(&scalp, head).expect("an oval");
+        // Inside the head, full; in the spill and beyond the head's sides,
+        // nothing.
+        assert_eq!(skull.share(200.0, 200.0), 1.0);
+        assert_eq!(skull.share(300.0, 90.0), 0.0);
+        assert_eq!(skull.share(200.0 + 130.0, 200.0), 0.0);
+        assert_eq!(skull.share(200.0 - 110.0, 200.0), 1.0);
+    }
+
+    #[test]
+    fn no_oval_without_a_head() {
+        let (w, h) = (64, 64);
+        let photo = Rgba::new(w, h, vec![128; (w * h * 4) as usize]).unwrap();
+        let (scalp, head) = ScalpMask::detect(&photo);
+        assert!(!head.found);
+        assert_eq!(Skull::fit(&scalp, head), None);
+    }
+}
