@@ -10,7 +10,6 @@
 //! `cargo test --release --test phone_eval -- --nocapture`) for the README.
 
 use smp_preview::design::RelPoint;
-use smp_preview::photo::Rgba;
 use smp_preview::preview::Preview;
 use smp_preview::view::View;
 use std::fmt::Write as _;
@@ -96,22 +95,6 @@ fn annotations() -> Vec<Annotation> {
         }
     }
     all
-}
-
-fn load(name: &str) -> Rgba {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/photos")
-        .join(name);
-    let img = image::open(&path)
-        .unwrap_or_else(|e| {
-            panic!(
-                "{}: {e}. The evaluation needs the shared test photos beside the repo (../shared/photos).",
-                path.display()
-            )
-        })
-        .to_rgba8();
-    let (w, h) = img.dimensions();
-    Rgba::new(w, h, img.into_raw()).unwrap()
 }
 
 /// Fills the union of `polygons` (even-odd per polygon) into a w x h bitmap,
@@ -342,7 +325,7 @@ fn forehead_tap(preview: &mut Preview, a: &Annotation) -> bool {
 }
 
 fn score(a: &Annotation) -> Score {
-    let photo = load(&a.photo);
+    let photo = common::photo(&a.photo);
     let (w, h) = (photo.width as usize, photo.height as usize);
     let scalp = raster(&a.scalp, w, h);
     let truth = Truth {

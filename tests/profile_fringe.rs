@@ -3,29 +3,17 @@
 //! only the fixed lines around the ear; and that limit is the same however
 //! the preview got to its design.
 
-use smp_preview::photo::Rgba;
 use smp_preview::preview::Preview;
 use smp_preview::scalp::Dab;
 use smp_preview::view::View;
-use std::path::Path;
 
 mod common;
-
-fn load(name: &str) -> Rgba {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/photos")
-        .join(name);
-    let img = image::open(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (the shared test photos)", path.display()))
-        .to_rgba8();
-    Rgba::new(img.width(), img.height(), img.into_raw()).unwrap()
-}
 
 /// A phone profile whose neck below the fringe is bare skin.
 const PHOTO: &str = "phone/left_n2_03_8d1a756f.jpg";
 
 fn preview() -> Preview {
-    let photo = load(PHOTO);
+    let photo = common::photo(PHOTO);
     let hints = common::model_hints(PHOTO, photo.width, photo.height);
     let p = Preview::with_hints(photo, hints);
     assert_eq!(p.view(), View::Left);

@@ -2,7 +2,28 @@
 //! models said about a photo.
 
 use smp_preview::hints::{FaceDetection, Hints};
+use smp_preview::photo::Rgba;
 use std::path::Path;
+
+/// The photo `name` (under `../shared/photos`), as the engine takes it.
+// Not every test crate that shares this module loads photos through it
+// (thinning.rs skips a missing photo instead).
+#[allow(dead_code)]
+pub fn photo(name: &str) -> Rgba {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/photos")
+        .join(name);
+    let img = image::open(&path)
+        .unwrap_or_else(|e| {
+            panic!(
+                "{}: {e}. The tests need the shared test photos beside the repo (../shared/photos).",
+                path.display()
+            )
+        })
+        .to_rgba8();
+    let (w, h) = img.dimensions();
+    Rgba::new(w, h, img.into_raw()).unwrap()
+}
 
 /// The models' outputs for `photo` (a name under `../shared/photos`), as
 /// the widget passes them to the engine: the person mask and the face
