@@ -658,16 +658,16 @@ impl Field {
     }
 
     /// The range of a numeric field (the controls are built from it).
-    pub fn range(self) -> Option<Range> {
+    pub fn range(self) -> Option<&'static Range> {
         Some(match self {
-            Field::Density => DENSITY,
-            Field::Shade => SHADE,
-            Field::DotMm => DOT_MM,
-            Field::HairlineCm => HAIRLINE_CM,
-            Field::Session => SESSIONS,
-            Field::Months => MONTHS,
-            Field::PxPerCm => PX_PER_CM,
-            Field::TempleHalfCm => TEMPLE_HALF_CM,
+            Field::Density => &DENSITY,
+            Field::Shade => &SHADE,
+            Field::DotMm => &DOT_MM,
+            Field::HairlineCm => &HAIRLINE_CM,
+            Field::Session => &SESSIONS,
+            Field::Months => &MONTHS,
+            Field::PxPerCm => &PX_PER_CM,
+            Field::TempleHalfCm => &TEMPLE_HALF_CM,
             _ => return None,
         })
     }
