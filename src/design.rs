@@ -31,25 +31,24 @@ pub enum Shape {
 impl Shape {
     /// Every preset, in menu order.
     pub const ALL: [Shape; 3] = [Shape::Classic, Shape::Rounded, Shape::Mature];
-    /// Stable name used in links and the UI.
+    /// Each preset's stable name, used in links and the UI, in the order
+    /// of [`Shape::ALL`].
+    pub const NAMES: [&'static str; 3] = ["classic", "rounded", "mature"];
+    /// The preset's name ([`Shape::NAMES`]).
     pub fn name(self) -> &'static str {
-        match self {
-            Shape::Classic => "classic",
-            Shape::Rounded => "rounded",
-            Shape::Mature => "mature",
-        }
+        Shape::NAMES[self as usize]
     }
     /// Parses [`Shape::name`].
     pub fn parse(s: &str) -> Result<Shape, DesignError> {
-        match s {
-            "classic" => Ok(Shape::Classic),
-            "rounded" => Ok(Shape::Rounded),
-            "mature" => Ok(Shape::Mature),
-            _ => Err(DesignError::new(format!(
-                "Unknown hairline shape \"{}\": choose classic, rounded or mature.",
-                short(s)
-            ))),
-        }
+        Shape::ALL
+            .into_iter()
+            .find(|k| k.name() == s)
+            .ok_or_else(|| {
+                DesignError::new(format!(
+                    "Unknown hairline shape \"{}\": choose classic, rounded or mature.",
+                    short(s)
+                ))
+            })
     }
 }
 
@@ -67,23 +66,24 @@ impl Edge {
     /// Both edges, soft first (the order of their codes in links and in
     /// [`Field::Edge`]).
     pub const ALL: [Edge; 2] = [Edge::Soft, Edge::Defined];
-    /// Stable name used in links and the UI.
+    /// Each edge's stable name, used in links and the UI, in the order of
+    /// [`Edge::ALL`].
+    pub const NAMES: [&'static str; 2] = ["soft", "defined"];
+    /// The edge's name ([`Edge::NAMES`]).
     pub fn name(self) -> &'static str {
-        match self {
-            Edge::Soft => "soft",
-            Edge::Defined => "defined",
-        }
+        Edge::NAMES[self as usize]
     }
     /// Parses [`Edge::name`].
     pub fn parse(s: &str) -> Result<Edge, DesignError> {
-        match s {
-            "soft" => Ok(Edge::Soft),
-            "defined" => Ok(Edge::Defined),
-            _ => Err(DesignError::new(format!(
-                "Unknown edge style \"{}\": choose soft or defined.",
-                short(s)
-            ))),
-        }
+        Edge::ALL
+            .into_iter()
+            .find(|e| e.name() == s)
+            .ok_or_else(|| {
+                DesignError::new(format!(
+                    "Unknown edge style \"{}\": choose soft or defined.",
+                    short(s)
+                ))
+            })
     }
 }
 
@@ -764,6 +764,24 @@ mod tests {
         for e in [Edge::Soft, Edge::Defined] {
             assert_eq!(Edge::parse(e.name()), Ok(e));
         }
+    }
+
+    /// `name` reads `NAMES` at the value's position in `ALL`, which is its
+    /// code in a design and a link: both lists must keep the enum's order.
+    #[test]
+    fn names_are_in_the_order_of_all() {
+        for (i, k) in Shape::ALL.into_iter().enumerate() {
+            assert_eq!(k as usize, i);
+        }
+        for (i, e) in Edge::ALL.into_iter().enumerate() {
+            assert_eq!(e as usize, i);
+        }
+        for (i, v) in View::ALL.into_iter().enumerate() {
+            assert_eq!(v as usize, i);
+        }
+        assert_eq!(Shape::Mature.name(), "mature");
+        assert_eq!(Edge::Defined.name(), "defined");
+        assert_eq!(View::Back.name(), "back");
     }
 
     #[test]

@@ -80,13 +80,12 @@ fn flat(points: &[RelPoint]) -> Vec<f64> {
 /// (`shape:classic/rounded/mature`).
 #[wasm_bindgen]
 pub fn design_fields() -> String {
-    let names = |names: &[&str]| names.join("/");
     let fields: Vec<String> = Field::ALL
         .iter()
         .map(|f| match f {
-            Field::Shape => format!("shape:{}", names(&Shape::ALL.map(Shape::name))),
-            Field::Edge => format!("edge:{}", names(&Edge::ALL.map(Edge::name))),
-            Field::View => format!("view:{}", names(&View::ALL.map(View::name))),
+            Field::Shape => format!("shape:{}", Shape::NAMES.join("/")),
+            Field::Edge => format!("edge:{}", Edge::NAMES.join("/")),
+            Field::View => format!("view:{}", View::NAMES.join("/")),
             f => f.name().to_string(),
         })
         .collect();
