@@ -439,32 +439,28 @@ impl Design {
         let [l, m, r] = self.hairline.handles;
         let g = self.glabella;
         let mut v = [0.0; Field::COUNT];
-        for (field, value) in [
-            (Field::Density, self.density),
-            (Field::Shade, self.shade),
-            (Field::DotMm, self.dot_mm),
-            (Field::HairlineCm, self.hairline_height_cm(height)),
-            (Field::Session, self.session as f64),
-            (Field::Months, self.months),
-            (Field::Thinning, self.thinning as u8 as f64),
-            (Field::Shape, self.hairline.shape as u8 as f64),
-            (Field::Edge, self.edge as u8 as f64),
-            (Field::View, self.view as u8 as f64),
-            (Field::SeedHigh, (self.seed >> 32) as f64),
-            (Field::SeedLow, (self.seed & 0xFFFF_FFFF) as f64),
-            (Field::PxPerCm, self.px_per_cm),
-            (Field::TempleHalfCm, self.temple_half_cm),
-            (Field::LeftX, l.x),
-            (Field::LeftY, l.y),
-            (Field::MiddleX, m.x),
-            (Field::MiddleY, m.y),
-            (Field::RightX, r.x),
-            (Field::RightY, r.y),
-            (Field::GlabellaX, g.x),
-            (Field::GlabellaY, g.y),
-        ] {
-            v[field as usize] = value;
-        }
+        v[Field::Density as usize] = self.density;
+        v[Field::Shade as usize] = self.shade;
+        v[Field::DotMm as usize] = self.dot_mm;
+        v[Field::HairlineCm as usize] = self.hairline_height_cm(height);
+        v[Field::Session as usize] = self.session as f64;
+        v[Field::Months as usize] = self.months;
+        v[Field::Thinning as usize] = self.thinning as u8 as f64;
+        v[Field::Shape as usize] = self.hairline.shape as u8 as f64;
+        v[Field::Edge as usize] = self.edge as u8 as f64;
+        v[Field::View as usize] = self.view as u8 as f64;
+        v[Field::SeedHigh as usize] = (self.seed >> 32) as f64;
+        v[Field::SeedLow as usize] = (self.seed & 0xFFFF_FFFF) as f64;
+        v[Field::PxPerCm as usize] = self.px_per_cm;
+        v[Field::TempleHalfCm as usize] = self.temple_half_cm;
+        v[Field::LeftX as usize] = l.x;
+        v[Field::LeftY as usize] = l.y;
+        v[Field::MiddleX as usize] = m.x;
+        v[Field::MiddleY as usize] = m.y;
+        v[Field::RightX as usize] = r.x;
+        v[Field::RightY as usize] = r.y;
+        v[Field::GlabellaX as usize] = g.x;
+        v[Field::GlabellaY as usize] = g.y;
         v
     }
 
