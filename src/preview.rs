@@ -961,14 +961,8 @@ impl Preview {
                         > 0.5
             })
             .collect();
-        let (tint, tinted) = self.tint_tissue(
-            &inked,
-            &tissue,
-            &refw,
-            [x0, y0, cw, ch],
-            ref_px,
-            &mut crop.data,
-        );
+        let (tint, tinted) =
+            self.tint_tissue(&inked, &refw, [x0, y0, cw, ch], ref_px, &mut crop.data);
         self.tint = tint;
         self.tinted = Some(tinted);
         self.tint_version += 1;
@@ -1161,9 +1155,9 @@ impl Preview {
         self.fill = fill;
     }
 
-    /// Gives the scar tissue the camouflage inks (`inked`; `tissue` is all
-    /// of it) the hue of the normal skin around it (`refw`, within `r`
-    /// px), keeping its luminance: in `crop` (the `[x0, y0, w, h]` crop of
+    /// Gives the scar tissue the camouflage inks (`inked`) the hue of the
+    /// normal skin around it (`refw`, the tissue already weighed 0, within
+    /// `r` px), keeping its luminance: in `crop` (the `[x0, y0, w, h]` crop of
     /// the photo the calibration draws on), and returned as the pixels
     /// changed and the photo the preview is drawn on. The renderer
     /// darkens a pixel in its own hue, and pale scar tissue has little:
@@ -1174,17 +1168,11 @@ impl Preview {
     fn tint_tissue(
         &self,
         inked: &[bool],
-        tissue: &[bool],
         refw: &[f32],
         [x0, y0, cw, ch]: [usize; 4],
         r: usize,
         crop: &mut [u8],
     ) -> (Vec<(u32, [f32; 3])>, Rgba) {
-        let weight: Vec<f32> = refw
-            .iter()
-            .zip(tissue)
-            .map(|(&w, &t)| if t { 0.0 } else { w })
-            .collect();
         // Chromaticity (r, g, b over their sum) of the skin around, per
         // channel (the pass inks only where there is skin within r).
         let mut chroma = [const { Vec::new() }; 3];
@@ -1195,7 +1183,7 @@ impl Preview {
                 .iter()
                 .map(|p| p[c] as f32 / (p[0] as f32 + p[1] as f32 + p[2] as f32).max(1.0))
                 .collect();
-            *out = weighted_blur(&v, &weight, cw, ch, r).0;
+            *out = weighted_blur(&v, refw, cw, ch, r).0;
         }
         let w = self.photo.width as usize;
         let mut photo = self.photo.clone();
