@@ -26,8 +26,6 @@ const GUIDE_STEPS: usize = 48;
 #[wasm_bindgen]
 pub struct Engine {
     preview: Option<Preview>,
-    /// The photo's [`Rgba::id`], worked out when first asked.
-    photo_id: Option<u32>,
 }
 
 /// `dabs` on the share link's grid, so a link reproduces the edit exactly.
@@ -147,11 +145,6 @@ impl Engine {
     fn preview(&mut self) -> Result<&mut Preview, Error> {
         self.preview.as_mut().ok_or(Error::NoPhoto)
     }
-
-    fn start(&mut self, preview: Preview) {
-        self.preview = Some(preview);
-        self.photo_id = None;
-    }
 }
 
 #[wasm_bindgen]
@@ -159,10 +152,7 @@ impl Engine {
     /// An engine with no photo.
     #[wasm_bindgen(constructor)]
     pub fn new() -> Engine {
-        Engine {
-            preview: None,
-            photo_id: None,
-        }
+        Engine { preview: None }
     }
 
     /// Loads a photo (RGBA bytes of the working-size image, as a canvas
@@ -188,7 +178,7 @@ impl Engine {
         let photo = Rgba::new(width, height, rgba).map_err(Error::Photo)?;
         let (person, face) = (person.unwrap_or_default(), face.unwrap_or_default());
         let hints = Hints::from_flat(width, height, person, &face).map_err(Error::Photo)?;
-        self.start(Preview::with_hints(photo, hints));
+        self.preview = Some(Preview::with_hints(photo, hints));
         Ok(())
     }
 
@@ -204,12 +194,7 @@ impl Engine {
 
     /// The photo's id ([`Rgba::id`]): equal ids, the same photo.
     pub fn photo_id(&mut self) -> Result<u32, JsError> {
-        let id = match self.photo_id {
-            Some(id) => id,
-            None => self.preview()?.photo().id(),
-        };
-        self.photo_id = Some(id);
-        Ok(id)
+        Ok(self.preview()?.photo().id())
     }
 
     /// Renders the preview and returns the frame's address in wasm memory
