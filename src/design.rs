@@ -540,6 +540,26 @@ impl Design {
         d.validate()?;
         Ok(crate::share::quantize(&d))
     }
+
+    /// This design, on a `width` x `height` photo, with the choices of
+    /// `link` (a share link's design, made on another photo) carried over:
+    /// every value but the photo's own scale, glabella and temple width
+    /// (and the hairline height, which its handles, carried, then give).
+    /// Checked and on the link's grid, as [`Design::edited`] makes it.
+    pub fn carried(&self, link: &Design, width: u32, height: u32) -> Result<Design, DesignError> {
+        let mut v = link.values(height);
+        let own = self.values(height);
+        for f in [
+            Field::HairlineCm,
+            Field::PxPerCm,
+            Field::TempleHalfCm,
+            Field::GlabellaX,
+            Field::GlabellaY,
+        ] {
+            v[f as usize] = own[f as usize];
+        }
+        self.edited(&v, width, height)
+    }
 }
 
 /// Where each value of a design sits in the list [`Design::values`] gives
@@ -844,6 +864,43 @@ mod tests {
         assert!(set(Field::Edge, 2.0).unwrap_err().0.contains("edge"));
         assert!(set(Field::HairlineCm, 30.0).is_err());
         assert!(d.edited(&v[1..], w, h).is_err());
+    }
+
+    #[test]
+    fn a_link_carried_to_another_photo_brings_its_choices_not_the_photos_measures() {
+        // The sender's design, on a photo of another scale and glabella.
+        let mut link = Design::for_photo(1200, 1500, RelPoint { x: 0.45, y: 0.4 }, 41.0);
+        link.density = 48.0;
+        link.shade = 0.45;
+        link.dot_mm = 0.4;
+        link.session = 2;
+        link.months = 25.0;
+        link.thinning = true;
+        link.edge = Edge::Defined;
+        link.seed = 0xDEAD_BEEF_1234;
+        link.hairline.shape = Shape::Mature;
+        link.view = View::Top;
+        link.temple_half_cm = 5.5;
+        let link = crate::share::quantize(&link);
+        // The design on the person's photo, as the engine keeps it (on the link's grid).
+        let own = crate::share::quantize(&sample());
+        let d = own.carried(&link, 1350, 1350).unwrap();
+        assert_eq!(
+            (d.density, d.shade, d.dot_mm, d.session, d.months, d.thinning),
+            (48.0, 0.45, 0.4, 2, 25.0, true)
+        );
+        assert_eq!(
+            (d.edge, d.seed, d.hairline, d.view),
+            (link.edge, link.seed, link.hairline, link.view)
+        );
+        assert_eq!(
+            (d.px_per_cm, d.glabella, d.temple_half_cm),
+            (own.px_per_cm, own.glabella, own.temple_half_cm)
+        );
+        // Checked: a link's handles that this photo's design cannot take are refused.
+        let mut crossed = link.clone();
+        crossed.hairline.handles.swap(0, 2);
+        assert!(own.carried(&crossed, 1350, 1350).is_err());
     }
 
     #[test]

@@ -104,41 +104,23 @@ pub fn design_ranges() -> Vec<f64> {
     ranges.into_flattened()
 }
 
-/// What a share link carries, read without an engine or a photo.
+/// Reads a share link's fragment (the text after `#`) without an engine or
+/// a photo: the photo the sender included (JPEG bytes), if any. A bad link
+/// is an error that says what is wrong and what to do.
 #[wasm_bindgen]
-pub struct Link(Shared);
-
-#[wasm_bindgen]
-impl Link {
-    /// The link's design in [`design_fields`] order; its hairline height
-    /// is NaN (it is measured on a photo, and the link has none yet).
-    pub fn design(&self) -> Vec<f64> {
-        let mut v = self.0.design.values(1);
-        v[Field::HairlineCm as usize] = f64::NAN;
-        v.to_vec()
-    }
-
-    /// The photo the sender included (JPEG bytes), if any.
-    pub fn photo(&self) -> Option<Vec<u8>> {
-        self.0.photo.clone()
-    }
-
-    /// The id of the photo the link was made on, if it says.
-    pub fn photo_id(&self) -> Option<u32> {
-        self.0.photo_id
-    }
-
-    /// How many brush strokes and scar marks it carries.
-    pub fn strokes(&self) -> usize {
-        self.0.strokes.len()
-    }
+pub fn read_link(fragment: &str) -> Result<Option<Vec<u8>>, JsError> {
+    Ok(crate::share::decode(fragment).map_err(Error::from)?.photo)
 }
 
-/// Reads a share link's fragment (the text after `#`); a bad link is an
-/// error that says what is wrong and what to do.
-#[wasm_bindgen]
-pub fn read_link(fragment: &str) -> Result<Link, JsError> {
-    Ok(Link(crate::share::decode(fragment).map_err(Error::from)?))
+/// Applies a link's design and brush edits exactly, the edits already on
+/// the photo replaced.
+fn apply_exactly(p: &mut Preview, shared: Shared) -> Result<(), Error> {
+    p.set_design(shared.design)?;
+    p.clear_brush();
+    for stroke in shared.strokes {
+        apply_stroke(p, stroke);
+    }
+    Ok(())
 }
 
 impl Engine {
@@ -190,11 +172,6 @@ impl Engine {
     /// Height of the working image.
     pub fn height(&self) -> u32 {
         self.preview.as_ref().map_or(0, |p| p.photo().height)
-    }
-
-    /// The photo's id ([`Rgba::id`]): equal ids, the same photo.
-    pub fn photo_id(&mut self) -> Result<u32, JsError> {
-        Ok(self.preview()?.photo().id())
     }
 
     /// Renders the preview and returns the frame's address in wasm memory
@@ -296,13 +273,10 @@ impl Engine {
     /// when the person explicitly opted in (without it, the link carries
     /// the photo's id instead).
     pub fn share_fragment(&mut self, photo_jpeg: Option<Vec<u8>>) -> Result<String, JsError> {
-        // The id is what lets the receiver tell their photo is this one;
-        // with the photo in the link it says nothing more.
-        let id = match photo_jpeg {
-            Some(_) => None,
-            None => Some(self.photo_id()?),
-        };
         let p = self.preview()?;
+        // The id ([`Rgba::id`]) is what lets the receiver tell their photo
+        // is this one; with the photo in the link it says nothing more.
+        let id = photo_jpeg.is_none().then(|| p.photo().id());
         Ok(crate::share::encode(
             p.design(),
             &p.strokes(),
@@ -316,13 +290,31 @@ impl Engine {
     /// why.
     pub fn apply_link(&mut self, fragment: &str) -> Result<(), JsError> {
         let shared = crate::share::decode(fragment).map_err(Error::from)?;
-        let p = self.preview()?;
-        p.set_design(shared.design).map_err(Error::from)?;
-        p.clear_brush();
-        for stroke in shared.strokes {
-            apply_stroke(p, stroke);
-        }
+        apply_exactly(self.preview()?, shared)?;
         Ok(())
+    }
+
+    /// Carries a share link over to the loaded photo, a person's own. On
+    /// the very photo the link was made on (the link's photo id is this
+    /// photo's [`Rgba::id`]) it applies exactly, brush edits included.
+    /// Otherwise its design does, the photo keeping its own scale, glabella
+    /// and temples ([`crate::design::Design::carried`]), and its brush
+    /// edits, painted for another photo, do not: returns whether there were
+    /// any. A bad link changes nothing and says why.
+    pub fn carry_link(&mut self, fragment: &str) -> Result<bool, JsError> {
+        let shared = crate::share::decode(fragment).map_err(Error::from)?;
+        let p = self.preview()?;
+        if shared.photo_id == Some(p.photo().id()) {
+            apply_exactly(p, shared)?;
+            return Ok(false);
+        }
+        let (w, h) = (p.photo().width, p.photo().height);
+        let design = p
+            .design()
+            .carried(&shared.design, w, h)
+            .map_err(Error::from)?;
+        p.set_design(design).map_err(Error::from)?;
+        Ok(!shared.strokes.is_empty())
     }
 
     /// Number of brush strokes and scars undo can take back (for enabling
