@@ -900,7 +900,7 @@ impl Preview {
                 .zip(&tissue)
                 .map(|(&w, &t)| if t { 0.0 } else { w })
                 .collect();
-            let (k, _) = weighted_blur(&photo_l, &weight, cw, ch, r);
+            let k = weighted_blur(&photo_l, &weight, cw, ch, r);
             // Above the skin's own mottling: three times the median
             // deviation of unmarked skin from its surroundings.
             let mut dev = Vec::new();
@@ -1183,7 +1183,7 @@ impl Preview {
                 .iter()
                 .map(|p| p[c] as f32 / (p[0] as f32 + p[1] as f32 + p[2] as f32).max(1.0))
                 .collect();
-            *out = weighted_blur(&v, refw, cw, ch, r).0;
+            *out = weighted_blur(&v, refw, cw, ch, r);
         }
         let w = self.photo.width as usize;
         let mut photo = self.photo.clone();
@@ -1987,8 +1987,8 @@ const CALIBRATION_ROUNDS: usize = 10;
 const SCAR_MAX_DOT_MM: f64 = 0.9;
 
 /// The mean of `v` weighted by `weight` over a `2r + 1` box around each
-/// pixel (0 where the box holds no weight), and the box's mean weight.
-fn weighted_blur(v: &[f32], weight: &[f32], w: usize, h: usize, r: usize) -> (Vec<f32>, Vec<f32>) {
+/// pixel (0 where the box holds no weight).
+fn weighted_blur(v: &[f32], weight: &[f32], w: usize, h: usize, r: usize) -> Vec<f32> {
     let mut num: Vec<f32> = v.iter().zip(weight).map(|(a, b)| a * b).collect();
     let mut den = weight.to_vec();
     box_blur(&mut num, w, h, r);
@@ -1996,7 +1996,7 @@ fn weighted_blur(v: &[f32], weight: &[f32], w: usize, h: usize, r: usize) -> (Ve
     for (n, &d) in num.iter_mut().zip(&den) {
         *n = if d > 1e-3 { *n / d } else { 0.0 };
     }
-    (num, den)
+    num
 }
 
 /// The median of `v` over the `clear` pixels of the box `[x0, y0, x1, y1]`
