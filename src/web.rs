@@ -129,6 +129,18 @@ impl Engine {
     }
 }
 
+/// [`Engine::carry_link`]: `shared` onto `p`'s photo.
+fn carry(p: &mut Preview, shared: Shared) -> Result<bool, Error> {
+    if shared.photo_id == Some(p.photo().id()) {
+        apply_exactly(p, shared)?;
+        return Ok(false);
+    }
+    let (w, h) = (p.photo().width, p.photo().height);
+    let design = p.design().carried(&shared.design, w, h)?;
+    p.set_design(design)?;
+    Ok(!shared.strokes.is_empty())
+}
+
 #[wasm_bindgen]
 impl Engine {
     /// An engine with no photo.
@@ -303,18 +315,7 @@ impl Engine {
     /// any. A bad link changes nothing and says why.
     pub fn carry_link(&mut self, fragment: &str) -> Result<bool, JsError> {
         let shared = crate::share::decode(fragment).map_err(Error::from)?;
-        let p = self.preview()?;
-        if shared.photo_id == Some(p.photo().id()) {
-            apply_exactly(p, shared)?;
-            return Ok(false);
-        }
-        let (w, h) = (p.photo().width, p.photo().height);
-        let design = p
-            .design()
-            .carried(&shared.design, w, h)
-            .map_err(Error::from)?;
-        p.set_design(design).map_err(Error::from)?;
-        Ok(!shared.strokes.is_empty())
+        Ok(carry(self.preview()?, shared)?)
     }
 
     /// Number of brush strokes and scars undo can take back (for enabling
