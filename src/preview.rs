@@ -401,9 +401,7 @@ impl Preview {
         let mask = self.mask.combined();
         let (mut hair, mut n) = (0.0, 0.0);
         let w = self.photo.width as usize;
-        let field = self
-            .has_hairline()
-            .then(|| HairlineField::new(&self.design, self.photo.width, self.photo.height));
+        let field = self.hairline_field();
         let pigmented = |i: usize| {
             field
                 .as_ref()
@@ -494,6 +492,13 @@ impl Preview {
             }
             View::Left | View::Right | View::Back => false,
         }
+    }
+
+    /// Where the design's front hairline lets the scalp be pigmented, in a
+    /// view that has one ([`Preview::has_hairline`]).
+    fn hairline_field(&self) -> Option<HairlineField> {
+        self.has_hairline()
+            .then(|| HairlineField::new(&self.design, self.photo.width, self.photo.height))
     }
 
     /// Where the scalp ends in a view without a front hairline (see
@@ -697,9 +702,7 @@ impl Preview {
         }
         self.shares_version += 1;
         // Profiles and back views show no front hairline: the scalp fills.
-        let field = self
-            .has_hairline()
-            .then(|| HairlineField::new(&self.design, self.photo.width, self.photo.height));
+        let field = self.hairline_field();
         let side = self.view_limit();
         // Refilled in place: a slider step re-runs this, and a fresh vector
         // each time would leave holes in the wasm heap.
@@ -938,9 +941,7 @@ impl Preview {
         // Only where the design pigments: on the head, above the hairline
         // in a front or top view, within the view's limits in a back view
         // or a profile (which have no front hairline: as `update_shares`).
-        let field = self
-            .has_hairline()
-            .then(|| HairlineField::new(&self.design, self.photo.width, self.photo.height));
+        let field = self.hairline_field();
         let side = self.view_limit();
         let [bx0, by0, bx1, by1] = self.pattern_box();
         let base = (self.design.dot_mm / 20.0 * ppc) as f32;
