@@ -878,10 +878,7 @@ impl Preview {
             }
         }
         // The photo at a fine scale (0.3 mm).
-        let mut photo_l = vec![0f32; cw * ch];
-        for (v, p) in photo_l.iter_mut().zip(crop.data.as_chunks::<4>().0) {
-            *v = crate::photo::luma(*p);
-        }
+        let mut photo_l = crate::photo::lumas(&crop.data);
         box_blur(&mut photo_l, cw, ch, (0.03 * ppc) as usize);
         // Scar tissue: marked skin paler than the normal skin near it
         // (4 mm around, so the lighting is the same). Normal skin is found
@@ -1087,10 +1084,7 @@ impl Preview {
                 scale: 1.0,
             };
             canvas.render_clipped(&crop, &drawn, look, Some(clip), &mut out);
-            let mut l = vec![0f32; cw * ch];
-            for (v, p) in l.iter_mut().zip(out.as_chunks::<4>().0) {
-                *v = crate::photo::luma(*p);
-            }
+            let mut l = crate::photo::lumas(&out);
             let mut reference: Vec<f32> = l.iter().zip(&refw).map(|(a, b)| a * b).collect();
             box_blur(&mut reference, cw, ch, ref_px);
             // Two box passes: close to a Gaussian of arm's-length size.
@@ -2134,13 +2128,7 @@ fn scar_take_up(d: &Dot) -> f32 {
 /// 0 on a hair and next to one.
 fn skin_share(photo: &Rgba, mask: &[u8], px_per_cm: f64) -> Vec<u8> {
     let (w, h) = (photo.width as usize, photo.height as usize);
-    let luma: Vec<f32> = photo
-        .data
-        .as_chunks::<4>()
-        .0
-        .iter()
-        .map(|p| crate::photo::luma([p[0], p[1], p[2], 255]))
-        .collect();
+    let luma = crate::photo::lumas(&photo.data);
     let mut scalp: Vec<f32> = luma
         .iter()
         .zip(mask)
