@@ -9,6 +9,7 @@
 
 use crate::design::{Design, Edge, RelPoint, Shape};
 use crate::num::clamp;
+use crate::pigment::value_noise;
 use crate::scalp::CROWN_RADIUS_CM;
 
 /// The hairline laid out on a photo of a given size.
@@ -85,23 +86,6 @@ fn spline(knots: &[(f64, f64)], x: f64) -> f64 {
         + (t3 - 2.0 * t2 + t) * h * m1
         + (-2.0 * t3 + 3.0 * t2) * y2
         + (t3 - t2) * h * m2
-}
-
-/// Smooth 1D value noise in -1..1, seeded, from integer hashing only.
-fn value_noise(seed: u64, x: f64) -> f64 {
-    let hash = |i: i64| -> f64 {
-        let mut z = seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^= z >> 31;
-        (z >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0
-    };
-    let i = x.floor();
-    let t = x - i;
-    let s = t * t * (3.0 - 2.0 * t);
-    let a = hash(i as i64);
-    let b = hash(i as i64 + 1);
-    a + (b - a) * s
 }
 
 fn smoothstep(e0: f64, e1: f64, x: f64) -> f64 {
@@ -214,8 +198,9 @@ impl HairlineField {
         let mut temple = Vec::with_capacity(width as usize);
         for x in 0..width {
             let xc = x as f64 + 0.5;
-            let noise = big * value_noise(seed, xc / (1.5 * s))
-                + small * value_noise(seed ^ 0xABCD, xc / (0.3 * s));
+            // 1D value noise: the 2D one (pigment.rs) along its row 0.
+            let noise = big * value_noise(seed, xc / (1.5 * s), 0.0)
+                + small * value_noise(seed ^ 0xABCD, xc / (0.3 * s), 0.0);
             rows.push((spline(&knots, xc) + noise) as f32);
             temple.push(smoothstep(0.55, 1.1, (xc - mx).abs() / half_span) as f32);
         }
