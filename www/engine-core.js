@@ -26,7 +26,7 @@ import { Engine, design_fields, design_ranges, read_link } from './pkg/smp_previ
 const METHODS = new Set(['brush', 'undo_brush', 'share_fragment', 'apply_link', 'carry_link', 'hairline_at']);
 
 /** What a person (or the site's developer) can read of an error. */
-const text = (e) => (e && e.message) || String(e);
+export const text = (e) => (e && e.message) || String(e);
 
 export class EngineCore {
   #memory;

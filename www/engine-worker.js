@@ -8,7 +8,7 @@
 // (a frame's pixels are transferred, not copied).
 
 import { initSync } from './pkg/smp_preview.js';
-import { EngineCore } from './engine-core.js';
+import { EngineCore, text } from './engine-core.js';
 
 let core = null;
 let waiting = []; // requests that arrived before the engine was ready
@@ -23,7 +23,7 @@ function start(module) {
     for (const m of waiting) serve(m);
     waiting = [];
   } catch (e) {
-    postMessage({ failed: (e && e.message) || String(e) });
+    postMessage({ failed: text(e) });
   }
 }
 
