@@ -149,10 +149,10 @@ impl Range {
             Err(DesignError::new(format!(
                 "{} must be between {} and {} {}; got {}.",
                 self.label,
-                decimal(self.min, 3),
-                decimal(self.max, 3),
+                decimal(self.min),
+                decimal(self.max),
                 self.unit,
-                decimal(v, 3)
+                decimal(v)
             )))
         }
     }
@@ -492,7 +492,7 @@ impl Design {
                     "{} must be a whole number from 0 to {}; got {}.",
                     f.name(),
                     count - 1,
-                    decimal(x, 3)
+                    decimal(x)
                 )))
             }
         };
@@ -689,27 +689,28 @@ impl Field {
     }
 }
 
-/// `x` rounded to at most `decimals` decimals, halfway cases away from
-/// zero, without trailing zeros (`0.7`, `8.13`, `70`); "not a number" when
-/// not finite. For `format!`: `{}` of an `f64` prints every digit, `{:.2}`
-/// keeps trailing zeros and rounds halfway cases to even.
-pub(crate) fn decimal(x: f64, decimals: u32) -> Decimal {
-    Decimal { x, decimals }
+/// `x` as the messages print a number: rounded to at most three decimals,
+/// halfway cases away from zero, without trailing zeros (`0.7`, `8.125`,
+/// `70`); "not a number" when not finite. For `format!`: `{}` of an `f64`
+/// prints every digit, `{:.3}` keeps trailing zeros and rounds halfway
+/// cases to even.
+pub(crate) fn decimal(x: f64) -> Decimal {
+    Decimal(x)
 }
 
 /// A number to print with [`decimal`].
-pub(crate) struct Decimal {
-    x: f64,
-    decimals: u32,
-}
+pub(crate) struct Decimal(f64);
+
+/// The decimals [`decimal`] keeps at most.
+const DECIMALS: usize = 3;
 
 impl fmt::Display for Decimal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Decimal { x, decimals } = *self;
+        let x = self.0;
         if !x.is_finite() {
             return f.write_str("not a number");
         }
-        let scale = 10u64.pow(decimals);
+        let scale = 10u64.pow(DECIMALS as u32);
         // Beyond 2^53 the integer part is exact anyway; no engine value gets close.
         let n = (x.abs() * scale as f64).round() as u64;
         let (int, mut frac) = (n / scale, n % scale);
@@ -718,7 +719,7 @@ impl fmt::Display for Decimal {
         }
         write!(f, "{int}")?;
         if frac > 0 {
-            let mut width = decimals as usize;
+            let mut width = DECIMALS;
             while frac % 10 == 0 {
                 frac /= 10;
                 width -= 1;
@@ -735,15 +736,16 @@ mod tests {
 
     #[test]
     fn decimals_are_rounded_and_trimmed() {
-        assert_eq!(format!("{}", decimal(70.0, 3)), "70");
-        assert_eq!(format!("{}", decimal(0.7, 6)), "0.7");
-        assert_eq!(format!("{}", decimal(0.55, 6)), "0.55");
-        assert_eq!(format!("{}", decimal(8.126, 2)), "8.13");
-        assert_eq!(format!("{}", decimal(0.05, 2)), "0.05");
-        assert_eq!(format!("{}", decimal(-1.5, 1)), "-1.5");
-        assert_eq!(format!("{}", decimal(-0.0001, 2)), "0");
-        assert_eq!(format!("{}", decimal(0.123456789, 5)), "0.12346");
-        assert_eq!(format!("{}", decimal(f64::NAN, 2)), "not a number");
+        assert_eq!(format!("{}", decimal(70.0)), "70");
+        assert_eq!(format!("{}", decimal(0.7)), "0.7");
+        assert_eq!(format!("{}", decimal(0.55)), "0.55");
+        assert_eq!(format!("{}", decimal(8.1266)), "8.127");
+        assert_eq!(format!("{}", decimal(0.05)), "0.05");
+        assert_eq!(format!("{}", decimal(0.005)), "0.005");
+        assert_eq!(format!("{}", decimal(-1.5)), "-1.5");
+        assert_eq!(format!("{}", decimal(-0.0001)), "0");
+        assert_eq!(format!("{}", decimal(0.123456789)), "0.123");
+        assert_eq!(format!("{}", decimal(f64::NAN)), "not a number");
     }
 
     fn sample() -> Design {
