@@ -160,16 +160,19 @@ fn knots(design: &Design, w: f64, h: f64) -> [(f64, f64); 13] {
     ]
 }
 
-/// The hairline between the temples without its noise, as `steps + 1`
-/// points evenly spaced in x (relative coordinates): the guide the widget
-/// draws over the photo, the very curve the dots follow.
-pub fn guide(design: &Design, width: u32, height: u32, steps: usize) -> Vec<RelPoint> {
+/// Steps of the hairline guide between the temples ([`guide`]).
+const GUIDE_STEPS: usize = 48;
+
+/// The hairline between the temples without its noise, as
+/// `GUIDE_STEPS + 1` points evenly spaced in x (relative coordinates): the
+/// guide the widget draws over the photo, the very curve the dots follow.
+pub fn guide(design: &Design, width: u32, height: u32) -> Vec<RelPoint> {
     let (w, h) = (width as f64, height as f64);
     let knots = knots(design, w, h);
     let (lx, rx) = (knots[3].0, knots[9].0);
-    (0..=steps)
+    (0..=GUIDE_STEPS)
         .map(|k| {
-            let x = lx + (rx - lx) * k as f64 / steps.max(1) as f64;
+            let x = lx + (rx - lx) * k as f64 / GUIDE_STEPS as f64;
             RelPoint {
                 x: x / w,
                 y: spline(&knots, x) / h,

@@ -19,9 +19,6 @@ use crate::share::Shared;
 use crate::view::View;
 use wasm_bindgen::prelude::*;
 
-/// Points on the hairline guide between the temples ([`Engine::hairline_curve`]).
-const GUIDE_STEPS: usize = 48;
-
 /// One preview in the page: a photo, its design and its frame.
 #[wasm_bindgen]
 pub struct Engine {
@@ -251,7 +248,7 @@ impl Engine {
     pub fn hairline_curve(&self) -> Vec<f64> {
         self.preview.as_ref().map_or_else(Vec::new, |p| {
             let (w, h) = (p.photo().width, p.photo().height);
-            flat(&crate::hairline::guide(p.design(), w, h, GUIDE_STEPS))
+            flat(&crate::hairline::guide(p.design(), w, h))
         })
     }
 
