@@ -31,25 +31,24 @@ pub enum Shape {
 impl Shape {
     /// Every preset, in menu order.
     pub const ALL: [Shape; 3] = [Shape::Classic, Shape::Rounded, Shape::Mature];
-    /// Stable name used in links and the UI.
+    /// Each preset's stable name, used in links and the UI, in the order
+    /// of [`Shape::ALL`].
+    pub const NAMES: [&'static str; 3] = ["classic", "rounded", "mature"];
+    /// The preset's name ([`Shape::NAMES`]).
     pub fn name(self) -> &'static str {
-        match self {
-            Shape::Classic => "classic",
-            Shape::Rounded => "rounded",
-            Shape::Mature => "mature",
-        }
+        Shape::NAMES[self as usize]
     }
     /// Parses [`Shape::name`].
     pub fn parse(s: &str) -> Result<Shape, DesignError> {
-        match s {
-            "classic" => Ok(Shape::Classic),
-            "rounded" => Ok(Shape::Rounded),
-            "mature" => Ok(Shape::Mature),
-            _ => Err(DesignError::new(format!(
-                "Unknown hairline shape \"{}\": choose classic, rounded or mature.",
-                short(s)
-            ))),
-        }
+        Shape::ALL
+            .into_iter()
+            .find(|k| k.name() == s)
+            .ok_or_else(|| {
+                DesignError::new(format!(
+                    "Unknown hairline shape \"{}\": choose classic, rounded or mature.",
+                    short(s)
+                ))
+            })
     }
 }
 
@@ -67,23 +66,24 @@ impl Edge {
     /// Both edges, soft first (the order of their codes in links and in
     /// [`Field::Edge`]).
     pub const ALL: [Edge; 2] = [Edge::Soft, Edge::Defined];
-    /// Stable name used in links and the UI.
+    /// Each edge's stable name, used in links and the UI, in the order of
+    /// [`Edge::ALL`].
+    pub const NAMES: [&'static str; 2] = ["soft", "defined"];
+    /// The edge's name ([`Edge::NAMES`]).
     pub fn name(self) -> &'static str {
-        match self {
-            Edge::Soft => "soft",
-            Edge::Defined => "defined",
-        }
+        Edge::NAMES[self as usize]
     }
     /// Parses [`Edge::name`].
     pub fn parse(s: &str) -> Result<Edge, DesignError> {
-        match s {
-            "soft" => Ok(Edge::Soft),
-            "defined" => Ok(Edge::Defined),
-            _ => Err(DesignError::new(format!(
-                "Unknown edge style \"{}\": choose soft or defined.",
-                short(s)
-            ))),
-        }
+        Edge::ALL
+            .into_iter()
+            .find(|e| e.name() == s)
+            .ok_or_else(|| {
+                DesignError::new(format!(
+                    "Unknown edge style \"{}\": choose soft or defined.",
+                    short(s)
+                ))
+            })
     }
 }
 
@@ -149,10 +149,10 @@ impl Range {
             Err(DesignError::new(format!(
                 "{} must be between {} and {} {}; got {}.",
                 self.label,
-                decimal(self.min, 3),
-                decimal(self.max, 3),
+                decimal(self.min),
+                decimal(self.max),
                 self.unit,
-                decimal(v, 3)
+                decimal(v)
             )))
         }
     }
@@ -439,32 +439,28 @@ impl Design {
         let [l, m, r] = self.hairline.handles;
         let g = self.glabella;
         let mut v = [0.0; Field::COUNT];
-        for (field, value) in [
-            (Field::Density, self.density),
-            (Field::Shade, self.shade),
-            (Field::DotMm, self.dot_mm),
-            (Field::HairlineCm, self.hairline_height_cm(height)),
-            (Field::Session, self.session as f64),
-            (Field::Months, self.months),
-            (Field::Thinning, self.thinning as u8 as f64),
-            (Field::Shape, self.hairline.shape as u8 as f64),
-            (Field::Edge, self.edge as u8 as f64),
-            (Field::View, self.view as u8 as f64),
-            (Field::SeedHigh, (self.seed >> 32) as f64),
-            (Field::SeedLow, (self.seed & 0xFFFF_FFFF) as f64),
-            (Field::PxPerCm, self.px_per_cm),
-            (Field::TempleHalfCm, self.temple_half_cm),
-            (Field::LeftX, l.x),
-            (Field::LeftY, l.y),
-            (Field::MiddleX, m.x),
-            (Field::MiddleY, m.y),
-            (Field::RightX, r.x),
-            (Field::RightY, r.y),
-            (Field::GlabellaX, g.x),
-            (Field::GlabellaY, g.y),
-        ] {
-            v[field as usize] = value;
-        }
+        v[Field::Density as usize] = self.density;
+        v[Field::Shade as usize] = self.shade;
+        v[Field::DotMm as usize] = self.dot_mm;
+        v[Field::HairlineCm as usize] = self.hairline_height_cm(height);
+        v[Field::Session as usize] = self.session as f64;
+        v[Field::Months as usize] = self.months;
+        v[Field::Thinning as usize] = self.thinning as u8 as f64;
+        v[Field::Shape as usize] = self.hairline.shape as u8 as f64;
+        v[Field::Edge as usize] = self.edge as u8 as f64;
+        v[Field::View as usize] = self.view as u8 as f64;
+        v[Field::SeedHigh as usize] = (self.seed >> 32) as f64;
+        v[Field::SeedLow as usize] = (self.seed & 0xFFFF_FFFF) as f64;
+        v[Field::PxPerCm as usize] = self.px_per_cm;
+        v[Field::TempleHalfCm as usize] = self.temple_half_cm;
+        v[Field::LeftX as usize] = l.x;
+        v[Field::LeftY as usize] = l.y;
+        v[Field::MiddleX as usize] = m.x;
+        v[Field::MiddleY as usize] = m.y;
+        v[Field::RightX as usize] = r.x;
+        v[Field::RightY as usize] = r.y;
+        v[Field::GlabellaX as usize] = g.x;
+        v[Field::GlabellaY as usize] = g.y;
         v
     }
 
@@ -496,7 +492,7 @@ impl Design {
                     "{} must be a whole number from 0 to {}; got {}.",
                     f.name(),
                     count - 1,
-                    decimal(x, 3)
+                    decimal(x)
                 )))
             }
         };
@@ -543,6 +539,26 @@ impl Design {
         }
         d.validate()?;
         Ok(crate::share::quantize(&d))
+    }
+
+    /// This design, on a `width` x `height` photo, with the choices of
+    /// `link` (a share link's design, made on another photo) carried over:
+    /// every value but the photo's own scale, glabella and temple width
+    /// (and the hairline height, which its handles, carried, then give).
+    /// Checked and on the link's grid, as [`Design::edited`] makes it.
+    pub fn carried(&self, link: &Design, width: u32, height: u32) -> Result<Design, DesignError> {
+        let mut v = link.values(height);
+        let own = self.values(height);
+        for f in [
+            Field::HairlineCm,
+            Field::PxPerCm,
+            Field::TempleHalfCm,
+            Field::GlabellaX,
+            Field::GlabellaY,
+        ] {
+            v[f as usize] = own[f as usize];
+        }
+        self.edited(&v, width, height)
     }
 }
 
@@ -658,42 +674,43 @@ impl Field {
     }
 
     /// The range of a numeric field (the controls are built from it).
-    pub fn range(self) -> Option<Range> {
+    pub fn range(self) -> Option<&'static Range> {
         Some(match self {
-            Field::Density => DENSITY,
-            Field::Shade => SHADE,
-            Field::DotMm => DOT_MM,
-            Field::HairlineCm => HAIRLINE_CM,
-            Field::Session => SESSIONS,
-            Field::Months => MONTHS,
-            Field::PxPerCm => PX_PER_CM,
-            Field::TempleHalfCm => TEMPLE_HALF_CM,
+            Field::Density => &DENSITY,
+            Field::Shade => &SHADE,
+            Field::DotMm => &DOT_MM,
+            Field::HairlineCm => &HAIRLINE_CM,
+            Field::Session => &SESSIONS,
+            Field::Months => &MONTHS,
+            Field::PxPerCm => &PX_PER_CM,
+            Field::TempleHalfCm => &TEMPLE_HALF_CM,
             _ => return None,
         })
     }
 }
 
-/// `x` rounded to at most `decimals` decimals, halfway cases away from
-/// zero, without trailing zeros (`0.7`, `8.13`, `70`); "not a number" when
-/// not finite. For `format!`: `{}` of an `f64` prints every digit, `{:.2}`
-/// keeps trailing zeros and rounds halfway cases to even.
-pub(crate) fn decimal(x: f64, decimals: u32) -> Decimal {
-    Decimal { x, decimals }
+/// `x` as the messages print a number: rounded to at most three decimals,
+/// halfway cases away from zero, without trailing zeros (`0.7`, `8.125`,
+/// `70`); "not a number" when not finite. For `format!`: `{}` of an `f64`
+/// prints every digit, `{:.3}` keeps trailing zeros and rounds halfway
+/// cases to even.
+pub(crate) fn decimal(x: f64) -> Decimal {
+    Decimal(x)
 }
 
 /// A number to print with [`decimal`].
-pub(crate) struct Decimal {
-    x: f64,
-    decimals: u32,
-}
+pub(crate) struct Decimal(f64);
+
+/// The decimals [`decimal`] keeps at most.
+const DECIMALS: usize = 3;
 
 impl fmt::Display for Decimal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Decimal { x, decimals } = *self;
+        let x = self.0;
         if !x.is_finite() {
             return f.write_str("not a number");
         }
-        let scale = 10u64.pow(decimals);
+        let scale = 10u64.pow(DECIMALS as u32);
         // Beyond 2^53 the integer part is exact anyway; no engine value gets close.
         let n = (x.abs() * scale as f64).round() as u64;
         let (int, mut frac) = (n / scale, n % scale);
@@ -702,7 +719,7 @@ impl fmt::Display for Decimal {
         }
         write!(f, "{int}")?;
         if frac > 0 {
-            let mut width = decimals as usize;
+            let mut width = DECIMALS;
             while frac % 10 == 0 {
                 frac /= 10;
                 width -= 1;
@@ -719,15 +736,16 @@ mod tests {
 
     #[test]
     fn decimals_are_rounded_and_trimmed() {
-        assert_eq!(format!("{}", decimal(70.0, 3)), "70");
-        assert_eq!(format!("{}", decimal(0.7, 6)), "0.7");
-        assert_eq!(format!("{}", decimal(0.55, 6)), "0.55");
-        assert_eq!(format!("{}", decimal(8.126, 2)), "8.13");
-        assert_eq!(format!("{}", decimal(0.05, 2)), "0.05");
-        assert_eq!(format!("{}", decimal(-1.5, 1)), "-1.5");
-        assert_eq!(format!("{}", decimal(-0.0001, 2)), "0");
-        assert_eq!(format!("{}", decimal(0.123456789, 5)), "0.12346");
-        assert_eq!(format!("{}", decimal(f64::NAN, 2)), "not a number");
+        assert_eq!(format!("{}", decimal(70.0)), "70");
+        assert_eq!(format!("{}", decimal(0.7)), "0.7");
+        assert_eq!(format!("{}", decimal(0.55)), "0.55");
+        assert_eq!(format!("{}", decimal(8.1266)), "8.127");
+        assert_eq!(format!("{}", decimal(0.05)), "0.05");
+        assert_eq!(format!("{}", decimal(0.005)), "0.005");
+        assert_eq!(format!("{}", decimal(-1.5)), "-1.5");
+        assert_eq!(format!("{}", decimal(-0.0001)), "0");
+        assert_eq!(format!("{}", decimal(0.123456789)), "0.123");
+        assert_eq!(format!("{}", decimal(f64::NAN)), "not a number");
     }
 
     fn sample() -> Design {
@@ -764,6 +782,24 @@ mod tests {
         for e in [Edge::Soft, Edge::Defined] {
             assert_eq!(Edge::parse(e.name()), Ok(e));
         }
+    }
+
+    /// `name` reads `NAMES` at the value's position in `ALL`, which is its
+    /// code in a design and a link: both lists must keep the enum's order.
+    #[test]
+    fn names_are_in_the_order_of_all() {
+        for (i, k) in Shape::ALL.into_iter().enumerate() {
+            assert_eq!(k as usize, i);
+        }
+        for (i, e) in Edge::ALL.into_iter().enumerate() {
+            assert_eq!(e as usize, i);
+        }
+        for (i, v) in View::ALL.into_iter().enumerate() {
+            assert_eq!(v as usize, i);
+        }
+        assert_eq!(Shape::Mature.name(), "mature");
+        assert_eq!(Edge::Defined.name(), "defined");
+        assert_eq!(View::Back.name(), "back");
     }
 
     #[test]
@@ -830,6 +866,43 @@ mod tests {
         assert!(set(Field::Edge, 2.0).unwrap_err().0.contains("edge"));
         assert!(set(Field::HairlineCm, 30.0).is_err());
         assert!(d.edited(&v[1..], w, h).is_err());
+    }
+
+    #[test]
+    fn a_link_carried_to_another_photo_brings_its_choices_not_the_photos_measures() {
+        // The sender's design, on a photo of another scale and glabella.
+        let mut link = Design::for_photo(1200, 1500, RelPoint { x: 0.45, y: 0.4 }, 41.0);
+        link.density = 48.0;
+        link.shade = 0.45;
+        link.dot_mm = 0.4;
+        link.session = 2;
+        link.months = 25.0;
+        link.thinning = true;
+        link.edge = Edge::Defined;
+        link.seed = 0xDEAD_BEEF_1234;
+        link.hairline.shape = Shape::Mature;
+        link.view = View::Top;
+        link.temple_half_cm = 5.5;
+        let link = crate::share::quantize(&link);
+        // The design on the person's photo, as the engine keeps it (on the link's grid).
+        let own = crate::share::quantize(&sample());
+        let d = own.carried(&link, 1350, 1350).unwrap();
+        assert_eq!(
+            (d.density, d.shade, d.dot_mm, d.session, d.months, d.thinning),
+            (48.0, 0.45, 0.4, 2, 25.0, true)
+        );
+        assert_eq!(
+            (d.edge, d.seed, d.hairline, d.view),
+            (link.edge, link.seed, link.hairline, link.view)
+        );
+        assert_eq!(
+            (d.px_per_cm, d.glabella, d.temple_half_cm),
+            (own.px_per_cm, own.glabella, own.temple_half_cm)
+        );
+        // Checked: a link's handles that this photo's design cannot take are refused.
+        let mut crossed = link.clone();
+        crossed.hairline.handles.swap(0, 2);
+        assert!(own.carried(&crossed, 1350, 1350).is_err());
     }
 
     #[test]

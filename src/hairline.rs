@@ -9,6 +9,7 @@
 
 use crate::design::{Design, Edge, RelPoint, Shape};
 use crate::num::clamp;
+use crate::pigment::value_noise;
 use crate::scalp::CROWN_RADIUS_CM;
 
 /// The hairline laid out on a photo of a given size.
@@ -87,23 +88,6 @@ fn spline(knots: &[(f64, f64)], x: f64) -> f64 {
         + (t3 - t2) * h * m2
 }
 
-/// Smooth 1D value noise in -1..1, seeded, from integer hashing only.
-fn value_noise(seed: u64, x: f64) -> f64 {
-    let hash = |i: i64| -> f64 {
-        let mut z = seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^= z >> 31;
-        (z >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0
-    };
-    let i = x.floor();
-    let t = x - i;
-    let s = t * t * (3.0 - 2.0 * t);
-    let a = hash(i as i64);
-    let b = hash(i as i64 + 1);
-    a + (b - a) * s
-}
-
 fn smoothstep(e0: f64, e1: f64, x: f64) -> f64 {
     let t = clamp((x - e0) / (e1 - e0), 0.0, 1.0);
     t * t * (3.0 - 2.0 * t)
@@ -176,16 +160,19 @@ fn knots(design: &Design, w: f64, h: f64) -> [(f64, f64); 13] {
     ]
 }
 
-/// The hairline between the temples without its noise, as `steps + 1`
-/// points evenly spaced in x (relative coordinates): the guide the widget
-/// draws over the photo, the very curve the dots follow.
-pub fn guide(design: &Design, width: u32, height: u32, steps: usize) -> Vec<RelPoint> {
+/// Steps of the hairline guide between the temples ([`guide`]).
+const GUIDE_STEPS: usize = 48;
+
+/// The hairline between the temples without its noise, as
+/// `GUIDE_STEPS + 1` points evenly spaced in x (relative coordinates): the
+/// guide the widget draws over the photo, the very curve the dots follow.
+pub fn guide(design: &Design, width: u32, height: u32) -> Vec<RelPoint> {
     let (w, h) = (width as f64, height as f64);
     let knots = knots(design, w, h);
     let (lx, rx) = (knots[3].0, knots[9].0);
-    (0..=steps)
+    (0..=GUIDE_STEPS)
         .map(|k| {
-            let x = lx + (rx - lx) * k as f64 / steps.max(1) as f64;
+            let x = lx + (rx - lx) * k as f64 / GUIDE_STEPS as f64;
             RelPoint {
                 x: x / w,
                 y: spline(&knots, x) / h,
@@ -214,8 +201,9 @@ impl HairlineField {
         let mut temple = Vec::with_capacity(width as usize);
         for x in 0..width {
             let xc = x as f64 + 0.5;
-            let noise = big * value_noise(seed, xc / (1.5 * s))
-                + small * value_noise(seed ^ 0xABCD, xc / (0.3 * s));
+            // 1D value noise: the 2D one (pigment.rs) along its row 0.
+            let noise = big * value_noise(seed, xc / (1.5 * s), 0.0)
+                + small * value_noise(seed ^ 0xABCD, xc / (0.3 * s), 0.0);
             rows.push((spline(&knots, xc) + noise) as f32);
             temple.push(smoothstep(0.55, 1.1, (xc - mx).abs() / half_span) as f32);
         }

@@ -99,3 +99,8 @@ impl Rgba {
 pub fn luma(p: [u8; 4]) -> f32 {
     (0.2126 * p[0] as f32 + 0.7152 * p[1] as f32 + 0.0722 * p[2] as f32) / 255.0
 }
+
+/// [`luma`] of each pixel of RGBA bytes, row-major.
+pub fn lumas(rgba: &[u8]) -> Vec<f32> {
+    rgba.as_chunks::<4>().0.iter().map(|&p| luma(p)).collect()
+}

@@ -244,7 +244,7 @@ impl Optics {
 
 /// Smooth 2D value noise in -1..1 at `(x, y)` in lattice units, seeded:
 /// integer hashing and `+ - *` only.
-fn value_noise(seed: u64, x: f64, y: f64) -> f64 {
+pub(crate) fn value_noise(seed: u64, x: f64, y: f64) -> f64 {
     let (xi, yi) = (x.floor(), y.floor());
     let (tx, ty) = (x - xi, y - yi);
     let (sx, sy) = (tx * tx * (3.0 - 2.0 * tx), ty * ty * (3.0 - 2.0 * ty));

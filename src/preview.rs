@@ -401,9 +401,7 @@ impl Preview {
         let mask = self.mask.combined();
         let (mut hair, mut n) = (0.0, 0.0);
         let w = self.photo.width as usize;
-        let field = self
-            .has_hairline()
-            .then(|| HairlineField::new(&self.design, self.photo.width, self.photo.height));
+        let field = self.hairline_field();
         let pigmented = |i: usize| {
             field
                 .as_ref()
@@ -494,6 +492,13 @@ impl Preview {
             }
             View::Left | View::Right | View::Back => false,
         }
+    }
+
+    /// Where the design's front hairline lets the scalp be pigmented, in a
+    /// view that has one ([`Preview::has_hairline`]).
+    fn hairline_field(&self) -> Option<HairlineField> {
+        self.has_hairline()
+            .then(|| HairlineField::new(&self.design, self.photo.width, self.photo.height))
     }
 
     /// Where the scalp ends in a view without a front hairline (see
@@ -697,9 +702,7 @@ impl Preview {
         }
         self.shares_version += 1;
         // Profiles and back views show no front hairline: the scalp fills.
-        let field = self
-            .has_hairline()
-            .then(|| HairlineField::new(&self.design, self.photo.width, self.photo.height));
+        let field = self.hairline_field();
         let side = self.view_limit();
         // Refilled in place: a slider step re-runs this, and a fresh vector
         // each time would leave holes in the wasm heap.
@@ -875,10 +878,7 @@ impl Preview {
             }
         }
         // The photo at a fine scale (0.3 mm).
-        let mut photo_l = vec![0f32; cw * ch];
-        for (v, p) in photo_l.iter_mut().zip(crop.data.as_chunks::<4>().0) {
-            *v = crate::photo::luma(*p);
-        }
+        let mut photo_l = crate::photo::lumas(&crop.data);
         box_blur(&mut photo_l, cw, ch, (0.03 * ppc) as usize);
         // Scar tissue: marked skin paler than the normal skin near it
         // (4 mm around, so the lighting is the same). Normal skin is found
@@ -900,7 +900,7 @@ impl Preview {
                 .zip(&tissue)
                 .map(|(&w, &t)| if t { 0.0 } else { w })
                 .collect();
-            let (k, _) = weighted_blur(&photo_l, &weight, cw, ch, r);
+            let k = weighted_blur(&photo_l, &weight, cw, ch, r);
             // Above the skin's own mottling: three times the median
             // deviation of unmarked skin from its surroundings.
             let mut dev = Vec::new();
@@ -938,9 +938,7 @@ impl Preview {
         // Only where the design pigments: on the head, above the hairline
         // in a front or top view, within the view's limits in a back view
         // or a profile (which have no front hairline: as `update_shares`).
-        let field = self
-            .has_hairline()
-            .then(|| HairlineField::new(&self.design, self.photo.width, self.photo.height));
+        let field = self.hairline_field();
         let side = self.view_limit();
         let [bx0, by0, bx1, by1] = self.pattern_box();
         let base = (self.design.dot_mm / 20.0 * ppc) as f32;
@@ -961,14 +959,8 @@ impl Preview {
                         > 0.5
             })
             .collect();
-        let (tint, tinted) = self.tint_tissue(
-            &inked,
-            &tissue,
-            &refw,
-            [x0, y0, cw, ch],
-            ref_px,
-            &mut crop.data,
-        );
+        let (tint, tinted) =
+            self.tint_tissue(&inked, &refw, [x0, y0, cw, ch], ref_px, &mut crop.data);
         self.tint = tint;
         self.tinted = Some(tinted);
         self.tint_version += 1;
@@ -1092,10 +1084,7 @@ impl Preview {
                 scale: 1.0,
             };
             canvas.render_clipped(&crop, &drawn, look, Some(clip), &mut out);
-            let mut l = vec![0f32; cw * ch];
-            for (v, p) in l.iter_mut().zip(out.as_chunks::<4>().0) {
-                *v = crate::photo::luma(*p);
-            }
+            let mut l = crate::photo::lumas(&out);
             let mut reference: Vec<f32> = l.iter().zip(&refw).map(|(a, b)| a * b).collect();
             box_blur(&mut reference, cw, ch, ref_px);
             // Two box passes: close to a Gaussian of arm's-length size.
@@ -1161,9 +1150,9 @@ impl Preview {
         self.fill = fill;
     }
 
-    /// Gives the scar tissue the camouflage inks (`inked`; `tissue` is all
-    /// of it) the hue of the normal skin around it (`refw`, within `r`
-    /// px), keeping its luminance: in `crop` (the `[x0, y0, w, h]` crop of
+    /// Gives the scar tissue the camouflage inks (`inked`) the hue of the
+    /// normal skin around it (`refw`, the tissue already weighed 0, within
+    /// `r` px), keeping its luminance: in `crop` (the `[x0, y0, w, h]` crop of
     /// the photo the calibration draws on), and returned as the pixels
     /// changed and the photo the preview is drawn on. The renderer
     /// darkens a pixel in its own hue, and pale scar tissue has little:
@@ -1174,17 +1163,11 @@ impl Preview {
     fn tint_tissue(
         &self,
         inked: &[bool],
-        tissue: &[bool],
         refw: &[f32],
         [x0, y0, cw, ch]: [usize; 4],
         r: usize,
         crop: &mut [u8],
     ) -> (Vec<(u32, [f32; 3])>, Rgba) {
-        let weight: Vec<f32> = refw
-            .iter()
-            .zip(tissue)
-            .map(|(&w, &t)| if t { 0.0 } else { w })
-            .collect();
         // Chromaticity (r, g, b over their sum) of the skin around, per
         // channel (the pass inks only where there is skin within r).
         let mut chroma = [const { Vec::new() }; 3];
@@ -1195,7 +1178,7 @@ impl Preview {
                 .iter()
                 .map(|p| p[c] as f32 / (p[0] as f32 + p[1] as f32 + p[2] as f32).max(1.0))
                 .collect();
-            *out = weighted_blur(&v, &weight, cw, ch, r).0;
+            *out = weighted_blur(&v, refw, cw, ch, r);
         }
         let w = self.photo.width as usize;
         let mut photo = self.photo.clone();
@@ -1999,8 +1982,8 @@ const CALIBRATION_ROUNDS: usize = 10;
 const SCAR_MAX_DOT_MM: f64 = 0.9;
 
 /// The mean of `v` weighted by `weight` over a `2r + 1` box around each
-/// pixel (0 where the box holds no weight), and the box's mean weight.
-fn weighted_blur(v: &[f32], weight: &[f32], w: usize, h: usize, r: usize) -> (Vec<f32>, Vec<f32>) {
+/// pixel (0 where the box holds no weight).
+fn weighted_blur(v: &[f32], weight: &[f32], w: usize, h: usize, r: usize) -> Vec<f32> {
     let mut num: Vec<f32> = v.iter().zip(weight).map(|(a, b)| a * b).collect();
     let mut den = weight.to_vec();
     box_blur(&mut num, w, h, r);
@@ -2008,7 +1991,7 @@ fn weighted_blur(v: &[f32], weight: &[f32], w: usize, h: usize, r: usize) -> (Ve
     for (n, &d) in num.iter_mut().zip(&den) {
         *n = if d > 1e-3 { *n / d } else { 0.0 };
     }
-    (num, den)
+    num
 }
 
 /// The median of `v` over the `clear` pixels of the box `[x0, y0, x1, y1]`
@@ -2145,13 +2128,7 @@ fn scar_take_up(d: &Dot) -> f32 {
 /// 0 on a hair and next to one.
 fn skin_share(photo: &Rgba, mask: &[u8], px_per_cm: f64) -> Vec<u8> {
     let (w, h) = (photo.width as usize, photo.height as usize);
-    let luma: Vec<f32> = photo
-        .data
-        .as_chunks::<4>()
-        .0
-        .iter()
-        .map(|p| crate::photo::luma([p[0], p[1], p[2], 255]))
-        .collect();
+    let luma = crate::photo::lumas(&photo.data);
     let mut scalp: Vec<f32> = luma
         .iter()
         .zip(mask)

@@ -84,6 +84,17 @@ enum Edit {
     Scar,
 }
 
+impl Edit {
+    /// The mark a dab of this edit leaves in the mask's edits.
+    fn mark(self, d: &Dab) -> u8 {
+        match self {
+            Edit::Scar => SCAR,
+            Edit::Brush if d.add => ADDED,
+            Edit::Brush => ERASED,
+        }
+    }
+}
+
 /// The scalp mask: the automatic silhouette plus brush strokes.
 #[derive(Clone, Debug)]
 pub struct ScalpMask {
@@ -301,19 +312,21 @@ impl ScalpMask {
 
     /// Adds a brush stroke (a run of dabs) and applies it.
     pub fn stroke(&mut self, dabs: Vec<Dab>) {
-        for d in &dabs {
-            self.apply(*d, if d.add { ADDED } else { ERASED });
-        }
-        self.history.push((Edit::Brush, dabs));
+        self.record(Edit::Brush, dabs);
     }
 
     /// Marks a scar to camouflage: a linear strip (FUT) is a stroke of
     /// dabs, pale dot scars (FUE) are single dabs. The dab's `add` is unused.
     pub fn scar(&mut self, dabs: Vec<Dab>) {
+        self.record(Edit::Scar, dabs);
+    }
+
+    /// Applies `dabs` as `edit` and keeps them for undo.
+    fn record(&mut self, edit: Edit, dabs: Vec<Dab>) {
         for d in &dabs {
-            self.apply(*d, SCAR);
+            self.apply(*d, edit.mark(d));
         }
-        self.history.push((Edit::Scar, dabs));
+        self.history.push((edit, dabs));
     }
 
     /// Removes the last stroke or scar; false when there is nothing to undo.
@@ -325,16 +338,7 @@ impl ScalpMask {
         let history = core::mem::take(&mut self.history);
         for (edit, dabs) in &history {
             for d in dabs {
-                self.apply(
-                    *d,
-                    if *edit == Edit::Scar {
-                        SCAR
-                    } else if d.add {
-                        ADDED
-                    } else {
-                        ERASED
-                    },
-                );
+                self.apply(*d, edit.mark(d));
             }
         }
         self.history = history;

@@ -23,15 +23,13 @@ impl View {
     /// Every view, in the order the widget offers them.
     pub const ALL: [View; 5] = [View::Front, View::Top, View::Left, View::Right, View::Back];
 
-    /// The view's name in links, the CLI and the annotations.
+    /// Each view's name in links, the CLI and the annotations, in the
+    /// order of [`View::ALL`].
+    pub const NAMES: [&'static str; 5] = ["front", "top", "left", "right", "back"];
+
+    /// The view's name ([`View::NAMES`]).
     pub fn name(self) -> &'static str {
-        match self {
-            View::Front => "front",
-            View::Top => "top",
-            View::Left => "left",
-            View::Right => "right",
-            View::Back => "back",
-        }
+        View::NAMES[self as usize]
     }
 
     /// The view called `name`, if any.

@@ -19,15 +19,10 @@ use crate::share::Shared;
 use crate::view::View;
 use wasm_bindgen::prelude::*;
 
-/// Points on the hairline guide between the temples ([`Engine::hairline_curve`]).
-const GUIDE_STEPS: usize = 48;
-
 /// One preview in the page: a photo, its design and its frame.
 #[wasm_bindgen]
 pub struct Engine {
     preview: Option<Preview>,
-    /// The photo's [`Rgba::id`], worked out when first asked.
-    photo_id: Option<u32>,
 }
 
 /// `dabs` on the share link's grid, so a link reproduces the edit exactly.
@@ -80,13 +75,12 @@ fn flat(points: &[RelPoint]) -> Vec<f64> {
 /// (`shape:classic/rounded/mature`).
 #[wasm_bindgen]
 pub fn design_fields() -> String {
-    let names = |names: &[&str]| names.join("/");
     let fields: Vec<String> = Field::ALL
         .iter()
         .map(|f| match f {
-            Field::Shape => format!("shape:{}", names(&Shape::ALL.map(Shape::name))),
-            Field::Edge => format!("edge:{}", names(&Edge::ALL.map(Edge::name))),
-            Field::View => format!("view:{}", names(&View::ALL.map(View::name))),
+            Field::Shape => format!("shape:{}", Shape::NAMES.join("/")),
+            Field::Edge => format!("edge:{}", Edge::NAMES.join("/")),
+            Field::View => format!("view:{}", View::NAMES.join("/")),
             f => f.name().to_string(),
         })
         .collect();
@@ -107,52 +101,41 @@ pub fn design_ranges() -> Vec<f64> {
     ranges.into_flattened()
 }
 
-/// What a share link carries, read without an engine or a photo.
+/// Reads a share link's fragment (the text after `#`) without an engine or
+/// a photo: the photo the sender included (JPEG bytes), if any. A bad link
+/// is an error that says what is wrong and what to do.
 #[wasm_bindgen]
-pub struct Link(Shared);
-
-#[wasm_bindgen]
-impl Link {
-    /// The link's design in [`design_fields`] order; its hairline height
-    /// is NaN (it is measured on a photo, and the link has none yet).
-    pub fn design(&self) -> Vec<f64> {
-        let mut v = self.0.design.values(1);
-        v[Field::HairlineCm as usize] = f64::NAN;
-        v.to_vec()
-    }
-
-    /// The photo the sender included (JPEG bytes), if any.
-    pub fn photo(&self) -> Option<Vec<u8>> {
-        self.0.photo.clone()
-    }
-
-    /// The id of the photo the link was made on, if it says.
-    pub fn photo_id(&self) -> Option<u32> {
-        self.0.photo_id
-    }
-
-    /// How many brush strokes and scar marks it carries.
-    pub fn strokes(&self) -> usize {
-        self.0.strokes.len()
-    }
+pub fn read_link(fragment: &str) -> Result<Option<Vec<u8>>, JsError> {
+    Ok(crate::share::decode(fragment).map_err(Error::from)?.photo)
 }
 
-/// Reads a share link's fragment (the text after `#`); a bad link is an
-/// error that says what is wrong and what to do.
-#[wasm_bindgen]
-pub fn read_link(fragment: &str) -> Result<Link, JsError> {
-    Ok(Link(crate::share::decode(fragment).map_err(Error::from)?))
+/// Applies a link's design and brush edits exactly, the edits already on
+/// the photo replaced.
+fn apply_exactly(p: &mut Preview, shared: Shared) -> Result<(), Error> {
+    p.set_design(shared.design)?;
+    p.clear_brush();
+    for stroke in shared.strokes {
+        apply_stroke(p, stroke);
+    }
+    Ok(())
 }
 
 impl Engine {
     fn preview(&mut self) -> Result<&mut Preview, Error> {
         self.preview.as_mut().ok_or(Error::NoPhoto)
     }
+}
 
-    fn start(&mut self, preview: Preview) {
-        self.preview = Some(preview);
-        self.photo_id = None;
+/// [`Engine::carry_link`]: `shared` onto `p`'s photo.
+fn carry(p: &mut Preview, shared: Shared) -> Result<bool, Error> {
+    if shared.photo_id == Some(p.photo().id()) {
+        apply_exactly(p, shared)?;
+        return Ok(false);
     }
+    let (w, h) = (p.photo().width, p.photo().height);
+    let design = p.design().carried(&shared.design, w, h)?;
+    p.set_design(design)?;
+    Ok(!shared.strokes.is_empty())
 }
 
 #[wasm_bindgen]
@@ -160,10 +143,7 @@ impl Engine {
     /// An engine with no photo.
     #[wasm_bindgen(constructor)]
     pub fn new() -> Engine {
-        Engine {
-            preview: None,
-            photo_id: None,
-        }
+        Engine { preview: None }
     }
 
     /// Loads a photo (RGBA bytes of the working-size image, as a canvas
@@ -189,7 +169,7 @@ impl Engine {
         let photo = Rgba::new(width, height, rgba).map_err(Error::Photo)?;
         let (person, face) = (person.unwrap_or_default(), face.unwrap_or_default());
         let hints = Hints::from_flat(width, height, person, &face).map_err(Error::Photo)?;
-        self.start(Preview::with_hints(photo, hints));
+        self.preview = Some(Preview::with_hints(photo, hints));
         Ok(())
     }
 
@@ -201,16 +181,6 @@ impl Engine {
     /// Height of the working image.
     pub fn height(&self) -> u32 {
         self.preview.as_ref().map_or(0, |p| p.photo().height)
-    }
-
-    /// The photo's id ([`Rgba::id`]): equal ids, the same photo.
-    pub fn photo_id(&mut self) -> Result<u32, JsError> {
-        let id = match self.photo_id {
-            Some(id) => id,
-            None => self.preview()?.photo().id(),
-        };
-        self.photo_id = Some(id);
-        Ok(id)
     }
 
     /// Renders the preview and returns the frame's address in wasm memory
@@ -278,7 +248,7 @@ impl Engine {
     pub fn hairline_curve(&self) -> Vec<f64> {
         self.preview.as_ref().map_or_else(Vec::new, |p| {
             let (w, h) = (p.photo().width, p.photo().height);
-            flat(&crate::hairline::guide(p.design(), w, h, GUIDE_STEPS))
+            flat(&crate::hairline::guide(p.design(), w, h))
         })
     }
 
@@ -312,13 +282,10 @@ impl Engine {
     /// when the person explicitly opted in (without it, the link carries
     /// the photo's id instead).
     pub fn share_fragment(&mut self, photo_jpeg: Option<Vec<u8>>) -> Result<String, JsError> {
-        // The id is what lets the receiver tell their photo is this one;
-        // with the photo in the link it says nothing more.
-        let id = match photo_jpeg {
-            Some(_) => None,
-            None => Some(self.photo_id()?),
-        };
         let p = self.preview()?;
+        // The id ([`Rgba::id`]) is what lets the receiver tell their photo
+        // is this one; with the photo in the link it says nothing more.
+        let id = photo_jpeg.is_none().then(|| p.photo().id());
         Ok(crate::share::encode(
             p.design(),
             &p.strokes(),
@@ -332,13 +299,20 @@ impl Engine {
     /// why.
     pub fn apply_link(&mut self, fragment: &str) -> Result<(), JsError> {
         let shared = crate::share::decode(fragment).map_err(Error::from)?;
-        let p = self.preview()?;
-        p.set_design(shared.design).map_err(Error::from)?;
-        p.clear_brush();
-        for stroke in shared.strokes {
-            apply_stroke(p, stroke);
-        }
+        apply_exactly(self.preview()?, shared)?;
         Ok(())
+    }
+
+    /// Carries a share link over to the loaded photo, a person's own. On
+    /// the very photo the link was made on (the link's photo id is this
+    /// photo's [`Rgba::id`]) it applies exactly, brush edits included.
+    /// Otherwise its design does, the photo keeping its own scale, glabella
+    /// and temples ([`crate::design::Design::carried`]), and its brush
+    /// edits, painted for another photo, do not: returns whether there were
+    /// any. A bad link changes nothing and says why.
+    pub fn carry_link(&mut self, fragment: &str) -> Result<bool, JsError> {
+        let shared = crate::share::decode(fragment).map_err(Error::from)?;
+        Ok(carry(self.preview()?, shared)?)
     }
 
     /// Number of brush strokes and scars undo can take back (for enabling

@@ -83,14 +83,8 @@ export class Brush {
     const vp = this.#viewport;
     this.#trail.setAttribute('class', `trail ${this.mode}`);
     this.#trail.setAttribute('stroke-width', (2 * this.#radius * vp.width * vp.scale).toFixed(1));
-    this.#trail.setAttribute(
-      'd',
-      this.#points
-        .map((p, i) => {
-          const f = vp.toFrame(p.x, p.y);
-          return `${i ? 'L' : 'M'}${f.x.toFixed(1)},${f.y.toFixed(1)}`;
-        })
-        .join('') + (this.#points.length === 1 ? 'l0.01,0' : ''),
-    );
+    const d = vp.path(this.#points.flatMap((p) => [p.x, p.y]));
+    // A single point (a tap) is drawn as a dot: a segment too short to see.
+    this.#trail.setAttribute('d', this.#points.length === 1 ? `${d}l0.01,0` : d);
   }
 }

@@ -23,10 +23,10 @@
 import { Engine, design_fields, design_ranges, read_link } from './pkg/smp_preview.js';
 
 /** The Engine methods a request may call by name (besides the ones below). */
-const METHODS = new Set(['brush', 'undo_brush', 'share_fragment', 'apply_link', 'hairline_at', 'photo_id']);
+const METHODS = new Set(['brush', 'undo_brush', 'share_fragment', 'apply_link', 'carry_link', 'hairline_at']);
 
 /** What a person (or the site's developer) can read of an error. */
-const text = (e) => (e && e.message) || String(e);
+export const text = (e) => (e && e.message) || String(e);
 
 export class EngineCore {
   #memory;
@@ -146,15 +146,9 @@ export class EngineCore {
         this.#engine.set_design(values);
         return true;
       }
-      case 'read_link': {
-        // What a share link carries (its design, photo, photo id and stroke count): a plain function, no photo needed.
-        const link = read_link(args[0]);
-        try {
-          return { design: link.design(), photo: link.photo(), photoId: link.photo_id(), strokes: link.strokes() };
-        } finally {
-          link.free();
-        }
-      }
+      case 'read_link':
+        // Checks a share link and gives the photo it carries, if any: a plain function, no photo needed.
+        return read_link(args[0]);
       case 'export':
         return this.#export(...args);
       default:

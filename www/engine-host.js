@@ -112,5 +112,5 @@ export async function startEngine(compiled, base) {
   const worker = typeof Worker === 'function' ? await spawn(compiled, new URL('engine-worker.js', base)) : null;
   if (worker) return worker;
   pageModule ??= import(new URL('engine-page.js', base).href);
-  return new PageEngine(await (await pageModule).pageCore(await compiled));
+  return new PageEngine((await pageModule).pageCore(await compiled));
 }

@@ -3,14 +3,14 @@
 // file of its own (fetched only then), so the widget's bundle does not
 // carry the engine's glue twice.
 
-import init from './pkg/smp_preview.js';
+import { initSync } from './pkg/smp_preview.js';
 import { EngineCore } from './engine-core.js';
 
 /** Resolves once the page has painted (a status just set is on screen). */
 const painted = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r)));
 
 /** An EngineCore on the page for `module` (the compiled wasm). */
-export async function pageCore(module) {
-  const wasm = await init({ module_or_path: module });
+export function pageCore(module) {
+  const wasm = initSync({ module });
   return new EngineCore(wasm.memory, painted);
 }

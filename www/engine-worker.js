@@ -7,21 +7,23 @@
 // { failed: message }, then { id, answer } per request
 // (a frame's pixels are transferred, not copied).
 
-import init from './pkg/smp_preview.js';
-import { EngineCore } from './engine-core.js';
+import { initSync } from './pkg/smp_preview.js';
+import { EngineCore, text } from './engine-core.js';
 
 let core = null;
 let waiting = []; // requests that arrived before the engine was ready
 
-async function start(module) {
+function start(module) {
   try {
-    const wasm = await init({ module_or_path: module });
+    // The wasm comes compiled: instantiating it is synchronous (the glue's
+    // async init would only add the fetching and streaming it never needs).
+    const wasm = initSync({ module });
     core = new EngineCore(wasm.memory, () => new Promise((r) => setTimeout(r)));
     postMessage({ ready: true, layout: core.layout() });
     for (const m of waiting) serve(m);
     waiting = [];
   } catch (e) {
-    postMessage({ failed: (e && e.message) || String(e) });
+    postMessage({ failed: text(e) });
   }
 }
 

@@ -76,7 +76,7 @@ export class Handles {
       const p = vp.toFrame(this.#rel[2 * i], this.#rel[2 * i + 1]);
       b.style.transform = `translate(${p.x}px, ${p.y}px)`;
     });
-    this.#line.setAttribute('d', this.#rel && showLine ? this.#path(curve) : '');
+    this.#line.setAttribute('d', this.#rel && showLine ? vp.path(curve) : '');
   }
 
   /** Moves handle i to (x, y), kept on the photo and in left-middle-right order. */
@@ -117,15 +117,5 @@ export class Handles {
     const px = e.shiftKey ? 20 : 3; // photo pixels per press
     const vp = this.#viewport;
     this.#request(i, this.#rel[2 * i] + (dir[0] * px) / vp.width, this.#rel[2 * i + 1] + (dir[1] * px) / vp.height);
-  }
-
-  /** SVG path data of `curve` (relative points), in frame pixels. */
-  #path(curve) {
-    let d = '';
-    for (let k = 0; k + 1 < curve.length; k += 2) {
-      const p = this.#viewport.toFrame(curve[k], curve[k + 1]);
-      d += `${k ? 'L' : 'M'}${p.x.toFixed(1)},${p.y.toFixed(1)}`;
-    }
-    return d;
   }
 }

@@ -8,9 +8,6 @@ import { exportImage } from './export.js';
 import { painted } from './engine-host.js';
 import { linkPhoto, workingSize, shareOrDownload, copyText, kb } from './share.js';
 
-/** The values a shared design brings to another photo (the photo keeps its own scale, glabella and temples). */
-const CARRIED = ['density', 'shade', 'dot_mm', 'session', 'months', 'thinning', 'edge', 'seed', 'shape', 'view', 'handles'];
-
 /**
  * The share link in the page's address (the text after #), or null. An
  * ordinary in-page anchor (#book, #contact: an element's id) is not one.
@@ -30,7 +27,7 @@ export function pageLink() {
 
 /** A link being opened, from reading it to the photo it lands on. */
 export class OpenLink {
-  /** The link: { fragment, design (values), photo, photoId, strokes }, or null. */
+  /** The link: { fragment, photo (the JPEG bytes it carries, or undefined) }, or null. */
   shared = null;
   /** Why the last link could not be read (the engine's words), or ''. */
   problem = '';
@@ -45,7 +42,7 @@ export class OpenLink {
     this.problem = '';
     this.shared = null;
     try {
-      this.shared = { fragment, ...(await this.#session.call('read_link', fragment)) };
+      this.shared = { fragment, photo: await this.#session.call('read_link', fragment) };
     } catch (e) {
       this.problem = e.message;
     }
@@ -74,27 +71,18 @@ export class OpenLink {
   }
 
   /**
-   * Carries the shared design over to the person's own photo. On the very
-   * photo the link was made on (the same photo id), the link applies
-   * exactly, brush edits included. Otherwise every control's value and the
-   * hairline handles (relative to the photo) carry over, and the photo
-   * keeps its own scale; brush edits, painted for another photo, do not.
+   * Carries the shared design over to the person's own photo (the engine's
+   * carry_link): on the very photo the link was made on, exactly, brush
+   * edits included; on another, every control's value and the hairline
+   * handles (relative to the photo), the photo keeping its own scale, and
+   * no brush edits, which were painted for another photo.
    */
   async #carryOver() {
     const session = this.#session;
-    const { fragment, design, photoId, strokes } = this.shared;
-    const same = photoId != null && photoId === (await session.call('photo_id'));
-    let note = 'Your photo is shown with the shared design.';
-    if (same) await session.call('apply_link', fragment);
-    else {
-      const values = Object.fromEntries(CARRIED.map((name) => [name, session.layout.read(design, name)]));
-      const [r] = await session.send([session.edits(values)]);
-      if ('error' in r) throw new Error(r.error);
-      if (strokes) note += ' Brush edits were made on another photo, so they are not carried over.';
-    }
+    const leftOut = await session.call('carry_link', this.shared.fragment);
     this.shared = null;
     session.clearPending();
-    return note;
+    return 'Your photo is shown with the shared design.' + (leftOut ? ' Brush edits were made on another photo, so they are not carried over.' : '');
   }
 }
 

@@ -69,8 +69,6 @@ class SmpPreview extends HTMLElement {
   #dropHint;
   #busy;
   #status;
-  #file;
-  #camera;
   #showLine;
   #compareInput;
   #divider;
@@ -534,8 +532,6 @@ class SmpPreview extends HTMLElement {
   #failLoad(message) {
     this.#say(this.#photo ? `${message} The current preview stays.` : message, true);
     if (!this.#photo) this.#showMessage(message, true);
-    this.#file.value = '';
-    this.#camera.value = '';
   }
 
   /**
@@ -624,8 +620,6 @@ class SmpPreview extends HTMLElement {
     this.#dropHint = q('.drop-hint');
     this.#busy = q('.busy');
     this.#status = q('.status');
-    this.#file = q('#file');
-    this.#camera = q('#camera');
     this.#showLine = q('#show-line');
     this.#compareInput = q('#compare');
     this.#divider = q('line.divider');
@@ -673,7 +667,7 @@ class SmpPreview extends HTMLElement {
     });
 
     // Photo in: pickers and drag and drop.
-    for (const input of [this.#file, this.#camera]) {
+    for (const input of [q('#file'), q('#camera')]) {
       // The picker opens: the on-device models load while the person chooses (models.js).
       for (const type of ['click', 'focus']) input.addEventListener(type, () => this.#preloadModels());
       input.addEventListener('change', () => {

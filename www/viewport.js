@@ -94,6 +94,16 @@ export class Viewport {
     return { x: this.#x + rx * this.width * this.scale, y: this.#y + ry * this.height * this.scale };
   }
 
+  /** SVG path data through photo points `xy` ([x0, y0, x1, y1, ...], 0..1), in frame coordinates. */
+  path(xy) {
+    let d = '';
+    for (let k = 0; k + 1 < xy.length; k += 2) {
+      const p = this.toFrame(xy[k], xy[k + 1]);
+      d += `${k ? 'L' : 'M'}${p.x.toFixed(1)},${p.y.toFixed(1)}`;
+    }
+    return d;
+  }
+
   /** A zoom within limits: 800% at most, half the fitted size (or of 100%) at least. */
   #limit(scale) {
     return Math.min(MAX_SCALE, Math.max(Math.min(this.#fitScale, 1) / 2, scale));
