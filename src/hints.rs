@@ -77,8 +77,7 @@ impl FaceDetection {
     /// little down, 0.18-0.78 on the tilted ones.
     pub fn ears_above_eyes(&self) -> f64 {
         let [a, b, _, _, e, f] = self.keypoints;
-        let eyes = (a.0 - b.0).hypot(a.1 - b.1).max(1.0);
-        ((a.1 + b.1) - (e.1 + f.1)) / 2.0 / eyes
+        ((a.1 + b.1) - (e.1 + f.1)) / 2.0 / eye_distance(a, b)
     }
 
     /// The eyes, when this is a confident face turned to the camera.
@@ -98,7 +97,7 @@ impl FaceDetection {
         // on every annotated front with the pupils marked the true scale
         // is 1.0-1.3 times it.
         let least = if head.found {
-            IPD_CM * head.px_per_cm() / (a.0 - b.0).hypot(a.1 - b.1).max(1.0)
+            IPD_CM * head.px_per_cm() / eye_distance(a, b)
         } else {
             0.0
         };
@@ -195,6 +194,13 @@ impl Hints {
         }
         (all > 0).then(|| skin as f64 / all as f64)
     }
+}
+
+/// Distance between two keypoints, at least a pixel (`sqrt`, not `hypot`:
+/// its overflow-safe scaling costs the wasm; see `src/skull.rs`).
+fn eye_distance(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (dx, dy) = (a.0 - b.0, a.1 - b.1);
+    (dx * dx + dy * dy).sqrt().max(1.0)
 }
 
 /// A loose RGB skin rule: reddish and not grey, so neither dark nor grey
