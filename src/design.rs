@@ -284,6 +284,18 @@ pub struct Design {
     pub temple_half_cm: f64,
 }
 
+/// How far below the mid-frontal point preset `shape` puts the temple
+/// points in a frontal photo of a level head, cm: the temple corner sits a
+/// little below the middle (the head curves away); a mature line recedes
+/// the corners up and back.
+fn temple_drop_cm(shape: Shape) -> f64 {
+    match shape {
+        Shape::Classic => 1.0,
+        Shape::Rounded => 1.35,
+        Shape::Mature => 0.1,
+    }
+}
+
 /// How much of the skin distance from glabella to hairline shows as
 /// vertical distance in a frontal photo (the forehead curves back). Fitted
 /// on the London set against the real hairlines of photos 02-05: 6.4 cm
@@ -373,21 +385,53 @@ impl Design {
     /// corners (about 4.6 cm either side of the midline), recessed by the
     /// preset.
     pub fn place_hairline(&mut self, width: u32, height: u32, cm: f64, shape: Shape) {
+        self.place_lifted(width, height, cm, shape, 0.0);
+    }
+
+    /// [`Design::place_hairline`] with the temples `lift_cm` above the
+    /// preset's (see [`Design::temple_lift_cm`]).
+    fn place_lifted(&mut self, width: u32, height: u32, cm: f64, shape: Shape, lift_cm: f64) {
         let middle = (
             self.glabella.x * width as f64,
             self.glabella.y * height as f64 - cm * self.px_per_cm * FOREHEAD_PROJECTION,
         );
         self.hairline = Hairline {
             shape,
-            handles: self.preset_handles(width, height, middle, shape),
+            handles: self.preset_handles(width, height, middle, shape, lift_cm),
         };
     }
 
     /// The handles the design's preset places with the middle one at `mid`
-    /// (relative): where a tap on the forehead puts the hairline.
+    /// (relative): where a tap on the forehead puts the hairline. The
+    /// temples keep their lift above the preset.
     pub fn hairline_through(&self, width: u32, height: u32, mid: RelPoint) -> [RelPoint; 3] {
         let middle = (mid.x * width as f64, mid.y * height as f64);
-        self.preset_handles(width, height, middle, self.hairline.shape)
+        let lift = self.temple_lift_cm(height);
+        self.preset_handles(width, height, middle, self.hairline.shape, lift)
+    }
+
+    /// How far the temple handles sit above where the preset of the
+    /// design's shape puts them in a frontal photo, cm (in the photo): on a
+    /// head tilted forward the engine raises them (see
+    /// `Preview`), and a person may drag them. Read from the handles, which
+    /// a share link carries, so a new preset or a tap on the forehead keeps
+    /// it alike for the sender and for whoever opens the link.
+    pub fn temple_lift_cm(&self, height: u32) -> f64 {
+        let [l, m, r] = self.hairline.handles;
+        let drop = ((l.y + r.y) / 2.0 - m.y) * height as f64 / self.px_per_cm;
+        temple_drop_cm(self.hairline.shape) - drop
+    }
+
+    /// Raises both temple handles by `cm` in a frontal photo (not seen
+    /// from above, where they already lie on the skull's arc).
+    pub fn lift_temples(&mut self, height: u32, cm: f64) {
+        if self.seen_from_above() {
+            return;
+        }
+        let dy = cm * self.px_per_cm / height as f64;
+        for i in [0, 2] {
+            self.hairline.handles[i].y -= dy;
+        }
     }
 
     /// The three handles of preset `shape` around the middle one at
@@ -398,17 +442,11 @@ impl Design {
         height: u32,
         (mx, my): (f64, f64),
         shape: Shape,
+        lift_cm: f64,
     ) -> [RelPoint; 3] {
         let (w, h) = (width as f64, height as f64);
         let s = self.px_per_cm;
-        // In a frontal photo the temple corner sits a little below the
-        // mid-frontal point (the head curves away); a mature line recedes
-        // the corners up and back.
-        let temple_drop_cm: f64 = match shape {
-            Shape::Classic => 1.0,
-            Shape::Rounded => 1.35,
-            Shape::Mature => 0.1,
-        };
+        let temple_drop_cm = temple_drop_cm(shape);
         // Temples on the lines up from the outer eye corners; a mature line
         // recedes them a little toward the midline too.
         let half_cm = match shape {
@@ -422,7 +460,7 @@ impl Design {
         let temple_drop_cm = if self.view == View::Top || my >= self.glabella.y * h {
             -crate::hairline::top_front_rise_cm(half_cm) - (1.0 - temple_drop_cm).max(0.0)
         } else {
-            temple_drop_cm
+            temple_drop_cm - lift_cm
         };
         let rel = |x: f64, y: f64| RelPoint { x: x / w, y: y / h };
         [
@@ -532,7 +570,8 @@ impl Design {
                 cm => cm,
             };
             if d.hairline.shape != self.hairline.shape {
-                d.place_hairline(width, height, HAIRLINE_CM.clamp(cm), d.hairline.shape);
+                let lift = self.temple_lift_cm(height);
+                d.place_lifted(width, height, HAIRLINE_CM.clamp(cm), d.hairline.shape, lift);
             } else if cm != now {
                 d.set_hairline_height_cm(height, cm)?;
             }
@@ -909,6 +948,42 @@ mod tests {
     fn a_tap_places_the_preset_around_it() {
         let d = sample();
         let [_, m, _] = d.hairline.handles;
-        assert_eq!(d.hairline_through(1350, 1350, m), d.hairline.handles);
+        let near = |a: [RelPoint; 3], b: [RelPoint; 3]| {
+            a.iter()
+                .zip(&b)
+                .all(|(p, q)| (p.x - q.x).abs() < 1e-9 && (p.y - q.y).abs() < 1e-9)
+        };
+        assert!(near(d.hairline_through(1350, 1350, m), d.hairline.handles));
+        assert!(d.temple_lift_cm(1350).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_new_shape_and_a_tap_keep_the_temples_lift() {
+        // Raised as on a head tilted forward, then sent through a link.
+        let (w, h) = (1350, 1350);
+        let mut d = sample();
+        d.lift_temples(h, 1.5);
+        let d = crate::share::quantize(&d);
+        let lift = |d: &Design| d.temple_lift_cm(h);
+        assert!((lift(&d) - 1.5).abs() < 0.01, "{}", lift(&d));
+        // A tap lower on the forehead: the temples stay 1.5 cm up.
+        let mut tapped = d.clone();
+        let m = RelPoint { x: 0.52, y: 0.2 };
+        tapped.hairline.handles = d.hairline_through(w, h, m);
+        assert!((lift(&tapped) - 1.5).abs() < 0.01);
+        // A new shape from the list: its own preset, lifted alike.
+        let mut v = d.values(h);
+        v[Field::Shape as usize] = Shape::Rounded as u8 as f64;
+        let rounded = d.edited(&v, w, h).unwrap();
+        assert_eq!(rounded.hairline.shape, Shape::Rounded);
+        assert!((lift(&rounded) - 1.5).abs() < 0.01, "{}", lift(&rounded));
+        let [l, m, _] = rounded.hairline.handles;
+        assert!(l.y < m.y, "the temples now above the middle");
+        // Seen from above the temples lie on the skull's arc already.
+        let mut top = sample();
+        top.view = View::Top;
+        let before = top.hairline.handles;
+        top.lift_temples(h, 1.5);
+        assert_eq!(top.hairline.handles, before);
     }
 }

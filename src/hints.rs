@@ -7,7 +7,7 @@
 //! load, the native CLI) the classical path in [`crate::scalp`] and
 //! [`crate::face`] runs instead.
 
-use crate::face::Eyes;
+use crate::face::{Eyes, IPD_CM};
 use crate::photo::Rgba;
 use crate::scalp::Head;
 use crate::view::View;
@@ -43,6 +43,11 @@ pub const PROFILE_NOSE: f64 = 0.7;
 /// scale 11% small: the hairline, the temples and the dots too small and
 /// too low by as much.
 pub const EYE_SPREAD: f64 = 1.0 / 0.89;
+/// Ears this many eye distances above the eyes ([`FaceDetection::ears_above_eyes`]):
+/// the head is tilted forward, between the level and slightly lowered
+/// faces of the annotated fronts (at most 0.14) and the tilted ones (at
+/// least 0.18).
+pub const TILTED_EARS: f64 = 0.15;
 /// A mask whose upper part is mostly skin-coloured, seen without a face, is
 /// a bare crown from above; mostly hair, the back of the head.
 const TOP_SKIN_SHARE: f64 = 0.6;
@@ -65,6 +70,16 @@ impl FaceDetection {
         })
     }
 
+    /// How far the ears' keypoints lie above the eyes', in eye distances:
+    /// the head's tilt forward (the ears sit some 8 cm behind the eyes, so
+    /// they rise in the photo as the face turns down). On the annotated
+    /// fronts: -0.07 on the one level face, 0.11-0.14 on two looking a
+    /// little down, 0.18-0.78 on the tilted ones.
+    pub fn ears_above_eyes(&self) -> f64 {
+        let [a, b, _, _, e, f] = self.keypoints;
+        ((a.1 + b.1) - (e.1 + f.1)) / 2.0 / eye_distance(a, b)
+    }
+
     /// The eyes, when this is a confident face turned to the camera.
     pub fn frontal_eyes(&self, head: Head) -> Option<Eyes> {
         if self.score < FRONT_SCORE || self.profile(head).is_some() {
@@ -75,7 +90,19 @@ impl FaceDetection {
         // Spread about their midpoint to where the pupils are: the scale,
         // the glabella and the temples are all measured from the pupils.
         let (mx, my) = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
-        let out = |p: (f64, f64)| (mx + EYE_SPREAD * (p.0 - mx), my + EYE_SPREAD * (p.1 - my));
+        // A steep tilt forward pulls the two keypoints together (on
+        // front_n4_37 to 0.59 of the pupils' distance): never so close
+        // that the scale falls below the head's own in the person mask.
+        // That scale takes the crown's half-width for a large skull's, and
+        // on every annotated front with the pupils marked the true scale
+        // is 1.0-1.3 times it.
+        let least = if head.found {
+            IPD_CM * head.px_per_cm() / eye_distance(a, b)
+        } else {
+            0.0
+        };
+        let spread = EYE_SPREAD.max(least);
+        let out = |p: (f64, f64)| (mx + spread * (p.0 - mx), my + spread * (p.1 - my));
         Some(Eyes {
             left: out(a),
             right: out(b),
@@ -169,6 +196,13 @@ impl Hints {
     }
 }
 
+/// Distance between two keypoints, at least a pixel (`sqrt`, not `hypot`:
+/// its overflow-safe scaling costs the wasm; see `src/skull.rs`).
+fn eye_distance(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (dx, dy) = (a.0 - b.0, a.1 - b.1);
+    (dx * dx + dy * dy).sqrt().max(1.0)
+}
+
 /// A loose RGB skin rule: reddish and not grey, so neither dark nor grey
 /// hair, nor most backgrounds, pass.
 pub(crate) fn looks_like_skin(p: [u8; 4]) -> bool {
@@ -211,6 +245,31 @@ mod tests {
         assert_eq!(side_on_face(0.8, 120.0).profile(head), None);
         assert!(side_on_face(0.8, 120.0).frontal_eyes(head).is_some());
         assert!(side_on_face(0.8, 190.0).frontal_eyes(head).is_none());
+        // Ears level with the eyes: a level face; raised: tilted forward.
+        let mut level = side_on_face(0.8, 100.0);
+        level.keypoints = [
+            (70.0, 200.0),
+            (130.0, 200.0),
+            (100.0, 240.0),
+            (100.0, 270.0),
+            (30.0, 205.0),
+            (170.0, 205.0),
+        ];
+        assert!(level.ears_above_eyes() < TILTED_EARS);
+        let mut tilted = level;
+        tilted.keypoints[4].1 = 170.0;
+        tilted.keypoints[5].1 = 170.0;
+        assert!((tilted.ears_above_eyes() - 0.5).abs() < 1e-9);
+        // Eyes pulled together by the tilt: the scale no smaller than the
+        // head's (80 px crown radius).
+        tilted.keypoints[0].0 = 95.0;
+        tilted.keypoints[1].0 = 105.0;
+        let eyes = tilted.frontal_eyes(head).unwrap();
+        assert!((eyes.px_per_cm() - head.px_per_cm()).abs() < 1e-9);
+        assert!(
+            (level.frontal_eyes(head).unwrap().px_per_cm() - 60.0 * EYE_SPREAD / IPD_CM).abs()
+                < 1e-9
+        );
         // Not confident enough for either.
         assert_eq!(side_on_face(0.5, 190.0).profile(head), None);
         assert!(side_on_face(0.5, 120.0).frontal_eyes(head).is_none());

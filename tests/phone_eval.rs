@@ -515,8 +515,9 @@ const FLOOR_COVERED_CORRECTED: usize = 14;
 /// nape line moved from 0.45 to 0.7 spans below the tragion), scalp
 /// covered staying at 62; then 24 -> 28 with no dot beyond the skull's
 /// oval fitted to the mask's outline seen from above (`src/skull.rs`; tops
-/// 6 -> 9 of 21, one back seen as a top, scalp covered unchanged).
-const FLOOR_MODELS_OUTSIDE: usize = 28;
+/// 6 -> 9 of 21, one back seen as a top, scalp covered unchanged); then
+/// 28 -> 29 with the temples raised on fronts tilted forward (front_n3_38).
+const FLOOR_MODELS_OUTSIDE: usize = 29;
 const FLOOR_MODELS_COVERED: usize = 62;
 const FLOOR_MODELS_HAIRLINE: usize = 8;
 const FLOOR_MODELS_VIEW: usize = 69;
@@ -529,8 +530,10 @@ const FLOOR_MODELS_VIEW: usize = 69;
 /// with the automatic hairline at the front of a skull seen from above
 /// (tops with no forehead in sight, so no tap, lose some scalp to it);
 /// 29 -> 30 with the profile's fringe read from the photo, 30 -> 33 with
-/// the skull's oval from above (tops 7 -> 10 of 21).
-const FLOOR_TAPPED_OUTSIDE: usize = 33;
+/// the skull's oval from above (tops 7 -> 10 of 21), 33 -> 35 with the
+/// temples raised on fronts tilted forward, the raise kept through the
+/// forehead tap (front_n3_17, n3_38; scalp covered unchanged).
+const FLOOR_TAPPED_OUTSIDE: usize = 35;
 const FLOOR_TAPPED_COVERED: usize = 59;
 const FLOOR_TAPPED_HAIRLINE: usize = 22;
 const FLOOR_TAPPED_VIEW: usize = 91;
