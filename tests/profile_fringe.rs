@@ -46,6 +46,33 @@ fn no_dots_on_the_neck_below_the_fringe() {
     );
 }
 
+/// A profile whose detected tragion sits low in the ear: the ellipse
+/// around it leaves out the top of the ear, where 40 dots showed, and the
+/// short hair around the ear reads as hair (`EAR_TOP` in src/preview.rs).
+const LOW_TRAGION: &str = "phone/left_n2_28_80327d4e.jpg";
+/// The top of that ear's helix, and the hair just above it (photo pixels).
+const EAR_TOP: [f32; 4] = [335.0, 400.0, 370.0, 430.0];
+const ABOVE_EAR: [f32; 4] = [335.0, 345.0, 370.0, 375.0];
+
+#[test]
+fn no_dots_on_the_top_of_the_ear() {
+    let photo = common::photo(LOW_TRAGION);
+    let hints = common::model_hints(LOW_TRAGION, photo.width, photo.height);
+    let mut p = Preview::with_hints(photo, hints);
+    assert_eq!(p.view(), View::Left);
+    let dots = p.visible_dots();
+    let within = |[x0, y0, x1, y1]: [f32; 4]| {
+        dots.iter()
+            .filter(|d| (x0..x1).contains(&d.0) && (y0..y1).contains(&d.1))
+            .count()
+    };
+    let (ear, hair) = (within(EAR_TOP), within(ABOVE_EAR));
+    assert!(
+        ear * 10 < hair,
+        "{ear} dots on the top of the ear, {hair} on the hair above it"
+    );
+}
+
 /// The limit reads the photo, the head, the view and the skin layer
 /// (`skin_share`, kept between frames): a view changed and changed back, a
 /// brush stroke (made in another view, so the layer is first read with it)
