@@ -79,7 +79,8 @@ pub fn binomial_blur(plane: &[f32], w: usize, h: usize) -> Vec<f32> {
     let mut out = vec![0f32; w * h];
     for y in 0..h {
         let yi = y as isize;
-        let rows = [-2isize, -1, 0, 1, 2].map(|d| at(yi + d, h) * w);
+        // Where the kernel's five rows (y - 2 to y + 2) start, clamped at the edges.
+        let rows: [usize; 5] = std::array::from_fn(|k| at(yi + k as isize - 2, h) * w);
         for x in 0..w {
             let v = tmp[rows[0] + x]
                 + 4.0 * tmp[rows[1] + x]
