@@ -79,7 +79,9 @@ pub fn binomial_blur(plane: &[f32], w: usize, h: usize) -> Vec<f32> {
     let mut out = vec![0f32; w * h];
     for y in 0..h {
         let yi = y as isize;
-        let rows = [-2isize, -1, 0, 1, 2].map(|d| at(yi + d, h) * w);
+        // Where the kernel's five rows start, clamped at the edges.
+        let row = |d: isize| at(yi + d, h) * w;
+        let rows = [row(-2), row(-1), row(0), row(1), row(2)];
         for x in 0..w {
             let v = tmp[rows[0] + x]
                 + 4.0 * tmp[rows[1] + x]

@@ -224,8 +224,17 @@ impl Look {
 
 /// Whether two spots draw exactly the same pixels.
 fn same_spot(a: &Spot, b: &Spot) -> bool {
-    let bits =
-        |s: &Spot| [s.x, s.y, s.radius, s.ink, s.axis[0], s.axis[1], s.roundness].map(f32::to_bits);
+    let bits = |s: &Spot| {
+        [
+            s.x.to_bits(),
+            s.y.to_bits(),
+            s.radius.to_bits(),
+            s.ink.to_bits(),
+            s.axis[0].to_bits(),
+            s.axis[1].to_bits(),
+            s.roundness.to_bits(),
+        ]
+    };
     bits(a) == bits(b)
 }
 

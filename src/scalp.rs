@@ -156,8 +156,12 @@ impl ScalpMask {
             // Parts of a busy background stand out as much as the head
             // does; keep only what has the crown's colour.
             let (cx, top, r) = (head.cx, head.top, head.radius);
-            let crown =
-                [cx - 0.2 * r, top + 0.12 * r, cx + 0.2 * r, top + 0.35 * r].map(|v| v as i64);
+            let crown = [
+                (cx - 0.2 * r) as i64,
+                (top + 0.12 * r) as i64,
+                (cx + 0.2 * r) as i64,
+                (top + 0.35 * r) as i64,
+            ];
             // Hue nearly alone: the crown's highlight and its shaded
             // side are the same skin.
             let skin = like_patch(photo, crown, 0.1);

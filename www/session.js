@@ -9,7 +9,7 @@
 // the same design.
 
 import { startEngine, painted } from './engine-host.js';
-import { decodePhoto, PhotoError } from './photo.js';
+import { decodePhoto, PhotoError, NOT_A_PHOTO } from './photo.js';
 
 // The engine is compiled once per page, on first use, relative to this file
 // (the compiled module is shared by every widget).
@@ -261,7 +261,7 @@ export class Session {
       photo = await (decoded ?? decodePhoto(blob));
     } catch (e) {
       if (stale()) return null;
-      throw new OpenError('decode', e instanceof PhotoError ? e.message : "This file isn't a photo we can read. Try a JPEG or PNG.");
+      throw new OpenError('decode', e instanceof PhotoError ? e.message : NOT_A_PHOTO);
     }
     const drop = () => (photo.full.close(), null);
     if (stale()) return drop();
