@@ -170,25 +170,28 @@ impl Outline {
         if rest.len() % 3 != 0 {
             return None;
         }
-        let mut pairs = rest.chunks_exact(3).map(|b| {
-            let v = u32::from_le_bytes([b[0], b[1], b[2], 0]);
-            [(v & 0xFFF) as u16, (v >> 12) as u16]
-        });
-        let face = if score == 0 {
-            None
+        let pairs: Vec<[u16; 2]> = rest
+            .chunks_exact(3)
+            .map(|b| {
+                let v = u32::from_le_bytes([b[0], b[1], b[2], 0]);
+                [(v & 0xFFF) as u16, (v >> 12) as u16]
+            })
+            .collect();
+        let (face, rest) = if score == 0 {
+            (None, &pairs[..])
         } else {
-            let mut keypoints = [[0u16; 2]; 6];
-            for p in &mut keypoints {
-                *p = pairs.next()?;
-            }
-            Some((score, keypoints))
+            let (keypoints, rest) = pairs.split_first_chunk::<6>()?;
+            (Some((score, *keypoints)), rest)
         };
-        let rows = pairs.next()?;
-        let edges: Vec<[u16; 2]> = pairs.collect();
+        let (&rows, edges) = rest.split_first()?;
         if rows[0] >= rows[1] || !(2..=MAX_ROWS).contains(&edges.len()) {
             return None;
         }
-        Some(Outline { rows, edges, face })
+        Some(Outline {
+            rows,
+            edges: edges.to_vec(),
+            face,
+        })
     }
 }
 
