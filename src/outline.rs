@@ -11,10 +11,10 @@
 use crate::hints::{FaceDetection, Hints};
 use crate::num::clamp;
 
-/// Most rows at which an [`Outline`] gives the person's edges: 48 keep the
-/// phone evaluation's figures those of the full mask, for 144 bytes of a
-/// share link.
-pub const MAX_ROWS: usize = 48;
+/// Most rows at which an [`Outline`] gives the person's edges: 96 keep the
+/// phone evaluation's figures within a photo of the full mask's on each
+/// line (48 lose two photos' coverage), for 288 bytes of a share link.
+pub const MAX_ROWS: usize = 96;
 /// Steps of the grid an [`Outline`] lives on: 4096 over -0.5..1.5 of the
 /// photo's width and height (face keypoints can fall just off the photo).
 const GRID: f64 = 4095.0;

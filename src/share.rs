@@ -64,13 +64,13 @@
 //! detector's score byte (0: no face; else `1 + round(254 * score)`) and
 //! with a face its six keypoints (x, y), then the centres of the person's
 //! first and last rows (y, y), then the person's left and right edges (x,
-//! x) at 2 to 48 evenly spaced heights between them. Each pair is 3 bytes,
+//! x) at 2 to 96 evenly spaced heights between them. Each pair is 3 bytes,
 //! a 24-bit little-endian number holding the first (low 12 bits) and the
 //! second (high 12) as `-0.5 + n * 2 / 4095` of the photo's width or
 //! height. It is optional (`0x81`, not the `0x05` first proposed) because a
 //! decoder that predates it still gives a preview without it, the classical
-//! one; a malformed one is a damaged link. It costs at most 166 bytes,
-//! about 225 characters.
+//! one; a malformed one is a damaged link. It costs at most 313 bytes,
+//! about 418 characters.
 //!
 //! A default design makes a 55-character link. Brush edits cost two to six
 //! bytes per dab, depending on how far apart the dabs are: about three
