@@ -28,8 +28,8 @@ const GRID: f64 = 4095.0;
 pub struct Outline {
     /// The centres of the person's first and last rows, on the 12-bit grid.
     pub rows: [u16; 2],
-    /// The person's left and right edges (each row's leftmost to rightmost
-    /// pixel of the segmentation) at 2..=[`MAX_ROWS`] evenly spaced heights
+    /// The person's left and right edges (see [`Outline::of`]) at
+    /// 2..=[`MAX_ROWS`] evenly spaced heights
     /// from the first row to the last, on the 12-bit grid. Between them the
     /// edges run straight.
     pub edges: Vec<[u16; 2]>,
@@ -49,10 +49,12 @@ fn from_grid(n: u16, size: u32) -> f64 {
 
 impl Outline {
     /// The outline of `hints` on a `width` x `height` photo: the longest
-    /// run of rows holding any of the person (a stray speck above or below
-    /// is left out), with each row's leftmost and rightmost pixel edges (a
-    /// gap between the head and a hand beside it fills, as the head's own
-    /// row-by-row reading in [`crate::scalp`] already sees it). `None`
+    /// run of rows holding the person (a stray speck above or below is left
+    /// out), each row from the left edge of its first stretch of the person
+    /// that touches the row above to the right edge of its last (a gap
+    /// between the head and a hand beside it fills, as the head's own
+    /// row-by-row reading in [`crate::scalp`] already sees it; a blob
+    /// beside the person that does not touch it is left out). `None`
     /// without a person mask or with nothing in it.
     pub fn of(hints: &Hints, width: u32, height: u32) -> Option<Outline> {
         let w = width as usize;
@@ -63,11 +65,28 @@ impl Outline {
         let mut best: Vec<(f64, f64)> = Vec::new();
         // One past the run's last row.
         let (mut run, mut best_end) = (Vec::new(), 0);
+        let inside = |v: &u8| *v >= 128;
         for (y, row) in hints.person.chunks_exact(w).enumerate() {
-            let inside = |v: &u8| *v >= 128;
-            match (row.iter().position(inside), row.iter().rposition(inside)) {
-                (Some(l), Some(r)) => run.push((l as f64, r as f64 + 1.0)),
-                _ => run.clear(),
+            // The row's stretches of the person that touch the span above
+            // (a blob beside the person, say background at the photo's
+            // edge, that does not is left out), from the first one's left
+            // edge to the last one's right.
+            let above = run.last().copied();
+            let mut span: Option<(f64, f64)> = None;
+            let mut x = 0;
+            while let Some(start) = row[x..].iter().position(inside).map(|i| x + i) {
+                x = row[start..]
+                    .iter()
+                    .position(|v| !inside(v))
+                    .map_or(w, |i| start + i);
+                let (from, to) = (start as f64, x as f64);
+                if above.is_none_or(|(l, r)| from < r && to > l) {
+                    span = Some((span.map_or(from, |s| s.0), to));
+                }
+            }
+            match span {
+                Some(s) => run.push(s),
+                None => run.clear(),
             }
             if run.len() > best.len() {
                 best.clone_from(&run);
