@@ -39,7 +39,6 @@ pub mod hairline;
 pub mod hints;
 pub mod metrics;
 mod num;
-#[cfg(feature = "outline")]
 pub mod outline;
 pub mod photo;
 pub mod pigment;

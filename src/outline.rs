@@ -1,33 +1,38 @@
 //! What the on-device models decided about a photo, as a share link carries
-//! it (section `0x81`, see [`crate::share`]): the person's outline as a
-//! polygon and the face detection, on 12-bit grids.
+//! it (section `0x81`, see [`crate::share`]): the person's outline as its
+//! left and right edges and the face detection, on 12-bit grids.
 //!
-//! Behind the `outline` cargo feature (on natively, off in the shipped
-//! wasm): it costs the wasm 3.4 KB gzip, over what the widget's 100 KB
-//! budget has left, so the widget's links do not carry it yet and its
-//! decoder skips the section (optional tags are skipped).
+//! A preview that used the models is built from its outline (not from the
+//! raw model outputs), so the link's receiver rebuilds exactly the sender's
+//! preview: where the models do not load, and where they give an answer a
+//! few pixels off (another device, another runtime). Older decoders skip
+//! the section (optional tags are skipped).
 
 use crate::hints::{FaceDetection, Hints};
 use crate::num::clamp;
 
-/// Most vertices of an [`Outline`]'s polygon: 48 keep the head's outline
-/// within about a pixel at the working size (phone evaluation: the same
-/// figures as the full mask) for 144 bytes of a share link.
-pub const MAX_VERTICES: usize = 48;
+/// Most rows at which an [`Outline`] gives the person's edges: 96 keep the
+/// phone evaluation's figures within a photo of the full mask's on each
+/// line (48 lose two photos' coverage), for 288 bytes of a share link.
+pub const MAX_ROWS: usize = 96;
 /// Steps of the grid an [`Outline`] lives on: 4096 over -0.5..1.5 of the
 /// photo's width and height (face keypoints can fall just off the photo).
 const GRID: f64 = 4095.0;
 
 /// What the models decided about a photo, on the grids a share link carries
-/// (section `0x81`, see [`crate::share`]): the person's outline as a
-/// polygon and the face detection. The sender's preview is built from this,
-/// not from the raw model outputs, so a receiver without the models
-/// rebuilds exactly the sender's mask, head and view limits.
+/// (section `0x81`, see [`crate::share`]): the person's outline and the face
+/// detection. The sender's preview is built from this, not from the raw
+/// model outputs, so a receiver without the models rebuilds exactly the
+/// sender's mask, head and view limits.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Outline {
-    /// The person's outline (each row's leftmost to rightmost pixel of the
-    /// segmentation), 3..=[`MAX_VERTICES`] vertices on the 12-bit grid.
-    pub polygon: Vec<[u16; 2]>,
+    /// The centres of the person's first and last rows, on the 12-bit grid.
+    pub rows: [u16; 2],
+    /// The person's left and right edges (see [`Outline::of`]) at
+    /// 2..=[`MAX_ROWS`] evenly spaced heights
+    /// from the first row to the last, on the 12-bit grid. Between them the
+    /// edges run straight.
+    pub edges: Vec<[u16; 2]>,
     /// The face: score in 1/254 steps (`1 + round(254 * score)`, so never
     /// 0) and the six keypoints on the 12-bit grid.
     pub face: Option<(u8, [[u16; 2]; 6])>,
@@ -43,99 +48,127 @@ fn from_grid(n: u16, size: u32) -> f64 {
 }
 
 impl Outline {
-    /// The outline of `hints` on a `width` x `height` photo; `None` without
-    /// a person mask or with nothing in it.
+    /// The outline of `hints` on a `width` x `height` photo: the longest
+    /// run of rows holding the person (a stray speck above or below is left
+    /// out), each row from the left edge of its first stretch of the person
+    /// that touches the row above to the right edge of its last (a gap
+    /// between the head and a hand beside it fills, as the head's own
+    /// row-by-row reading in [`crate::scalp`] already sees it; a blob
+    /// beside the person that does not touch it is left out). `None`
+    /// without a person mask or with nothing in it.
     pub fn of(hints: &Hints, width: u32, height: u32) -> Option<Outline> {
-        let (w, h) = (width as usize, height as usize);
-        if hints.person.len() != w * h {
+        let w = width as usize;
+        if hints.person.len() != w * height as usize {
             return None;
         }
-        let fg: Vec<bool> = hints.person.iter().map(|&v| v >= 128).collect();
-        let contour = sides(&fg, w);
-        if contour.len() < 3 {
-            return None;
-        }
-        // The coarsest simplification that fits: start at a pixel and
-        // loosen until the polygon has at most MAX_VERTICES.
-        let mut tolerance = 1.0;
-        let polygon = loop {
-            let p = simplify(&contour, tolerance);
-            if p.len() <= MAX_VERTICES {
-                break p;
+        // Per row of the run: left and right pixel edges.
+        let mut best: Vec<(f64, f64)> = Vec::new();
+        // One past the run's last row.
+        let (mut run, mut best_end) = (Vec::new(), 0);
+        let inside = |v: &u8| *v >= 128;
+        for (y, row) in hints.person.chunks_exact(w).enumerate() {
+            // The row's stretches of the person that touch the span above
+            // (a blob beside the person, say background at the photo's
+            // edge, that does not is left out), from the first one's left
+            // edge to the last one's right.
+            let above = run.last().copied();
+            let mut span: Option<(f64, f64)> = None;
+            let mut x = 0;
+            while let Some(start) = row[x..].iter().position(inside).map(|i| x + i) {
+                x = row[start..]
+                    .iter()
+                    .position(|v| !inside(v))
+                    .map_or(w, |i| start + i);
+                let (from, to) = (start as f64, x as f64);
+                if above.is_none_or(|(l, r)| from < r && to > l) {
+                    span = Some((span.map_or(from, |s| s.0), to));
+                }
             }
-            tolerance *= 1.25;
-        };
-        let polygon: Vec<[u16; 2]> = polygon
-            .iter()
-            .map(|&(x, y)| [to_grid(x, width), to_grid(y, height)])
-            .collect();
-        if polygon.len() < 3 {
+            match span {
+                Some(s) => run.push(s),
+                None => run.clear(),
+            }
+            if run.len() > best.len() {
+                best.clone_from(&run);
+                best_end = y + 1;
+            }
+        }
+        if best.len() < 2 {
             return None;
         }
+        // The centres of the run's first and last rows.
+        let last = best.len() - 1;
+        let (top, bottom) = ((best_end - last) as f64 - 0.5, best_end as f64 - 0.5);
+        let n = best.len().min(MAX_ROWS);
+        let edges = (0..n)
+            .map(|k| {
+                // The row nearest the k-th of n even heights.
+                let (l, r) = best[(k * last + (n - 1) / 2) / (n - 1)];
+                [to_grid(l, width), to_grid(r, width)]
+            })
+            .collect();
         let face = hints.face.map(|f| {
             let score = (clamp(f.score, 0.0, 1.0) * 254.0).round() as u8 + 1;
-            (
-                score,
-                f.keypoints
-                    .map(|(x, y)| [to_grid(x, width), to_grid(y, height)]),
-            )
+            let keypoints = std::array::from_fn(|i| {
+                let (x, y) = f.keypoints[i];
+                [to_grid(x, width), to_grid(y, height)]
+            });
+            (score, keypoints)
         });
-        Some(Outline { polygon, face })
+        Some(Outline {
+            rows: [to_grid(top, height), to_grid(bottom, height)],
+            edges,
+            face,
+        })
     }
 
     /// The hints this outline stands for on a `width` x `height` photo: the
-    /// polygon filled (pixel centres inside, even-odd) as a person mask of
-    /// 0 and 255, and the face.
+    /// outline filled (pixel centres inside) as a person mask of 0 and 255,
+    /// and the face.
     pub fn hints(&self, width: u32, height: u32) -> Hints {
         let (w, h) = (width as usize, height as usize);
-        let poly: Vec<(f64, f64)> = self
-            .polygon
-            .iter()
-            .map(|&[x, y]| (from_grid(x, width), from_grid(y, height)))
-            .collect();
+        let (top, bottom) = (
+            from_grid(self.rows[0], height),
+            from_grid(self.rows[1], height),
+        );
+        let last = self.edges.len() - 1;
         let mut person = vec![0u8; w * h];
-        let mut xs = Vec::new();
-        for y in 0..h {
-            let yc = y as f64 + 0.5;
-            xs.clear();
-            for (i, &(x0, y0)) in poly.iter().enumerate() {
-                let (x1, y1) = poly[(i + 1) % poly.len()];
-                if (y0 <= yc) != (y1 <= yc) {
-                    xs.push(x0 + (yc - y0) * (x1 - x0) / (y1 - y0));
-                }
+        for (y, row) in person.chunks_exact_mut(w).enumerate() {
+            let t = (y as f64 + 0.5 - top) / (bottom - top);
+            if !(0.0..=1.0).contains(&t) {
+                continue;
             }
-            // A handful of crossings: an insertion sort, as a library
-            // sort's code would cost the wasm a kilobyte.
-            for i in 1..xs.len() {
-                let mut j = i;
-                while j > 0 && xs[j - 1] > xs[j] {
-                    xs.swap(j - 1, j);
-                    j -= 1;
-                }
-            }
-            for span in xs.chunks_exact(2) {
-                // Pixels whose centre lies inside the span.
-                let from = (span[0] - 0.5).ceil().max(0.0) as usize;
-                let to = ((span[1] - 0.5).floor() + 1.0).max(0.0) as usize;
-                let row = &mut person[y * w..(y + 1) * w];
-                row[from.min(w)..to.min(w)].fill(255);
-            }
+            // Between the two nearest heights, the edges run straight.
+            let at = t * last as f64;
+            let k = (at as usize).min(last - 1);
+            let f = at - k as f64;
+            let edge = |i: usize| {
+                let (a, b) = (self.edges[k][i], self.edges[k + 1][i]);
+                from_grid(a, width) + f * (from_grid(b, width) - from_grid(a, width))
+            };
+            let (l, r) = (edge(0), edge(1));
+            // Pixels whose centre lies inside the span.
+            let from = (l - 0.5).ceil().max(0.0) as usize;
+            let to = ((r - 0.5).floor() + 1.0).max(0.0) as usize;
+            row[from.min(w)..to.min(w)].fill(255);
         }
         let face = self.face.map(|(score, k)| FaceDetection {
             score: (score - 1) as f64 / 254.0,
-            keypoints: k.map(|[x, y]| (from_grid(x, width), from_grid(y, height))),
+            keypoints: std::array::from_fn(|i| {
+                (from_grid(k[i][0], width), from_grid(k[i][1], height))
+            }),
         });
         Hints { person, face }
     }
 
     /// The bytes of a share link's outline section: the face's score byte
-    /// (0: no face) and, with a face, its six keypoints; then the polygon.
-    /// Each point is 3 bytes: x in the low 12 bits of a 24-bit
-    /// little-endian number, y in the high 12.
+    /// (0: no face) and, with a face, its six keypoints; then the first and
+    /// last row; then the edges. Each pair is 3 bytes: the first in the low
+    /// 12 bits of a 24-bit little-endian number, the second in the high 12.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(1 + 3 * (6 + self.polygon.len()));
-        let put = |out: &mut Vec<u8>, [x, y]: [u16; 2]| {
-            let v = x as u32 | (y as u32) << 12;
+        let mut out = Vec::with_capacity(1 + 3 * (7 + self.edges.len()));
+        let put = |out: &mut Vec<u8>, [a, b]: [u16; 2]| {
+            let v = a as u32 | (b as u32) << 12;
             out.extend_from_slice(&v.to_le_bytes()[..3]);
         };
         match self.face {
@@ -145,101 +178,40 @@ impl Outline {
             }
             None => out.push(0),
         }
-        self.polygon.iter().for_each(|&p| put(&mut out, p));
+        put(&mut out, self.rows);
+        self.edges.iter().for_each(|&p| put(&mut out, p));
         out
     }
 
     /// Reads [`Outline::to_bytes`]; `None` for anything it never writes.
     pub fn from_bytes(bytes: &[u8]) -> Option<Outline> {
-        let (&score, mut rest) = bytes.split_first()?;
-        let get = |b: &[u8]| {
-            let v = u32::from_le_bytes([b[0], b[1], b[2], 0]);
-            [(v & 0xFFF) as u16, (v >> 12) as u16]
-        };
-        let face = if score == 0 {
-            None
-        } else {
-            let k = rest.get(..18)?;
-            rest = &rest[18..];
-            let mut keypoints = [[0u16; 2]; 6];
-            for (p, b) in keypoints.iter_mut().zip(k.chunks_exact(3)) {
-                *p = get(b);
-            }
-            Some((score, keypoints))
-        };
-        let n = rest.len() / 3;
-        if rest.len() % 3 != 0 || !(3..=MAX_VERTICES).contains(&n) {
+        let (&score, rest) = bytes.split_first()?;
+        if rest.len() % 3 != 0 {
             return None;
         }
-        let polygon = rest.chunks_exact(3).map(get).collect();
-        Some(Outline { polygon, face })
-    }
-}
-
-/// The outline of the longest run of rows holding any of `fg` (the
-/// person: a stray speck above or below is left out), as its leftmost and
-/// rightmost pixel edges per row: down the left side, up the right. A
-/// gap between the head and a hand beside it fills, as the head's own
-/// row-by-row reading in [`crate::scalp`] already sees it.
-fn sides(fg: &[bool], w: usize) -> Vec<(f64, f64)> {
-    // Per row: left edge, right edge, row centre.
-    let mut best: Vec<(f64, f64, f64)> = Vec::new();
-    let mut run = Vec::new();
-    for (y, row) in fg.chunks_exact(w).enumerate() {
-        match (row.iter().position(|&v| v), row.iter().rposition(|&v| v)) {
-            (Some(l), Some(r)) => run.push((l as f64, r as f64 + 1.0, y as f64 + 0.5)),
-            _ => run.clear(),
-        }
-        if run.len() > best.len() {
-            best.clone_from(&run);
-        }
-    }
-    let down = best.iter().map(|&(l, _, y)| (l, y));
-    let up = best.iter().rev().map(|&(_, r, y)| (r, y));
-    down.chain(up).collect()
-}
-
-/// Douglas-Peucker on a closed contour: the vertices that keep every
-/// contour point within `tolerance` pixels of the polygon.
-fn simplify(contour: &[(f64, f64)], tolerance: f64) -> Vec<(f64, f64)> {
-    let n = contour.len();
-    let far = (1..n)
-        .max_by(|&a, &b| {
-            let d = |i: usize| {
-                (contour[i].0 - contour[0].0).powi(2) + (contour[i].1 - contour[0].1).powi(2)
-            };
-            d(a).total_cmp(&d(b))
-        })
-        .unwrap_or(0);
-    let mut keep = vec![false; n];
-    keep[0] = true;
-    keep[far] = true;
-    let mut stack = vec![(0, far), (far, n)];
-    while let Some((a, b)) = stack.pop() {
-        let (p, q) = (contour[a], contour[b % n]);
-        let (dx, dy) = (q.0 - p.0, q.1 - p.1);
-        let len = (dx * dx + dy * dy).sqrt().max(1e-9);
-        let Some((i, d)) = (a + 1..b)
-            .map(|i| {
-                let c = contour[i];
-                (i, ((c.0 - p.0) * dy - (c.1 - p.1) * dx).abs() / len)
+        let pairs: Vec<[u16; 2]> = rest
+            .chunks_exact(3)
+            .map(|b| {
+                let v = u32::from_le_bytes([b[0], b[1], b[2], 0]);
+                [(v & 0xFFF) as u16, (v >> 12) as u16]
             })
-            .max_by(|x, y| x.1.total_cmp(&y.1))
-        else {
-            continue;
+            .collect();
+        let (face, rest) = if score == 0 {
+            (None, &pairs[..])
+        } else {
+            let (keypoints, rest) = pairs.split_first_chunk::<6>()?;
+            (Some((score, *keypoints)), rest)
         };
-        if d > tolerance {
-            keep[i] = true;
-            stack.push((a, i));
-            stack.push((i, b));
+        let (&rows, edges) = rest.split_first()?;
+        if rows[0] >= rows[1] || !(2..=MAX_ROWS).contains(&edges.len()) {
+            return None;
         }
+        Some(Outline {
+            rows,
+            edges: edges.to_vec(),
+            face,
+        })
     }
-    contour
-        .iter()
-        .zip(&keep)
-        .filter(|(_, &k)| k)
-        .map(|(&c, _)| c)
-        .collect()
 }
 
 #[cfg(test)]
@@ -264,7 +236,7 @@ mod tests {
             face: Some(crate::hints::side_on_face(0.8, 20.0)),
         };
         let o = Outline::of(&hints, w, h).unwrap();
-        assert!((3..=MAX_VERTICES).contains(&o.polygon.len()));
+        assert!((2..=MAX_ROWS).contains(&o.edges.len()));
         assert_eq!(Outline::from_bytes(&o.to_bytes()), Some(o.clone()));
         let back = o.hints(w, h);
         assert_eq!(back.person[2 * 40 + 2], 0, "the speck is left out");

@@ -13,7 +13,6 @@ use crate::face::{find_eyes, Eyes};
 use crate::hairline::HairlineField;
 use crate::hints::{FaceDetection, Hints, TILTED_EARS};
 use crate::num::clamp;
-#[cfg(feature = "outline")]
 use crate::outline::Outline;
 use crate::photo::Rgba;
 use crate::pigment::Optics;
@@ -93,7 +92,6 @@ pub struct Preview {
     /// The face the detector found, when the models ran.
     face: Option<FaceDetection>,
     /// The models' answers as a share link carries them, when they ran.
-    #[cfg(feature = "outline")]
     outline: Option<Outline>,
     /// The nape line seen from behind (image row), where the photo shows
     /// it (see [`find_nape`]).
@@ -159,12 +157,11 @@ impl Preview {
     /// (the head's outline, the face, the view): where they ran, their
     /// answers replace the classical silhouette and eye finder.
     ///
-    /// With the `outline` feature, the person mask and face go through
-    /// their `Outline` (the polygon and grids a share link carries) first,
-    /// so a link opened where the models do not run (`Preview::from_outline`)
-    /// gives this very preview.
+    /// The person mask and face go through their `Outline` (the polygon
+    /// and grids a share link carries) first, so a link opened where the
+    /// models do not run, or give a few pixels' different answer
+    /// (`Preview::from_outline`), gives this very preview.
     pub fn with_hints(photo: Rgba, hints: Hints) -> Preview {
-        #[cfg(feature = "outline")]
         if let Some(outline) = Outline::of(&hints, photo.width, photo.height) {
             return Preview::from_outline(photo, outline);
         }
@@ -173,7 +170,6 @@ impl Preview {
 
     /// Starts a preview of `photo` from the models' answers as a share link
     /// carries them: the same preview as the sender's [`Preview::with_hints`].
-    #[cfg(feature = "outline")]
     pub fn from_outline(photo: Rgba, outline: Outline) -> Preview {
         let hints = outline.hints(photo.width, photo.height);
         let mut preview = Preview::build(photo, hints);
@@ -182,7 +178,6 @@ impl Preview {
     }
 
     /// The models' answers this preview was built from, for a share link.
-    #[cfg(feature = "outline")]
     pub fn outline(&self) -> Option<&Outline> {
         self.outline.as_ref()
     }
@@ -264,7 +259,6 @@ impl Preview {
             head,
             eyes,
             face: hints.face,
-            #[cfg(feature = "outline")]
             outline: None,
             nape,
             mask,

@@ -57,20 +57,20 @@
 //! [`MAX_DABS`] dabs in all. A photo is at most [`MAX_PHOTO_BYTES`] and
 //! starts with the JPEG marker `FF D8 FF`.
 //!
-//! The models' answers section (`crate::outline`, behind the `outline`
-//! feature) is what the on-device
+//! The models' answers section (`crate::outline`) is what the on-device
 //! models decided about the sender's photo, so a receiver without the
-//! models (blocked, an old browser, a desktop) rebuilds the sender's
-//! preview instead of the classical guess: the face detector's score byte
-//! (0: no face; else `1 + round(254 * score)`) and with a face its six
-//! keypoints, then the person's outline as 3 to 48 polygon vertices. Each
-//! point is 3 bytes, a 24-bit little-endian number holding x (low 12 bits)
-//! and y (high 12) as `-0.5 + n * 2 / 4095` of the photo's width and
-//! height. It is optional (`0x81`, not the `0x05` first proposed) because
-//! a decoder that predates it still gives a preview without it, the
-//! classical one, and so do builds without the feature (the shipped wasm,
-//! for now: it would cost 3.4 KB gzip); a malformed one is a damaged link. It costs at most 163
-//! bytes, about 218 characters.
+//! models (blocked, an old browser, a desktop), or whose models answer a
+//! few pixels differently, rebuilds the sender's preview: the face
+//! detector's score byte (0: no face; else `1 + round(254 * score)`) and
+//! with a face its six keypoints (x, y), then the centres of the person's
+//! first and last rows (y, y), then the person's left and right edges (x,
+//! x) at 2 to 96 evenly spaced heights between them. Each pair is 3 bytes,
+//! a 24-bit little-endian number holding the first (low 12 bits) and the
+//! second (high 12) as `-0.5 + n * 2 / 4095` of the photo's width or
+//! height. It is optional (`0x81`, not the `0x05` first proposed) because a
+//! decoder that predates it still gives a preview without it, the classical
+//! one; a malformed one is a damaged link. It costs at most 313 bytes,
+//! about 418 characters.
 //!
 //! A default design makes a 55-character link. Brush edits cost two to six
 //! bytes per dab, depending on how far apart the dabs are: about three
@@ -111,7 +111,6 @@ use crate::num::clamp;
 use std::fmt;
 
 use crate::design::{Design, Edge, Hairline, RelPoint, Shape, DENSITY, DOT_MM, PX_PER_CM, SHADE};
-#[cfg(feature = "outline")]
 use crate::outline::Outline;
 use crate::scalp::Dab;
 use crate::view::View;
@@ -136,7 +135,6 @@ const TAG_JOURNEY: u8 = 0x04;
 /// before it existed and after both open everywhere.
 const TAG_PHOTO_ID: u8 = 0x80;
 /// The models' answers (`crate::outline`): optional, as the photo id.
-#[cfg(feature = "outline")]
 const TAG_OUTLINE: u8 = 0x81;
 /// Tags from here up are optional: skipped when unknown.
 const FIRST_OPTIONAL_TAG: u8 = 0x80;
@@ -200,7 +198,6 @@ pub struct Shared {
     /// What the sender's on-device models decided about the photo, when
     /// the sender's preview used them: [`crate::preview::Preview::from_outline`]
     /// rebuilds the sender's preview from it.
-    #[cfg(feature = "outline")]
     pub outline: Option<Outline>,
 }
 
@@ -213,21 +210,9 @@ pub struct Shared {
 /// open: strokes beyond [`MAX_STROKES`] or [`MAX_DABS`] (the earliest are
 /// kept), and a photo over [`MAX_PHOTO_BYTES`] or not starting like a JPEG.
 /// A design that fails [`Design::validate`] still encodes, and its link is
-/// refused by [`decode`].
+/// refused by [`decode`]. `outline` is what the on-device models decided
+/// about the photo (see [`Outline`]), when the sender's preview used them.
 pub fn encode(
-    design: &Design,
-    strokes: &[Vec<Dab>],
-    photo: Option<&[u8]>,
-    photo_id: Option<u32>,
-) -> String {
-    let mut record = record(design, strokes, photo, photo_id);
-    seal(&mut record)
-}
-
-/// [`encode`], with the models' answers the sender's preview was built
-/// from (see [`Outline`]), when it used the models.
-#[cfg(feature = "outline")]
-pub fn encode_with_outline(
     design: &Design,
     strokes: &[Vec<Dab>],
     photo: Option<&[u8]>,
@@ -622,7 +607,6 @@ fn read(fragment: &[u8]) -> Result<Shared, &'static str> {
     let mut strokes = Vec::new();
     let mut photo = None;
     let mut photo_id = None;
-    #[cfg(feature = "outline")]
     let mut outline = None;
     while !r.0.is_empty() {
         let tag = r.u8()?;
@@ -658,7 +642,6 @@ fn read(fragment: &[u8]) -> Result<Shared, &'static str> {
                 let id: [u8; 4] = payload.try_into().map_err(|_| DAMAGED)?;
                 photo_id = Some(u32::from_le_bytes(id));
             }
-            #[cfg(feature = "outline")]
             TAG_OUTLINE => outline = Some(Outline::from_bytes(payload).ok_or(DAMAGED)?),
             // An optional section this decoder does not know: skipped.
             _ if tag >= FIRST_OPTIONAL_TAG => {}
@@ -673,7 +656,6 @@ fn read(fragment: &[u8]) -> Result<Shared, &'static str> {
         strokes,
         photo,
         photo_id,
-        #[cfg(feature = "outline")]
         outline,
     })
 }

@@ -110,8 +110,14 @@ pub fn read_link(fragment: &str) -> Result<Option<Vec<u8>>, JsError> {
 }
 
 /// Applies a link's design and brush edits exactly, the edits already on
-/// the photo replaced.
-fn apply_exactly(p: &mut Preview, shared: Shared) -> Result<(), Error> {
+/// the photo replaced. On `same_photo` the preview is first rebuilt from
+/// what the sender's on-device models decided, when the link carries it
+/// ([`Preview::from_outline`]), so it is the sender's even where the models
+/// do not run here or answer a few pixels differently.
+fn apply_exactly(p: &mut Preview, shared: Shared, same_photo: bool) -> Result<(), Error> {
+    if let (true, Some(outline)) = (same_photo, shared.outline) {
+        *p = Preview::from_outline(p.photo().clone(), outline);
+    }
     p.set_design(shared.design)?;
     p.clear_brush();
     for stroke in shared.strokes {
@@ -129,7 +135,7 @@ impl Engine {
 /// [`Engine::carry_link`]: `shared` onto `p`'s photo.
 fn carry(p: &mut Preview, shared: Shared) -> Result<bool, Error> {
     if shared.photo_id == Some(p.photo().id()) {
-        apply_exactly(p, shared)?;
+        apply_exactly(p, shared, true)?;
         return Ok(false);
     }
     let (w, h) = (p.photo().width, p.photo().height);
@@ -291,21 +297,25 @@ impl Engine {
             &p.strokes(),
             photo_jpeg.as_deref(),
             id,
+            p.outline(),
         ))
     }
 
     /// Applies a share link's design and brush edits to the loaded photo,
-    /// exactly as the sender had them. A bad link changes nothing and says
-    /// why.
-    pub fn apply_link(&mut self, fragment: &str) -> Result<(), JsError> {
+    /// exactly as the sender had them; with the outline the link carries
+    /// when the photo is the sender's (`same_photo`: the photo the link
+    /// carries, or the same photo reloaded). A bad link changes nothing and
+    /// says why.
+    pub fn apply_link(&mut self, fragment: &str, same_photo: bool) -> Result<(), JsError> {
         let shared = crate::share::decode(fragment).map_err(Error::from)?;
-        apply_exactly(self.preview()?, shared)?;
+        apply_exactly(self.preview()?, shared, same_photo)?;
         Ok(())
     }
 
     /// Carries a share link over to the loaded photo, a person's own. On
     /// the very photo the link was made on (the link's photo id is this
-    /// photo's [`Rgba::id`]) it applies exactly, brush edits included.
+    /// photo's [`Rgba::id`]) it applies exactly, brush edits and the
+    /// models' outline included.
     /// Otherwise its design does, the photo keeping its own scale, glabella
     /// and temples ([`crate::design::Design::carried`]), and its brush
     /// edits, painted for another photo, do not: returns whether there were

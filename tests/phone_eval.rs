@@ -516,10 +516,15 @@ const FLOOR_COVERED_CORRECTED: usize = 14;
 /// covered staying at 62; then 24 -> 28 with no dot beyond the skull's
 /// oval fitted to the mask's outline seen from above (`src/skull.rs`; tops
 /// 6 -> 9 of 21, one back seen as a top, scalp covered unchanged); then
-/// 28 -> 29 with the temples raised on fronts tilted forward (front_n3_38).
-const FLOOR_MODELS_OUTSIDE: usize = 29;
-const FLOOR_MODELS_COVERED: usize = 62;
-const FLOOR_MODELS_HAIRLINE: usize = 8;
+/// 28 -> 29 with the temples raised on fronts tilted forward (front_n3_38);
+/// 29 -> 30 since every models preview is built from the outline a share
+/// link carries (`src/outline.rs`: top-down_n7_13 4.5 -> 1.1% outside, with
+/// its hairline 0.7 -> 1.5 cm off, so hairline 8 -> 7; scalp covered 62 ->
+/// 61, top-down_n6_26 95 -> 80% and front_n6_02 90 -> 89% against
+/// top-down_n5_01 78 -> 100%).
+const FLOOR_MODELS_OUTSIDE: usize = 30;
+const FLOOR_MODELS_COVERED: usize = 61;
+const FLOOR_MODELS_HAIRLINE: usize = 7;
 const FLOOR_MODELS_VIEW: usize = 69;
 /// With the models after the widget's taps (the view; the forehead where
 /// the widget asks for it). Dots outside 11 -> 18 since a forehead tapped
@@ -532,7 +537,8 @@ const FLOOR_MODELS_VIEW: usize = 69;
 /// 29 -> 30 with the profile's fringe read from the photo, 30 -> 33 with
 /// the skull's oval from above (tops 7 -> 10 of 21), 33 -> 35 with the
 /// temples raised on fronts tilted forward, the raise kept through the
-/// forehead tap (front_n3_17, n3_38; scalp covered unchanged).
+/// forehead tap (front_n3_17, n3_38; scalp covered unchanged; unchanged
+/// too with the outline a share link carries).
 const FLOOR_TAPPED_OUTSIDE: usize = 35;
 const FLOOR_TAPPED_COVERED: usize = 59;
 const FLOOR_TAPPED_HAIRLINE: usize = 22;

@@ -16,8 +16,8 @@ use smp_preview::share::{
     MAX_PHOTO_BYTES, MAX_STROKES,
 };
 use smp_preview::view::View;
-#[cfg(all(feature = "outline", feature = "cli"))]
-use smp_preview::{hints::Hints, preview::Preview, share::encode_with_outline};
+#[cfg(feature = "cli")]
+use smp_preview::{hints::Hints, preview::Preview};
 
 const NEWER: &str = "newer version";
 /// Brush strokes or a photo out of range or over a cap.
@@ -328,10 +328,12 @@ fn every_field_round_trips() {
 
     let q = quantize(&d);
     assert_eq!(quantize(&q), q, "quantize is idempotent");
-    let back = decode(&encode(&q, &strokes, None, None)).unwrap();
+    let back = decode(&encode(&q, &strokes, None, None, None)).unwrap();
     assert_eq!(back.design, q);
     assert_eq!(
-        decode(&encode(&d, &strokes, None, None)).unwrap().design,
+        decode(&encode(&d, &strokes, None, None, None))
+            .unwrap()
+            .design,
         q,
         "encode quantizes"
     );
@@ -382,7 +384,10 @@ fn every_field_round_trips() {
                     e.edge = edge;
                     e.session = session;
                     e.seed = seed;
-                    assert_eq!(decode(&encode(&e, &[], None, None)).unwrap().design, e);
+                    assert_eq!(
+                        decode(&encode(&e, &[], None, None, None)).unwrap().design,
+                        e
+                    );
                 }
             }
         }
@@ -399,8 +404,14 @@ fn quantize_round_trips_and_keeps_validity_for_random_designs() {
         assert_eq!(quantize(&q), q);
         q.validate()
             .unwrap_or_else(|e| panic!("{e}: {d:?} -> {q:?}"));
-        assert_eq!(decode(&encode(&q, &[], None, None)).unwrap().design, q);
-        assert_eq!(decode(&encode(&d, &[], None, None)).unwrap().design, q);
+        assert_eq!(
+            decode(&encode(&q, &[], None, None, None)).unwrap().design,
+            q
+        );
+        assert_eq!(
+            decode(&encode(&d, &[], None, None, None)).unwrap().design,
+            q
+        );
 
         // Break one field: it stays broken, and the link is refused.
         let mut bad = d.clone();
@@ -424,14 +435,14 @@ fn quantize_round_trips_and_keeps_validity_for_random_designs() {
         let qb = quantize(&bad);
         assert!(qb.validate().is_err(), "{bad:?} became valid: {qb:?}");
         assert_eq!(quantize(&qb), qb);
-        assert!(decode(&encode(&bad, &[], None, None)).is_err());
+        assert!(decode(&encode(&bad, &[], None, None, None)).is_err());
     }
 }
 
 #[test]
 fn layout_matches_the_module_documentation() {
     // The default design, byte for byte.
-    assert_eq!(encode(&base(), &[], None, None), Raw::base().link());
+    assert_eq!(encode(&base(), &[], None, None, None), Raw::base().link());
     // A crafted record reads back as documented.
     let raw = Raw {
         density: 41,
@@ -486,7 +497,7 @@ fn layout_matches_the_module_documentation() {
 
 #[test]
 fn typical_link_is_short() {
-    let link = encode(&base(), &[], None, None);
+    let link = encode(&base(), &[], None, None, None);
     println!(
         "typical link (no brush edits): {} characters: #{link}",
         link.len()
@@ -499,6 +510,7 @@ fn typical_link_is_short() {
     let with_two_strokes = encode(
         &d,
         &[random_stroke(&mut rng, 12), random_stroke(&mut rng, 20)],
+        None,
         None,
         None,
     );
@@ -521,7 +533,7 @@ fn scar_marks_ride_in_links_in_the_order_they_were_made() {
         mark(random_stroke(&mut rng, 1), true), // an FUE dot
         random_stroke(&mut rng, 5),
     ];
-    let back = decode(&encode(&base(), &strokes, None, None))
+    let back = decode(&encode(&base(), &strokes, None, None, None))
         .unwrap()
         .strokes;
     assert_eq!(back, quantize_strokes(&strokes));
@@ -543,7 +555,7 @@ fn heavy_brush_edits_round_trip() {
     let mut rng = Pcg64Mcg::seed_from_u64(5);
     let strokes: Vec<Vec<Dab>> = (0..40).map(|_| random_stroke(&mut rng, 60)).collect();
     let d = quantize(&base());
-    let link = encode(&d, &strokes, None, None);
+    let link = encode(&d, &strokes, None, None, None);
     println!(
         "heavy brush edits (40 strokes x 60 dabs): {} characters ({:.1} per dab)",
         link.len(),
@@ -595,7 +607,7 @@ fn strokes_are_normalized_like_the_link() {
         (2.0, 1.0 / 65536.0, false)
     );
     assert_eq!(
-        decode(&encode(&base(), &strokes, None, None))
+        decode(&encode(&base(), &strokes, None, None, None))
             .unwrap()
             .strokes,
         q
@@ -626,7 +638,7 @@ fn the_worst_case_within_the_caps_fits_and_more_is_left_out() {
         .collect();
     let mut rng = Pcg64Mcg::seed_from_u64(9);
     let photo = fake_jpeg(&mut rng, MAX_PHOTO_BYTES);
-    let link = encode(&base(), &strokes, Some(&photo), None);
+    let link = encode(&base(), &strokes, Some(&photo), None, None);
     println!(
         "worst case within the caps: {} characters (cap {MAX_FRAGMENT_CHARS})",
         link.len()
@@ -663,7 +675,7 @@ fn the_worst_case_within_the_caps_fits_and_more_is_left_out() {
     let mut big = photo.clone();
     big.push(0);
     assert_eq!(
-        decode(&encode(&base(), &[], Some(&big), None))
+        decode(&encode(&base(), &[], Some(&big), None, None))
             .unwrap()
             .photo,
         None
@@ -676,7 +688,7 @@ fn photo_is_carried_only_when_given() {
     let photo = fake_jpeg(&mut rng, 30_000);
     let d = quantize(&base());
     let strokes = vec![random_stroke(&mut rng, 10)];
-    let link = encode(&d, &strokes, Some(&photo), None);
+    let link = encode(&d, &strokes, Some(&photo), None, None);
     println!("with a 30,000-byte photo: {} characters", link.len());
     assert!(link.len() < 30_000 * 4 / 3 + 200);
     let back = decode(&link).unwrap();
@@ -687,23 +699,26 @@ fn photo_is_carried_only_when_given() {
             strokes: quantize_strokes(&strokes),
             photo: Some(photo),
             photo_id: None,
-            #[cfg(feature = "outline")]
             outline: None
         }
     );
     assert_eq!(
-        decode(&encode(&d, &strokes, None, None)).unwrap().photo,
+        decode(&encode(&d, &strokes, None, None, None))
+            .unwrap()
+            .photo,
         None
     );
     // Not a JPEG: left out by encode, refused by decode.
     assert_eq!(
-        decode(&encode(&d, &[], Some(b"GIF89a..."), None))
+        decode(&encode(&d, &[], Some(b"GIF89a..."), None, None))
             .unwrap()
             .photo,
         None
     );
     assert_eq!(
-        decode(&encode(&d, &[], Some(&[]), None)).unwrap().photo,
+        decode(&encode(&d, &[], Some(&[]), None, None))
+            .unwrap()
+            .photo,
         None
     );
     let mut rec = Raw::base().section();
@@ -732,7 +747,7 @@ fn a_real_small_jpeg_round_trips() {
     JpegEncoder::new_with_quality(&mut jpeg, 70)
         .encode(&pixels, w, h, image::ExtendedColorType::Rgb8)
         .unwrap();
-    let link = encode(&base(), &[], Some(&jpeg), None);
+    let link = encode(&base(), &[], Some(&jpeg), None, None);
     println!(
         "with a real {w}x{h} JPEG of {} bytes: {} characters",
         jpeg.len(),
@@ -863,6 +878,7 @@ fn truncated_tampered_and_padded_links_are_refused() {
         &base(),
         &[random_stroke(&mut rng, 6)],
         Some(&fake_jpeg(&mut rng, 40)),
+        None,
         None,
     );
     decode(&link).unwrap();
@@ -1111,7 +1127,8 @@ fn check(input: &str, accepted: &mut usize) {
                 &s.design,
                 &s.strokes,
                 s.photo.as_deref(),
-                s.photo_id
+                s.photo_id,
+                None
             ))
             .as_ref(),
             Ok(&s)
@@ -1180,7 +1197,7 @@ fn fuzz_decode_never_panics() {
             .collect();
         let len = rng.random_range(4..44);
         let photo = (i % 3 == 2).then(|| fake_jpeg(&mut rng, len));
-        corpus.push(encode(&d, &strokes, photo.as_deref(), None));
+        corpus.push(encode(&d, &strokes, photo.as_deref(), None, None));
     }
     let records: Vec<Vec<u8>> = corpus.iter().map(|l| open(l)).collect();
     let raw_bytes = |rng: &mut Pcg64Mcg| {
@@ -1292,12 +1309,12 @@ fn fuzz_decode_never_panics() {
 
 #[test]
 fn journey_fields_round_trip_and_stay_out_of_default_links() {
-    let plain = encode(&base(), &[], None, None);
+    let plain = encode(&base(), &[], None, None, None);
     let mut d = base();
     d.months = 37.0;
     d.thinning = true;
     d.temple_half_cm = 5.12;
-    let link = encode(&d, &[], None, None);
+    let link = encode(&d, &[], None, None, None);
     assert!(
         link.len() > plain.len() && link.len() < 300,
         "{} vs {}",
@@ -1312,23 +1329,26 @@ fn journey_fields_round_trip_and_stay_out_of_default_links() {
     );
     // Out of range is refused, not clamped.
     d.months = 200.0;
-    assert!(decode(&encode(&d, &[], None, None)).is_err());
+    assert!(decode(&encode(&d, &[], None, None, None)).is_err());
 }
 
 #[test]
 fn the_photo_id_travels_when_given() {
     let d = quantize(&base());
-    let plain = encode(&d, &[], None, Some(0xDEAD_BEEF));
+    let plain = encode(&d, &[], None, Some(0xDEAD_BEEF), None);
     assert_eq!(decode(&plain).unwrap().photo_id, Some(0xDEAD_BEEF));
-    assert_eq!(decode(&encode(&d, &[], None, None)).unwrap().photo_id, None);
+    assert_eq!(
+        decode(&encode(&d, &[], None, None, None)).unwrap().photo_id,
+        None
+    );
     // An optional section: a decoder that did not know it skipped it.
-    assert_eq!(plain.len(), encode(&d, &[], None, None).len() + 8);
+    assert_eq!(plain.len(), encode(&d, &[], None, None, None).len() + 8);
 }
 
 // ---------------------------------------------------------------------------
 // The models' answers (section 0x81)
 
-#[cfg(all(feature = "outline", feature = "cli"))]
+#[cfg(feature = "cli")]
 /// A phone photo and the on-device models' outputs for it
 /// (`tests/model-hints/`, as the widget passes them).
 fn photo_with_hints(name: &str) -> (smp_preview::photo::Rgba, Hints) {
@@ -1368,7 +1388,7 @@ fn photo_with_hints(name: &str) -> (smp_preview::photo::Rgba, Hints) {
 /// not run, gives the sender's dots (a profile: the face's ear and nose
 /// place the side's limit, so the face travels too); without the section the
 /// receiver would see the classical guess.
-#[cfg(all(feature = "outline", feature = "cli"))]
+#[cfg(feature = "cli")]
 #[test]
 fn a_models_preview_link_opens_the_same_without_the_models() {
     for name in [
@@ -1380,16 +1400,15 @@ fn a_models_preview_link_opens_the_same_without_the_models() {
         let design = quantize(sender.design());
         sender.set_design(design).unwrap();
         let outline = sender.outline().cloned().expect("the models ran");
-        let plain = encode(sender.design(), &[], None, Some(photo.id()));
-        let link =
-            encode_with_outline(sender.design(), &[], None, Some(photo.id()), Some(&outline));
+        let plain = encode(sender.design(), &[], None, Some(photo.id()), None);
+        let link = encode(sender.design(), &[], None, Some(photo.id()), Some(&outline));
         println!(
-            "{name}: link {} characters, {} with the outline ({} vertices)",
+            "{name}: link {} characters, {} with the outline ({} rows)",
             plain.len(),
             link.len(),
-            outline.polygon.len()
+            outline.edges.len()
         );
-        assert!(link.len() - plain.len() <= 218, "{name}: {}", link.len());
+        assert!(link.len() - plain.len() <= 418, "{name}: {}", link.len());
         let shared = decode(&link).unwrap();
         assert_eq!(shared.outline.as_ref(), Some(&outline));
         // The receiver: no models, the sender's photo.
@@ -1407,30 +1426,43 @@ fn a_models_preview_link_opens_the_same_without_the_models() {
     }
 }
 
-#[cfg(feature = "outline")]
 #[test]
 fn a_damaged_outline_section_is_a_damaged_link() {
     let design = Raw::base().section();
-    let point = [0x00, 0x08, 0x40];
+    // Rows 0x100 to 0x300, then n edges 0x800 to 0x400 (x grid).
+    let rows = [0x00, 0x01, 0x30];
+    let edge = [0x00, 0x08, 0x40];
     let ok = |n: usize, face: &[u8]| {
         let mut p = face.to_vec();
-        (0..n).for_each(|_| p.extend_from_slice(&point));
+        p.extend_from_slice(&rows);
+        (0..n).for_each(|_| p.extend_from_slice(&edge));
         let mut out = design.clone();
         section(&mut out, 0x81, &p);
         seal(&out)
     };
-    let read = decode(&ok(3, &[0])).unwrap().outline.unwrap();
-    assert_eq!(read.polygon, vec![[0x800, 0x400]; 3]);
+    let read = decode(&ok(2, &[0])).unwrap().outline.unwrap();
+    assert_eq!(read.rows, [0x100, 0x300]);
+    assert_eq!(read.edges, vec![[0x800, 0x400]; 2]);
     assert_eq!(read.face, None);
     let with_face = [[200].as_slice(), &[0x10, 0x20, 0x30].repeat(6)].concat();
-    let read = decode(&ok(48, &with_face)).unwrap().outline.unwrap();
-    assert_eq!((read.face.unwrap().0, read.polygon.len()), (200, 48));
+    let read = decode(&ok(96, &with_face)).unwrap().outline.unwrap();
+    assert_eq!((read.face.unwrap().0, read.edges.len()), (200, 96));
+    let upside_down = {
+        let mut out = design.clone();
+        section(
+            &mut out,
+            0x81,
+            &[[0, 0x00, 0x03, 0x10].as_slice(), &edge, &edge].concat(),
+        );
+        seal(&out)
+    };
     for (what, link) in [
-        ("two vertices", ok(2, &[0])),
-        ("49 vertices", ok(49, &[0])),
+        ("one edge", ok(1, &[0])),
+        ("97 edges", ok(97, &[0])),
+        ("the last row above the first", upside_down),
         ("a face cut short", ok(0, &[200, 1, 2, 3])),
         ("empty", ok(0, &[])),
-        ("a vertex cut", {
+        ("a pair cut", {
             let mut out = design.clone();
             section(&mut out, 0x81, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
             seal(&out)

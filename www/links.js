@@ -57,7 +57,8 @@ export class OpenLink {
   async apply(on, working) {
     const { fragment, photo } = this.shared;
     if (on === 'own') return this.#carryOver();
-    await this.#session.call('apply_link', fragment);
+    // On the photo the link carries, the sender's models' answers (when it holds them) apply too.
+    await this.#session.call('apply_link', fragment, on === 'link');
     if (on === 'sample') return 'Showing a shared design on the sample photo. Load a photo of your own head to see the design on you.';
     // The copy is smaller than the sender's photo: scale px/cm with it (the handles are relative already, and
     // stay: NaN keeps the hairline where they put it). Out of range, the link's scale stays.

@@ -367,7 +367,7 @@ export class Session {
     const hints = this.photo?.hints;
     const last = this.state?.design;
     const calls = [['restart'], ['load_photo', px.width, px.height, px.data.buffer, hints?.person, hints?.face]];
-    if (fragment) calls.push(['apply_link', fragment]);
+    if (fragment) calls.push(['apply_link', fragment, true]);
     else if (last) calls.push(['edit', Array.from(last, (v, i) => [i, v])]);
     let failed;
     try {

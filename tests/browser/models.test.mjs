@@ -10,6 +10,8 @@
 //   (tests/annotations/*.txt);
 // - with the model files missing (blocked), the preview still works and the
 //   status says detection is less sure;
+// - a share link made on the models' preview carries their outline, so the
+//   same photo gives the sender's preview where the models cannot load;
 // (their size, loaded lazily beside the widget, is checked in dist.test.mjs).
 // Timings are the benchmark's (./bench), never checked here.
 import { test, before, after } from 'node:test';
@@ -295,5 +297,64 @@ test('plenty of hair seen from the front: the keeping-my-hair mode is chosen and
     assert.deepEqual(app.consoleErrors, []);
   } finally {
     await app.close();
+  }
+});
+
+/** SHA-256 of the RGBA pixels of the widget's preview canvas. */
+const previewDigest = (page) =>
+  page.evaluate(async () => {
+    const c = document.querySelector('smp-preview').shadowRoot.querySelector('canvas.after');
+    const ctx = new OffscreenCanvas(c.width, c.height).getContext('2d');
+    ctx.drawImage(c, 0, 0);
+    const h = new Uint8Array(await crypto.subtle.digest('SHA-256', ctx.getImageData(0, 0, c.width, c.height).data));
+    return [...h].map((b) => b.toString(16).padStart(2, '0')).join('');
+  });
+
+test("a link made on the models' preview opens as the sender's where the models cannot load: their outline travels in the link", async () => {
+  // A profile: the models' outline and face place its limits (tests/share.rs checks the same natively).
+  const file = path.join(PHOTOS_DIR, 'phone/left_n2_01_6bc2f4b4.jpg');
+  const sender = await open();
+  let fragment, sent;
+  try {
+    await waitForPhotos(sender.page, 1);
+    await choose(sender.page, file);
+    assert.match((await widgetState(sender.page)).models, /^used/);
+    const shares = () => sender.page.evaluate(() => document.querySelector('smp-preview').stats.shares);
+    const before = await shares();
+    await sender.page.getByRole('button', { name: 'Share link', exact: true }).click();
+    await sender.page.waitForFunction((b) => document.querySelector('smp-preview').stats.shares > b, before);
+    const link = await sender.page.getByLabel('Link to this design').inputValue();
+    fragment = link.split('#')[1];
+    sent = await previewDigest(sender.page);
+    assert.deepEqual(sender.consoleErrors, []);
+  } finally {
+    await sender.close();
+  }
+  // The same photo where the models cannot load: the classical guess, another preview.
+  const alone = await open({ block: true });
+  try {
+    await waitForPhotos(alone.page, 1);
+    await choose(alone.page, file);
+    assert.match((await widgetState(alone.page)).models, /^failed/);
+    assert.notEqual(await previewDigest(alone.page), sent, 'without the link the classical guess should differ');
+  } finally {
+    await alone.close();
+  }
+  // The link opened there, then that photo loaded: the sender's preview, pixel for pixel.
+  const receiver = await openApp(browser, {
+    csp: APP_CSP,
+    viewport: { width: 1280, height: 900 },
+    models: true,
+    path: `/index.html#${fragment}`,
+    beforeGoto: (page) => page.route(MODEL_FILES, (route) => route.abort()),
+  });
+  try {
+    await waitForPhotos(receiver.page, 1);
+    await choose(receiver.page, file);
+    assert.match((await widgetState(receiver.page)).models, /^failed/);
+    assert.equal(await previewDigest(receiver.page), sent, "the link should give the sender's preview");
+    assert.deepEqual(receiver.consoleErrors, []);
+  } finally {
+    await receiver.close();
   }
 });
