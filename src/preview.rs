@@ -157,8 +157,8 @@ impl Preview {
     /// (the head's outline, the face, the view): where they ran, their
     /// answers replace the classical silhouette and eye finder.
     ///
-    /// The person mask and face go through their `Outline` (the polygon
-    /// and grids a share link carries) first, so a link opened where the
+    /// The person mask and face go through their `Outline` (the edges and
+    /// grids a share link carries) first, so a link opened where the
     /// models do not run, or give a few pixels' different answer
     /// (`Preview::from_outline`), gives this very preview.
     pub fn with_hints(photo: Rgba, hints: Hints) -> Preview {
@@ -658,9 +658,11 @@ impl Preview {
                 self.scar_near = near;
             }
         }
-        // Profiles read it behind and below the ear (see `FRINGE_NAPE`).
-        let profile = matches!(self.design.view, View::Left | View::Right);
-        if self.design.thinning || profile {
+        // Profiles and back views show no front hairline: the scalp fills.
+        let side = self.view_limit();
+        // A profile's limit reads it behind and below the ear (see
+        // `FRINGE_NAPE`).
+        if self.design.thinning || matches!(side, Some(ViewLimit::Profile(_))) {
             self.update_skin_share();
         }
         // Sampled above (`unwrap`, not `expect`: see "Panics" in lib.rs).
@@ -704,9 +706,7 @@ impl Preview {
             self.under = under;
         }
         self.shares_version += 1;
-        // Profiles and back views show no front hairline: the scalp fills.
         let field = self.hairline_field();
-        let side = self.view_limit();
         // Refilled in place: a slider step re-runs this, and a fresh vector
         // each time would leave holes in the wasm heap.
         self.shares
