@@ -439,6 +439,7 @@ fn report(scores: &[Score]) -> String {
     for (title, pick) in [
         ("automatic preview", (|s| &s.auto) as fn(&Score) -> &Outcome),
         ("with the models (what the widget ships)", |s| &s.models),
+        ("with the models, after the taps", |s| &s.tapped),
     ] {
         let _ = writeln!(out, "\nPer photo, {title}:\n");
         out.push_str("| photo | view (seen) | eyes found | dots | outside | on face | covered | hairline error |\n");
