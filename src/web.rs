@@ -133,15 +133,15 @@ impl Engine {
 }
 
 /// [`Engine::carry_link`]: `shared` onto `p`'s photo.
-fn carry(p: &mut Preview, shared: Shared) -> Result<bool, Error> {
+fn carry(p: &mut Preview, shared: Shared) -> Result<Option<bool>, Error> {
     if shared.photo_id == Some(p.photo().id()) {
         apply_exactly(p, shared, true)?;
-        return Ok(false);
+        return Ok(None);
     }
     let (w, h) = (p.photo().width, p.photo().height);
     let design = p.design().carried(&shared.design, w, h)?;
     p.set_design(design)?;
-    Ok(!shared.strokes.is_empty())
+    Ok(Some(!shared.strokes.is_empty()))
 }
 
 #[wasm_bindgen]
@@ -314,13 +314,14 @@ impl Engine {
 
     /// Carries a share link over to the loaded photo, a person's own. On
     /// the very photo the link was made on (the link's photo id is this
-    /// photo's [`Rgba::id`]) it applies exactly, brush edits and the
-    /// models' outline included.
+    /// photo's [`Rgba::id`]) it applies exactly, brush edits, view and the
+    /// models' outline included, and returns `None`: the widget then has
+    /// nothing to ask about the photo.
     /// Otherwise its design does, the photo keeping its own scale, glabella
     /// and temples ([`crate::design::Design::carried`]), and its brush
     /// edits, painted for another photo, do not: returns whether there were
     /// any. A bad link changes nothing and says why.
-    pub fn carry_link(&mut self, fragment: &str) -> Result<bool, JsError> {
+    pub fn carry_link(&mut self, fragment: &str) -> Result<Option<bool>, JsError> {
         let shared = crate::share::decode(fragment).map_err(Error::from)?;
         Ok(carry(self.preview()?, shared)?)
     }

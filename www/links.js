@@ -31,6 +31,8 @@ export class OpenLink {
   shared = null;
   /** Why the last link could not be read (the engine's words), or ''. */
   problem = '';
+  /** Whether the last link applied set the photo's preview exactly as its sender had it (nothing to ask). */
+  exact = false;
   #session;
 
   constructor(session) {
@@ -56,6 +58,7 @@ export class OpenLink {
    */
   async apply(on, working) {
     const { fragment, photo } = this.shared;
+    this.exact = on === 'link';
     if (on === 'own') return this.#carryOver();
     // On the photo the link carries, the sender's models' answers (when it holds them) apply too.
     await this.#session.call('apply_link', fragment, on === 'link');
@@ -80,9 +83,12 @@ export class OpenLink {
    */
   async #carryOver() {
     const session = this.#session;
+    // undefined: the link was made on this very photo and applied exactly.
     const leftOut = await session.call('carry_link', this.shared.fragment);
     this.shared = null;
     session.clearPending();
+    this.exact = leftOut === undefined;
+    if (this.exact) return 'Your photo is shown with the shared design, exactly as it was made on this photo.';
     return 'Your photo is shown with the shared design.' + (leftOut ? ' Brush edits were made on another photo, so they are not carried over.' : '');
   }
 }

@@ -465,12 +465,15 @@ class SmpPreview extends HTMLElement {
     let note = null;
     let problem = null;
     const automatic = direct; // the hairline comes from the photo, not from a link
+    // A link sets this photo's preview as its sender had it: on the photo it carries, or on the very photo it was made on.
+    let exact = fromLink;
     try {
       if (direct) must(first.results.slice(1));
       else {
         // The share link being opened: on the photo it carries, on the sample (with an invitation to load
         // one's own), or carried over to the person's own.
         note = await link.apply(fromLink ? 'link' : isSample ? 'sample' : 'own', working);
+        exact = link.exact;
         this.#invite.hidden = !isSample;
       }
     } catch (e) {
@@ -508,8 +511,9 @@ class SmpPreview extends HTMLElement {
     const { sourceWidth: sw, sourceHeight: sh } = photo;
     problem ??= link.problem && link.problem + DEFAULT_DESIGN;
     link.problem = '';
-    // A person's own photo: the engine can't yet tell its view, so it asks (the sample is a front photo; a link carries its view).
-    const ask = !isSample && !fromLink;
+    // A person's own photo: the engine can't yet tell its view, so it asks (the sample is a front photo; a link made
+    // on this photo carries its view).
+    const ask = !isSample && !exact;
     let said =
       problem ||
       note ||

@@ -353,6 +353,11 @@ test("a link made on the models' preview opens as the sender's where the models 
     await choose(receiver.page, file);
     assert.match((await widgetState(receiver.page)).models, /^failed/);
     assert.equal(await previewDigest(receiver.page), sent, "the link should give the sender's preview");
+    // The link set the view and the outline: nothing to ask, nothing less sure.
+    const said = await receiver.page.locator('.status').textContent();
+    assert.match(said, /exactly as it was made on this photo/);
+    assert.doesNotMatch(said, /less sure|Which view/);
+    assert.equal(await receiver.page.locator('.ask-view').isVisible(), false, 'an exact link should not ask for the view');
     assert.deepEqual(receiver.consoleErrors, []);
   } finally {
     await receiver.close();
