@@ -521,8 +521,10 @@ class SmpPreview extends HTMLElement {
         ? 'Showing the sample photo. Choose or drop your own photo to see yourself.'
         : `Photo loaded (${sw} × ${sh} pixels).` +
           (photo.capped ? ` It is larger than ${FULL_MAX} pixels, so downloads are scaled down to ${photo.full.width} × ${photo.full.height}.` : ''));
-    // No eyes found: the hairline sits at a default (a link's own handles need no note).
-    if (!problem && note == null && !this.#session.state.face) said += ` ${ask ? NO_FACE_SHORT : NO_FACE}`;
+    // No eyes found where a front hairline shows: it sits at a default (a link's own handles need no note; a side
+    // or back view has no front hairline).
+    const hairline = HAIRLINE_VIEWS.includes(this.#session.get('view'));
+    if (!problem && note == null && hairline && !this.#session.state.face) said += ` ${ask ? NO_FACE_SHORT : NO_FACE}`;
     if (!problem && ask && !photo.hints) said += ` ${LESS_SURE}`;
     // The engine chose the keeping-my-hair mode from how much hair the photo shows.
     if (!problem && automatic && this.#session.get('thinning')) said += ` ${KEEPING_HAIR}`;
