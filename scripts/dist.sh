@@ -6,7 +6,7 @@
 #      older than the Rust sources;
 #   2. copies www/ into a fresh dist/, leaving out test-only and editor files
 #      and the JavaScript modules;
-#   3. bundles and minifies the JavaScript with esbuild: the widget and the
+#   3. bundles and minifies the JavaScript with esbuild (then terser): the widget and the
 #      modules it imports become one dist/smp-preview.js (same name, so the
 #      embed snippet is the same), and the models' page side a chunk beside
 #      it, loaded on the way to a person's own photo; the engine's worker (engine-core.js and
@@ -27,7 +27,10 @@ if [ ! -s "$WASM" ] || [ ! -s "$GLUE" ] ||
 fi
 
 ESBUILD=node_modules/.bin/esbuild
-[ -x "$ESBUILD" ] || { echo "dist.sh: $ESBUILD missing: run npm ci (or ./serve or ./test once)" >&2; exit 1; }
+TERSER=node_modules/.bin/terser
+for tool in "$ESBUILD" "$TERSER"; do
+  [ -x "$tool" ] || { echo "dist.sh: $tool missing: run npm ci (or ./serve or ./test once)" >&2; exit 1; }
+done
 
 rm -rf dist
 mkdir -p dist
@@ -63,6 +66,18 @@ fi
 for f in engine-worker.js engine-page.js models-worker.js; do
   "$ESBUILD" "www/$f" --bundle --minify --format=esm --target=es2022 \
     --legal-comments=none --log-level=warning --outfile="dist/$f"
+done
+# terser after esbuild on the bundles the widget loads (and the models'
+# chunk and worker): its compressor, run twice, folds and inlines more than
+# esbuild's minifier, and --module lets it rename top-level names. 0.29 KB
+# gzip off smp-preview.js and 0.08 KB off engine-worker.js; hoist_funs
+# (function declarations moved to the top of their scope, where JavaScript
+# hoists them anyway) 0.06 KB more. ascii_only: non-ASCII characters (×, …,
+# “”) stay escaped as esbuild writes them, so a host that serves the
+# scripts without a charset cannot garble the messages (and 19 B less).
+# Only dist/ is minified; www/ keeps the readable modules.
+for f in dist/smp-preview.js dist/models-*.js dist/engine-worker.js dist/engine-page.js; do
+  "$TERSER" "$f" --module --compress passes=2,hoist_funs=true --mangle --format ascii_only=true --output "$f"
 done
 # Scripts that run on their own, and the stylesheets: minified as they are.
 for f in embed.js clinic-example.js; do

@@ -118,7 +118,8 @@ ensure_node() {
   [ "$major" -ge 18 ] || die "node >= 18 needed, found $(node --version)"
 }
 
-# Installs package.json devDependencies (playwright-core, binaryen). Uses
+# Installs package.json devDependencies (playwright-core, esbuild, terser,
+# binaryen). Uses
 # `npm ci` when package-lock.json exists and node_modules is missing or was
 # installed from a different lockfile; else `npm install` (which writes the
 # lockfile). A stamp in node_modules records what was installed.
@@ -139,7 +140,9 @@ ensure_npm_deps() {
     want="$(cat "$REPO_ROOT/package.json" "$REPO_ROOT/package-lock.json" | sha256sum | cut -d' ' -f1)"
   fi
   printf '%s\n' "$want" >"$stamp"
-  [ -x "$REPO_ROOT/node_modules/.bin/wasm-opt" ] || die "node_modules/.bin/wasm-opt missing after npm install"
+  for tool in wasm-opt esbuild terser; do
+    [ -x "$REPO_ROOT/node_modules/.bin/$tool" ] || die "node_modules/.bin/$tool missing after npm install"
+  done
 }
 
 ensure_chromium() {

@@ -206,7 +206,7 @@ fn eye_distance(a: (f64, f64), b: (f64, f64)) -> f64 {
 /// A loose RGB skin rule: reddish and not grey, so neither dark nor grey
 /// hair, nor most backgrounds, pass.
 pub(crate) fn looks_like_skin(p: [u8; 4]) -> bool {
-    let [r, g, b, _] = p.map(i32::from);
+    let (r, g, b) = (i32::from(p[0]), i32::from(p[1]), i32::from(p[2]));
     r > 60 && r > g && r > b && r - g.min(b) > 12 && (r - g).abs() > 8
 }
 

@@ -186,13 +186,13 @@ impl Outline {
     /// Reads [`Outline::to_bytes`]; `None` for anything it never writes.
     pub fn from_bytes(bytes: &[u8]) -> Option<Outline> {
         let (&score, rest) = bytes.split_first()?;
-        if rest.len() % 3 != 0 {
+        let (triples, []) = rest.as_chunks::<3>() else {
             return None;
-        }
-        let pairs: Vec<[u16; 2]> = rest
-            .chunks_exact(3)
-            .map(|b| {
-                let v = u32::from_le_bytes([b[0], b[1], b[2], 0]);
+        };
+        let pairs: Vec<[u16; 2]> = triples
+            .iter()
+            .map(|&[a, b, c]| {
+                let v = u32::from_le_bytes([a, b, c, 0]);
                 [(v & 0xFFF) as u16, (v >> 12) as u16]
             })
             .collect();

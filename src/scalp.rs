@@ -979,11 +979,9 @@ fn nonzero_box(mask: &[u8], w: usize, h: usize) -> Option<[usize; 4]> {
     let mut found: Option<[usize; 4]> = None;
     for y in 0..h {
         let row = &mask[y * w..(y + 1) * w];
-        let words = row.chunks_exact(8);
-        let empty = words.remainder().iter().all(|&v| v == 0)
-            && words
-                .clone()
-                .all(|c| u64::from_ne_bytes(c.try_into().unwrap_or([0; 8])) == 0);
+        let (words, rest) = row.as_chunks::<8>();
+        let empty =
+            rest.iter().all(|&v| v == 0) && words.iter().all(|&c| u64::from_ne_bytes(c) == 0);
         if empty {
             continue;
         }

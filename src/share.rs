@@ -591,11 +591,10 @@ fn read(fragment: &[u8]) -> Result<Shared, &'static str> {
         return Err(EMPTY);
     }
     let record = base64url_decode(strip_version(text)?)?;
-    let Some(end) = record.len().checked_sub(2) else {
+    let Some((sections, crc)) = record.split_last_chunk::<2>() else {
         return Err(DAMAGED);
     };
-    let (sections, crc) = record.split_at(end);
-    if crc16(sections).to_be_bytes() != crc {
+    if crc16(sections).to_be_bytes() != *crc {
         return Err(BAD_CHECKSUM);
     }
 
