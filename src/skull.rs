@@ -169,8 +169,8 @@ fn refine(points: &mut [[f64; 3]], mut limit: f64) -> Option<[f64; 5]> {
     Some(conic)
 }
 
-/// How near an outline point must lie to a circle or a fitted oval to
-/// count as on it, in crown radii (about 3 mm); and how near the circle
+/// How near an outline point must lie to a circle to count as on it, in
+/// crown radii (about 3 mm); and how near the circle
 /// that starts a fit (see [`best_circle`]) the first fit takes them (about
 /// 8 mm: the skull is an oval, not a circle).
 const ON_CIRCLE: f64 = 0.04;
