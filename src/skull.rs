@@ -32,8 +32,8 @@ pub struct Skull {
 /// tops from 1.6, 2.0 and 2.3 (see `benches/models/README.md`).
 const OUTLINE_DEPTH: f64 = 2.0;
 
-/// Over how many crown radii (about 3 mm) the share falls to nothing at
-/// the outline.
+/// Over how many crown radii (about 3 mm) past the outline the share
+/// falls to nothing.
 const EDGE: f64 = 0.04;
 
 impl Skull {
@@ -60,37 +60,35 @@ impl Skull {
                 if let Some(x) = mask.row_edge(y, toward_left) {
                     let (u, v) = ((x - cx) / radius, (y as f64 - top) / radius - 1.0);
                     if x > first && x < last && u.abs() < 1.25 {
-                        // Before any fit: how far from the crown's circle.
-                        points.push([u, v, ((u * u + v * v).sqrt() - 1.0).abs()]);
+                        points.push([u, v, 0.0]);
                     }
                 }
             }
         }
         // Start from the points near the crown's circle, then refit on the
         // points near the last fit: the shoulders and spills stray far
-        // outside it, the outline's wobble a few pixels.
-        let mut limit = 0.3;
-        let mut conic = [0.0; 5];
-        let mut kept = Vec::new();
-        for round in 0..6 {
-            // The first rounds fit an upright oval: a tilted one can lean
-            // into a spill at a corner and keep it among the inliers.
-            conic = fit_conic(&points, limit, round < 3)?;
-            kept.clear();
-            for p in points.iter_mut() {
-                let g = gap(&conic, p[0], p[1]).abs();
-                if p[2] < limit {
-                    kept.push(g);
-                }
-                p[2] = g;
-            }
-            // At least ten points were kept (`fit_conic`).
-            let k = kept.len() / 2;
-            let median = *kept.select_nth_unstable_by(k, f64::total_cmp).1;
-            // 2.5 robust standard deviations, and at least 1.5 mm.
-            limit = (2.5 * 1.4826 * median).max(0.02);
+        // outside it, the outline's wobble a few pixels. Where no oval a
+        // head could have comes of it (a spill ran the mask along the
+        // photo's top, so the head found in it is wrong), start again from
+        // the circle most of the outline lies on.
+        let crown = [0.0, 0.0, 1.0];
+        Skull::from_start(head, &mut points, crown, 0.3).or_else(|| {
+            let circle = best_circle(&points)?;
+            Skull::from_start(head, &mut points, circle, START)
+        })
+    }
+
+    /// The oval refitted from the points within `limit` of `circle`.
+    fn from_start(
+        head: Head,
+        points: &mut [[f64; 3]],
+        circle: [f64; 3],
+        limit: f64,
+    ) -> Option<Skull> {
+        for p in points.iter_mut() {
+            p[2] = off_circle(circle, p[0], p[1]);
         }
-        Skull::from_conic(head, conic)
+        Skull::from_conic(head, refine(points, limit)?)
     }
 
     /// The oval of `u² + b uv + c v² + d u + e v + f = 0`, when it is one a
@@ -127,7 +125,10 @@ impl Skull {
         })
     }
 
-    /// 1 inside the oval, falling to 0 just past its outline.
+    /// 1 inside the oval, falling to 0 just past its outline: the outline
+    /// points it was fitted to lie on the mask's own edge, which already
+    /// keeps its margin inside the person (a band across the oval's line
+    /// shaved the scalp's edge a second time).
     pub fn share(&self, x: f64, y: f64) -> f32 {
         let Head {
             cx, top, radius, ..
@@ -136,8 +137,91 @@ impl Skull {
         let dv = (y - top) / radius - 1.0 - self.centre.1;
         let [a, b, c] = self.m;
         let s = (a * du * du + 2.0 * b * du * dv + c * dv * dv).sqrt();
-        clamp((1.0 + EDGE / 2.0 - s) / EDGE, 0.0, 1.0) as f32
+        clamp((1.0 + EDGE - s) / EDGE, 0.0, 1.0) as f32
     }
+}
+
+/// Refits the oval six times, each on the points (u, v, distance) that lay
+/// within the limit of the last fit (`limit` at first), leaving each
+/// point's distance from the final fit; `None` when too few points are
+/// left to fit.
+fn refine(points: &mut [[f64; 3]], mut limit: f64) -> Option<[f64; 5]> {
+    let mut conic = [0.0; 5];
+    let mut kept = Vec::new();
+    for round in 0..6 {
+        // The first rounds fit an upright oval: a tilted one can lean
+        // into a spill at a corner and keep it among the inliers.
+        conic = fit_conic(points, limit, round < 3)?;
+        kept.clear();
+        for p in points.iter_mut() {
+            let g = gap(&conic, p[0], p[1]).abs();
+            if p[2] < limit {
+                kept.push(g);
+            }
+            p[2] = g;
+        }
+        // At least ten points were kept (`fit_conic`).
+        let k = kept.len() / 2;
+        let median = *kept.select_nth_unstable_by(k, f64::total_cmp).1;
+        // 2.5 robust standard deviations, and at least 1.5 mm.
+        limit = (2.5 * 1.4826 * median).max(0.02);
+    }
+    Some(conic)
+}
+
+/// How near an outline point must lie to a circle to count as on it, in
+/// crown radii (about 3 mm); and how near the circle
+/// that starts a fit (see [`best_circle`]) the first fit takes them (about
+/// 8 mm: the skull is an oval, not a circle).
+const ON_CIRCLE: f64 = 0.04;
+const START: f64 = 0.1;
+
+/// How many circles [`best_circle`] tries.
+const CIRCLE_TRIES: u32 = 400;
+
+/// How far `(u, v)` lies from the circle `[cu, cv, r]`.
+fn off_circle([cu, cv, r]: [f64; 3], u: f64, v: f64) -> f64 {
+    (((u - cu) * (u - cu) + (v - cv) * (v - cv)).sqrt() - r).abs()
+}
+
+/// Among circles through three of `points` (a fixed pseudo-random choice
+/// of [`CIRCLE_TRIES`] triples), the one the most points lie on: where a
+/// spill runs the outline into a corner or along the photo's top, the
+/// skull's own arc is still the longest round stretch of it. `None` when
+/// no circle a head could have (0.6-1.6 crown radii, centred within a
+/// radius of the crown circle's centre) goes through any of them.
+fn best_circle(points: &[[f64; 3]]) -> Option<[f64; 3]> {
+    if points.len() < 3 {
+        return None;
+    }
+    // Knuth's multiplicative hash of the try's number: the same spread
+    // of triples on every device.
+    let pick = |k: u32| points[k.wrapping_mul(2_654_435_761) as usize % points.len()];
+    let mut best = (0, None);
+    for t in 0..CIRCLE_TRIES {
+        let ([u1, v1, _], [u2, v2, _], [u3, v3, _]) =
+            (pick(3 * t), pick(3 * t + 1), pick(3 * t + 2));
+        // The centre (from the first point) is equally far from all three:
+        // two linear equations.
+        let (a, b, d, e) = (u2 - u1, v2 - v1, u3 - u1, v3 - v1);
+        let (c, f) = ((a * a + b * b) / 2.0, (d * d + e * e) / 2.0);
+        let det = a * e - b * d;
+        let (x, y) = ((c * e - b * f) / det, (a * f - c * d) / det);
+        let circle = [u1 + x, v1 + y, (x * x + y * y).sqrt()];
+        // NaN (three points in a line) fails this too.
+        if !((0.6..1.6).contains(&circle[2]) && circle[0] * circle[0] + circle[1] * circle[1] < 1.0)
+        {
+            continue;
+        }
+        let on = points
+            .iter()
+            .filter(|p| off_circle(circle, p[0], p[1]) < ON_CIRCLE)
+            .count();
+        if on > best.0 {
+            best = (on, Some(circle));
+        }
+    }
+    best.1
 }
 
 /// The least-squares conic `u² + b uv + c v² + d u + e v + f = 0` through
