@@ -627,6 +627,14 @@ impl Preview {
             } else {
                 1.25f64.max(lowest + 0.3).min(2.3)
             }
+        } else if self.design.view == View::Top && lowest + 0.3 > 2.3 {
+            // From above, with the hairline put lower than the scalp
+            // usually reaches (on a forehead far down, or below the photo
+            // when no forehead is in it): the box runs to the photo's
+            // bottom, the hairline and the head's outline cutting the dots.
+            // One box for every such hairline, so dragging it down there
+            // keeps each dot where it was.
+            f64::INFINITY
         } else {
             // From the side, the back or above, the annotated scalp reaches
             // about 2.1 skull half-widths below the top; the mask's own

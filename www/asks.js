@@ -50,6 +50,9 @@ export class Asks {
     for (const b of root.querySelectorAll('.view-choice')) b.addEventListener('click', () => this.#chooseView(b.dataset.view));
     q('.ask-close').addEventListener('click', () => this.#dismissView());
     q('.ask-cancel').addEventListener('click', () => this.#cancelPlacing());
+    // No forehead in the photo (a top view of a bowed head): the hairline goes below it, and the dots run down to
+    // the head's own outline.
+    q('.ask-none').addEventListener('click', () => this.#placeAt({ x: 0.5, y: 1 }, true));
     root.addEventListener('keydown', (e) => {
       if (e.key !== 'Escape') return;
       if (this.#placing) this.#cancelPlacing();
@@ -163,8 +166,11 @@ export class Asks {
     this.#el.say('The hairline stays where it was. Drag the handles to move it.');
   }
 
-  /** Places the hairline from a tap at `p` (relative): the middle handle there, the temples either side at the design's width. */
-  async #placeAt(p) {
+  /**
+   * Places the hairline from a tap at `p` (relative): the middle handle there, the temples either side at the
+   * design's width. `noForehead`: the person said the forehead is not in the photo (`p` is its bottom middle).
+   */
+  async #placeAt(p, noForehead = false) {
     if (!p || !this.#placing) return;
     const say = this.#el.say;
     if (!(p.x >= 0 && p.x <= 1 && p.y >= 0 && p.y <= 1)) {
@@ -182,6 +188,10 @@ export class Asks {
       say(e.message, true);
       return;
     }
-    say('Hairline placed where you tapped. Drag the handles to fine-tune it.');
+    say(
+      noForehead
+        ? 'The dots now run down to the edge of your head. To set a hairline, drag the handles up from the bottom of the photo.'
+        : 'Hairline placed where you tapped. Drag the handles to fine-tune it.',
+    );
   }
 }

@@ -90,6 +90,7 @@ export const TEMPLATE =
         '<div class="ask ask-tap" role="group" aria-labelledby="ask-tap-title" aria-describedby="ask-tap-hint" hidden>' +
           '<div class="ask-head"><p class="ask-title" id="ask-tap-title">Tap the middle of your forehead where the hairline should start</p>' +
           '<button type="button" class="ask-cancel secondary">Cancel</button></div>' +
+          '<button type="button" class="ask-none secondary">My forehead isn\'t in this photo</button>' +
           '<p class="visually-hidden" id="ask-tap-hint">The temples follow. With a keyboard, press Cancel and move the hairline handles with the arrow keys.</p>' +
         '</div>' +
         '<div class="message"><div class="spinner" aria-hidden="true"></div><p>Loading the preview engine…</p></div>' +

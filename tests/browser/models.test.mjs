@@ -12,6 +12,8 @@
 //   status says detection is less sure;
 // - a share link made on the models' preview carries their outline, so the
 //   same photo gives the sender's preview where the models cannot load;
+// - a top view with no forehead in the photo: the answer "My forehead isn't
+//   in this photo" dots the scalp down to the head's outline;
 // (their size, loaded lazily beside the widget, is checked in dist.test.mjs).
 // Timings are the benchmark's (./bench), never checked here.
 import { test, before, after } from 'node:test';
@@ -311,6 +313,39 @@ const previewDigest = (page) =>
     const h = new Uint8Array(await crypto.subtle.digest('SHA-256', ctx.getImageData(0, 0, c.width, c.height).data));
     return [...h].map((b) => b.toString(16).padStart(2, '0')).join('');
   });
+
+test("a top view with no forehead in the photo: \"My forehead isn't in this photo\" dots the scalp down to the head's outline", async () => {
+  // A bowed bald head seen from above, its front toward the photo's bottom; the annotation has no hairline.
+  const photo = 'phone/top-down_n5_13_b3754d9c.jpg';
+  const app = await open();
+  try {
+    const { page } = app;
+    await waitForPhotos(page, 1);
+    const file = path.join(PHOTOS_DIR, photo);
+    await choose(page, file);
+    assert.match((await widgetState(page)).models, /^used/);
+    // The view question, then (a top view without a face) the forehead question.
+    await page.locator('.ask-view button[data-view="top"]').click();
+    await page.locator('.ask-tap').waitFor({ state: 'visible' });
+    await page.waitForFunction(() => document.querySelector('smp-preview').design.view === 'top');
+    const k = (await page.evaluate(() => document.querySelector('smp-preview').shadowRoot.querySelector('canvas.before').width)) / jpegSize(file).width;
+    const far = 0.04 * jpegSize(file).width * k;
+    const guess = await dotsAgainst(page, ANNOTATIONS[photo], k, far);
+    // Answered once the status says so: it is said after the frame for the new hairline is drawn.
+    await page.getByRole('button', { name: "My forehead isn't in this photo" }).click();
+    await page.waitForFunction(() => /run down to the edge of your head/.test(document.querySelector('smp-preview').shadowRoot.querySelector('.status').textContent));
+    const answered = await dotsAgainst(page, ANNOTATIONS[photo], k, far);
+    const msg = `${photo}: before ${JSON.stringify(guess)}, after ${JSON.stringify(answered)}`;
+    console.log(msg);
+    assert.equal(await page.locator('.ask-tap').isVisible(), false, 'the question stays after the answer');
+    assert.ok(guess.covered < 0.9, `the default hairline already covered the front: the test shows nothing: ${msg}`);
+    assert.ok(answered.covered >= 0.92 && answered.covered >= guess.covered + 0.06, `the answer did not dot the front: ${msg}`);
+    assert.ok(answered.inside >= 0.97, `dots off the scalp after the answer: ${msg}`);
+    assert.deepEqual(app.consoleErrors, []);
+  } finally {
+    await app.close();
+  }
+});
 
 test("a link made on the models' preview opens as the sender's where the models cannot load: their outline travels in the link", async () => {
   // A profile: the models' outline and face place its limits (tests/share.rs checks the same natively).
