@@ -146,6 +146,8 @@ export class Asks {
     this.#close(this.#askView);
     this.#placing = true;
     this.#askTap.hidden = false;
+    // Only a photo from above can leave the forehead out (the view control holds a view just chosen, not yet drawn).
+    this.#askTap.querySelector('.ask-none').hidden = this.#viewSelect.value !== 'top';
     frame.classList.add('painting', 'placing');
     // The photo as it is, so the forehead is easy to find under a guessed pattern.
     before.style.clipPath = 'none';

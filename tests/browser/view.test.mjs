@@ -228,6 +228,8 @@ test('phone 390x844: no face found, fixed in two taps (Front, then the forehead)
     const ask = page.getByRole('group', { name: /Tap the middle of your forehead where the hairline should start/ });
     await ask.waitFor({ state: 'visible' });
     assert.equal(await tappable(page, '.ask-cancel'), true, 'the forehead question is off screen');
+    // A front photo always shows its forehead: no "isn't in this photo" answer (a top view has it).
+    assert.equal(await page.locator('.ask-none').isVisible(), false, 'a front view offers the no-forehead answer');
     assert.match(await status(page), /Tap the middle of your forehead/);
     await page.waitForFunction(() => document.querySelector('smp-preview').design.view === 'front');
     await shot(page, 'forehead-prompt');
