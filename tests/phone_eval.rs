@@ -13,9 +13,11 @@ use smp_preview::design::RelPoint;
 use smp_preview::preview::Preview;
 use smp_preview::view::View;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 mod common;
+
+use common::annotations::{annotations, at, raster, Annotation};
 
 /// Targets of the phone-photo issue.
 const MAX_OUTSIDE: f64 = 0.02;
@@ -31,105 +33,6 @@ const COVER_RADIUS_CM: f64 = 0.3;
 const IPD_CM: f64 = 6.3;
 /// A skull's breadth, cm: the scale where no eyes are in sight.
 const SKULL_BREADTH_CM: f64 = 15.0;
-
-type Polygon = Vec<(f64, f64)>;
-
-/// One annotated photo (format: tests/annotations/README.md).
-#[derive(Default)]
-struct Annotation {
-    photo: String,
-    view: String,
-    scalp: Vec<Polygon>,
-    face: Vec<Polygon>,
-    hairline: Option<(f64, f64)>,
-    eyes: Option<[(f64, f64); 2]>,
-}
-
-fn point(text: &str) -> (f64, f64) {
-    let (x, y) = text.split_once(',').expect("a point is x,y");
-    (x.parse().expect("x"), y.parse().expect("y"))
-}
-
-fn annotations() -> Vec<Annotation> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/annotations");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("tests/annotations")
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    files.sort();
-    let mut all = Vec::new();
-    for file in files {
-        let text = std::fs::read_to_string(&file).unwrap();
-        for (n, line) in text.lines().enumerate() {
-            let line = line.split('#').next().unwrap().trim();
-            if line.is_empty() {
-                continue;
-            }
-            if let Some(name) = line.strip_prefix('[') {
-                all.push(Annotation {
-                    photo: name.trim_end_matches(']').to_string(),
-                    ..Annotation::default()
-                });
-                continue;
-            }
-            let at = || format!("{}:{}", file.display(), n + 1);
-            let a = all
-                .last_mut()
-                .unwrap_or_else(|| panic!("{}: no [photo]", at()));
-            let (key, rest) = line.split_once(' ').unwrap_or((line, ""));
-            let points = || -> Polygon { rest.split_whitespace().map(point).collect() };
-            match key {
-                "view" => a.view = rest.trim().to_string(),
-                "scalp" => a.scalp.push(points()),
-                "face" => a.face.push(points()),
-                "hairline" => a.hairline = Some(point(rest.trim())),
-                "eyes" => {
-                    let p = points();
-                    assert_eq!(p.len(), 2, "{}: eyes takes two points", at());
-                    a.eyes = Some([p[0], p[1]]);
-                }
-                "stage" | "note" => {}
-                other => panic!("{}: unknown key {other}", at()),
-            }
-        }
-    }
-    all
-}
-
-/// Fills the union of `polygons` (even-odd per polygon) into a w x h bitmap,
-/// sampling each pixel at its centre.
-fn raster(polygons: &[Polygon], w: usize, h: usize) -> Vec<bool> {
-    let mut out = vec![false; w * h];
-    for poly in polygons {
-        for y in 0..h {
-            let yc = y as f64 + 0.5;
-            let mut xs: Vec<f64> = poly
-                .iter()
-                .zip(poly.iter().cycle().skip(1))
-                .filter(|((_, y0), (_, y1))| (*y0 <= yc) != (*y1 <= yc))
-                .map(|((x0, y0), (x1, y1))| x0 + (yc - y0) * (x1 - x0) / (y1 - y0))
-                .collect();
-            xs.sort_by(f64::total_cmp);
-            for span in xs.chunks_exact(2) {
-                let from = (span[0] - 0.5).ceil().max(0.0) as usize;
-                let to = ((span[1] - 0.5).floor() + 1.0).clamp(0.0, w as f64) as usize;
-                out[y * w..][from.min(w)..to]
-                    .iter_mut()
-                    .for_each(|v| *v = true);
-            }
-        }
-    }
-    out
-}
-
-fn at(bitmap: &[bool], w: usize, x: f32, y: f32) -> bool {
-    let (xi, yi) = (x.floor() as isize, y.floor() as isize);
-    let h = bitmap.len() / w;
-    (0..w as isize).contains(&xi)
-        && (0..h as isize).contains(&yi)
-        && bitmap[yi as usize * w + xi as usize]
-}
 
 /// The photo's scale from the annotation alone: the eyes, else the scalp's
 /// widest row as a skull's breadth.

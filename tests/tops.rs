@@ -5,38 +5,10 @@
 
 use smp_preview::preview::Preview;
 use smp_preview::view::View;
-use std::path::Path;
 
 mod common;
 
-/// The annotated scalp polygon of `photo`.
-fn scalp(photo: &str) -> Vec<(f32, f32)> {
-    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/annotations/phone-top.txt");
-    let text = std::fs::read_to_string(file).unwrap();
-    let block = text.split(&format!("[{photo}]")).nth(1).expect("annotated");
-    let line = block
-        .lines()
-        .find_map(|l| l.strip_prefix("scalp "))
-        .expect("a scalp polygon");
-    line.split_whitespace()
-        .map(|p| {
-            let (x, y) = p.split_once(',').unwrap();
-            (x.parse().unwrap(), y.parse().unwrap())
-        })
-        .collect()
-}
-
-/// Even-odd: whether `(x, y)` lies inside `poly`.
-fn inside(poly: &[(f32, f32)], x: f32, y: f32) -> bool {
-    let mut odd = false;
-    for (i, &(x0, y0)) in poly.iter().enumerate() {
-        let (x1, y1) = poly[(i + 1) % poly.len()];
-        if (y0 <= y) != (y1 <= y) && x < x0 + (y - y0) * (x1 - x0) / (y1 - y0) {
-            odd = !odd;
-        }
-    }
-    odd
-}
+use common::annotations::{annotations, at, raster};
 
 /// The dots the models' preview of `photo`, seen from above, draws off
 /// the annotated scalp above its widest row (the top corners, where the
@@ -48,12 +20,22 @@ fn off_the_top(photo: &str) -> (usize, usize) {
     let mut design = p.design().clone();
     design.view = View::Top;
     p.set_design(design).unwrap();
-    let poly = scalp(photo);
-    let top = poly.iter().map(|p| p.1).fold(f32::INFINITY, f32::min);
+    let a = annotations()
+        .into_iter()
+        .find(|a| a.photo == photo)
+        .expect("annotated");
+    let (w, h) = (p.photo().width as usize, p.photo().height as usize);
+    let scalp = raster(&a.scalp, w, h);
+    let top = a
+        .scalp
+        .iter()
+        .flatten()
+        .map(|p| p.1 as f32)
+        .fold(f32::INFINITY, f32::min);
     let dots = p.visible_dots();
     let off = dots
         .iter()
-        .filter(|d| d.1 < top + 150.0 && !inside(&poly, d.0, d.1))
+        .filter(|d| d.1 < top + 150.0 && !at(&scalp, w, d.0, d.1))
         .count();
     (off, dots.len())
 }

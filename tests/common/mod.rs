@@ -5,6 +5,10 @@ use smp_preview::hints::{FaceDetection, Hints};
 use smp_preview::photo::Rgba;
 use std::path::Path;
 
+// Only the tests that read dots back against the hand annotations use it.
+#[allow(dead_code)]
+pub mod annotations;
+
 /// The photo `name` (under `../shared/photos`), as the engine takes it.
 // Not every test crate that shares this module loads photos through it
 // (thinning.rs skips a missing photo instead).

@@ -1,0 +1,109 @@
+//! The hand annotations of the test photos (`tests/annotations/`, format
+//! in its README.md), and their polygons as bitmaps, for the tests that
+//! read dots back against them.
+
+use std::path::{Path, PathBuf};
+
+/// A polygon's corners, in pixels of the stored photo.
+pub type Polygon = Vec<(f64, f64)>;
+
+/// One annotated photo (format: tests/annotations/README.md).
+#[derive(Default)]
+pub struct Annotation {
+    pub photo: String,
+    pub view: String,
+    pub scalp: Vec<Polygon>,
+    pub face: Vec<Polygon>,
+    pub hairline: Option<(f64, f64)>,
+    pub eyes: Option<[(f64, f64); 2]>,
+}
+
+/// `x,y`.
+fn point(text: &str) -> (f64, f64) {
+    let (x, y) = text.split_once(',').expect("a point is x,y");
+    (x.parse().expect("x"), y.parse().expect("y"))
+}
+
+/// Every annotated photo, the files in name order.
+pub fn annotations() -> Vec<Annotation> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/annotations");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("tests/annotations")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    files.sort();
+    let mut all = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            let line = line.split('#').next().unwrap().trim();
+            if line.is_empty() {
+                continue;
+            }
+            if let Some(name) = line.strip_prefix('[') {
+                all.push(Annotation {
+                    photo: name.trim_end_matches(']').to_string(),
+                    ..Annotation::default()
+                });
+                continue;
+            }
+            let at = || format!("{}:{}", file.display(), n + 1);
+            let a = all
+                .last_mut()
+                .unwrap_or_else(|| panic!("{}: no [photo]", at()));
+            let (key, rest) = line.split_once(' ').unwrap_or((line, ""));
+            let points = || -> Polygon { rest.split_whitespace().map(point).collect() };
+            match key {
+                "view" => a.view = rest.trim().to_string(),
+                "scalp" => a.scalp.push(points()),
+                "face" => a.face.push(points()),
+                "hairline" => a.hairline = Some(point(rest.trim())),
+                "eyes" => {
+                    let p = points();
+                    assert_eq!(p.len(), 2, "{}: eyes takes two points", at());
+                    a.eyes = Some([p[0], p[1]]);
+                }
+                "stage" | "note" => {}
+                other => panic!("{}: unknown key {other}", at()),
+            }
+        }
+    }
+    all
+}
+
+/// Fills the union of `polygons` (even-odd per polygon) into a w x h bitmap,
+/// sampling each pixel at its centre.
+pub fn raster(polygons: &[Polygon], w: usize, h: usize) -> Vec<bool> {
+    let mut out = vec![false; w * h];
+    for poly in polygons {
+        for y in 0..h {
+            let yc = y as f64 + 0.5;
+            let mut xs: Vec<f64> = poly
+                .iter()
+                .zip(poly.iter().cycle().skip(1))
+                .filter(|((_, y0), (_, y1))| (*y0 <= yc) != (*y1 <= yc))
+                .map(|((x0, y0), (x1, y1))| x0 + (yc - y0) * (x1 - x0) / (y1 - y0))
+                .collect();
+            xs.sort_by(f64::total_cmp);
+            for span in xs.chunks_exact(2) {
+                let from = (span[0] - 0.5).ceil().max(0.0) as usize;
+                let to = ((span[1] - 0.5).floor() + 1.0).clamp(0.0, w as f64) as usize;
+                out[y * w..][from.min(w)..to]
+                    .iter_mut()
+                    .for_each(|v| *v = true);
+            }
+        }
+    }
+    out
+}
+
+/// Whether the pixel under `(x, y)` is set in `bitmap`, `w` pixels wide
+/// (false off it).
+pub fn at(bitmap: &[bool], w: usize, x: f32, y: f32) -> bool {
+    let (xi, yi) = (x.floor() as isize, y.floor() as isize);
+    let h = bitmap.len() / w;
+    (0..w as isize).contains(&xi)
+        && (0..h as isize).contains(&yi)
+        && bitmap[yi as usize * w + xi as usize]
+}
