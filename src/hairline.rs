@@ -64,7 +64,7 @@ fn spline(knots: &[(f64, f64)], x: f64) -> f64 {
     if x >= knots[n - 1].0 {
         return knots[n - 1].1;
     }
-    let i = knots[1..].iter().position(|k| x < k.0).unwrap_or(n - 2);
+    let i = knots.windows(2).position(|k| x < k[1].0).unwrap_or(n - 2);
     let (x1, y1) = knots[i];
     let (x2, y2) = knots[i + 1];
     let slope =
