@@ -504,8 +504,8 @@ impl Preview {
             .then(|| HairlineField::new(&self.design, self.photo.width, self.photo.height))
     }
 
-    /// Where the scalp ends in a view without a front hairline (see
-    /// [`ViewLimit`]).
+    /// Where the scalp ends beside and behind the front hairline, if
+    /// anywhere (see [`ViewLimit`]).
     fn view_limit(&self) -> Option<ViewLimit> {
         let toward_left = match self.design.view {
             View::Left => true,
@@ -517,6 +517,13 @@ impl Preview {
                 // Fitted afresh each time: a few hundred outline points.
                 let skull = Skull::fit(&self.mask, self.head);
                 return Some(ViewLimit::Back(BackLimit::from_above(self.head, skull)));
+            }
+            // From the front, the crown's outline above the ears is the
+            // same smooth oval: no dot past it (a mask spilling into the
+            // background at the head's top corners, hair standing up).
+            // The hairline ends the scalp at the front, so nothing else.
+            View::Front if self.head.found => {
+                return Skull::fit(&self.mask, self.head).map(ViewLimit::Skull)
             }
             _ => return None,
         };
@@ -947,8 +954,8 @@ impl Preview {
         // The pass into scar tissue: a jittered grid 0.5 mm apart.
         let step = (0.05 * ppc).max(1.5);
         // Only where the design pigments: on the head, above the hairline
-        // in a front or top view, within the view's limits in a back view
-        // or a profile (which have no front hairline: as `update_shares`).
+        // in a front or top view, within the view's limits (the skull's
+        // oval, a profile's or a back view's lines: as `update_shares`).
         let field = self.hairline_field();
         let side = self.view_limit();
         let [bx0, by0, bx1, by1] = self.pattern_box();
@@ -1477,13 +1484,16 @@ impl Preview {
     }
 }
 
-/// How far the scalp reaches in a view without a front hairline: the
+/// How far the scalp reaches, beside what a front hairline cuts: the
 /// face's line and the nape in a profile, the ears and the nape from
-/// behind. Made once per share update; 1 on the scalp, 0 off it.
+/// behind, the skull's oval from above and from the front. Made once per
+/// share update; 1 on the scalp, 0 off it.
 enum ViewLimit {
     Profile(ProfileLimit),
     /// From behind, and from above (without a nape).
     Back(BackLimit),
+    /// From the front, only the skull's oval (the hairline does the rest).
+    Skull(Skull),
 }
 
 impl ViewLimit {
@@ -1493,6 +1503,7 @@ impl ViewLimit {
         match self {
             ViewLimit::Profile(p) => p.share(x, y, bare),
             ViewLimit::Back(b) => b.share(x, y),
+            ViewLimit::Skull(s) => s.share(x, y),
         }
     }
 }

@@ -5,7 +5,9 @@
 //! past it: into a busy background at the head's top corners, onto a
 //! shoulder or the neck beside it. An ellipse fitted to the mask's own
 //! outline, with the points that stray from it left out, follows the skull
-//! and not those spills, so no dot need land beyond it.
+//! and not those spills, so no dot need land beyond it. Seen from the
+//! front the crown above the ears is such an oval too, and the same fit
+//! bounds it (`Preview`'s view limit).
 //!
 //! Lengths here are a few crown radii, so `(x² + y²).sqrt()` stands in for
 //! `hypot` (whose overflow-safe scaling costs the wasm 0.13 KB gzip).

@@ -396,6 +396,9 @@ fn annotations_are_complete_and_well_formed() {
 /// Floors: how many phone photos (of 91) meet each target today. Raise
 /// them as detection improves; lower one only for a trade the commit
 /// message states.
+/// (11 meet "dots outside" since the skull's oval bounds a front view, but
+/// the one gained, front_n2_22, keeps 102 dots on 6% of its scalp: an oval
+/// fitted to the colour mask, not a better preview; the floor stays.)
 const FLOOR_OUTSIDE: usize = 10;
 const FLOOR_COVERED: usize = 10;
 /// Front and top views with a hairline drawn (29 photos).
@@ -430,8 +433,10 @@ const FLOOR_COVERED_CORRECTED: usize = 14;
 /// top-down_n5_01 78 -> 100%); 30 -> 31 with the skull's oval also
 /// fitted from the circle most of the outline lies on where the one from
 /// the head found fails (a mask run along the photo's top: top-down_n6_01
-/// 8.3 -> 0.7%).
-const FLOOR_MODELS_OUTSIDE: usize = 31;
+/// 8.3 -> 0.7%); 31 -> 34 with no dot past the skull's oval seen from the
+/// front either (front_n3_23 4.2 -> 2.0%, n3_38 2.1 -> 1.8%, n3_51 8.5 ->
+/// 0.0%; scalp covered unchanged).
+const FLOOR_MODELS_OUTSIDE: usize = 34;
 const FLOOR_MODELS_COVERED: usize = 61;
 const FLOOR_MODELS_HAIRLINE: usize = 7;
 const FLOOR_MODELS_VIEW: usize = 69;
@@ -455,8 +460,12 @@ const FLOOR_MODELS_VIEW: usize = 69;
 /// annotated without a hairline; the hairline goes below the photo and the
 /// pattern reaches the head's outline): top-down_n2_01 80 -> 90%, n2_36 82
 /// -> 94%, n5_08 83 -> 99% (its dots outside 4.5 -> 9.1%), n5_13 89 -> 98%,
-/// n6_01 82 -> 93%; dots outside unchanged at 37.
-const FLOOR_TAPPED_OUTSIDE: usize = 37;
+/// n6_01 82 -> 93%; dots outside unchanged at 37. Then 37 -> 40 with the
+/// skull's oval bounding a front view too (front_n3_23, n3_38, n3_51: the
+/// person mask's spill past the crown's outline at its top corners; scalp
+/// covered unchanged, though front_n3_01 45 -> 35% and n5_01 89 -> 86%,
+/// heads tilted far forward whose oval cuts their lowest sides).
+const FLOOR_TAPPED_OUTSIDE: usize = 40;
 const FLOOR_TAPPED_COVERED: usize = 64;
 const FLOOR_TAPPED_HAIRLINE: usize = 22;
 const FLOOR_TAPPED_VIEW: usize = 91;
