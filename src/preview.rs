@@ -513,17 +513,20 @@ impl Preview {
             View::Back if self.head.found => {
                 return Some(ViewLimit::Back(BackLimit::new(self.head, self.nape)))
             }
-            View::Top if self.head.found => {
+            View::Top | View::Front if self.head.found => {
                 // Fitted afresh each time: a few hundred outline points.
                 let skull = Skull::fit(&self.mask, self.head);
-                return Some(ViewLimit::Back(BackLimit::from_above(self.head, skull)));
-            }
-            // From the front, the crown's outline above the ears is the
-            // same smooth oval: no dot past it (a mask spilling into the
-            // background at the head's top corners, hair standing up).
-            // The hairline ends the scalp at the front, so nothing else.
-            View::Front if self.head.found => {
-                return Skull::fit(&self.mask, self.head).map(ViewLimit::Skull)
+                let mut limit = BackLimit::from_above(self.head, skull);
+                // From the front, the crown's outline above the ears is the
+                // same smooth oval: no dot past it (a mask spilling into
+                // the background at the head's top corners, hair standing
+                // up). The hairline ends the scalp at the front and the
+                // sides, so no side line: a radius without end puts it
+                // nowhere.
+                if self.design.view == View::Front {
+                    limit.radius = f64::INFINITY;
+                }
+                return Some(ViewLimit::Back(limit));
             }
             _ => return None,
         };
@@ -1490,10 +1493,9 @@ impl Preview {
 /// share update; 1 on the scalp, 0 off it.
 enum ViewLimit {
     Profile(ProfileLimit),
-    /// From behind, and from above (without a nape).
+    /// From behind, from above (without a nape) and from the front (only
+    /// the skull's oval).
     Back(BackLimit),
-    /// From the front, only the skull's oval (the hairline does the rest).
-    Skull(Skull),
 }
 
 impl ViewLimit {
@@ -1503,7 +1505,6 @@ impl ViewLimit {
         match self {
             ViewLimit::Profile(p) => p.share(x, y, bare),
             ViewLimit::Back(b) => b.share(x, y),
-            ViewLimit::Skull(s) => s.share(x, y),
         }
     }
 }
