@@ -638,8 +638,11 @@ impl Preview {
         } else {
             // From the side, the back or above, the annotated scalp reaches
             // about 2.1 skull half-widths below the top; the mask's own
-            // bottom (the neck) is the real limit.
-            2.3
+            // bottom (the neck) is the real limit. From behind, a nape seen
+            // lower (down to 2.9 radii on the annotated backs) ends the
+            // dots itself ([`BackLimit`]), and the box reaches its line.
+            let nape = self.nape.filter(|_| self.design.view == View::Back);
+            nape.map_or(2.3, |y| ((y - top) / radius - NAPE_ABOVE).max(2.3))
         };
         [
             (cx - 1.3 * radius).max(0.0),
@@ -1519,8 +1522,8 @@ struct BackLimit {
 impl BackLimit {
     fn new(head: Head, found: Option<f64>) -> BackLimit {
         let (nape, fade) = match found {
-            // Seen in the photo: fade over the last 8 mm above it.
-            Some(y) => (y - 0.05 * head.radius, 0.1 * head.radius),
+            // Seen in the photo: fade over 8 mm above it.
+            Some(y) => (y - NAPE_ABOVE * head.radius, 0.1 * head.radius),
             // Else the annotated set's typical nape, about 2 skull
             // half-widths below the top (median 2.2, spread 1.6-2.8),
             // faded over a wide band.
@@ -1564,6 +1567,14 @@ impl BackLimit {
         self.skull.map_or(side, |s| side.min(s.share(x, y)))
     }
 }
+
+/// From behind, how far above the nape seen in the photo ([`find_nape`]) the
+/// dots end, in crown radii (about 8 mm): the found row is where the neck's
+/// skin gives way to hair, often a little below the nape a practitioner
+/// draws (annotated backs: found 2.45 radii down against 2.37 on n7_15,
+/// 2.36 against 2.23 on n2_21). At 0.05 the found napes low enough to pass
+/// the pattern's usual 2.3 radii put dots on n7_15's neck (2.1% outside).
+const NAPE_ABOVE: f64 = 0.1;
 
 /// From behind, how much narrower the scalp gets per crown radius below
 /// [`BACK_NARROWING_FROM`] radii under the top (see [`BackLimit::share`]).
