@@ -1802,22 +1802,22 @@ const EAR_TOP: f64 = 0.4;
 /// ear-to-eye spans below the tragion, median 0.44), so no fixed line
 /// finds it; the nape line then only stops the fringe this many spans
 /// below the tragion. Chosen with [`FRINGE_BARE`] and the ear's centre
-/// (0.4-0.7 spans, a bare share of 0.4-1.0 counting as bare, the ear's
-/// centre 0-0.1 spans above the tragion): on the 36 phone profiles (models,
+/// (0.45-0.7 spans, a bare share of 0.6-1.0 counting as wholly bare, the
+/// ear's centre 0-0.1 spans above the tragion): on the 36 phone profiles (models,
 /// after the view tap) dots outside <= 2% on 7 (0.7 with the layer read
 /// as it was: 5), covered >= 90% on 25 (24); picked leaving each profile
 /// out in turn, by the photos meeting either line, this one 36 of 36 times
-/// (the held-out photos: 7 and 25). The neck in shade or on dark skin
-/// reads as part hair, and a lower line with a stricter [`FRINGE_BARE`]
-/// keeps its dots off (benches/models/README.md).
+/// (the held-out photos: 7 and 25). A neck in shade or on dark skin reads
+/// as part hair: a nape line nearer the ear and a stricter [`FRINGE_BARE`]
+/// keep dots off it (benches/models/README.md).
 const FRINGE_NAPE: f64 = 0.45;
 
 /// Where a profile's fringe is read from the photo (see [`FRINGE_NAPE`]
 /// and [`EAR_TOP`]), the share of bare skin around a pixel (`skin_share`)
 /// from which it counts as wholly bare: a dot shows with weight 1 - bare /
-/// this (none past it). The neck in shade, dark skin and the ear's rim
-/// read as partly bare (0.4-0.7) where a fringe, even a sparse one, reads
-/// as mostly hair.
+/// this (none past it). A neck in shade or on dark skin, or a collar,
+/// reads as only partly bare, and read as the bare share itself let
+/// thinned dots down it.
 const FRINGE_BARE: f64 = 0.6;
 
 /// On a face tilted forward ([`TILTED_EARS`]), how far above the preset
