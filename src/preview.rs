@@ -648,8 +648,11 @@ impl Preview {
         } else {
             // From the side, the back or above, the annotated scalp reaches
             // about 2.1 skull half-widths below the top; the mask's own
-            // bottom (the neck) is the real limit.
-            2.3
+            // bottom (the neck) is the real limit. From behind, a nape seen
+            // lower (down to 2.9 radii on the annotated backs) ends the
+            // dots itself ([`BackLimit`]), and the box reaches its line.
+            let nape = self.nape.filter(|_| self.design.view == View::Back);
+            nape.map_or(2.3, |y| ((y - top) / radius - NAPE_ABOVE).max(2.3))
         };
         [
             (cx - 1.3 * radius).max(0.0),
@@ -1531,8 +1534,8 @@ struct BackLimit {
 impl BackLimit {
     fn new(head: Head, found: Option<f64>) -> BackLimit {
         let (nape, fade) = match found {
-            // Seen in the photo: fade over the last 8 mm above it.
-            Some(y) => (y - 0.05 * head.radius, 0.1 * head.radius),
+            // Seen in the photo: fade over 8 mm above it.
+            Some(y) => (y - NAPE_ABOVE * head.radius, 0.1 * head.radius),
             // Else the annotated set's typical nape, about 2 skull
             // half-widths below the top (median 2.2, spread 1.6-2.8),
             // faded over a wide band.
@@ -1576,6 +1579,14 @@ impl BackLimit {
         self.skull.map_or(side, |s| side.min(s.share(x, y)))
     }
 }
+
+/// From behind, how far above the nape seen in the photo ([`find_nape`]) the
+/// dots end, in crown radii (about 8 mm): the found row is where the neck's
+/// skin gives way to hair, often a little below the nape a practitioner
+/// draws (annotated backs: found 2.45 radii down against 2.37 on n7_15,
+/// 2.36 against 2.23 on n2_21). At 0.05 the found napes low enough to pass
+/// the pattern's usual 2.3 radii put dots on n7_15's neck (2.1% outside).
+const NAPE_ABOVE: f64 = 0.1;
 
 /// From behind, how much narrower the scalp gets per crown radius below
 /// [`BACK_NARROWING_FROM`] radii under the top (see [`BackLimit::share`]).
@@ -1744,7 +1755,7 @@ impl ProfileLimit {
         let row = (y as usize).checked_sub(self.front_top);
         let hair = || {
             bare.get(y as usize * self.width + x as usize)
-                .map_or(1.0, |&b| 1.0 - b as f64 / 255.0)
+                .map_or(1.0, |&b| 1.0 - b as f64 / (255.0 * FRINGE_BARE))
         };
         // Below the temple's row only the fringe: behind the ear, and (see
         // [`FRINGE_NAPE`]) no dot where the photo shows bare skin.
@@ -1770,10 +1781,13 @@ impl ProfileLimit {
         let below_nape = (y - (self.ear.1 + FRINGE_NAPE * d)) / (0.1 * d);
         // The ear itself, about 6.5 cm tall with the tragion a little below
         // its middle, reaches above the temple's row and behind the line
-        // that keeps the fringe: an ellipse around it has no dots.
+        // that keeps the fringe: an ellipse around it has no dots. (Centred
+        // 0.05 spans above the tragion: at 0.1 it took the scalp just above
+        // the ear off 2 of the 36 phone profiles' coverage, 0.0-0.05 chosen
+        // with `FRINGE_NAPE`.)
         let (ex, ey) = (
             (x - (self.ear.0 - self.forward * 0.12 * d)) / (EAR_HALF_WIDTH * d),
-            (y - (self.ear.1 - 0.1 * d)) / (EAR_HALF_HEIGHT * d),
+            (y - (self.ear.1 - 0.05 * d)) / (EAR_HALF_HEIGHT * d),
         );
         let in_ear = 1.0 - (ex * ex + ey * ey).sqrt();
         let off_ear = 0.5 - in_ear * EAR_HALF_WIDTH / (2.0 * 0.04);
@@ -1810,9 +1824,24 @@ const EAR_TOP: f64 = 0.4;
 /// to photo (on the 36 annotated profiles its lowest row lies -0.2 to 0.85
 /// ear-to-eye spans below the tragion, median 0.44), so no fixed line
 /// finds it; the nape line then only stops the fringe this many spans
-/// below the tragion (0.45 without the layer). Chosen from 0.45, 0.6, 0.7
-/// and 0.9 (benches/models/README.md).
-const FRINGE_NAPE: f64 = 0.7;
+/// below the tragion. Chosen with [`FRINGE_BARE`] and the ear's centre
+/// (0.45-0.7 spans, a bare share of 0.6-1.0 counting as wholly bare, the
+/// ear's centre 0-0.1 spans above the tragion): on the 36 phone profiles (models,
+/// after the view tap) dots outside <= 2% on 7 (0.7 with the layer read
+/// as it was: 5), covered >= 90% on 25 (24); picked leaving each profile
+/// out in turn, by the photos meeting either line, this one 36 of 36 times
+/// (the held-out photos: 7 and 25). A neck in shade or on dark skin reads
+/// as part hair: a nape line nearer the ear and a stricter [`FRINGE_BARE`]
+/// keep dots off it (benches/models/README.md).
+const FRINGE_NAPE: f64 = 0.45;
+
+/// Where a profile's fringe is read from the photo (see [`FRINGE_NAPE`]
+/// and [`EAR_TOP`]), the share of bare skin around a pixel (`skin_share`)
+/// from which it counts as wholly bare: a dot shows with weight 1 - bare /
+/// this (none past it). A neck in shade or on dark skin, or a collar,
+/// reads as only partly bare, and read as the bare share itself let
+/// thinned dots down it.
+const FRINGE_BARE: f64 = 0.6;
 
 /// On a face tilted forward ([`TILTED_EARS`]), how far above the preset
 /// the temple points go, cm (in the photo): seen tilted, the frontotemporal
