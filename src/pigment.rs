@@ -276,7 +276,7 @@ pub(crate) fn value_noise(seed: u64, x: f64, y: f64) -> f64 {
 const MOTTLE_CM: [f64; 2] = [0.28, 0.09];
 
 /// The mottle at `(x, y)` cm: about -1..1 (standard deviation about 0.3),
-/// seeded, smooth over [`MOTTLE_CM`].
+/// seeded, smooth over `MOTTLE_CM` (2.8 and 0.9 mm).
 pub fn mottle(seed: u64, x_cm: f64, y_cm: f64) -> f32 {
     let coarse = value_noise(seed ^ 0x6D6F_7474, x_cm / MOTTLE_CM[0], y_cm / MOTTLE_CM[0]);
     let fine = value_noise(seed ^ 0x6C65_2121, x_cm / MOTTLE_CM[1], y_cm / MOTTLE_CM[1]);
@@ -288,7 +288,7 @@ pub fn mottle(seed: u64, x_cm: f64, y_cm: f64) -> f32 {
 const PATCH_CM: f64 = 0.35;
 
 /// Where the dot at `(x, y)` cm lies in its patch: 0 (sparse) ..1
-/// (dense), seeded, smooth over [`PATCH_CM`]; a dot's ink and length
+/// (dense), seeded, smooth over `PATCH_CM` (3.5 mm); a dot's ink and length
 /// follow it (`Preview::dot_look`), so stubble clumps unevenly at the
 /// 2-5 mm scale as real stubble does (the fourth blind test's cue). Mean about
 /// 0.5, so the overall tone stays.
@@ -306,7 +306,7 @@ const SWIRL_CM: [f64; 2] = [1.3, 0.5];
 
 /// How far the flow turns at `(x, y)` cm, as the tangent of half the
 /// angle (up to about 0.2: some 22 degrees either way, mostly under 10),
-/// seeded, smooth over [`SWIRL_CM`]. The wide bend stays subtle (turns of
+/// seeded, smooth over `SWIRL_CM` (13 and 5 mm). The wide bend stays subtle (turns of
 /// 33 degrees over 1.3 cm read as a swirl or a starburst of strands on
 /// top views); the patches' turn is what makes the stubs run one way
 /// locally without one straight direction everywhere.
