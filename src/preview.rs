@@ -513,20 +513,18 @@ impl Preview {
             View::Back if self.head.found => {
                 return Some(ViewLimit::Back(BackLimit::new(self.head, self.nape)))
             }
-            View::Top | View::Front if self.head.found => {
+            View::Top if self.head.found => {
                 // Fitted afresh each time: a few hundred outline points.
                 let skull = Skull::fit(&self.mask, self.head);
-                let mut limit = BackLimit::from_above(self.head, skull);
+                return Some(ViewLimit::Back(BackLimit::from_above(self.head, skull)));
+            }
+            View::Front if self.head.found => {
                 // From the front, the crown's outline above the ears is the
                 // same smooth oval: no dot past it (a mask spilling into
                 // the background at the head's top corners, hair standing
                 // up). The hairline ends the scalp at the front and the
-                // sides, so no side line: a radius without end puts it
-                // nowhere.
-                if self.design.view == View::Front {
-                    limit.radius = f64::INFINITY;
-                }
-                return Some(ViewLimit::Back(limit));
+                // sides, so the oval is the only limit.
+                return Skull::fit(&self.mask, self.head).map(ViewLimit::Skull);
             }
             _ => return None,
         };
@@ -1496,9 +1494,10 @@ impl Preview {
 /// share update; 1 on the scalp, 0 off it.
 enum ViewLimit {
     Profile(ProfileLimit),
-    /// From behind, from above (without a nape) and from the front (only
-    /// the skull's oval).
+    /// From behind, and from above (without a nape).
     Back(BackLimit),
+    /// From the front: the skull's oval alone.
+    Skull(Skull),
 }
 
 impl ViewLimit {
@@ -1508,6 +1507,7 @@ impl ViewLimit {
         match self {
             ViewLimit::Profile(p) => p.share(x, y, bare),
             ViewLimit::Back(b) => b.share(x, y),
+            ViewLimit::Skull(s) => s.share(x, y),
         }
     }
 }
