@@ -442,8 +442,8 @@ const FLOOR_COVERED_CORRECTED: usize = 14;
 /// -> 2.0%, n3_38 2.1 -> 1.8%, n3_51 8.5 -> 0.0%; scalp covered unchanged);
 /// 35 -> 38 with the top of a profile's ear looked for higher and further
 /// forward and its nape line a little nearer the ear (`EAR_TOP`,
-/// `EAR_TOP_AHEAD`, `FRINGE_NAPE`: left_n3_57 3.0 -> 1.6%, left_n7_12 3.3
-/// -> 1.4%, right_n7_13 2.3 -> 2.0%; scalp covered unchanged).
+/// `EAR_TOP_AHEAD`, `FRINGE_NAPE`: left_n3_57 3.0 -> 1.9%, left_n7_12 3.3
+/// -> 1.8%, right_n7_13 2.3 -> 2.0%; scalp covered unchanged).
 const FLOOR_MODELS_OUTSIDE: usize = 38;
 const FLOOR_MODELS_COVERED: usize = 62;
 const FLOOR_MODELS_HAIRLINE: usize = 7;
@@ -478,7 +478,7 @@ const FLOOR_MODELS_VIEW: usize = 69;
 /// the top of a profile's ear looked for higher and further forward and
 /// its nape line a little nearer the ear (the same three profiles as
 /// above; scalp covered unchanged, the profiles' mean coverage 90.3 ->
-/// 89.7%).
+/// 89.9%).
 const FLOOR_TAPPED_OUTSIDE: usize = 45;
 const FLOOR_TAPPED_COVERED: usize = 65;
 const FLOOR_TAPPED_HAIRLINE: usize = 22;

@@ -78,7 +78,7 @@ fn no_dots_on_the_top_of_the_ear() {
 /// arc over the ear, tests/annotations/phone-left.txt) and the hair above
 /// it. With the top of the ear looked for up to 0.4 ear-to-eye spans above
 /// the tragion and 0.15 in front of it, 173 dots showed on the rim; up to
-/// 0.5 and 0.3 (`EAR_TOP`, `EAR_TOP_AHEAD` in src/preview.rs), 51, the
+/// 0.45 and 0.3 (`EAR_TOP`, `EAR_TOP_AHEAD` in src/preview.rs), 51, the
 /// hair above keeping its 271.
 const HIGH_EAR: &str = "phone/left_n7_12_8392fde3.jpg";
 const EAR_RIM: [f32; 4] = [390.0, 345.0, 450.0, 395.0];
