@@ -1602,8 +1602,8 @@ const NAPE_ABOVE: f64 = 0.1;
 /// hair the nape lies lower: on the seven annotated backs without a nape
 /// found, 2.39-2.52 radii on the four with hair (hair shares 0.54-0.72),
 /// 1.92-2.09 on the three bald (0.29-0.48). The one depth before (2.15
-/// radii, faded out from 1.85) left the hair's lowest band bare (three
-/// of the four under 90% covered) and put dots on two bald necks (4.2%
+/// radii, faded out from 1.85) left the hair's lowest band bare (all
+/// four 85-89% covered) and put dots on two bald necks (4.2%
 /// and 5.5% outside). Chosen on the 16 backs from a grid (2.35-2.7 and
 /// 1.95-2.25 radii; 0.45 and 0.55 as the threshold scored no better):
 /// 14 of 16 with dots outside <= 2% and 13 covered >= 90% (before: 12 and
