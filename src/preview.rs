@@ -94,8 +94,9 @@ pub struct Preview {
     /// The models' answers as a share link carries them, when they ran.
     outline: Option<Outline>,
     /// The nape line seen from behind (image row), where the photo shows
-    /// it (see [`find_nape`]).
-    nape: Option<f64>,
+    /// it (see [`find_nape`]), else guessed (see [`NAPE_HAIRY`]); unused
+    /// without a head.
+    nape: f64,
     /// Per pixel: share of bare skin around it (0..=255; 0 on hair), for
     /// diffuse thinning and a profile's fringe. Empty until first needed
     /// (see [`Preview::update_skin_share`]).
@@ -241,26 +242,14 @@ impl Preview {
             }
         }
         design.view = view.unwrap_or(View::Front);
-        // Seen from above with no face (a top view, or a head tilted so far
-        // forward that the face is hidden): the 8 cm above a glabella
-        // guessed from the crown lands near its back. The hairline's middle
-        // lies at the front of the skull instead, where the forehead turns
-        // away; the widget still asks for the forehead.
-        if view == Some(View::Top) && eyes.is_none() && head.found {
-            let y = (head.top + TOP_HAIRLINE_DEPTH * head.radius) / photo.height as f64;
-            let mid = RelPoint {
-                x: glabella.x,
-                y: y.min(1.0),
-            };
-            design.hairline.handles = design.hairline_through(photo.width, photo.height, mid);
-        }
         let mut preview = Preview {
             photo,
             head,
             eyes,
             face: hints.face,
             outline: None,
-            nape,
+            // Set below, once the hair on the scalp is read.
+            nape: 0.0,
             mask,
             skin_luma: skin,
             optics: Optics::default(),
@@ -284,12 +273,36 @@ impl Preview {
             shares_version: 0,
             frame: Vec::new(),
         };
+        // Plenty of hair: above the hairline in a front view (the thinning
+        // mode, below), else on the whole scalp (read before a top view's
+        // hairline goes on its forehead), which places a nape the photo
+        // does not show (see `NAPE_HAIRY`). Read only where one of them
+        // needs it: the skin layer it reads takes a few passes over the
+        // photo.
+        let hairy = (nape.is_none() || view == Some(View::Front))
+            && preview.hair_share() > THINNING_HAIR_SHARE;
+        let depth = if hairy { NAPE_HAIRY } else { NAPE_BARE };
+        preview.nape = nape.unwrap_or(head.top + depth * head.radius);
+        // Seen from above with no face (a top view, or a head tilted so far
+        // forward that the face is hidden): the 8 cm above a glabella
+        // guessed from the crown lands near its back. The hairline's middle
+        // lies at the front of the skull instead, where the forehead turns
+        // away; the widget still asks for the forehead.
+        if view == Some(View::Top) && eyes.is_none() && head.found {
+            let y = (head.top + TOP_HAIRLINE_DEPTH * head.radius) / preview.photo.height as f64;
+            let mid = RelPoint {
+                x: glabella.x,
+                y: y.min(1.0),
+            };
+            let (w, h) = (preview.photo.width, preview.photo.height);
+            preview.design.hairline.handles = preview.design.hairline_through(w, h, mid);
+        }
         preview.optics = preview.measure_optics(&preview.photo, 1.0);
         // Plenty of hair above the hairline: density between the hairs
         // suits it better than a shaved look painted over them (the widget
         // says so, and the person can switch). Only when a model saw the
         // face from the front: without one the view is only a default.
-        preview.design.thinning = view == Some(View::Front) && preview.suggests_thinning();
+        preview.design.thinning = view == Some(View::Front) && hairy;
         preview
     }
 
@@ -649,7 +662,7 @@ impl Preview {
             // bottom (the neck) is the real limit. From behind, a nape seen
             // lower (down to 2.9 radii on the annotated backs) ends the
             // dots itself ([`BackLimit`]), and the box reaches its line.
-            let nape = self.nape.filter(|_| self.design.view == View::Back);
+            let nape = (self.design.view == View::Back).then_some(self.nape);
             nape.map_or(2.3, |y| ((y - top) / radius - NAPE_ABOVE).max(2.3))
         };
         [
@@ -1532,23 +1545,17 @@ struct BackLimit {
 }
 
 impl BackLimit {
-    fn new(head: Head, found: Option<f64>) -> BackLimit {
-        let (nape, fade) = match found {
-            // Seen in the photo: fade over 8 mm above it.
-            Some(y) => (y - NAPE_ABOVE * head.radius, 0.1 * head.radius),
-            // Else the annotated set's typical nape, about 2 skull
-            // half-widths below the top (median 2.2, spread 1.6-2.8),
-            // faded over a wide band.
-            None => (head.top + 2.15 * head.radius, 0.3 * head.radius),
-        };
+    /// From behind, with the nape at row `nape` (found or guessed): the
+    /// dots fade out over 8 mm above [`NAPE_ABOVE`] radii above it.
+    fn new(head: Head, nape: f64) -> BackLimit {
         BackLimit {
             cx: head.cx,
             top: head.top,
             radius: head.radius,
             from: BACK_NARROWING_FROM,
             narrowing: BACK_NARROWING,
-            nape,
-            fade,
+            nape: nape - NAPE_ABOVE * head.radius,
+            fade: 0.1 * head.radius,
             skull: None,
         }
     }
@@ -1559,10 +1566,8 @@ impl BackLimit {
         BackLimit {
             from: 1.0,
             narrowing: TOP_NARROWING,
-            nape: f64::INFINITY,
-            fade: 1.0,
             skull,
-            ..BackLimit::new(head, None)
+            ..BackLimit::new(head, f64::INFINITY)
         }
     }
 
@@ -1587,6 +1592,26 @@ impl BackLimit {
 /// 2.36 against 2.23 on n2_21). At 0.05 the found napes low enough to pass
 /// the pattern's usual 2.3 radii put dots on n7_15's neck (2.1% outside).
 const NAPE_ABOVE: f64 = 0.1;
+
+/// From behind with no nape in the photo ([`find_nape`] saw no neck skin
+/// give way to hair above it: a bald scalp's skin runs on into the neck's,
+/// a pale fringe passes for skin, hair or a shadow covers the neck), the
+/// nape's depth in crown radii below the top: [`NAPE_HAIRY`] where most
+/// of the scalp is hair ([`Preview::hair_share`] over the whole scalp
+/// above [`THINNING_HAIR_SHARE`]), else [`NAPE_BARE`]. Where the fringe is
+/// hair the nape lies lower: on the seven annotated backs without a nape
+/// found, 2.39-2.52 radii on the four with hair (hair shares 0.54-0.72),
+/// 1.92-2.09 on the three bald (0.29-0.48). The one depth before (2.15
+/// radii, faded out from 1.85) left the hair's lowest band bare (all
+/// four 85-89% covered) and put dots on two bald necks (4.2%
+/// and 5.5% outside). Chosen on the 16 backs from a grid (2.35-2.7 and
+/// 1.95-2.25 radii; 0.45 and 0.55 as the threshold scored no better):
+/// 14 of 16 with dots outside <= 2% and 13 covered >= 90% (before: 12 and
+/// 10); left out in turn, each back scored with the pick on the other 15:
+/// 13 and 14. Guessed napes end the dots as found ones do
+/// ([`NAPE_ABOVE`]), inside the pattern's usual 2.3 radii.
+const NAPE_HAIRY: f64 = 2.4;
+const NAPE_BARE: f64 = 2.05;
 
 /// From behind, how much narrower the scalp gets per crown radius below
 /// [`BACK_NARROWING_FROM`] radii under the top (see [`BackLimit::share`]).
