@@ -73,6 +73,36 @@ fn no_dots_on_the_top_of_the_ear() {
     );
 }
 
+/// A profile whose helix rises high and forward over the tragion: the
+/// front of the ear's top rim (photo pixels, below the annotated scalp's
+/// arc over the ear, tests/annotations/phone-left.txt) and the hair above
+/// it. With the top of the ear looked for up to 0.4 ear-to-eye spans above
+/// the tragion and 0.15 in front of it, 173 dots showed on the rim; up to
+/// 0.45 and 0.3 (`EAR_TOP`, `EAR_TOP_AHEAD` in src/preview.rs), 51, the
+/// hair above keeping its 271.
+const HIGH_EAR: &str = "phone/left_n7_12_8392fde3.jpg";
+const EAR_RIM: [f32; 4] = [390.0, 345.0, 450.0, 395.0];
+const HAIR_ABOVE_RIM: [f32; 4] = [405.0, 280.0, 485.0, 320.0];
+
+#[test]
+fn no_dots_on_the_front_of_a_high_ears_rim() {
+    let photo = common::photo(HIGH_EAR);
+    let hints = common::model_hints(HIGH_EAR, photo.width, photo.height);
+    let mut p = Preview::with_hints(photo, hints);
+    assert_eq!(p.view(), View::Left);
+    let dots = p.visible_dots();
+    let within = |[x0, y0, x1, y1]: [f32; 4]| {
+        dots.iter()
+            .filter(|d| (x0..x1).contains(&d.0) && (y0..y1).contains(&d.1))
+            .count()
+    };
+    let (rim, hair) = (within(EAR_RIM), within(HAIR_ABOVE_RIM));
+    assert!(
+        rim * 4 < hair,
+        "{rim} dots on the ear's rim, {hair} on the hair above it"
+    );
+}
+
 /// The limit reads the photo, the head, the view and the skin layer
 /// (`skin_share`, kept between frames): a view changed and changed back, a
 /// brush stroke (made in another view, so the layer is first read with it)
