@@ -162,3 +162,23 @@ fn a_back_without_a_nape_in_sight_ends_by_its_hair() {
         );
     }
 }
+
+/// From behind, a head tilted forward shows a long back: back_n4_36's
+/// nape lies 3.05 crown radii below the top (2.5 at most on the other
+/// annotated backs), and side lines narrowing from 0.8 radii down as on
+/// the others left its lower sides bare: 83% of the scalp covered (91%
+/// with the lines stretched to its nape).
+#[test]
+fn a_long_back_keeps_its_lower_sides() {
+    let (on_neck, covered) = back_view("phone/back_n4_36_90e679a6.jpg");
+    assert!(
+        covered >= 0.9,
+        "{:.1}% of the scalp covered",
+        100.0 * covered
+    );
+    assert!(
+        on_neck < 0.005,
+        "{:.1}% of the dots on the neck",
+        100.0 * on_neck
+    );
+}
