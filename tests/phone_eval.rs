@@ -448,9 +448,11 @@ const FLOOR_COVERED_CORRECTED: usize = 14;
 /// the top of a profile's ear looked for higher and further forward and
 /// its nape line a little nearer the ear (`EAR_TOP`, `EAR_TOP_AHEAD`,
 /// `FRINGE_NAPE`: left_n3_57 3.0 -> 1.9%, left_n7_12 3.3 -> 1.8%,
-/// right_n7_13 2.3 -> 2.0%; scalp covered unchanged).
+/// right_n7_13 2.3 -> 2.0%; scalp covered unchanged); scalp covered 64 ->
+/// 65 with a back seen long keeping its lower sides (`LONG_BACK`:
+/// back_n4_36).
 const FLOOR_MODELS_OUTSIDE: usize = 39;
-const FLOOR_MODELS_COVERED: usize = 64;
+const FLOOR_MODELS_COVERED: usize = 65;
 const FLOOR_MODELS_HAIRLINE: usize = 7;
 const FLOOR_MODELS_VIEW: usize = 69;
 /// With the models after the widget's taps (the view; the forehead where
@@ -486,9 +488,11 @@ const FLOOR_MODELS_VIEW: usize = 69;
 /// 92% covered, n7_05 95 -> 91%); 44 -> 47 with the top of a profile's ear
 /// looked for higher and further forward and its nape line a little nearer
 /// the ear (the same three profiles as above; scalp covered unchanged, the
-/// profiles' mean coverage 90.3 -> 89.9%).
+/// profiles' mean coverage 90.3 -> 89.9%); scalp covered 68 -> 69 with a
+/// back seen long keeping its lower sides (`LONG_BACK`: back_n4_36 83 ->
+/// 91%, the one annotated back whose nape lies deeper than 2.5 radii).
 const FLOOR_TAPPED_OUTSIDE: usize = 47;
-const FLOOR_TAPPED_COVERED: usize = 68;
+const FLOOR_TAPPED_COVERED: usize = 69;
 const FLOOR_TAPPED_HAIRLINE: usize = 22;
 const FLOOR_TAPPED_VIEW: usize = 91;
 
