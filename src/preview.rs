@@ -298,10 +298,14 @@ impl Preview {
             preview.design.hairline.handles = preview.design.hairline_through(w, h, mid);
         }
         preview.optics = preview.measure_optics(&preview.photo, 1.0);
-        // Plenty of hair above the hairline: density between the hairs
-        // suits it better than a shaved look painted over them (the widget
-        // says so, and the person can switch). Only when a model saw the
-        // face from the front: without one the view is only a default.
+        // Plenty of hair above the hairline (Norwood 2-4, "I'm keeping my
+        // hair"): density between the hairs suits it better than a shaved
+        // look painted over them (the widget says so, and the person can
+        // switch). Only when a model saw the face from the front: without
+        // one the view is only a default, and seen from the top, the back
+        // or the side the scalp takes in the fringe, which shows hair at
+        // every stage (on the phone photos, top-down views above the cut
+        // were stage 5-7 as often as 2-4).
         preview.design.thinning = view == Some(View::Front) && hairy;
         preview
     }
@@ -434,17 +438,6 @@ impl Preview {
         } else {
             0.0
         }
-    }
-
-    /// True when the head seen from the front shows plenty of hair above
-    /// the hairline (Norwood 2-4, "I'm keeping my hair"): the
-    /// diffuse-thinning mode, density between the hairs, suits it better
-    /// than a shaved look. Front views only: seen from the top, the back
-    /// or the side, the scalp takes in the fringe, which shows hair at
-    /// every stage (on the phone photos, top-down views above the cut were
-    /// stage 5-7 as often as 2-4). See [`Preview::hair_share`].
-    pub fn suggests_thinning(&mut self) -> bool {
-        self.view() == View::Front && self.hair_share() > THINNING_HAIR_SHARE
     }
 
     /// Scars found on the photo to propose (pale lines and grids of pale

@@ -223,9 +223,9 @@ fn thinning_is_chosen_where_there_is_plenty_of_hair() {
     );
     assert!(views.iter().all(|&v| v == "front"), "chosen in {views:?}");
     // Measured: 6 right, 0 wrong (of 49 stage 2-4 and 43 stage 5-7
-    // photos; fronts only, see `Preview::suggests_thinning`). A wrong
-    // choice costs the person a tap; a missed one shows the shaved look,
-    // as without the choice.
+    // photos; fronts only, see where `Preview::build` sets `thinning`). A
+    // wrong choice costs the person a tap; a missed one shows the shaved
+    // look, as without the choice.
     assert!(
         right >= 5 && wrong == 0,
         "chosen on {right} stage 2-4 photos and {wrong} stage 5-7 photos"
