@@ -12,12 +12,24 @@ mod common;
 /// A phone profile whose neck below the fringe is bare skin.
 const PHOTO: &str = "phone/left_n2_03_8d1a756f.jpg";
 
-fn preview() -> Preview {
-    let photo = common::photo(PHOTO);
-    let hints = common::model_hints(PHOTO, photo.width, photo.height);
-    let p = Preview::with_hints(photo, hints);
+/// The models' automatic preview of the left profile `photo`.
+fn left_profile(photo: &str) -> Preview {
+    let image = common::photo(photo);
+    let hints = common::model_hints(photo, image.width, image.height);
+    let p = Preview::with_hints(image, hints);
     assert_eq!(p.view(), View::Left);
     p
+}
+
+/// How many dots the models' automatic preview of the left profile
+/// `photo` draws in each box (photo pixels: x0, y0, x1, y1).
+fn left_profile_dots<const N: usize>(photo: &str, boxes: [[f32; 4]; N]) -> [usize; N] {
+    let dots = left_profile(photo).visible_dots();
+    boxes.map(|[x0, y0, x1, y1]| {
+        dots.iter()
+            .filter(|d| (x0..x1).contains(&d.0) && (y0..y1).contains(&d.1))
+            .count()
+    })
 }
 
 /// Bare neck below the fringe, behind the ear (photo pixels; the
@@ -28,18 +40,10 @@ const NECK: [f32; 4] = [410.0, 505.0, 450.0, 545.0];
 
 #[test]
 fn no_dots_on_the_neck_below_the_fringe() {
-    let mut p = preview();
-    let dots = p.visible_dots();
     let [x0, y0, x1, y1] = NECK;
-    let on_neck = dots
-        .iter()
-        .filter(|d| (x0..x1).contains(&d.0) && (y0..y1).contains(&d.1))
-        .count();
-    // The fringe above it keeps its dots.
-    let fringe = dots
-        .iter()
-        .filter(|d| (x0..x1).contains(&d.0) && (y0 - (y1 - y0)..y0).contains(&d.1))
-        .count();
+    // The fringe above it, as tall, keeps its dots.
+    let above = [x0, y0 - (y1 - y0), x1, y0];
+    let [on_neck, fringe] = left_profile_dots(PHOTO, [NECK, above]);
     assert!(
         on_neck * 4 < fringe,
         "{on_neck} dots on the neck, {fringe} on the fringe above it"
@@ -56,17 +60,7 @@ const ABOVE_EAR: [f32; 4] = [335.0, 345.0, 370.0, 375.0];
 
 #[test]
 fn no_dots_on_the_top_of_the_ear() {
-    let photo = common::photo(LOW_TRAGION);
-    let hints = common::model_hints(LOW_TRAGION, photo.width, photo.height);
-    let mut p = Preview::with_hints(photo, hints);
-    assert_eq!(p.view(), View::Left);
-    let dots = p.visible_dots();
-    let within = |[x0, y0, x1, y1]: [f32; 4]| {
-        dots.iter()
-            .filter(|d| (x0..x1).contains(&d.0) && (y0..y1).contains(&d.1))
-            .count()
-    };
-    let (ear, hair) = (within(EAR_TOP), within(ABOVE_EAR));
+    let [ear, hair] = left_profile_dots(LOW_TRAGION, [EAR_TOP, ABOVE_EAR]);
     assert!(
         ear * 10 < hair,
         "{ear} dots on the top of the ear, {hair} on the hair above it"
@@ -86,17 +80,7 @@ const HAIR_ABOVE_RIM: [f32; 4] = [405.0, 280.0, 485.0, 320.0];
 
 #[test]
 fn no_dots_on_the_front_of_a_high_ears_rim() {
-    let photo = common::photo(HIGH_EAR);
-    let hints = common::model_hints(HIGH_EAR, photo.width, photo.height);
-    let mut p = Preview::with_hints(photo, hints);
-    assert_eq!(p.view(), View::Left);
-    let dots = p.visible_dots();
-    let within = |[x0, y0, x1, y1]: [f32; 4]| {
-        dots.iter()
-            .filter(|d| (x0..x1).contains(&d.0) && (y0..y1).contains(&d.1))
-            .count()
-    };
-    let (rim, hair) = (within(EAR_RIM), within(HAIR_ABOVE_RIM));
+    let [rim, hair] = left_profile_dots(HIGH_EAR, [EAR_RIM, HAIR_ABOVE_RIM]);
     assert!(
         rim * 4 < hair,
         "{rim} dots on the ear's rim, {hair} on the hair above it"
@@ -110,9 +94,9 @@ fn no_dots_on_the_front_of_a_high_ears_rim() {
 /// between leave the very dots a fresh preview of the same design gives.
 #[test]
 fn edits_taken_back_give_the_fresh_previews_dots() {
-    let mut fresh = preview();
+    let mut fresh = left_profile(PHOTO);
     let want = fresh.visible_dots();
-    let mut p = preview();
+    let mut p = left_profile(PHOTO);
     p.render();
     let design = p.design().clone();
     let mut d = design.clone();
@@ -146,14 +130,14 @@ fn edits_taken_back_give_the_fresh_previews_dots() {
 /// first frame gives the dots a fresh preview at the new scale gives.
 #[test]
 fn a_changed_scale_gives_the_fresh_previews_dots() {
-    let mut p = preview();
+    let mut p = left_profile(PHOTO);
     let mut d = p.design().clone();
     d.px_per_cm = 80.0;
     p.set_design(d.clone()).unwrap();
     p.render();
     d.px_per_cm = 160.0;
     p.set_design(d.clone()).unwrap();
-    let mut fresh = preview();
+    let mut fresh = left_profile(PHOTO);
     fresh.set_design(d).unwrap();
     assert_eq!(p.visible_dots(), fresh.visible_dots());
 }

@@ -10,12 +10,11 @@ use smp_preview::view::View;
 
 mod common;
 
-use common::annotations::{annotations, at, raster};
+use common::annotations::{annotations, at, raster, Annotation};
 
-/// The dots the models' preview of `photo`, seen as `view`, draws off
-/// the annotated scalp near its top (the top corners, where the mask ran
-/// into the background), and all its dots.
-fn off_the_top(photo: &str, view: View) -> (usize, usize) {
+/// The models' preview of the annotated `photo`, its view set to `view`
+/// (as the widget's one tap sets it), and the photo's annotation.
+fn seen_as(photo: &str, view: View) -> (Preview, Annotation) {
     let image = common::photo(photo);
     let hints = common::model_hints(photo, image.width, image.height);
     let mut p = Preview::with_hints(image, hints);
@@ -26,6 +25,14 @@ fn off_the_top(photo: &str, view: View) -> (usize, usize) {
         .into_iter()
         .find(|a| a.photo == photo)
         .expect("annotated");
+    (p, a)
+}
+
+/// The dots the models' preview of `photo`, seen as `view`, draws off
+/// the annotated scalp near its top (the top corners, where the mask ran
+/// into the background), and all its dots.
+fn off_the_top(photo: &str, view: View) -> (usize, usize) {
+    let (mut p, a) = seen_as(photo, view);
     let (w, h) = (p.photo().width as usize, p.photo().height as usize);
     let scalp = raster(&a.scalp, w, h);
     let top = a
@@ -81,17 +88,10 @@ fn no_dots_past_the_crown_seen_from_the_front() {
 /// annotated scalp with a dot within 3 mm (the evaluation's measure, its
 /// scale from the scalp's widest row as a 15 cm skull).
 fn back_view(photo: &str) -> (f64, f64) {
-    let image = common::photo(photo);
-    let hints = common::model_hints(photo, image.width, image.height);
-    let mut p = Preview::with_hints(image, hints);
+    let (mut p, a) = seen_as(photo, View::Back);
     let mut design = p.design().clone();
-    design.view = View::Back;
     design.thinning = false;
     p.set_design(design).unwrap();
-    let a = annotations()
-        .into_iter()
-        .find(|a| a.photo == photo)
-        .expect("annotated");
     let (w, h) = (p.photo().width as usize, p.photo().height as usize);
     let scalp = raster(&a.scalp, w, h);
     let bottom = a.scalp.iter().flatten().map(|p| p.1).fold(0.0, f64::max);
