@@ -17,7 +17,9 @@ use std::path::Path;
 
 mod common;
 
-use common::annotations::{annotations, at, raster, Annotation};
+use common::annotations::{
+    annotations, at, raster, scale_from_widest_row, share_covered, Annotation,
+};
 
 /// Targets of the phone-photo issue.
 const MAX_OUTSIDE: f64 = 0.02;
@@ -31,25 +33,13 @@ const COVER_RADIUS_CM: f64 = 0.3;
 
 /// Adult interpupillary distance, cm (DOMAIN.md).
 const IPD_CM: f64 = 6.3;
-/// A skull's breadth, cm: the scale where no eyes are in sight.
-const SKULL_BREADTH_CM: f64 = 15.0;
-
 /// The photo's scale from the annotation alone: the eyes, else the scalp's
 /// widest row as a skull's breadth.
 fn true_px_per_cm(a: &Annotation, scalp: &[bool], w: usize) -> f64 {
     if let Some([(x0, y0), (x1, y1)]) = a.eyes {
         return (x1 - x0).hypot(y1 - y0) / IPD_CM;
     }
-    let widest = scalp
-        .chunks_exact(w)
-        .map(|row| {
-            let first = row.iter().position(|&v| v);
-            let last = row.iter().rposition(|&v| v);
-            first.zip(last).map_or(0, |(f, l)| l - f + 1)
-        })
-        .max()
-        .unwrap_or(0);
-    widest as f64 / SKULL_BREADTH_CM
+    scale_from_widest_row(scalp, w)
 }
 
 /// How one preview of a photo scores.
@@ -125,27 +115,7 @@ fn outcome(preview: &mut Preview, t: &Truth) -> Outcome {
     }
     let outside = dots.iter().filter(|d| !at(&t.scalp, w, d.0, d.1)).count();
     let on_face = dots.iter().filter(|d| at(&t.face, w, d.0, d.1)).count();
-    // Stamp a disc around every dot; the scalp pixels inside some disc are
-    // covered.
-    let r = COVER_RADIUS_CM * t.px_per_cm;
-    let ri = r.ceil() as isize;
-    let mut near = vec![false; w * h];
-    for d in &dots {
-        let (cx, cy) = (d.0 as isize, d.1 as isize);
-        for dy in -ri..=ri {
-            for dx in -ri..=ri {
-                let (x, y) = (cx + dx, cy + dy);
-                if (dx * dx + dy * dy) as f64 <= r * r
-                    && (0..w as isize).contains(&x)
-                    && (0..h as isize).contains(&y)
-                {
-                    near[y as usize * w + x as usize] = true;
-                }
-            }
-        }
-    }
-    let scalp_px = t.scalp.iter().filter(|&&v| v).count();
-    let covered_px = t.scalp.iter().zip(&near).filter(|(&s, &n)| s && n).count();
+    let covered = share_covered(&t.scalp, w, &dots, COVER_RADIUS_CM * t.px_per_cm);
     let design = preview.design();
     // Only where the preview draws a hairline: a profile or back view has
     // none to measure.
@@ -167,7 +137,7 @@ fn outcome(preview: &mut Preview, t: &Truth) -> Outcome {
         dots: dots.len(),
         outside: share(outside),
         on_face: share(on_face),
-        covered: covered_px as f64 / scalp_px.max(1) as f64,
+        covered,
         hairline_cm,
         seen_view: design.view,
         eyes: preview.face_found(),

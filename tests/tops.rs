@@ -10,7 +10,9 @@ use smp_preview::view::View;
 
 mod common;
 
-use common::annotations::{annotations, at, raster, Annotation};
+use common::annotations::{
+    annotations, at, raster, scale_from_widest_row, share_covered, Annotation,
+};
 
 /// The models' preview of the annotated `photo`, its view set to `view`
 /// (as the widget's one tap sets it), and the photo's annotation.
@@ -95,37 +97,12 @@ fn back_view(photo: &str) -> (f64, f64) {
     let (w, h) = (p.photo().width as usize, p.photo().height as usize);
     let scalp = raster(&a.scalp, w, h);
     let bottom = a.scalp.iter().flatten().map(|p| p.1).fold(0.0, f64::max);
-    let widest = scalp
-        .chunks_exact(w)
-        .map(|row| {
-            let first = row.iter().position(|&v| v);
-            first.map_or(0, |f| row.iter().rposition(|&v| v).unwrap() - f + 1)
-        })
-        .max()
-        .unwrap();
-    let r = 0.3 * widest as f64 / 15.0;
     let dots = p.visible_dots();
-    let mut near = vec![false; w * h];
-    let ri = r.ceil() as isize;
-    for d in &dots {
-        for dy in -ri..=ri {
-            for dx in -ri..=ri {
-                let (x, y) = (d.0 as isize + dx, d.1 as isize + dy);
-                if ((dx * dx + dy * dy) as f64) <= r * r
-                    && (0..w as isize).contains(&x)
-                    && (0..h as isize).contains(&y)
-                {
-                    near[y as usize * w + x as usize] = true;
-                }
-            }
-        }
-    }
     let on_neck = dots.iter().filter(|d| d.1 as f64 > bottom).count();
-    let covered = scalp.iter().zip(&near).filter(|(&s, &n)| s && n).count();
-    let all = scalp.iter().filter(|&&s| s).count();
+    let r = 0.3 * scale_from_widest_row(&scalp, w);
     (
         on_neck as f64 / dots.len() as f64,
-        covered as f64 / all as f64,
+        share_covered(&scalp, w, &dots, r),
     )
 }
 

@@ -107,3 +107,47 @@ pub fn at(bitmap: &[bool], w: usize, x: f32, y: f32) -> bool {
         && (0..h as isize).contains(&yi)
         && bitmap[yi as usize * w + xi as usize]
 }
+
+/// A skull's breadth, cm: the scale where no eyes are in sight.
+pub const SKULL_BREADTH_CM: f64 = 15.0;
+
+/// The photo's scale, px per cm, from the annotated scalp's widest row
+/// taken as a skull's breadth ([`SKULL_BREADTH_CM`]).
+pub fn scale_from_widest_row(scalp: &[bool], w: usize) -> f64 {
+    let widest = scalp
+        .chunks_exact(w)
+        .map(|row| {
+            let first = row.iter().position(|&v| v);
+            let last = row.iter().rposition(|&v| v);
+            first.zip(last).map_or(0, |(f, l)| l - f + 1)
+        })
+        .max()
+        .unwrap_or(0);
+    widest as f64 / SKULL_BREADTH_CM
+}
+
+/// Share of the `scalp` bitmap (`w` pixels wide) with a dot within `r`
+/// pixels: a disc stamped around every dot, the scalp pixels inside some
+/// disc covered (the evaluation's measure).
+pub fn share_covered(scalp: &[bool], w: usize, dots: &[(f32, f32, f32, f32)], r: f64) -> f64 {
+    let h = scalp.len() / w;
+    let ri = r.ceil() as isize;
+    let mut near = vec![false; w * h];
+    for d in dots {
+        let (cx, cy) = (d.0 as isize, d.1 as isize);
+        for dy in -ri..=ri {
+            for dx in -ri..=ri {
+                let (x, y) = (cx + dx, cy + dy);
+                if (dx * dx + dy * dy) as f64 <= r * r
+                    && (0..w as isize).contains(&x)
+                    && (0..h as isize).contains(&y)
+                {
+                    near[y as usize * w + x as usize] = true;
+                }
+            }
+        }
+    }
+    let all = scalp.iter().filter(|&&v| v).count();
+    let covered = scalp.iter().zip(&near).filter(|(&s, &n)| s && n).count();
+    covered as f64 / all.max(1) as f64
+}
