@@ -22,9 +22,9 @@ pub struct Skull {
     head: Head,
     /// The oval's centre, (u, v).
     centre: (f64, f64),
-    /// `m[0] du² + 2 m[1] du dv + m[2] dv² = 1` on the outline, with
-    /// `(du, dv)` from the centre.
-    m: [f64; 3],
+    /// `m[0] du² + m[1] dv² = 1` on the outline, with `(du, dv)` from
+    /// the centre: an upright oval (see [`refine`]).
+    m: [f64; 2],
 }
 
 /// How far below the head's top the outline is read, in crown radii: the
@@ -93,31 +93,25 @@ impl Skull {
         Skull::from_conic(head, refine(points, limit)?)
     }
 
-    /// The oval of `u² + b uv + c v² + d u + e v + f = 0`, when it is one a
-    /// head could have.
-    fn from_conic(head: Head, [b, c, d, e, f]: [f64; 5]) -> Option<Skull> {
-        let (m0, m1, m2) = (1.0, b / 2.0, c);
-        let det = m0 * m2 - m1 * m1;
-        if det <= 0.0 {
+    /// The oval of `u² + c v² + d u + e v + f = 0`, when it is one a head
+    /// could have.
+    fn from_conic(head: Head, [c, d, e, f]: [f64; 4]) -> Option<Skull> {
+        if c <= 0.0 {
             return None; // not an ellipse
         }
         // The centre, where the gradient vanishes, and the conic's value
-        // there, which scales the matrix to 1 on the outline.
-        let cu = (-d * m2 + e * m1) / (2.0 * det);
-        let cv = (-e * m0 + d * m1) / (2.0 * det);
+        // there, which scales it to 1 on the outline.
+        let (cu, cv) = (-d / 2.0, -e / (2.0 * c));
         let k = -(f + 0.5 * (d * cu + e * cv));
         if k <= 0.0 {
             return None;
         }
-        let m = [m0 / k, m1 / k, m2 / k];
-        // The semi-axes are 1 / sqrt of the eigenvalues: a head's oval
-        // has them between 0.6 and 2 crown radii, and is centred within a
-        // radius of the crown circle's centre.
-        let mean = (m[0] + m[2]) / 2.0;
-        let half = (m[0] - m[2]) / 2.0;
-        let spread = (half * half + m[1] * m[1]).sqrt();
+        let m = [1.0 / k, c / k];
+        // The semi-axes are 1 / sqrt of these: a head's oval has them
+        // between 0.6 and 2 crown radii, and is centred within a radius of
+        // the crown circle's centre.
         let plausible = |l: f64| (0.25..=2.8).contains(&l);
-        if !(plausible(mean - spread) && plausible(mean + spread) && cu * cu + cv * cv < 1.0) {
+        if !(plausible(m[0]) && plausible(m[1]) && cu * cu + cv * cv < 1.0) {
             return None;
         }
         Some(Skull {
@@ -137,8 +131,8 @@ impl Skull {
         } = self.head;
         let du = (x - cx) / radius - self.centre.0;
         let dv = (y - top) / radius - 1.0 - self.centre.1;
-        let [a, b, c] = self.m;
-        let s = (a * du * du + 2.0 * b * du * dv + c * dv * dv).sqrt();
+        let [a, c] = self.m;
+        let s = (a * du * du + c * dv * dv).sqrt();
         clamp((1.0 + EDGE - s) / EDGE, 0.0, 1.0) as f32
     }
 }
@@ -147,13 +141,22 @@ impl Skull {
 /// within the limit of the last fit (`limit` at first), leaving each
 /// point's distance from the final fit; `None` when too few points are
 /// left to fit.
-fn refine(points: &mut [[f64; 3]], mut limit: f64) -> Option<[f64; 5]> {
-    let mut conic = [0.0; 5];
+///
+/// Every round fits an upright oval, its axes along the photo's: a tilted
+/// one leans into a spill at a corner or onto a shoulder and keeps it
+/// among the inliers, and a head rolled a little in the photo still lies
+/// inside an upright oval. With the last three of six rounds free to tilt,
+/// top-down_n4_10's oval leaned across its head toward the shoulder: 74%
+/// of its scalp covered after the taps, 97% upright (as with 4 or 5
+/// upright rounds; tilted from the first, n4_11 goes to 15% of its dots
+/// off the scalp). No other photo crosses either line with the models;
+/// without them, left_n7_12 seen as a front (32% covered) goes from 1.7%
+/// to 2.1% of its dots outside.
+fn refine(points: &mut [[f64; 3]], mut limit: f64) -> Option<[f64; 4]> {
+    let mut conic = [0.0; 4];
     let mut kept = Vec::new();
-    for round in 0..6 {
-        // The first rounds fit an upright oval: a tilted one can lean
-        // into a spill at a corner and keep it among the inliers.
-        conic = fit_conic(points, limit, round < 3)?;
+    for _ in 0..6 {
+        conic = fit_conic(points, limit)?;
         kept.clear();
         for p in points.iter_mut() {
             let g = gap(&conic, p[0], p[1]).abs();
@@ -226,22 +229,18 @@ fn best_circle(points: &[[f64; 3]]) -> Option<[f64; 3]> {
     best.1
 }
 
-/// The least-squares conic `u² + b uv + c v² + d u + e v + f = 0` through
-/// the points that lay within `limit` of the last fit (the normal
-/// equations, solved by elimination), with `b = 0` when `upright`, or
-/// `None` when they do not pin one down.
-fn fit_conic(points: &[[f64; 3]], limit: f64, upright: bool) -> Option<[f64; 5]> {
-    let mut a = [[0.0; 6]; 5];
-    if upright {
-        a[0][0] = 1.0; // b's equation becomes b = 0
-    }
-    let tilt = if upright { 0.0 } else { 1.0 };
+/// The least-squares upright conic `u² + c v² + d u + e v + f = 0`
+/// through the points that lay within `limit` of the last fit (the normal
+/// equations, solved by elimination), or `None` when they do not pin one
+/// down.
+fn fit_conic(points: &[[f64; 3]], limit: f64) -> Option<[f64; 4]> {
+    let mut a = [[0.0; 5]; 4];
     let mut n = 0;
     for &[u, v, g] in points {
         if g >= limit {
             continue;
         }
-        let row = [tilt * u * v, v * v, u, v, 1.0, -u * u];
+        let row = [v * v, u, v, 1.0, -u * u];
         for (sums, x) in a.iter_mut().zip(row) {
             for (sum, y) in sums.iter_mut().zip(row) {
                 *sum += x * y;
@@ -254,7 +253,7 @@ fn fit_conic(points: &[[f64; 3]], limit: f64, upright: bool) -> Option<[f64; 5]>
     }
     // The normal equations' matrix is symmetric and positive definite,
     // so elimination needs no pivoting.
-    for col in 0..5 {
+    for col in 0..4 {
         let pivot = a[col];
         if pivot[col] < 1e-12 {
             return None;
@@ -269,14 +268,14 @@ fn fit_conic(points: &[[f64; 3]], limit: f64, upright: bool) -> Option<[f64; 5]>
             }
         }
     }
-    Some(core::array::from_fn(|i| a[i][5] / a[i][i]))
+    Some(core::array::from_fn(|i| a[i][4] / a[i][i]))
 }
 
 /// The point's signed distance from the conic's curve, to first order (its
 /// value over its gradient's length), in crown radii.
-fn gap(&[b, c, d, e, f]: &[f64; 5], u: f64, v: f64) -> f64 {
-    let q = u * u + b * u * v + c * v * v + d * u + e * v + f;
-    let (gu, gv) = (2.0 * u + b * v + d, b * u + 2.0 * c * v + e);
+fn gap(&[c, d, e, f]: &[f64; 4], u: f64, v: f64) -> f64 {
+    let q = u * u + c * v * v + d * u + e * v + f;
+    let (gu, gv) = (2.0 * u + d, 2.0 * c * v + e);
     q / (gu * gu + gv * gv).sqrt().max(1e-9)
 }
 

@@ -366,9 +366,11 @@ fn annotations_are_complete_and_well_formed() {
 /// Floors: how many phone photos (of 91) meet each target today. Raise
 /// them as detection improves; lower one only for a trade the commit
 /// message states.
-/// (11 meet "dots outside" since the skull's oval bounds a front view, but
+/// (11 met "dots outside" once the skull's oval bounds a front view, but
 /// the one gained, front_n2_22, keeps 102 dots on 6% of its scalp: an oval
-/// fitted to the colour mask, not a better preview; the floor stays.)
+/// fitted to the colour mask, not a better preview; the floor stays. Back
+/// to 10 with the oval fitted upright: left_n7_12, seen as a front and
+/// 32% covered, 1.7 -> 2.1%.)
 const FLOOR_OUTSIDE: usize = 10;
 const FLOOR_COVERED: usize = 10;
 /// Front and top views with a hairline drawn (29 photos).
@@ -460,9 +462,12 @@ const FLOOR_MODELS_VIEW: usize = 69;
 /// the ear (the same three profiles as above; scalp covered unchanged, the
 /// profiles' mean coverage 90.3 -> 89.9%); scalp covered 68 -> 69 with a
 /// back seen long keeping its lower sides (`LONG_BACK`: back_n4_36 83 ->
-/// 91%, the one annotated back whose nape lies deeper than 2.5 radii).
+/// 91%, the one annotated back whose nape lies deeper than 2.5 radii);
+/// 69 -> 70 with the skull's oval fitted upright in every round
+/// (top-down_n4_10 74 -> 97%, its oval no longer leaning across the head
+/// toward the shoulder; dots outside unchanged at 47).
 const FLOOR_TAPPED_OUTSIDE: usize = 47;
-const FLOOR_TAPPED_COVERED: usize = 69;
+const FLOOR_TAPPED_COVERED: usize = 70;
 const FLOOR_TAPPED_HAIRLINE: usize = 22;
 const FLOOR_TAPPED_VIEW: usize = 91;
 

@@ -5,6 +5,7 @@
 //! past the crown into the background, bounded by the same oval; and
 //! backs whose photo shows no nape, where the dots end by the hair.
 
+use smp_preview::design::RelPoint;
 use smp_preview::preview::Preview;
 use smp_preview::view::View;
 
@@ -157,5 +158,33 @@ fn a_long_back_keeps_its_lower_sides() {
         on_neck < 0.005,
         "{:.1}% of the dots on the neck",
         100.0 * on_neck
+    );
+}
+
+/// From above, a head lying across the photo (top-down_n4_10: its crown
+/// at the top left, the rest running off the right edge, a shoulder and a
+/// white object beside it): an oval free to tilt leaned across the head
+/// toward the shoulder and cut off the scalp's lower right, 74% of it
+/// covered once the person says the forehead is not in the photo (97%
+/// with the oval kept upright, as the skull's is in every other photo).
+#[test]
+fn a_head_across_the_photo_keeps_its_scalp_within_an_upright_oval() {
+    let photo = "phone/top-down_n4_10_e08ed777.jpg";
+    let (mut p, a) = seen_as(photo, View::Top);
+    let (w, h) = (p.photo().width, p.photo().height);
+    // "My forehead isn't in this photo": the hairline goes below it and
+    // the dots run to the head's outline.
+    let mut design = p.design().clone();
+    design.hairline.handles = design.hairline_through(w, h, RelPoint { x: 0.5, y: 1.0 });
+    design.thinning = false;
+    p.set_design(design).unwrap();
+    let (w, h) = (w as usize, h as usize);
+    let scalp = raster(&a.scalp, w, h);
+    let dots = p.visible_dots();
+    let covered = share_covered(&scalp, w, &dots, 0.3 * scale_from_widest_row(&scalp, w));
+    assert!(
+        covered >= 0.9,
+        "{photo}: {:.1}% of the scalp covered",
+        100.0 * covered
     );
 }
