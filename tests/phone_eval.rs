@@ -422,8 +422,10 @@ const FLOOR_COVERED_CORRECTED: usize = 14;
 /// `FRINGE_NAPE`: left_n3_57 3.0 -> 1.9%, left_n7_12 3.3 -> 1.8%,
 /// right_n7_13 2.3 -> 2.0%; scalp covered unchanged); scalp covered 64 ->
 /// 65 with a back seen long keeping its lower sides (`LONG_BACK`:
-/// back_n4_36).
-const FLOOR_MODELS_OUTSIDE: usize = 39;
+/// back_n4_36); 39 -> 40 with a profile's fringe read with its own hair
+/// test (`FRINGE_DARK`, `FRINGE_FINE`: left_n2_03 2.4 -> 1.8%; scalp
+/// covered unchanged).
+const FLOOR_MODELS_OUTSIDE: usize = 40;
 const FLOOR_MODELS_COVERED: usize = 65;
 const FLOOR_MODELS_HAIRLINE: usize = 7;
 const FLOOR_MODELS_VIEW: usize = 69;
@@ -465,8 +467,9 @@ const FLOOR_MODELS_VIEW: usize = 69;
 /// 91%, the one annotated back whose nape lies deeper than 2.5 radii);
 /// 69 -> 70 with the skull's oval fitted upright in every round
 /// (top-down_n4_10 74 -> 97%, its oval no longer leaning across the head
-/// toward the shoulder; dots outside unchanged at 47).
-const FLOOR_TAPPED_OUTSIDE: usize = 47;
+/// toward the shoulder); dots outside 47 -> 48 with a profile's fringe
+/// read with its own hair test (as above).
+const FLOOR_TAPPED_OUTSIDE: usize = 48;
 const FLOOR_TAPPED_COVERED: usize = 70;
 const FLOOR_TAPPED_HAIRLINE: usize = 22;
 const FLOOR_TAPPED_VIEW: usize = 91;
