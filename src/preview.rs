@@ -101,9 +101,11 @@ pub struct Preview {
     /// diffuse thinning and a profile's fringe. Empty until first needed
     /// (see [`Preview::update_skin_share`]).
     skin_share: Vec<u8>,
-    /// What `skin_share` was read for: the scale, and whether with a
-    /// profile's hair test (`FRINGE_DARK`). `None` before the first read.
-    skin_share_read: Option<(f64, bool)>,
+    /// The scale `skin_share` was read at (0 before the first read: no
+    /// design's scale is 0, see `Design::validate`), and whether with a
+    /// profile's hair test (`FRINGE_DARK`).
+    skin_share_scale: f64,
+    skin_share_profile: bool,
     mask: ScalpMask,
     skin_luma: f32,
     /// The photo's blur and grain, which every dot goes through.
@@ -259,7 +261,8 @@ impl Preview {
             shares: Vec::new(),
             under: Vec::new(),
             skin_share: Vec::new(),
-            skin_share_read: None,
+            skin_share_scale: 0.0,
+            skin_share_profile: false,
             looks: Vec::new(),
             canvas: Canvas::default(),
             spots: Vec::new(),
@@ -468,10 +471,10 @@ impl Preview {
     /// same layer, and no brush step redoes the whole photo's layer.
     fn update_skin_share(&mut self, profile: bool) {
         let scale = self.design.px_per_cm;
-        let read = Some((scale, profile));
-        if self.skin_share_read != read {
+        if self.skin_share_scale != scale || self.skin_share_profile != profile {
             self.skin_share = skin_share(&self.photo, self.mask.automatic(), scale, profile);
-            self.skin_share_read = read;
+            self.skin_share_scale = scale;
+            self.skin_share_profile = profile;
         }
     }
 
