@@ -1929,11 +1929,11 @@ const FRINGE_EDGE: f64 = 0.1;
 
 /// A profile reads hair in its own bare-skin layer (`skin_share`): a pixel
 /// is on a hair at this share of the skin's luminance or darker (diffuse
-/// thinning: 0.65), or under [`FRINGE_FINE`] of the mean right beside it
-/// (diffuse thinning: 0.94). Diffuse thinning's test reads a neck in shade
-/// as hair (darker than 0.65 of the skin) and sparse grey or fair hair as
-/// bare skin (no darker than the skin, and its fine hairs only a little
-/// darker than the skin beside them): dots on the neck, and a hole in the
+/// thinning: [`THINNING_DARK`]), or under [`FRINGE_FINE`] of the mean
+/// right beside it (diffuse thinning: [`THINNING_FINE`]). Diffuse
+/// thinning's test reads a neck in shade as hair and sparse grey or fair
+/// hair as bare skin (no darker than the skin, and its fine hairs only a
+/// little darker than the skin beside them): dots on the neck, and a hole in the
 /// fringe with the straight edges of the region read ([`EAR_TOP`], the
 /// temple's row). Chosen from 0.4-0.6 by 0.05 with [`FRINGE_FINE`]
 /// 0.95-0.97 by 0.005 and [`FRINGE_BARE`] 0.6 or 0.8, on the 36 phone
@@ -1957,6 +1957,15 @@ const FRINGE_EDGE: f64 = 0.1;
 const FRINGE_DARK: f32 = 0.55;
 /// See [`FRINGE_DARK`].
 const FRINGE_FINE: f32 = 0.96;
+
+/// Diffuse thinning's hair test in the bare-skin layer (`skin_share`): a
+/// pixel is on a hair at this share of the skin's luminance (the brighter
+/// quarter of the scalp) or darker, or under [`THINNING_FINE`] of the mean
+/// over about 1 mm around it (fine hairs). A profile's fringe reads its
+/// own ([`FRINGE_DARK`]).
+const THINNING_DARK: f32 = 0.65;
+/// See [`THINNING_DARK`].
+const THINNING_FINE: f32 = 0.94;
 
 /// On a face tilted forward ([`TILTED_EARS`]), how far above the preset
 /// the temple points go, cm (in the photo): seen tilted, the frontotemporal
@@ -2346,14 +2355,14 @@ fn skin_share(photo: &Rgba, mask: &[u8], px_per_cm: f64, profile: bool) -> Vec<u
         *scalp.select_nth_unstable_by(k, f32::total_cmp).1
     };
     // Fine hairs are too light for that test, but darker than the skin
-    // right beside them: a pixel under 94% of the mean over about 1 mm
+    // right beside them: a pixel under a share of the mean over about 1 mm
     // (at least 2 px around) is on a hair too.
     let mut near: Vec<u8> = luma.iter().map(|&l| (l * 255.0) as u8).collect();
     soften(&mut near, w, h, ((0.05 * px_per_cm) as usize).max(2));
     let (dark, fine) = if profile {
         (FRINGE_DARK, FRINGE_FINE)
     } else {
-        (0.65, 0.94)
+        (THINNING_DARK, THINNING_FINE)
     };
     let mut hair = vec![false; luma.len()];
     for ((hr, &l), &n) in hair.iter_mut().zip(&luma).zip(&near) {
