@@ -75,16 +75,24 @@ fn flat(points: &[RelPoint]) -> Vec<f64> {
 /// (`shape:classic/rounded/mature`).
 #[wasm_bindgen]
 pub fn design_fields() -> String {
-    let fields: Vec<String> = Field::ALL
-        .iter()
-        .map(|f| match f {
-            Field::Shape => format!("shape:{}", Shape::NAMES.join("/")),
-            Field::Edge => format!("edge:{}", Edge::NAMES.join("/")),
-            Field::View => format!("view:{}", View::NAMES.join("/")),
-            f => f.name().to_string(),
-        })
-        .collect();
-    fields.join(",")
+    let mut out = String::new();
+    for f in Field::ALL {
+        if !out.is_empty() {
+            out.push(',');
+        }
+        out.push_str(f.name());
+        let codes: &[&str] = match f {
+            Field::Shape => &Shape::NAMES,
+            Field::Edge => &Edge::NAMES,
+            Field::View => &View::NAMES,
+            _ => &[],
+        };
+        for (i, code) in codes.iter().enumerate() {
+            out.push(if i == 0 { ':' } else { '/' });
+            out.push_str(code);
+        }
+    }
+    out
 }
 
 /// The controls' ranges: for each design value in [`design_fields`] order,
