@@ -2,7 +2,8 @@
 //! person taps the forehead (the widget asks), at or below the glabella
 //! guessed from the crown, and the hairline through the tap is drawn seen
 //! from above, as an arc bowed toward the face (`src/hairline.rs`,
-//! `TILTED_FRONT_DEPTH_CM`). Read back against the annotated scalp
+//! `TILTED_FRONT_DEPTH_CM`), which ends the dots however far down it lies
+//! (`Preview::pattern_box`). Read back against the annotated scalp
 //! (tests/annotations/phone-front.txt).
 
 use smp_preview::design::RelPoint;
@@ -41,6 +42,21 @@ fn covered_after_the_tap(photo: &str) -> f64 {
     let scalp = raster(&a.scalp, w, h);
     let dots = p.visible_dots();
     share_covered(&scalp, w, &dots, 0.3 * scale_from_widest_row(&scalp, w))
+}
+
+/// The person taps the forehead far below the head found (front_n3_01:
+/// 4.2 crown radii down, the head found from a tuft of hair): the dots
+/// reach the tapped hairline, where a box 2.3 radii deep ended them in a
+/// straight edge across the hair (45% of the scalp covered).
+#[test]
+fn a_forehead_tapped_far_below_the_head_ends_the_dots() {
+    let photo = "phone/front_n3_01_314d4e94.jpg";
+    let covered = covered_after_the_tap(photo);
+    assert!(
+        covered >= 0.9,
+        "{photo}: {:.1}% of the scalp covered",
+        100.0 * covered
+    );
 }
 
 /// Tilted far forward, the scalp's lower edge runs about level out to the
