@@ -57,11 +57,11 @@ pub const TOP_FRONT_DEPTH_CM: f64 = 5.0;
 /// (-0.6 to +1.4 and -1.1 to +1.7; tests/annotations); the top views' 5 cm
 /// arc put it 0.8 and 1.9 cm up, leaving the lower sides bare (front_n4_10,
 /// n5_01 and n6_02 87-89% covered). Any depth from 1.5 to 3 cm covers all
-/// three (91-94%) and no front loses a target; 2.5, the plateau's middle,
-/// is also what each front held out picks from the other 17 (fronts 10/11
-/// -> 10/14 of 18 under 2% outside / 90% covered, held out 10/14). Still
-/// ahead of the arc: front_n3_34's dots outside 2.6 -> 5.0%, its forelock's
-/// sides lower than the temples.
+/// three (90-94%) and no front loses a target (fronts 10/12 -> 10/15 of 18
+/// under 2% outside / 90% covered); 2.5, the plateau's middle, is also
+/// what each front held out picks from the other 17 (held out 10/15).
+/// Still ahead of the arc: front_n3_34's dots outside 2.6 -> 5.0%, its
+/// forelock's sides lower than the temples.
 pub const TILTED_FRONT_DEPTH_CM: f64 = 2.5;
 
 /// Seen from above (see [`Design::seen_from_above`]), how far the front
