@@ -456,9 +456,10 @@ impl Design {
         // Seen from above (a top view, or a forehead tapped at or below
         // the guessed glabella: a head tilted far forward), the temples lie
         // behind the middle, on the arc the front of the skull makes (a
-        // mature line recedes them more).
+        // mature line recedes them more; shallower in a front view, see
+        // `hairline::TILTED_FRONT_DEPTH_CM`).
         let temple_drop_cm = if self.view == View::Top || my >= self.glabella.y * h {
-            -crate::hairline::top_front_rise_cm(half_cm) - (1.0 - temple_drop_cm).max(0.0)
+            -crate::hairline::front_rise_cm(half_cm, self.view) - (1.0 - temple_drop_cm).max(0.0)
         } else {
             temple_drop_cm - lift_cm
         };

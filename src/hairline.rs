@@ -11,6 +11,7 @@ use crate::design::{Design, Edge, RelPoint, Shape};
 use crate::num::clamp;
 use crate::pigment::value_noise;
 use crate::scalp::CROWN_RADIUS_CM;
+use crate::view::View;
 
 /// The hairline laid out on a photo of a given size.
 #[derive(Clone, Debug)]
@@ -47,12 +48,35 @@ const FRONT_CM: f32 = 0.15;
 /// meets the head's 2-6 cm above the hairline's middle; tests/annotations).
 pub const TOP_FRONT_DEPTH_CM: f64 = 5.0;
 
-/// In a top view, how far the front hairline at `d_cm` (cm, either side of
-/// its middle) lies behind the middle: an ellipse as wide as the skull and
-/// [`TOP_FRONT_DEPTH_CM`] deep, flat beyond the skull's sides.
-pub fn top_front_rise_cm(d_cm: f64) -> f64 {
+/// The same arc in a front view of a head tilted so far forward that the
+/// forehead was tapped at or below the glabella guessed from the crown
+/// ([`Design::seen_from_above`]), cm: the camera meets the front of the
+/// skull more squarely than from above, and the arc is shallower. On the
+/// eight such annotated fronts the scalp's lower edge 4.6 and 6.5 cm either
+/// side of the hairline's middle lies a median 0.4 and 0.0 cm above it
+/// (-0.6 to +1.4 and -1.1 to +1.7; tests/annotations); the top views' 5 cm
+/// arc put it 0.8 and 1.9 cm up, leaving the lower sides bare (front_n4_10,
+/// n5_01 and n6_02 87-89% covered). Any depth from 1.5 to 3 cm covers all
+/// three (90-94%) and no front loses a target (fronts 10/12 -> 10/15 of 18
+/// under 2% outside / 90% covered); 2.5, the plateau's middle, is also
+/// what each front held out picks from the other 17 (held out 10/15).
+/// Still ahead of the arc: front_n3_34's dots outside 2.6 -> 5.0%, its
+/// forelock's sides lower than the temples.
+pub const TILTED_FRONT_DEPTH_CM: f64 = 2.5;
+
+/// Seen from above (see [`Design::seen_from_above`]), how far the front
+/// hairline at `d_cm` (cm, either side of its middle) lies behind the
+/// middle: an ellipse as wide as the skull and [`TOP_FRONT_DEPTH_CM`] deep
+/// in a top view ([`TILTED_FRONT_DEPTH_CM`] in a front view), flat beyond
+/// the skull's sides.
+pub fn front_rise_cm(d_cm: f64, view: View) -> f64 {
     let u = (d_cm.abs() / CROWN_RADIUS_CM).min(1.0);
-    TOP_FRONT_DEPTH_CM * (1.0 - (1.0 - u * u).sqrt())
+    let depth = if view == View::Top {
+        TOP_FRONT_DEPTH_CM
+    } else {
+        TILTED_FRONT_DEPTH_CM
+    };
+    depth * (1.0 - (1.0 - u * u).sqrt())
 }
 
 /// Monotone-in-x Catmull-Rom through knots sorted by x.
@@ -127,7 +151,7 @@ fn knots(design: &Design, w: f64, h: f64) -> [(f64, f64); 13] {
         let dx = tx - mx;
         if design.seen_from_above() {
             let back = |k: f64| {
-                let d = |f: f64| top_front_rise_cm(f * dx / s);
+                let d = |f: f64| front_rise_cm(f * dx / s, design.view);
                 (mx + k * dx, ty - (d(k) - d(1.0)) * s)
             };
             return [back(1.3), back(1.55), back(1.75)];

@@ -627,13 +627,12 @@ impl Preview {
         // The side hairline reaches ear level about 1.1 radii down; seen
         // from the side or the back, the scalp goes on to the nape, as far
         // down as the silhouette reaches.
+        // With the eyes found the box stays where the hairline from the
+        // eyes ends.
         // A head tilted forward so far that no face was found shows its
-        // forehead lower, down to two radii, where the person taps it (a
-        // hairline put on a top view's forehead lies lower still): the box
-        // then reaches a little below the lowest handle and leaves the cut
-        // to the hairline. With the eyes found the box stays where the
-        // hairline from the eyes ends.
-        let front = self.design.view == View::Front || self.eyes.is_some();
+        // forehead lower, where the person taps it: the box then reaches a
+        // little below the lowest handle and leaves the cut to the
+        // hairline.
         let lowest = self
             .design
             .hairline
@@ -641,20 +640,21 @@ impl Preview {
             .iter()
             .map(|p| (p.y * h - top) / radius)
             .fold(0.0, f64::max);
-        let depth = if self.has_hairline() && front {
-            if self.eyes.is_some() {
-                1.25
-            } else {
-                1.25f64.max(lowest + 0.3).min(2.3)
-            }
-        } else if self.design.view == View::Top && lowest + 0.3 > 2.3 {
-            // From above, with the hairline put lower than the scalp
-            // usually reaches (on a forehead far down, or below the photo
-            // when no forehead is in it): the box runs to the photo's
+        let depth = if self.has_hairline() && self.eyes.is_some() {
+            1.25
+        } else if self.design.view.shows_hairline() && lowest + 0.3 > 2.3 {
+            // From the front or above, with the hairline put lower than the
+            // scalp usually reaches (on a forehead far down, or below the
+            // photo when no forehead is in it): the box runs to the photo's
             // bottom, the hairline and the head's outline cutting the dots.
             // One box for every such hairline, so dragging it down there
-            // keeps each dot where it was.
+            // keeps each dot where it was. A front used to stop at 2.3
+            // radii: front_n3_01's tapped hairline lies 4.2 radii down (the
+            // head found from a tuft, too small), and a straight edge
+            // across its hair left 45% of the scalp covered (95% now).
             f64::INFINITY
+        } else if self.design.view == View::Front {
+            1.25f64.max(lowest + 0.3)
         } else {
             // From the side, the back or above, the annotated scalp reaches
             // about 2.1 skull half-widths below the top; the mask's own

@@ -468,9 +468,14 @@ const FLOOR_MODELS_VIEW: usize = 69;
 /// 69 -> 70 with the skull's oval fitted upright in every round
 /// (top-down_n4_10 74 -> 97%, its oval no longer leaning across the head
 /// toward the shoulder); dots outside 47 -> 48 with a profile's fringe
-/// read with its own hair test (as above).
+/// read with its own hair test (as above); scalp covered 70 -> 73 with
+/// the arc of a front tilted far forward shallower than a top view's
+/// (`TILTED_FRONT_DEPTH_CM`: front_n4_10 87.5 -> 91.6%, n5_01 87.3 ->
+/// 91.1%, n6_02 89.3 -> 92.5%; front_n3_34's dots outside 2.6 -> 5.0%);
+/// 73 -> 74 with a front's pattern reaching a forehead tapped more than 2
+/// radii down (front_n3_01 45 -> 95%).
 const FLOOR_TAPPED_OUTSIDE: usize = 48;
-const FLOOR_TAPPED_COVERED: usize = 70;
+const FLOOR_TAPPED_COVERED: usize = 74;
 const FLOOR_TAPPED_HAIRLINE: usize = 22;
 const FLOOR_TAPPED_VIEW: usize = 91;
 
