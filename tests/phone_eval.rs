@@ -424,10 +424,12 @@ const FLOOR_COVERED_CORRECTED: usize = 14;
 /// 65 with a back seen long keeping its lower sides (`LONG_BACK`:
 /// back_n4_36); 39 -> 40 with a profile's fringe read with its own hair
 /// test (`FRINGE_DARK`, `FRINGE_FINE`: left_n2_03 2.4 -> 1.8%; scalp
-/// covered unchanged).
-const FLOOR_MODELS_OUTSIDE: usize = 40;
+/// covered unchanged). Lowered 40 -> 39, and the hairline raised 7 -> 12,
+/// with a front's middle read from the person's own intact hairline
+/// (`HAIR_EDGE_*`: front_n3_38 1.86 -> 2.00%, on the line).
+const FLOOR_MODELS_OUTSIDE: usize = 39;
 const FLOOR_MODELS_COVERED: usize = 65;
-const FLOOR_MODELS_HAIRLINE: usize = 7;
+const FLOOR_MODELS_HAIRLINE: usize = 12;
 const FLOOR_MODELS_VIEW: usize = 69;
 /// With the models after the widget's taps (the view; the forehead where
 /// the widget asks for it). Dots outside 11 -> 18 since a forehead tapped
@@ -473,10 +475,15 @@ const FLOOR_MODELS_VIEW: usize = 69;
 /// (`TILTED_FRONT_DEPTH_CM`: front_n4_10 87.5 -> 91.6%, n5_01 87.3 ->
 /// 91.1%, n6_02 89.3 -> 92.5%; front_n3_34's dots outside 2.6 -> 5.0%);
 /// 73 -> 74 with a front's pattern reaching a forehead tapped more than 2
-/// radii down (front_n3_01 45 -> 95%).
-const FLOOR_TAPPED_OUTSIDE: usize = 48;
+/// radii down (front_n3_01 45 -> 95%). Hairline 22 -> 27 of 29 (the
+/// issue's 90%) and dots outside lowered 48 -> 47 with a front's middle
+/// read from the person's own intact hairline (`HAIR_EDGE_*` in
+/// src/preview.rs: front_n3_12 14.0 -> 10.9%, n2_21 2.9 -> 4.7%, n3_38
+/// 1.86 -> 2.00%, just over the line; a trade taken on purpose: five
+/// hairlines within 1 cm against one photo moving 0.14 points).
+const FLOOR_TAPPED_OUTSIDE: usize = 47;
 const FLOOR_TAPPED_COVERED: usize = 74;
-const FLOOR_TAPPED_HAIRLINE: usize = 22;
+const FLOOR_TAPPED_HAIRLINE: usize = 27;
 const FLOOR_TAPPED_VIEW: usize = 91;
 
 /// Slow unoptimized (minutes for 94 photos): `./test` runs it with `--release`.
