@@ -29,13 +29,8 @@ fn hairline_error_cm(photo: &str) -> f64 {
     assert!(p.face_found(), "{photo}: the face model finds the eyes");
     let (w, h) = (p.photo().width as f64, p.photo().height as f64);
     let (x, y) = a.hairline.expect("a hairline");
-    let px_per_cm = match a.eyes {
-        Some([(x0, y0), (x1, y1)]) => (x1 - x0).hypot(y1 - y0) / 6.3,
-        None => {
-            let scalp = common::annotations::raster(&a.scalp, w as usize, h as usize);
-            common::annotations::scale_from_widest_row(&scalp, w as usize)
-        }
-    };
+    let scalp = common::annotations::raster(&a.scalp, w as usize, h as usize);
+    let px_per_cm = common::annotations::true_px_per_cm(&a, &scalp, w as usize);
     let m = p.design().hairline.handles[1];
     (m.x * w - x).hypot(m.y * h - y) / px_per_cm
 }

@@ -17,9 +17,7 @@ use std::path::Path;
 
 mod common;
 
-use common::annotations::{
-    annotations, at, raster, scale_from_widest_row, share_covered, Annotation,
-};
+use common::annotations::{annotations, at, raster, share_covered, true_px_per_cm, Annotation};
 
 /// Targets of the phone-photo issue.
 const MAX_OUTSIDE: f64 = 0.02;
@@ -30,17 +28,6 @@ const MAX_HAIRLINE_CM: f64 = 1.0;
 /// than the sparsest hairline zone's spacing, narrower than a bare patch a
 /// person would notice.
 const COVER_RADIUS_CM: f64 = 0.3;
-
-/// Adult interpupillary distance, cm (DOMAIN.md).
-const IPD_CM: f64 = 6.3;
-/// The photo's scale from the annotation alone: the eyes, else the scalp's
-/// widest row as a skull's breadth.
-fn true_px_per_cm(a: &Annotation, scalp: &[bool], w: usize) -> f64 {
-    if let Some([(x0, y0), (x1, y1)]) = a.eyes {
-        return (x1 - x0).hypot(y1 - y0) / IPD_CM;
-    }
-    scale_from_widest_row(scalp, w)
-}
 
 /// How one preview of a photo scores.
 struct Outcome {

@@ -126,6 +126,20 @@ pub fn scale_from_widest_row(scalp: &[bool], w: usize) -> f64 {
     widest as f64 / SKULL_BREADTH_CM
 }
 
+/// Adult interpupillary distance, cm (DOMAIN.md).
+pub const IPD_CM: f64 = 6.3;
+
+/// The photo's scale, px per cm, from the annotation alone: the annotated
+/// pupils ([`IPD_CM`] apart), else the scalp's widest row
+/// ([`scale_from_widest_row`] of `scalp`, the annotation's scalp as a
+/// bitmap `w` pixels wide).
+pub fn true_px_per_cm(a: &Annotation, scalp: &[bool], w: usize) -> f64 {
+    if let Some([(x0, y0), (x1, y1)]) = a.eyes {
+        return (x1 - x0).hypot(y1 - y0) / IPD_CM;
+    }
+    scale_from_widest_row(scalp, w)
+}
+
 /// Share of the `scalp` bitmap (`w` pixels wide) with a dot within `r`
 /// pixels: a disc stamped around every dot, the scalp pixels inside some
 /// disc covered (the evaluation's measure).
