@@ -616,16 +616,17 @@ fn fit_head(fg: &[bool], w: usize, h: usize) -> Head {
         if let Some((l, r)) = row_extent(ty + depth) {
             let hw = (r - l) as f64 / 2.0;
             let d = depth as f64;
-            radii.push((hw * hw + d * d) / (2.0 * d));
-            centres.push((l + r) as f64 / 2.0);
+            // As f32, like every median in the engine (see `median_colour`).
+            radii.push(((hw * hw + d * d) / (2.0 * d)) as f32);
+            centres.push((l + r) as f32 / 2.0);
         }
     }
     if radii.len() < 3 {
         return fallback;
     }
     let k = radii.len() / 2;
-    let mut radius = *radii.select_nth_unstable_by(k, f64::total_cmp).1;
-    let cx = *centres.select_nth_unstable_by(k, f64::total_cmp).1;
+    let mut radius = *radii.select_nth_unstable_by(k, f32::total_cmp).1 as f64;
+    let cx = *centres.select_nth_unstable_by(k, f32::total_cmp).1 as f64;
     // Refine: on a round crown the silhouette's half-width one radius
     // below the top equals the radius, and the width changes little there,
     // so this fixed point is far steadier than the shallow-depth guess.
@@ -637,14 +638,14 @@ fn fit_head(fg: &[bool], w: usize, h: usize) -> Head {
         let mut half = Vec::new();
         for y in d0..=d1.min(h - 1) {
             if let Some((l, r)) = row_extent(y) {
-                half.push((cx - l as f64).max(r as f64 - cx));
+                half.push((cx - l as f64).max(r as f64 - cx) as f32);
             }
         }
         if half.len() < 3 {
             break;
         }
         let k = half.len() / 2;
-        radius = *half.select_nth_unstable_by(k, f64::total_cmp).1;
+        radius = *half.select_nth_unstable_by(k, f32::total_cmp).1 as f64;
     }
     let min_side = w.min(h) as f64;
     if !(radius > 0.12 * min_side && radius < 0.75 * min_side) {

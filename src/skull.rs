@@ -161,13 +161,13 @@ fn refine(points: &mut [[f64; 3]], mut limit: f64) -> Option<[f64; 4]> {
         for p in points.iter_mut() {
             let g = gap(&conic, p[0], p[1]).abs();
             if p[2] < limit {
-                kept.push(g);
+                kept.push(g as f32); // f32, like every median in the engine
             }
             p[2] = g;
         }
         // At least ten points were kept (`fit_conic`).
         let k = kept.len() / 2;
-        let median = *kept.select_nth_unstable_by(k, f64::total_cmp).1;
+        let median = *kept.select_nth_unstable_by(k, f32::total_cmp).1 as f64;
         // 2.5 robust standard deviations, and at least 1.5 mm.
         limit = (2.5 * 1.4826 * median).max(0.02);
     }
