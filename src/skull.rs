@@ -94,9 +94,10 @@ impl Skull {
     /// -> 14 of 21 (n5_08 11.7% -> 0.9%, n3_38 34.5 -> 15.9, n3_01 24.3
     /// -> 18.8) and 12 -> 13 automatic, none losing its 90% covered;
     /// fronts share the fit: front_n3_38 2.00 -> 1.5% outside, back under
-    /// the line its own hairline's read (`HAIR_EDGE_*`) had put it on. The top row is where the sides' points lie too (inside
-    /// the mask's margin), not chosen on the set: 0.05 radii higher or 0.03
-    /// lower scores the same, 0.1 higher leaves n5_08 at 2.3% (see
+    /// the line its own hairline's read (`HAIR_EDGE_*`) had put it on. The
+    /// top row is where the sides' points lie too (inside the mask's
+    /// margin), not chosen on the set: 0.05 radii higher or 0.03 lower
+    /// scores the same, 0.1 higher leaves n5_08 at 2.3% (see
     /// `benches/models/README.md` for the held-out counts).
     fn below_top(mut self) -> Skull {
         // The centre's depth below the head's top row, in crown radii

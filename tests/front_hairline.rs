@@ -4,28 +4,15 @@
 //! the annotated hairline (tests/annotations/phone-front.txt); a receded
 //! front with thin hair and a bald one keep the default 8 cm.
 
-use smp_preview::preview::Preview;
-
 mod common;
 
-use common::annotations::{annotations, Annotation};
-
-/// The models' preview of the annotated `photo`, and its annotation.
-fn preview(photo: &str) -> (Preview, Annotation) {
-    let image = common::photo(photo);
-    let hints = common::model_hints(photo, image.width, image.height);
-    let p = Preview::with_hints(image, hints);
-    let a = annotations()
-        .into_iter()
-        .find(|a| a.photo == photo)
-        .expect("annotated");
-    (p, a)
-}
+use common::annotations::annotation;
+use common::models_preview;
 
 /// How far the middle handle lies from the annotated hairline, cm (the
 /// scale from the annotated eyes, 6.3 cm apart, else the scalp's breadth).
 fn hairline_error_cm(photo: &str) -> f64 {
-    let (p, a) = preview(photo);
+    let (p, a) = (models_preview(photo), annotation(photo));
     assert!(p.face_found(), "{photo}: the face model finds the eyes");
     let (w, h) = (p.photo().width as f64, p.photo().height as f64);
     let (x, y) = a.hairline.expect("a hairline");
@@ -54,7 +41,7 @@ fn a_receded_or_bald_front_keeps_the_default_height() {
         "phone/front_n3_23_c380c2de.jpg",
         "phone/front_n5_10_12e882f3.jpg",
     ] {
-        let (p, _) = preview(photo);
+        let p = models_preview(photo);
         let cm = p.design().hairline_height_cm(p.photo().height);
         assert!((cm - 8.0).abs() < 1e-3, "{photo}: hairline {cm:.2} cm up");
     }

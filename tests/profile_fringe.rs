@@ -14,9 +14,7 @@ const PHOTO: &str = "phone/left_n2_03_8d1a756f.jpg";
 
 /// The models' automatic preview of `photo`, a profile seen as `view`.
 fn profile(photo: &str, view: View) -> Preview {
-    let image = common::photo(photo);
-    let hints = common::model_hints(photo, image.width, image.height);
-    let p = Preview::with_hints(image, hints);
+    let p = common::models_preview(photo);
     assert_eq!(p.view(), view);
     p
 }

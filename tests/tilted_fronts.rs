@@ -7,27 +7,21 @@
 //! (tests/annotations/phone-front.txt).
 
 use smp_preview::design::RelPoint;
-use smp_preview::preview::Preview;
 use smp_preview::view::View;
 
 mod common;
 
-use common::annotations::{annotations, raster, scale_from_widest_row, share_covered};
+use common::annotations::{annotation, raster, scale_from_widest_row, share_covered};
 
 /// The share of the annotated scalp of `photo` with a dot within 3 mm
 /// (the phone evaluation's measure, its scale from the scalp's widest row
 /// as a 15 cm skull), in the models' preview seen from the front with the
 /// forehead tapped at the annotated hairline's middle, as the shaved look.
 fn covered_after_the_tap(photo: &str) -> f64 {
-    let image = common::photo(photo);
-    let (w, h) = (image.width, image.height);
-    let hints = common::model_hints(photo, w, h);
-    let mut p = Preview::with_hints(image, hints);
+    let mut p = common::models_preview(photo);
+    let (w, h) = (p.photo().width, p.photo().height);
     assert!(!p.face_found(), "{photo}: the widget asks for the forehead");
-    let a = annotations()
-        .into_iter()
-        .find(|a| a.photo == photo)
-        .expect("annotated");
+    let a = annotation(photo);
     let (x, y) = a.hairline.expect("a hairline");
     let mut design = p.design().clone();
     design.view = View::Front;

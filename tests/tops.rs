@@ -13,23 +13,17 @@ use smp_preview::view::View;
 mod common;
 
 use common::annotations::{
-    annotations, at, raster, scale_from_widest_row, share_covered, Annotation,
+    annotation, at, raster, scale_from_widest_row, share_covered, Annotation,
 };
 
 /// The models' preview of the annotated `photo`, its view set to `view`
 /// (as the widget's one tap sets it), and the photo's annotation.
 fn seen_as(photo: &str, view: View) -> (Preview, Annotation) {
-    let image = common::photo(photo);
-    let hints = common::model_hints(photo, image.width, image.height);
-    let mut p = Preview::with_hints(image, hints);
+    let mut p = common::models_preview(photo);
     let mut design = p.design().clone();
     design.view = view;
     p.set_design(design).unwrap();
-    let a = annotations()
-        .into_iter()
-        .find(|a| a.photo == photo)
-        .expect("annotated");
-    (p, a)
+    (p, annotation(photo))
 }
 
 /// The dots the models' preview of `photo`, seen as `view`, draws off

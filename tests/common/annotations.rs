@@ -18,6 +18,15 @@ pub struct Annotation {
     pub eyes: Option<[(f64, f64); 2]>,
 }
 
+/// The annotation of `photo` (its name under `../shared/photos`, as the
+/// annotation files write it).
+pub fn annotation(photo: &str) -> Annotation {
+    annotations()
+        .into_iter()
+        .find(|a| a.photo == photo)
+        .unwrap_or_else(|| panic!("{photo}: not in tests/annotations"))
+}
+
 /// `x,y`.
 fn point(text: &str) -> (f64, f64) {
     let (x, y) = text.split_once(',').expect("a point is x,y");

@@ -3,6 +3,7 @@
 
 use smp_preview::hints::{FaceDetection, Hints};
 use smp_preview::photo::Rgba;
+use smp_preview::preview::Preview;
 use std::path::Path;
 
 // Only the tests that read dots back against the hand annotations use it.
@@ -63,4 +64,15 @@ pub fn model_hints(photo: &str, w: u32, h: u32) -> Hints {
         person: mask.into_raw(),
         face,
     }
+}
+
+/// The engine's preview of `photo` (a name under `../shared/photos`) with
+/// the models' outputs for it, as the widget builds it for a person's own
+/// photo.
+// The tests that need the photo itself too build it from the parts.
+#[allow(dead_code)]
+pub fn models_preview(photo: &str) -> Preview {
+    let image = self::photo(photo);
+    let hints = model_hints(photo, image.width, image.height);
+    Preview::with_hints(image, hints)
 }
